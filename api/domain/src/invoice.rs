@@ -1,0 +1,946 @@
+//! Invoices: the status machine, line computation (quantity x unit price,
+//! discount, tax, rounded per line) and invoice totals grouped by tax rate.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::{DomainError, DomainResult};
+use crate::money::{ensure_currency, Currency, Money, Rounding};
+use crate::validate::significant_scale;
+
+const ENTITY: &str = "invoice";
+
+/// Stored status of an invoice. "Overdue" is derived, see [`is_overdue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum InvoiceStatus {
+    Draft,
+    Issued,
+    PartiallyPaid,
+    Paid,
+    Void,
+}
+
+impl InvoiceStatus {
+    pub const ALL: [InvoiceStatus; 5] = [
+        InvoiceStatus::Draft,
+        InvoiceStatus::Issued,
+        InvoiceStatus::PartiallyPaid,
+        InvoiceStatus::Paid,
+        InvoiceStatus::Void,
+    ];
+
+    /// `"draft"`, `"issued"`, `"partially_paid"`, `"paid"`, `"void"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            InvoiceStatus::Draft => "draft",
+            InvoiceStatus::Issued => "issued",
+            InvoiceStatus::PartiallyPaid => "partially_paid",
+            InvoiceStatus::Paid => "paid",
+            InvoiceStatus::Void => "void",
+        }
+    }
+
+    pub fn parse(s: &str) -> DomainResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| {
+                DomainError::invalid("status", format!("unknown invoice status \"{s}\""))
+            })
+    }
+}
+
+impl std::fmt::Display for InvoiceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A line discount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discount {
+    None,
+    /// Percent of the line subtotal: 10 means 10%.
+    Percent(Decimal),
+    /// Minor units off the line total.
+    Amount(i64),
+}
+
+/// One invoice (or credit note / estimate) line as entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineInput {
+    pub quantity: Decimal,
+    pub unit_price_minor: i64,
+    /// Percent: 24 means 24%.
+    pub tax_rate: Decimal,
+    pub discount: Discount,
+}
+
+/// The computed, rounded amounts of one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineAmounts {
+    /// quantity x unit price, rounded.
+    pub subtotal: Money,
+    pub discount: Money,
+    /// subtotal - discount.
+    pub net: Money,
+    /// net x rate / 100, rounded.
+    pub tax: Money,
+    /// net + tax.
+    pub total: Money,
+}
+
+/// Largest accepted quantity.
+pub const MAX_QUANTITY: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
+/// Validates a line and computes its amounts, rounding each step to minor
+/// units with `rounding`.
+///
+/// Refuses: quantity <= 0, > 1 000 000 or with more than 4 fraction digits;
+/// negative unit price; tax rate outside 0..=100 or with more than 3 fraction
+/// digits; percent discount outside 0..=100; amount discount outside
+/// 0..=subtotal.
+pub fn compute_line(
+    line: &LineInput,
+    currency: Currency,
+    rounding: Rounding,
+) -> DomainResult<LineAmounts> {
+    let q = line.quantity;
+    if q <= Decimal::ZERO || q > MAX_QUANTITY {
+        return Err(DomainError::invalid(
+            "quantity",
+            "must be greater than 0 and at most 1000000",
+        ));
+    }
+    if significant_scale(q) > 4 {
+        return Err(DomainError::invalid(
+            "quantity",
+            "allows at most 4 decimal places",
+        ));
+    }
+    if line.unit_price_minor < 0 {
+        return Err(DomainError::invalid("unit_price", "must not be negative"));
+    }
+    let rate = line.tax_rate;
+    if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {
+        return Err(DomainError::invalid(
+            "tax_rate",
+            "must be between 0 and 100",
+        ));
+    }
+    if significant_scale(rate) > 3 {
+        return Err(DomainError::invalid(
+            "tax_rate",
+            "allows at most 3 decimal places",
+        ));
+    }
+
+    let money = |minor| Money::new(minor, currency);
+    let subtotal_exact = Decimal::from(line.unit_price_minor)
+        .checked_mul(q)
+        .ok_or(DomainError::Overflow)?;
+    let subtotal = rounding.round_minor(subtotal_exact)?;
+
+    let discount = match &line.discount {
+        Discount::None => 0,
+        Discount::Percent(p) => {
+            if *p < Decimal::ZERO || *p > Decimal::ONE_HUNDRED {
+                return Err(DomainError::invalid(
+                    "discount",
+                    "percent must be between 0 and 100",
+                ));
+            }
+            rounding.round_minor(percent_of(subtotal, *p)?)?
+        }
+        Discount::Amount(a) => {
+            if *a < 0 || *a > subtotal {
+                return Err(DomainError::invalid(
+                    "discount",
+                    format!(
+                        "amount must be between 0 and the line subtotal {}",
+                        money(subtotal).amount_string()
+                    ),
+                ));
+            }
+            *a
+        }
+    };
+
+    let net = money(subtotal).checked_sub(money(discount))?;
+    let tax = money(rounding.round_minor(percent_of(net.minor, rate)?)?);
+    let total = net.checked_add(tax)?;
+    Ok(LineAmounts {
+        subtotal: money(subtotal),
+        discount: money(discount),
+        net,
+        tax,
+        total,
+    })
+}
+
+/// `minor * percent / 100`, exact (before rounding).
+fn percent_of(minor: i64, percent: Decimal) -> DomainResult<Decimal> {
+    Decimal::from(minor)
+        .checked_mul(percent)
+        .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or(DomainError::Overflow)
+}
+
+/// Net and tax of all lines sharing one tax rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxBucket {
+    pub rate: Decimal,
+    pub net: Money,
+    pub tax: Money,
+}
+
+/// Sums of the line amounts, plus the tax breakdown by rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceTotals {
+    pub subtotal: Money,
+    pub discount: Money,
+    pub net: Money,
+    pub tax: Money,
+    pub total: Money,
+    /// Grouped by rate, ascending; rates equal in value (24, 24.0) share a
+    /// bucket and are reported normalized.
+    pub taxes: Vec<TaxBucket>,
+}
+
+/// Sums already-rounded lines; `rates[i]` is the tax rate of `lines[i]`
+/// (lengths must match, else Invalid "rates"). Every line must be in
+/// `currency`.
+pub fn totals(
+    currency: Currency,
+    lines: &[LineAmounts],
+    rates: &[Decimal],
+) -> DomainResult<InvoiceTotals> {
+    if lines.len() != rates.len() {
+        return Err(DomainError::invalid(
+            "rates",
+            format!("{} lines but {} tax rates", lines.len(), rates.len()),
+        ));
+    }
+    let zero = Money::zero(currency);
+    let mut t = InvoiceTotals {
+        subtotal: zero,
+        discount: zero,
+        net: zero,
+        tax: zero,
+        total: zero,
+        taxes: Vec::new(),
+    };
+    let mut buckets: BTreeMap<Decimal, (Money, Money)> = BTreeMap::new();
+    for (line, rate) in lines.iter().zip(rates) {
+        ensure_currency(currency, line.subtotal.currency)?;
+        t.subtotal = t.subtotal.checked_add(line.subtotal)?;
+        t.discount = t.discount.checked_add(line.discount)?;
+        t.net = t.net.checked_add(line.net)?;
+        t.tax = t.tax.checked_add(line.tax)?;
+        t.total = t.total.checked_add(line.total)?;
+        let bucket = buckets.entry(rate.normalize()).or_insert((zero, zero));
+        bucket.0 = bucket.0.checked_add(line.net)?;
+        bucket.1 = bucket.1.checked_add(line.tax)?;
+    }
+    t.taxes = buckets
+        .into_iter()
+        .map(|(rate, (net, tax))| TaxBucket { rate, net, tax })
+        .collect();
+    Ok(t)
+}
+
+/// draft -> issued. Refused unless Draft; refused (Invalid "lines") without
+/// lines or with a total <= 0.
+pub fn issue(
+    status: InvoiceStatus,
+    line_count: usize,
+    total: Money,
+) -> DomainResult<InvoiceStatus> {
+    if status != InvoiceStatus::Draft {
+        return Err(DomainError::transition(ENTITY, status.as_str(), "issue"));
+    }
+    if line_count == 0 {
+        return Err(DomainError::invalid(
+            "lines",
+            "an invoice needs at least one line",
+        ));
+    }
+    if !total.is_positive() {
+        return Err(DomainError::invalid(
+            "lines",
+            "an invoice total must be greater than zero",
+        ));
+    }
+    Ok(InvoiceStatus::Issued)
+}
+
+/// draft|issued -> void, only while nothing is settled (paid + credited).
+/// Partially paid, paid and void invoices are refused; so is an invoice with
+/// a non-zero settled amount (reported as "settled").
+pub fn void(status: InvoiceStatus, settled: Money) -> DomainResult<InvoiceStatus> {
+    match status {
+        InvoiceStatus::Draft | InvoiceStatus::Issued if settled.is_zero() => {
+            Ok(InvoiceStatus::Void)
+        }
+        InvoiceStatus::Draft | InvoiceStatus::Issued => {
+            Err(DomainError::transition(ENTITY, "settled", "void"))
+        }
+        _ => Err(DomainError::transition(ENTITY, status.as_str(), "void")),
+    }
+}
+
+/// Lines may be added, changed or removed only on drafts.
+pub fn ensure_editable(status: InvoiceStatus) -> DomainResult<()> {
+    if status == InvoiceStatus::Draft {
+        Ok(())
+    } else {
+        Err(DomainError::transition(ENTITY, status.as_str(), "edit"))
+    }
+}
+
+/// Only issued or partially paid invoices accept a payment allocation or a
+/// credit note application.
+pub fn ensure_can_settle(status: InvoiceStatus) -> DomainResult<()> {
+    match status {
+        InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid => Ok(()),
+        _ => Err(DomainError::transition(ENTITY, status.as_str(), "settle")),
+    }
+}
+
+/// Status after the settled amount changes (payment, credit, refund
+/// reversal). Requires Issued, PartiallyPaid or Paid; settled must be within
+/// 0..=total. 0 -> Issued, < total -> PartiallyPaid, == total -> Paid.
+pub fn status_after_settlement(
+    status: InvoiceStatus,
+    total: Money,
+    settled: Money,
+) -> DomainResult<InvoiceStatus> {
+    if !matches!(
+        status,
+        InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid | InvoiceStatus::Paid
+    ) {
+        return Err(DomainError::transition(ENTITY, status.as_str(), "settle"));
+    }
+    total.ensure_same_currency(&settled)?;
+    if settled.is_negative() {
+        return Err(DomainError::invalid(
+            "amount",
+            "settled amount cannot be negative",
+        ));
+    }
+    if settled.minor > total.minor {
+        return Err(DomainError::invalid(
+            "amount",
+            format!("exceeds balance: settled {settled} of a {total} invoice"),
+        ));
+    }
+    Ok(if settled.is_zero() {
+        InvoiceStatus::Issued
+    } else if settled.minor < total.minor {
+        InvoiceStatus::PartiallyPaid
+    } else {
+        InvoiceStatus::Paid
+    })
+}
+
+/// Overdue is derived: Issued or PartiallyPaid, balance > 0 and due_date < today.
+pub fn is_overdue(
+    status: InvoiceStatus,
+    due_date: NaiveDate,
+    today: NaiveDate,
+    balance: Money,
+) -> bool {
+    matches!(status, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
+        && balance.is_positive()
+        && due_date < today
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+    use InvoiceStatus::*;
+
+    fn eur_c() -> Currency {
+        Currency::parse("EUR").expect("EUR")
+    }
+    fn eur(minor: i64) -> Money {
+        Money::new(minor, eur_c())
+    }
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal literal")
+    }
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::from_str(s).expect("date literal")
+    }
+    fn line(qty: &str, price: i64, rate: &str, discount: Discount) -> LineInput {
+        LineInput {
+            quantity: dec(qty),
+            unit_price_minor: price,
+            tax_rate: dec(rate),
+            discount,
+        }
+    }
+    fn amounts(l: &LineInput) -> LineAmounts {
+        compute_line(l, eur_c(), Rounding::HalfEven).expect("valid line")
+    }
+    fn field_of<T: std::fmt::Debug>(r: DomainResult<T>) -> &'static str {
+        match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+    fn refused_from<T: std::fmt::Debug>(r: DomainResult<T>, action: &'static str) -> String {
+        match r {
+            Err(DomainError::InvalidTransition {
+                entity,
+                from,
+                action: a,
+            }) => {
+                assert_eq!(entity, "invoice");
+                assert_eq!(a, action);
+                from
+            }
+            other => panic!("expected InvalidTransition, got {other:?}"),
+        }
+    }
+
+    // ---- status ----
+
+    #[test]
+    fn every_status_round_trips_through_its_string() {
+        let names = ["draft", "issued", "partially_paid", "paid", "void"];
+        for (s, name) in InvoiceStatus::ALL.iter().zip(names) {
+            assert_eq!(s.as_str(), name);
+            assert_eq!(s.to_string(), name);
+            assert_eq!(InvoiceStatus::parse(name), Ok(*s));
+        }
+    }
+
+    #[test]
+    fn an_unknown_status_string_is_refused() {
+        for bad in ["", "Draft", "overdue", "partially-paid"] {
+            assert_eq!(field_of(InvoiceStatus::parse(bad)), "status");
+        }
+    }
+
+    // ---- compute_line ----
+
+    #[test]
+    fn a_simple_line_multiplies_and_adds_tax() {
+        let a = amounts(&line("2", 1000, "24", Discount::None));
+        assert_eq!(a.subtotal, eur(2000));
+        assert_eq!(a.discount, eur(0));
+        assert_eq!(a.net, eur(2000));
+        assert_eq!(a.tax, eur(480));
+        assert_eq!(a.total, eur(2480));
+    }
+
+    #[test]
+    fn a_fractional_quantity_subtotal_is_rounded_per_mode() {
+        // 0.5 x 0.05 = 0.025 -> 2.5 cents
+        let l = line("0.5", 5, "0", Discount::None);
+        assert_eq!(
+            compute_line(&l, eur_c(), Rounding::HalfEven).map(|a| a.subtotal),
+            Ok(eur(2))
+        );
+        assert_eq!(
+            compute_line(&l, eur_c(), Rounding::HalfUp).map(|a| a.subtotal),
+            Ok(eur(3))
+        );
+        // 0.5 x 0.07 = 3.5 cents -> both give 4
+        let l = line("0.5", 7, "0", Discount::None);
+        assert_eq!(
+            compute_line(&l, eur_c(), Rounding::HalfEven).map(|a| a.subtotal),
+            Ok(eur(4))
+        );
+        assert_eq!(
+            compute_line(&l, eur_c(), Rounding::HalfUp).map(|a| a.subtotal),
+            Ok(eur(4))
+        );
+    }
+
+    #[test]
+    fn tax_at_a_midpoint_is_rounded_per_mode() {
+        // 10% of 0.25 = 2.5 cents
+        let l = line("1", 25, "10", Discount::None);
+        let even = compute_line(&l, eur_c(), Rounding::HalfEven).expect("valid");
+        let up = compute_line(&l, eur_c(), Rounding::HalfUp).expect("valid");
+        assert_eq!((even.tax, even.total), (eur(2), eur(27)));
+        assert_eq!((up.tax, up.total), (eur(3), eur(28)));
+    }
+
+    #[test]
+    fn a_percent_discount_at_a_midpoint_is_rounded_per_mode() {
+        // 50% of 0.05 = 2.5 cents
+        let l = line("1", 5, "0", Discount::Percent(dec("50")));
+        let even = compute_line(&l, eur_c(), Rounding::HalfEven).expect("valid");
+        let up = compute_line(&l, eur_c(), Rounding::HalfUp).expect("valid");
+        assert_eq!((even.discount, even.net), (eur(2), eur(3)));
+        assert_eq!((up.discount, up.net), (eur(3), eur(2)));
+    }
+
+    #[test]
+    fn tax_is_computed_on_the_discounted_net() {
+        let a = amounts(&line("3", 1000, "20", Discount::Percent(dec("10"))));
+        assert_eq!(a.subtotal, eur(3000));
+        assert_eq!(a.discount, eur(300));
+        assert_eq!(a.net, eur(2700));
+        assert_eq!(a.tax, eur(540));
+        assert_eq!(a.total, eur(3240));
+    }
+
+    #[test]
+    fn an_amount_discount_is_taken_off_the_subtotal() {
+        let a = amounts(&line("1", 1000, "10", Discount::Amount(250)));
+        assert_eq!(
+            (a.discount, a.net, a.tax, a.total),
+            (eur(250), eur(750), eur(75), eur(825))
+        );
+    }
+
+    #[test]
+    fn a_discount_of_the_whole_subtotal_leaves_a_zero_line() {
+        let a = amounts(&line("2", 500, "24", Discount::Amount(1000)));
+        assert_eq!((a.net, a.tax, a.total), (eur(0), eur(0), eur(0)));
+        let a = amounts(&line("2", 500, "24", Discount::Percent(dec("100"))));
+        assert_eq!((a.discount, a.total), (eur(1000), eur(0)));
+    }
+
+    #[test]
+    fn zero_discounts_change_nothing() {
+        let base = amounts(&line("2", 500, "24", Discount::None));
+        assert_eq!(amounts(&line("2", 500, "24", Discount::Amount(0))), base);
+        assert_eq!(
+            amounts(&line("2", 500, "24", Discount::Percent(dec("0")))),
+            base
+        );
+    }
+
+    #[test]
+    fn a_free_line_with_zero_unit_price_is_allowed() {
+        let a = amounts(&line("5", 0, "24", Discount::None));
+        assert_eq!(a.total, eur(0));
+    }
+
+    #[test]
+    fn a_zero_exponent_currency_rounds_to_whole_units() {
+        let jpy = Currency::parse("JPY").expect("JPY");
+        // 1.5 x 5 yen = 7.5 yen; 10% of 8 = 0.8 -> 1
+        let l = line("1.5", 5, "10", Discount::None);
+        let even = compute_line(&l, jpy, Rounding::HalfEven).expect("valid");
+        assert_eq!(
+            (even.subtotal.minor, even.tax.minor, even.total.minor),
+            (8, 1, 9)
+        );
+        let l = line("0.5", 5, "0", Discount::None);
+        assert_eq!(
+            compute_line(&l, jpy, Rounding::HalfEven).map(|a| a.subtotal.minor),
+            Ok(2)
+        );
+        assert_eq!(
+            compute_line(&l, jpy, Rounding::HalfUp).map(|a| a.subtotal.minor),
+            Ok(3)
+        );
+    }
+
+    #[test]
+    fn a_three_exponent_currency_rounds_to_fils() {
+        let kwd = Currency::parse("KWD").expect("KWD");
+        // 1 x 0.025 KWD at 10% = 2.5 fils
+        let l = line("1", 25, "10", Discount::None);
+        assert_eq!(
+            compute_line(&l, kwd, Rounding::HalfEven).map(|a| a.tax.minor),
+            Ok(2)
+        );
+        assert_eq!(
+            compute_line(&l, kwd, Rounding::HalfUp).map(|a| a.tax.minor),
+            Ok(3)
+        );
+        assert_eq!(
+            compute_line(&l, kwd, Rounding::HalfUp).map(|a| a.total.currency),
+            Ok(kwd)
+        );
+    }
+
+    #[test]
+    fn fractional_tax_rates_with_three_digits_are_accepted() {
+        let a = amounts(&line("1", 100_000, "8.125", Discount::None));
+        assert_eq!(a.tax, eur(8125));
+    }
+
+    #[test]
+    fn quantities_at_the_limits_are_accepted() {
+        assert!(compute_line(
+            &line("0.0001", 100, "0", Discount::None),
+            eur_c(),
+            Rounding::HalfEven
+        )
+        .is_ok());
+        assert!(compute_line(
+            &line("1000000", 100, "0", Discount::None),
+            eur_c(),
+            Rounding::HalfEven
+        )
+        .is_ok());
+        assert!(compute_line(
+            &line("1.50000", 100, "0", Discount::None),
+            eur_c(),
+            Rounding::HalfEven
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_zero_negative_too_large_or_too_precise_quantity_is_refused() {
+        for q in ["0", "-1", "1000000.0001", "0.00001"] {
+            let r = compute_line(
+                &line(q, 100, "0", Discount::None),
+                eur_c(),
+                Rounding::HalfEven,
+            );
+            assert_eq!(field_of(r), "quantity", "{q}");
+        }
+    }
+
+    #[test]
+    fn a_negative_unit_price_is_refused() {
+        let r = compute_line(
+            &line("1", -1, "0", Discount::None),
+            eur_c(),
+            Rounding::HalfEven,
+        );
+        assert_eq!(field_of(r), "unit_price");
+    }
+
+    #[test]
+    fn a_tax_rate_outside_0_to_100_or_too_precise_is_refused() {
+        for rate in ["-0.001", "100.001", "101", "1.0001"] {
+            let r = compute_line(
+                &line("1", 100, rate, Discount::None),
+                eur_c(),
+                Rounding::HalfEven,
+            );
+            assert_eq!(field_of(r), "tax_rate", "{rate}");
+        }
+        assert!(compute_line(
+            &line("1", 100, "100", Discount::None),
+            eur_c(),
+            Rounding::HalfEven
+        )
+        .is_ok());
+        assert!(compute_line(
+            &line("1", 100, "0", Discount::None),
+            eur_c(),
+            Rounding::HalfEven
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_percent_discount_outside_0_to_100_is_refused() {
+        for p in ["-1", "100.01"] {
+            let r = compute_line(
+                &line("1", 100, "0", Discount::Percent(dec(p))),
+                eur_c(),
+                Rounding::HalfEven,
+            );
+            assert_eq!(field_of(r), "discount", "{p}");
+        }
+    }
+
+    #[test]
+    fn an_amount_discount_that_is_negative_or_exceeds_the_subtotal_is_refused() {
+        for a in [-1, 1001] {
+            let r = compute_line(
+                &line("1", 1000, "0", Discount::Amount(a)),
+                eur_c(),
+                Rounding::HalfEven,
+            );
+            assert_eq!(field_of(r), "discount", "{a}");
+        }
+    }
+
+    #[test]
+    fn a_line_beyond_i64_minor_units_overflows() {
+        let huge = line("1000000", i64::MAX, "0", Discount::None);
+        assert_eq!(
+            compute_line(&huge, eur_c(), Rounding::HalfEven),
+            Err(DomainError::Overflow)
+        );
+        let taxed = line("1", i64::MAX, "100", Discount::None);
+        assert_eq!(
+            compute_line(&taxed, eur_c(), Rounding::HalfEven),
+            Err(DomainError::Overflow)
+        );
+        let fits = line("1", i64::MAX, "0", Discount::None);
+        assert_eq!(
+            compute_line(&fits, eur_c(), Rounding::HalfEven).map(|a| a.total),
+            Ok(eur(i64::MAX))
+        );
+    }
+
+    // ---- totals ----
+
+    #[test]
+    fn totals_of_no_lines_are_zero_with_no_tax_buckets() {
+        let t = totals(eur_c(), &[], &[]).expect("valid");
+        assert_eq!(
+            (t.subtotal, t.discount, t.net, t.tax, t.total),
+            (eur(0), eur(0), eur(0), eur(0), eur(0))
+        );
+        assert!(t.taxes.is_empty());
+    }
+
+    #[test]
+    fn totals_sum_rounded_lines_and_group_tax_by_ascending_rate() {
+        let inputs = [
+            line("1", 1000, "24", Discount::None),
+            line("1", 500, "10", Discount::Amount(100)),
+            line("2", 250, "24.0", Discount::None),
+            line("1", 300, "0", Discount::None),
+        ];
+        let lines: Vec<_> = inputs.iter().map(amounts).collect();
+        let rates: Vec<_> = inputs.iter().map(|l| l.tax_rate).collect();
+        let t = totals(eur_c(), &lines, &rates).expect("valid");
+        assert_eq!(t.subtotal, eur(2300));
+        assert_eq!(t.discount, eur(100));
+        assert_eq!(t.net, eur(2200));
+        assert_eq!(t.tax, eur(240 + 40 + 120));
+        assert_eq!(t.total, eur(2600));
+        let buckets: Vec<_> = t
+            .taxes
+            .iter()
+            .map(|b| (b.rate.to_string(), b.net.minor, b.tax.minor))
+            .collect();
+        assert_eq!(
+            buckets,
+            vec![
+                ("0".to_string(), 300, 0),
+                ("10".to_string(), 400, 40),
+                ("24".to_string(), 1500, 360)
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_are_the_sum_of_per_line_rounding_not_rounding_of_the_sum() {
+        // two lines each with 2.5 cents tax: per line half-even gives 2 + 2 = 4, not 5
+        let l = line("1", 25, "10", Discount::None);
+        let lines = [amounts(&l), amounts(&l)];
+        let t = totals(eur_c(), &lines, &[dec("10"), dec("10")]).expect("valid");
+        assert_eq!(t.tax, eur(4));
+        assert_eq!(t.taxes[0].tax, eur(4));
+    }
+
+    #[test]
+    fn totals_with_mismatched_rates_length_are_refused() {
+        let lines = [amounts(&line("1", 100, "0", Discount::None))];
+        assert_eq!(field_of(totals(eur_c(), &lines, &[])), "rates");
+    }
+
+    #[test]
+    fn totals_of_lines_in_another_currency_are_refused() {
+        let usd = Currency::parse("USD").expect("USD");
+        let l = compute_line(
+            &line("1", 100, "0", Discount::None),
+            usd,
+            Rounding::HalfEven,
+        )
+        .expect("valid");
+        assert!(matches!(
+            totals(eur_c(), &[l], &[dec("0")]),
+            Err(DomainError::CurrencyMismatch(..))
+        ));
+    }
+
+    #[test]
+    fn totals_beyond_i64_overflow() {
+        let big = amounts(&line("1", i64::MAX, "0", Discount::None));
+        assert_eq!(
+            totals(eur_c(), &[big, big], &[dec("0"), dec("0")]),
+            Err(DomainError::Overflow)
+        );
+    }
+
+    // ---- issue ----
+
+    #[test]
+    fn issuing_a_draft_with_lines_and_a_positive_total_gives_issued() {
+        assert_eq!(issue(Draft, 1, eur(1)), Ok(Issued));
+    }
+
+    #[test]
+    fn issuing_a_draft_with_no_lines_is_refused() {
+        assert_eq!(field_of(issue(Draft, 0, eur(100))), "lines");
+    }
+
+    #[test]
+    fn issuing_a_draft_with_a_zero_or_negative_total_is_refused() {
+        assert_eq!(field_of(issue(Draft, 2, eur(0))), "lines");
+        assert_eq!(field_of(issue(Draft, 2, eur(-1))), "lines");
+    }
+
+    #[test]
+    fn issuing_anything_but_a_draft_is_a_conflict() {
+        for s in [Issued, PartiallyPaid, Paid, Void] {
+            assert_eq!(refused_from(issue(s, 1, eur(100)), "issue"), s.as_str());
+            assert_eq!(issue(s, 1, eur(100)).map_err(|e| e.code()), Err("CONFLICT"));
+        }
+    }
+
+    // ---- void ----
+
+    #[test]
+    fn voiding_an_unsettled_draft_or_issued_invoice_gives_void() {
+        assert_eq!(void(Draft, eur(0)), Ok(Void));
+        assert_eq!(void(Issued, eur(0)), Ok(Void));
+    }
+
+    #[test]
+    fn voiding_an_invoice_with_a_settled_amount_is_refused() {
+        assert_eq!(refused_from(void(Issued, eur(1)), "void"), "settled");
+        assert_eq!(refused_from(void(Draft, eur(-1)), "void"), "settled");
+    }
+
+    #[test]
+    fn voiding_a_partially_paid_paid_or_void_invoice_is_refused() {
+        for s in [PartiallyPaid, Paid, Void] {
+            assert_eq!(refused_from(void(s, eur(0)), "void"), s.as_str());
+        }
+    }
+
+    // ---- editable / settle ----
+
+    #[test]
+    fn only_drafts_are_editable() {
+        assert_eq!(ensure_editable(Draft), Ok(()));
+        for s in [Issued, PartiallyPaid, Paid, Void] {
+            assert_eq!(refused_from(ensure_editable(s), "edit"), s.as_str());
+        }
+    }
+
+    #[test]
+    fn only_issued_or_partially_paid_invoices_can_be_settled() {
+        assert_eq!(ensure_can_settle(Issued), Ok(()));
+        assert_eq!(ensure_can_settle(PartiallyPaid), Ok(()));
+        for s in [Draft, Paid, Void] {
+            assert_eq!(refused_from(ensure_can_settle(s), "settle"), s.as_str());
+        }
+    }
+
+    // ---- status_after_settlement ----
+
+    #[test]
+    fn settlement_status_follows_the_settled_amount_from_every_settleable_status() {
+        for s in [Issued, PartiallyPaid, Paid] {
+            assert_eq!(
+                status_after_settlement(s, eur(100), eur(0)),
+                Ok(Issued),
+                "{s:?}"
+            );
+            assert_eq!(
+                status_after_settlement(s, eur(100), eur(1)),
+                Ok(PartiallyPaid),
+                "{s:?}"
+            );
+            assert_eq!(
+                status_after_settlement(s, eur(100), eur(99)),
+                Ok(PartiallyPaid),
+                "{s:?}"
+            );
+            assert_eq!(
+                status_after_settlement(s, eur(100), eur(100)),
+                Ok(Paid),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn settling_more_than_the_total_is_refused() {
+        let err = status_after_settlement(Issued, eur(100), eur(101)).expect_err("over");
+        assert_eq!(err.field(), Some("amount"));
+        assert!(err.to_string().contains("exceeds balance"), "{err}");
+    }
+
+    #[test]
+    fn a_negative_settled_amount_is_refused() {
+        assert_eq!(
+            field_of(status_after_settlement(PartiallyPaid, eur(100), eur(-1))),
+            "amount"
+        );
+    }
+
+    #[test]
+    fn settlement_of_a_draft_or_void_invoice_is_a_conflict() {
+        for s in [Draft, Void] {
+            assert_eq!(
+                refused_from(status_after_settlement(s, eur(100), eur(0)), "settle"),
+                s.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn settlement_in_another_currency_is_refused() {
+        let usd = Money::new(1, Currency::parse("USD").expect("USD"));
+        assert!(matches!(
+            status_after_settlement(Issued, eur(100), usd),
+            Err(DomainError::CurrencyMismatch(..))
+        ));
+    }
+
+    // ---- overdue ----
+
+    #[test]
+    fn an_open_invoice_past_its_due_date_with_a_balance_is_overdue() {
+        let (due, today) = (day("2024-03-01"), day("2024-03-02"));
+        assert!(is_overdue(Issued, due, today, eur(1)));
+        assert!(is_overdue(PartiallyPaid, due, today, eur(1)));
+    }
+
+    #[test]
+    fn an_invoice_due_today_or_later_is_not_overdue() {
+        assert!(!is_overdue(
+            Issued,
+            day("2024-03-01"),
+            day("2024-03-01"),
+            eur(1)
+        ));
+        assert!(!is_overdue(
+            Issued,
+            day("2024-03-02"),
+            day("2024-03-01"),
+            eur(1)
+        ));
+    }
+
+    #[test]
+    fn an_invoice_without_a_positive_balance_is_not_overdue() {
+        assert!(!is_overdue(
+            Issued,
+            day("2024-01-01"),
+            day("2024-03-01"),
+            eur(0)
+        ));
+        assert!(!is_overdue(
+            PartiallyPaid,
+            day("2024-01-01"),
+            day("2024-03-01"),
+            eur(-1)
+        ));
+    }
+
+    #[test]
+    fn drafts_paid_and_void_invoices_are_never_overdue() {
+        for s in [Draft, Paid, Void] {
+            assert!(
+                !is_overdue(s, day("2024-01-01"), day("2024-03-01"), eur(100)),
+                "{s:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,899 @@
+//! Currencies, rounding modes and `Money`: an amount held as integer minor
+//! units (cents, yen, fils) tagged with its currency. All arithmetic is
+//! checked; conversions to and from decimals are exact or explicitly rounded.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::error::{DomainError, DomainResult};
+
+/// Supported ISO 4217 codes and their minor-unit exponents.
+const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PLN", 2),
+    ("RON", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("ZAR", 2),
+];
+
+/// A supported ISO 4217 currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency {
+    code: &'static str,
+    exponent: u32,
+}
+
+impl Currency {
+    /// Parses an ISO 4217 code: exactly three ASCII upper-case letters, and the
+    /// code must be in the supported table.
+    pub fn parse(code: &str) -> DomainResult<Currency> {
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(DomainError::invalid(
+                "currency",
+                format!("\"{code}\" is not a 3-letter ISO 4217 code"),
+            ));
+        }
+        if !code.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(DomainError::invalid(
+                "currency",
+                format!(
+                    "currency codes are upper-case: use \"{}\", not \"{code}\"",
+                    code.to_ascii_uppercase()
+                ),
+            ));
+        }
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|&(code, exponent)| Currency { code, exponent })
+            .ok_or_else(|| {
+                DomainError::invalid("currency", format!("unsupported currency \"{code}\""))
+            })
+    }
+
+    /// The ISO 4217 code, e.g. `"EUR"`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Number of minor-unit digits: 2 for EUR, 0 for JPY, 3 for KWD.
+    pub fn exponent(&self) -> u32 {
+        self.exponent
+    }
+
+    /// Every supported currency, ordered by code.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        CURRENCIES
+            .iter()
+            .map(|&(code, exponent)| Currency { code, exponent })
+    }
+
+    /// `10^exponent` as an `i64`.
+    fn scale_factor(&self) -> i64 {
+        10_i64.pow(self.exponent)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = DomainError;
+    fn from_str(s: &str) -> DomainResult<Currency> {
+        Currency::parse(s)
+    }
+}
+
+/// How amounts that fall between two minor units are rounded.
+///
+/// `HalfUp` rounds midpoints away from zero (commercial rounding, symmetric
+/// for negatives: -2.5 -> -3); `HalfEven` rounds midpoints to the even
+/// neighbour (banker's rounding: 2.5 -> 2, 3.5 -> 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Rounding {
+    #[default]
+    HalfEven,
+    HalfUp,
+}
+
+impl Rounding {
+    /// Parses `"half_even"` or `"half_up"`.
+    pub fn parse(s: &str) -> DomainResult<Self> {
+        match s {
+            "half_even" => Ok(Rounding::HalfEven),
+            "half_up" => Ok(Rounding::HalfUp),
+            _ => Err(DomainError::invalid(
+                "rounding",
+                format!("\"{s}\" is not a rounding mode (half_even or half_up)"),
+            )),
+        }
+    }
+
+    /// `"half_even"` or `"half_up"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Rounding::HalfEven => "half_even",
+            Rounding::HalfUp => "half_up",
+        }
+    }
+
+    /// The matching `rust_decimal` strategy.
+    pub fn strategy(&self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        }
+    }
+
+    /// Rounds a value expressed in minor units to a whole number of minor
+    /// units; `Overflow` if it does not fit an `i64`.
+    pub fn round_minor(&self, minor: Decimal) -> DomainResult<i64> {
+        minor
+            .round_dp_with_strategy(0, self.strategy())
+            .to_i64()
+            .ok_or(DomainError::Overflow)
+    }
+}
+
+/// An amount of money in integer minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+
+    pub fn zero(currency: Currency) -> Money {
+        Money { minor: 0, currency }
+    }
+
+    /// Refuses when `other` has a different currency.
+    pub fn ensure_same_currency(&self, other: &Money) -> DomainResult<()> {
+        ensure_currency(self.currency, other.currency)
+    }
+
+    /// Sum; `CurrencyMismatch` or `Overflow`.
+    pub fn checked_add(self, other: Money) -> DomainResult<Money> {
+        self.ensure_same_currency(&other)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(DomainError::Overflow)?;
+        Ok(Money::new(minor, self.currency))
+    }
+
+    /// Difference; `CurrencyMismatch` or `Overflow`.
+    pub fn checked_sub(self, other: Money) -> DomainResult<Money> {
+        self.ensure_same_currency(&other)?;
+        let minor = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or(DomainError::Overflow)?;
+        Ok(Money::new(minor, self.currency))
+    }
+
+    /// Negation; `Overflow` for `i64::MIN`.
+    pub fn checked_neg(self) -> DomainResult<Money> {
+        let minor = self.minor.checked_neg().ok_or(DomainError::Overflow)?;
+        Ok(Money::new(minor, self.currency))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.minor == 0
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.minor < 0
+    }
+
+    pub fn is_positive(&self) -> bool {
+        self.minor > 0
+    }
+
+    /// The smaller of the two; `CurrencyMismatch` if they differ in currency.
+    pub fn min(self, other: Money) -> DomainResult<Money> {
+        self.ensure_same_currency(&other)?;
+        Ok(if other.minor < self.minor {
+            other
+        } else {
+            self
+        })
+    }
+
+    /// Exact decimal value: minor / 10^exponent (1234 EUR -> 12.34, scale = exponent).
+    pub fn to_decimal(&self) -> Decimal {
+        Decimal::new(self.minor, self.currency.exponent)
+    }
+
+    /// Rounds to the currency's exponent with `rounding`, then converts;
+    /// `Overflow` if the result is out of `i64` minor units.
+    pub fn from_decimal(
+        value: Decimal,
+        currency: Currency,
+        rounding: Rounding,
+    ) -> DomainResult<Money> {
+        let minor = value
+            .checked_mul(Decimal::from(currency.scale_factor()))
+            .ok_or(DomainError::Overflow)?;
+        Ok(Money::new(rounding.round_minor(minor)?, currency))
+    }
+
+    /// Parses a user-supplied amount such as `"12.34"`, `"-5"` or `"1000"`.
+    ///
+    /// Surrounding whitespace is ignored and trailing fractional zeros beyond
+    /// the currency's exponent are tolerated (`"1.500"` EUR is 1.50).
+    pub fn parse_amount(amount: &str, currency: Currency) -> DomainResult<Money> {
+        let parts = PlainDecimal::split("amount", amount)?;
+        let exp = currency.exponent as usize;
+        let frac = parts.frac.trim_end_matches('0');
+        if frac.len() > exp {
+            return Err(DomainError::invalid(
+                "amount",
+                format!(
+                    "{} allows at most {exp} decimal place{}",
+                    currency.code,
+                    if exp == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let mut minor: i128 = 0;
+        let digits = parts
+            .int
+            .chars()
+            .chain(frac.chars())
+            .chain(std::iter::repeat_n('0', exp - frac.len()));
+        for c in digits {
+            let d = i128::from(c.to_digit(10).ok_or(DomainError::Overflow)?);
+            minor = minor
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(d))
+                .ok_or(DomainError::Overflow)?;
+        }
+        if parts.negative {
+            minor = -minor;
+        }
+        let minor = i64::try_from(minor).map_err(|_| DomainError::Overflow)?;
+        Ok(Money::new(minor, currency))
+    }
+
+    /// Plain decimal string with exactly `exponent` fraction digits:
+    /// `"12.34"`, `"-0.50"`, `"1000"` (JPY), `"1.250"` (KWD).
+    pub fn amount_string(&self) -> String {
+        let exp = self.currency.exponent;
+        let abs = self.minor.unsigned_abs();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        if exp == 0 {
+            return format!("{sign}{abs}");
+        }
+        let factor = 10_u64.pow(exp);
+        let width = exp as usize;
+        format!("{sign}{}.{:0width$}", abs / factor, abs % factor)
+    }
+
+    /// Sums an iterator; an empty iterator gives zero of `currency`.
+    pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> DomainResult<Money> {
+        items
+            .into_iter()
+            .try_fold(Money::zero(currency), Money::checked_add)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency, self.amount_string())
+    }
+}
+
+/// Refuses when two currencies differ.
+pub fn ensure_currency(expected: Currency, actual: Currency) -> DomainResult<()> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(DomainError::CurrencyMismatch(
+            expected.code.to_string(),
+            actual.code.to_string(),
+        ))
+    }
+}
+
+/// A syntactically checked plain decimal: `-?[0-9]+(\.[0-9]+)?`, no exponent
+/// notation, no separators, no leading `+`.
+pub(crate) struct PlainDecimal<'a> {
+    pub negative: bool,
+    pub int: &'a str,
+    pub frac: &'a str,
+}
+
+impl<'a> PlainDecimal<'a> {
+    pub(crate) fn split(field: &'static str, raw: &'a str) -> DomainResult<PlainDecimal<'a>> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(DomainError::invalid(field, "is required"));
+        }
+        if s.contains(['e', 'E']) {
+            return Err(DomainError::invalid(
+                field,
+                format!("\"{s}\" uses exponent notation; write a plain number such as 12.34"),
+            ));
+        }
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (body, ""),
+        };
+        let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        let frac_ok = !body.contains('.') || !frac.is_empty();
+        if int.is_empty() || !all_digits(int) || !all_digits(frac) || !frac_ok {
+            return Err(DomainError::invalid(
+                field,
+                format!("\"{s}\" is not a number"),
+            ));
+        }
+        Ok(PlainDecimal {
+            negative,
+            int,
+            frac,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn cur(code: &str) -> Currency {
+        Currency::parse(code).expect("supported currency")
+    }
+    fn eur(minor: i64) -> Money {
+        Money::new(minor, cur("EUR"))
+    }
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal literal")
+    }
+    fn field_of(r: DomainResult<impl fmt::Debug>) -> &'static str {
+        match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    // ---- Currency ----
+
+    #[test]
+    fn every_required_currency_is_supported_with_its_exponent() {
+        let two = "EUR USD GBP CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN TRY ILS AED SAR INR CNY HKD SGD BRL MXN ZAR";
+        for code in two.split(' ') {
+            assert_eq!(cur(code).exponent(), 2, "{code}");
+            assert_eq!(cur(code).code(), code);
+        }
+        for code in ["JPY", "KRW", "ISK", "CLP", "VND"] {
+            assert_eq!(cur(code).exponent(), 0, "{code}");
+        }
+        for code in ["KWD", "BHD", "OMR", "JOD", "TND"] {
+            assert_eq!(cur(code).exponent(), 3, "{code}");
+        }
+        assert_eq!(Currency::all().count(), 36);
+    }
+
+    #[test]
+    fn the_currency_table_is_sorted_and_has_no_duplicates() {
+        let codes: Vec<_> = Currency::all().map(|c| c.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn a_lower_case_currency_code_is_refused_with_a_hint() {
+        let err = Currency::parse("eur").expect_err("lower case");
+        assert_eq!(
+            err.to_string(),
+            "currency: currency codes are upper-case: use \"EUR\", not \"eur\""
+        );
+        assert!(Currency::parse("Eur").is_err());
+    }
+
+    #[test]
+    fn an_unknown_currency_code_is_refused() {
+        let err = Currency::parse("XYZ").expect_err("unknown");
+        assert_eq!(err.to_string(), "currency: unsupported currency \"XYZ\"");
+    }
+
+    #[test]
+    fn a_currency_code_of_the_wrong_shape_is_refused() {
+        for bad in ["", "EU", "EURO", "E1R", " EUR", "EUR ", "€UR", "ÉUR"] {
+            assert_eq!(field_of(Currency::parse(bad)), "currency", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_currency_displays_and_parses_as_its_code() {
+        assert_eq!(cur("JPY").to_string(), "JPY");
+        assert_eq!("KWD".parse::<Currency>(), Ok(cur("KWD")));
+        assert!("kwd".parse::<Currency>().is_err());
+    }
+
+    // ---- Rounding ----
+
+    #[test]
+    fn rounding_parses_and_prints_its_snake_case_name() {
+        for r in [Rounding::HalfEven, Rounding::HalfUp] {
+            assert_eq!(Rounding::parse(r.as_str()), Ok(r));
+        }
+        assert_eq!(Rounding::default(), Rounding::HalfEven);
+        assert_eq!(field_of(Rounding::parse("HalfUp")), "rounding");
+        assert_eq!(field_of(Rounding::parse("")), "rounding");
+    }
+
+    #[test]
+    fn half_even_rounds_midpoints_to_the_even_neighbour() {
+        let r = Rounding::HalfEven;
+        for (v, want) in [
+            ("0.5", 0),
+            ("1.5", 2),
+            ("2.5", 2),
+            ("3.5", 4),
+            ("-0.5", 0),
+            ("-1.5", -2),
+            ("-2.5", -2),
+        ] {
+            assert_eq!(r.round_minor(dec(v)), Ok(want), "{v}");
+        }
+    }
+
+    #[test]
+    fn half_up_rounds_midpoints_away_from_zero() {
+        let r = Rounding::HalfUp;
+        for (v, want) in [
+            ("0.5", 1),
+            ("1.5", 2),
+            ("2.5", 3),
+            ("3.5", 4),
+            ("-0.5", -1),
+            ("-1.5", -2),
+            ("-2.5", -3),
+        ] {
+            assert_eq!(r.round_minor(dec(v)), Ok(want), "{v}");
+        }
+    }
+
+    #[test]
+    fn both_roundings_agree_away_from_the_midpoint() {
+        for r in [Rounding::HalfEven, Rounding::HalfUp] {
+            for (v, want) in [
+                ("2.49999", 2),
+                ("2.50001", 3),
+                ("-2.49999", -2),
+                ("-2.50001", -3),
+                ("7", 7),
+                ("0", 0),
+            ] {
+                assert_eq!(r.round_minor(dec(v)), Ok(want), "{r:?} {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn rounding_a_value_beyond_i64_overflows() {
+        assert_eq!(
+            Rounding::HalfEven.round_minor(dec("9223372036854775808")),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(
+            Rounding::HalfUp.round_minor(dec("9223372036854775807.5")),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(
+            Rounding::HalfEven.round_minor(dec("9223372036854775807.4")),
+            Ok(i64::MAX)
+        );
+        assert_eq!(
+            Rounding::HalfEven.round_minor(dec("-9223372036854775808")),
+            Ok(i64::MIN)
+        );
+    }
+
+    // ---- arithmetic ----
+
+    #[test]
+    fn adding_and_subtracting_same_currency_money_is_exact() {
+        assert_eq!(eur(150).checked_add(eur(-25)), Ok(eur(125)));
+        assert_eq!(eur(150).checked_sub(eur(200)), Ok(eur(-50)));
+        assert_eq!(eur(7).checked_neg(), Ok(eur(-7)));
+    }
+
+    #[test]
+    fn combining_different_currencies_is_refused() {
+        let usd = Money::new(1, cur("USD"));
+        let mismatch = DomainError::CurrencyMismatch("EUR".into(), "USD".into());
+        assert_eq!(eur(1).checked_add(usd), Err(mismatch.clone()));
+        assert_eq!(eur(1).checked_sub(usd), Err(mismatch.clone()));
+        assert_eq!(eur(1).min(usd), Err(mismatch.clone()));
+        assert_eq!(Money::sum(cur("EUR"), [eur(1), usd]), Err(mismatch));
+    }
+
+    #[test]
+    fn arithmetic_beyond_i64_overflows() {
+        assert_eq!(
+            eur(i64::MAX).checked_add(eur(1)),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(
+            eur(i64::MIN).checked_sub(eur(1)),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(eur(i64::MIN).checked_neg(), Err(DomainError::Overflow));
+        assert_eq!(
+            Money::sum(cur("EUR"), [eur(i64::MAX), eur(1)]),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(eur(i64::MAX).checked_neg(), Ok(eur(-i64::MAX)));
+    }
+
+    #[test]
+    fn sign_predicates_classify_zero_positive_and_negative() {
+        assert!(eur(0).is_zero() && !eur(0).is_positive() && !eur(0).is_negative());
+        assert!(eur(1).is_positive() && !eur(1).is_zero() && !eur(1).is_negative());
+        assert!(eur(-1).is_negative() && !eur(-1).is_zero() && !eur(-1).is_positive());
+    }
+
+    #[test]
+    fn min_picks_the_smaller_amount() {
+        assert_eq!(eur(5).min(eur(3)), Ok(eur(3)));
+        assert_eq!(eur(-5).min(eur(3)), Ok(eur(-5)));
+        assert_eq!(eur(4).min(eur(4)), Ok(eur(4)));
+    }
+
+    #[test]
+    fn summing_nothing_gives_zero_of_the_currency() {
+        assert_eq!(Money::sum(cur("JPY"), []), Ok(Money::zero(cur("JPY"))));
+        assert_eq!(
+            Money::sum(cur("EUR"), [eur(1), eur(2), eur(-4)]),
+            Ok(eur(-1))
+        );
+    }
+
+    #[test]
+    fn summing_items_of_another_currency_than_the_declared_one_is_refused() {
+        let usd = Money::new(1, cur("USD"));
+        assert!(matches!(
+            Money::sum(cur("EUR"), [usd]),
+            Err(DomainError::CurrencyMismatch(..))
+        ));
+    }
+
+    // ---- decimals ----
+
+    #[test]
+    fn to_decimal_is_exact_with_the_currency_scale() {
+        let d = eur(1234).to_decimal();
+        assert_eq!(d, dec("12.34"));
+        assert_eq!(d.scale(), 2);
+        assert_eq!(
+            Money::new(1000, cur("JPY")).to_decimal().to_string(),
+            "1000"
+        );
+        assert_eq!(
+            Money::new(1250, cur("KWD")).to_decimal().to_string(),
+            "1.250"
+        );
+        assert_eq!(eur(-50).to_decimal().to_string(), "-0.50");
+        assert_eq!(
+            eur(i64::MIN).to_decimal().to_string(),
+            "-92233720368547758.08"
+        );
+    }
+
+    #[test]
+    fn from_decimal_rounds_two_exponent_midpoints_per_mode() {
+        let e = cur("EUR");
+        assert_eq!(
+            Money::from_decimal(dec("0.125"), e, Rounding::HalfEven),
+            Ok(eur(12))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("0.125"), e, Rounding::HalfUp),
+            Ok(eur(13))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("0.135"), e, Rounding::HalfEven),
+            Ok(eur(14))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("0.135"), e, Rounding::HalfUp),
+            Ok(eur(14))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-0.125"), e, Rounding::HalfEven),
+            Ok(eur(-12))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-0.125"), e, Rounding::HalfUp),
+            Ok(eur(-13))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("12.34"), e, Rounding::HalfUp),
+            Ok(eur(1234))
+        );
+    }
+
+    #[test]
+    fn from_decimal_rounds_zero_exponent_midpoints_per_mode() {
+        let j = cur("JPY");
+        let yen = |m| Money::new(m, j);
+        assert_eq!(
+            Money::from_decimal(dec("2.5"), j, Rounding::HalfEven),
+            Ok(yen(2))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("2.5"), j, Rounding::HalfUp),
+            Ok(yen(3))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("3.5"), j, Rounding::HalfEven),
+            Ok(yen(4))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-2.5"), j, Rounding::HalfEven),
+            Ok(yen(-2))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-2.5"), j, Rounding::HalfUp),
+            Ok(yen(-3))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("1000"), j, Rounding::HalfEven),
+            Ok(yen(1000))
+        );
+    }
+
+    #[test]
+    fn from_decimal_rounds_three_exponent_midpoints_per_mode() {
+        let k = cur("KWD");
+        let fils = |m| Money::new(m, k);
+        assert_eq!(
+            Money::from_decimal(dec("1.0125"), k, Rounding::HalfEven),
+            Ok(fils(1012))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("1.0125"), k, Rounding::HalfUp),
+            Ok(fils(1013))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("1.0135"), k, Rounding::HalfEven),
+            Ok(fils(1014))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-1.0125"), k, Rounding::HalfEven),
+            Ok(fils(-1012))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-1.0125"), k, Rounding::HalfUp),
+            Ok(fils(-1013))
+        );
+    }
+
+    #[test]
+    fn from_decimal_out_of_i64_range_overflows() {
+        let e = cur("EUR");
+        assert_eq!(
+            Money::from_decimal(dec("92233720368547758.08"), e, Rounding::HalfEven),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(
+            Money::from_decimal(dec("92233720368547758.07"), e, Rounding::HalfEven),
+            Ok(eur(i64::MAX))
+        );
+        assert_eq!(
+            Money::from_decimal(dec("-92233720368547758.08"), e, Rounding::HalfEven),
+            Ok(eur(i64::MIN))
+        );
+        assert_eq!(
+            Money::from_decimal(Decimal::MAX, cur("KWD"), Rounding::HalfUp),
+            Err(DomainError::Overflow)
+        );
+    }
+
+    #[test]
+    fn from_decimal_inverts_to_decimal() {
+        for m in [
+            eur(0),
+            eur(1),
+            eur(-1),
+            eur(123_456_789),
+            eur(i64::MAX),
+            eur(i64::MIN),
+        ] {
+            assert_eq!(
+                Money::from_decimal(m.to_decimal(), m.currency, Rounding::HalfEven),
+                Ok(m)
+            );
+        }
+    }
+
+    // ---- parse_amount ----
+
+    #[test]
+    fn parse_amount_reads_plain_amounts() {
+        let e = cur("EUR");
+        assert_eq!(Money::parse_amount("12.34", e), Ok(eur(1234)));
+        assert_eq!(Money::parse_amount("-5", e), Ok(eur(-500)));
+        assert_eq!(Money::parse_amount("1000", e), Ok(eur(100_000)));
+        assert_eq!(Money::parse_amount("0.5", e), Ok(eur(50)));
+        assert_eq!(Money::parse_amount("-0.00", e), Ok(eur(0)));
+        assert_eq!(Money::parse_amount("  7.10 ", e), Ok(eur(710)));
+        assert_eq!(Money::parse_amount("007", e), Ok(eur(700)));
+    }
+
+    #[test]
+    fn parse_amount_tolerates_trailing_zeros_beyond_the_exponent() {
+        assert_eq!(Money::parse_amount("1.500", cur("EUR")), Ok(eur(150)));
+        assert_eq!(
+            Money::parse_amount("1000.0", cur("JPY")),
+            Ok(Money::new(1000, cur("JPY")))
+        );
+    }
+
+    #[test]
+    fn parse_amount_honours_zero_and_three_exponent_currencies() {
+        assert_eq!(
+            Money::parse_amount("1000", cur("JPY")),
+            Ok(Money::new(1000, cur("JPY")))
+        );
+        assert_eq!(
+            Money::parse_amount("1.25", cur("KWD")),
+            Ok(Money::new(1250, cur("KWD")))
+        );
+        assert_eq!(
+            Money::parse_amount("1.255", cur("KWD")),
+            Ok(Money::new(1255, cur("KWD")))
+        );
+    }
+
+    #[test]
+    fn parse_amount_refuses_more_decimals_than_the_currency_allows() {
+        let err = Money::parse_amount("12.345", cur("EUR")).expect_err("too precise");
+        assert_eq!(
+            err.to_string(),
+            "amount: EUR allows at most 2 decimal places"
+        );
+        let err = Money::parse_amount("1.5", cur("JPY")).expect_err("too precise");
+        assert_eq!(
+            err.to_string(),
+            "amount: JPY allows at most 0 decimal places"
+        );
+        assert_eq!(
+            field_of(Money::parse_amount("1.2345", cur("KWD"))),
+            "amount"
+        );
+    }
+
+    #[test]
+    fn parse_amount_refuses_empty_and_non_numeric_input() {
+        let e = cur("EUR");
+        for bad in [
+            "", "   ", "abc", "1,5", "1.2.3", ".5", "5.", "-", "+5", "1 000", "0x10", "NaN", "--1",
+            "1_000", "€5",
+        ] {
+            assert_eq!(field_of(Money::parse_amount(bad, e)), "amount", "{bad:?}");
+        }
+        let err = Money::parse_amount("", e).expect_err("empty");
+        assert_eq!(err.to_string(), "amount: is required");
+    }
+
+    #[test]
+    fn parse_amount_refuses_exponent_notation() {
+        for bad in ["1e3", "1E3", "1.5e-2"] {
+            let err = Money::parse_amount(bad, cur("EUR")).expect_err("exponent");
+            assert!(err.to_string().contains("exponent notation"), "{err}");
+        }
+    }
+
+    #[test]
+    fn parse_amount_beyond_i64_minor_units_overflows() {
+        let e = cur("EUR");
+        assert_eq!(
+            Money::parse_amount("92233720368547758.07", e),
+            Ok(eur(i64::MAX))
+        );
+        assert_eq!(
+            Money::parse_amount("92233720368547758.08", e),
+            Err(DomainError::Overflow)
+        );
+        assert_eq!(
+            Money::parse_amount("-92233720368547758.08", e),
+            Ok(eur(i64::MIN))
+        );
+        assert_eq!(
+            Money::parse_amount("-92233720368547758.09", e),
+            Err(DomainError::Overflow)
+        );
+        let huge = "9".repeat(60);
+        assert_eq!(Money::parse_amount(&huge, e), Err(DomainError::Overflow));
+    }
+
+    // ---- formatting ----
+
+    #[test]
+    fn amount_string_has_exactly_exponent_fraction_digits() {
+        assert_eq!(eur(1234).amount_string(), "12.34");
+        assert_eq!(eur(-50).amount_string(), "-0.50");
+        assert_eq!(eur(5).amount_string(), "0.05");
+        assert_eq!(eur(0).amount_string(), "0.00");
+        assert_eq!(Money::new(1000, cur("JPY")).amount_string(), "1000");
+        assert_eq!(Money::new(-7, cur("JPY")).amount_string(), "-7");
+        assert_eq!(Money::new(1250, cur("KWD")).amount_string(), "1.250");
+        assert_eq!(Money::new(-1, cur("KWD")).amount_string(), "-0.001");
+    }
+
+    #[test]
+    fn amount_string_handles_the_extremes_of_i64() {
+        assert_eq!(eur(i64::MAX).amount_string(), "92233720368547758.07");
+        assert_eq!(eur(i64::MIN).amount_string(), "-92233720368547758.08");
+    }
+
+    #[test]
+    fn amount_string_round_trips_through_parse_amount() {
+        for m in [
+            eur(0),
+            eur(-50),
+            eur(i64::MIN),
+            Money::new(1250, cur("KWD")),
+            Money::new(-3, cur("JPY")),
+        ] {
+            assert_eq!(Money::parse_amount(&m.amount_string(), m.currency), Ok(m));
+        }
+    }
+
+    #[test]
+    fn money_displays_as_code_then_amount() {
+        assert_eq!(eur(1234).to_string(), "EUR 12.34");
+        assert_eq!(Money::new(1000, cur("JPY")).to_string(), "JPY 1000");
+    }
+}

@@ -1,0 +1,65 @@
+//! Configuration from `PORTICO_*` environment variables (listed with defaults in the README).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the composition root needs; built from the environment or by tests.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` (default: a file in `data_dir`) or `postgres://…`.
+    pub database_url: String,
+    /// Redis for cross-instance events; `None` means the in-process bus.
+    pub redis_url: Option<String>,
+    pub listen: SocketAddr,
+    /// Public URL of this deployment, used in links printed and mailed.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("PORTICO_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let listen: SocketAddr = var("PORTICO_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| anyhow::anyhow!("PORTICO_LISTEN: {e}"))?;
+        let max_connections = match var("PORTICO_DB_MAX_CONNECTIONS") {
+            Some(v) => v
+                .parse()
+                .map_err(|e| anyhow::anyhow!("PORTICO_DB_MAX_CONNECTIONS: {e}"))?,
+            None => 10,
+        };
+        Ok(Config {
+            database_url: var("PORTICO_DATABASE_URL")
+                .unwrap_or_else(|| default_sqlite_url(&data_dir)),
+            redis_url: var("PORTICO_REDIS_URL"),
+            base_url: var("PORTICO_BASE_URL").unwrap_or_else(|| format!("http://{listen}")),
+            listen,
+            data_dir,
+            max_connections,
+        })
+    }
+
+    /// Same as the environment, but with a different data directory and listen address (CLI flags).
+    pub fn with_overrides(mut self, listen: Option<SocketAddr>, data_dir: Option<PathBuf>) -> Self {
+        if let Some(dir) = data_dir {
+            if std::env::var("PORTICO_DATABASE_URL").is_err() {
+                self.database_url = default_sqlite_url(&dir);
+            }
+            self.data_dir = dir;
+        }
+        if let Some(addr) = listen {
+            if std::env::var("PORTICO_BASE_URL").is_err() {
+                self.base_url = format!("http://{addr}");
+            }
+            self.listen = addr;
+        }
+        self
+    }
+}
+
+pub fn default_sqlite_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}/portico.db?mode=rwc", data_dir.display())
+}

@@ -1,0 +1,665 @@
+//! Invoices: creation with lines, line edits on drafts, issue and void through the domain's state
+//! machine, and the filtered, sorted, keyset-paginated list.
+
+use base64::Engine;
+use chrono::NaiveDate;
+use portico_domain::{self as domain, Currency, DocumentNumber, InvoiceStatus, Money, Rounding};
+use sqlx::any::AnyRow;
+
+use super::lines::{self, NewLine, MAX_LINES};
+use super::sql::{contains_pattern, Bind, SqlBuilder};
+use super::tenants::next_number;
+use super::{audit, new_id, now_ms, rows, Store, Tx};
+use crate::auth::Scope;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone)]
+pub struct Invoice {
+    pub id: String,
+    pub client_id: String,
+    pub number: String,
+    pub reference: Option<String>,
+    pub status: InvoiceStatus,
+    pub currency: Currency,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub paid: Money,
+    pub credited: Money,
+    pub balance: Money,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+    pub issued_at: Option<i64>,
+    pub voided_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Invoice {
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        domain::is_overdue(self.status, self.due_date, today, self.balance)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub client_id: String,
+    pub number: Option<DocumentNumber>,
+    pub reference: Option<String>,
+    pub currency: Option<Currency>,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+    pub lines: Vec<NewLine>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub statuses: Vec<InvoiceStatus>,
+    /// Only invoices past due with a balance (or only those that are not).
+    pub overdue: Option<bool>,
+    pub client_id: Option<String>,
+    pub issue_from: Option<NaiveDate>,
+    pub issue_to: Option<NaiveDate>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Matches number, reference and line descriptions.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvoiceSort {
+    Number,
+    #[default]
+    IssueDate,
+    DueDate,
+    Total,
+    Balance,
+}
+
+impl InvoiceSort {
+    fn column(&self) -> &'static str {
+        match self {
+            InvoiceSort::Number => "i.number",
+            InvoiceSort::IssueDate => "i.issue_date",
+            InvoiceSort::DueDate => "i.due_date",
+            InvoiceSort::Total => "i.total_minor",
+            InvoiceSort::Balance => "i.balance_minor",
+        }
+    }
+
+    fn key(&self, inv: &Invoice) -> Bind {
+        match self {
+            InvoiceSort::Number => Bind::Text(inv.number.clone()),
+            InvoiceSort::IssueDate => Bind::Text(rows::date_str(inv.issue_date)),
+            InvoiceSort::DueDate => Bind::Text(rows::date_str(inv.due_date)),
+            InvoiceSort::Total => Bind::Int(inv.total.minor),
+            InvoiceSort::Balance => Bind::Int(inv.balance.minor),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InvoiceOrder {
+    pub sort: InvoiceSort,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct InvoicePage {
+    pub items: Vec<(String, Invoice)>,
+    pub has_next: bool,
+    pub total_count: i64,
+}
+
+pub const MAX_PAGE: i64 = 100;
+
+const COLUMNS: &str = "i.id, i.client_id, i.number, i.reference, i.status, i.currency, i.issue_date, i.due_date, \
+     i.subtotal_minor, i.discount_minor, i.tax_minor, i.total_minor, i.paid_minor, i.credited_minor, i.balance_minor, \
+     i.notes, i.terms, i.issued_at, i.voided_at, i.created_at, i.updated_at";
+
+pub(crate) fn invoice(row: &AnyRow) -> AppResult<Invoice> {
+    let c = rows::currency(row, "currency")?;
+    Ok(Invoice {
+        id: rows::text(row, "id")?,
+        client_id: rows::text(row, "client_id")?,
+        number: rows::text(row, "number")?,
+        reference: rows::opt_text(row, "reference")?,
+        status: rows::parsed(row, "status", InvoiceStatus::parse)?,
+        currency: c,
+        issue_date: rows::date(row, "issue_date")?,
+        due_date: rows::date(row, "due_date")?,
+        subtotal: rows::money(row, "subtotal_minor", c)?,
+        discount: rows::money(row, "discount_minor", c)?,
+        tax: rows::money(row, "tax_minor", c)?,
+        total: rows::money(row, "total_minor", c)?,
+        paid: rows::money(row, "paid_minor", c)?,
+        credited: rows::money(row, "credited_minor", c)?,
+        balance: rows::money(row, "balance_minor", c)?,
+        notes: rows::opt_text(row, "notes")?,
+        terms: rows::opt_text(row, "terms")?,
+        issued_at: rows::opt_int(row, "issued_at")?,
+        voided_at: rows::opt_int(row, "voided_at")?,
+        created_at: rows::int(row, "created_at")?,
+        updated_at: rows::int(row, "updated_at")?,
+    })
+}
+
+/// An opaque keyset cursor: the sort key and the id of the last row seen.
+fn encode_cursor(key: &Bind, id: &str) -> String {
+    let json = match key {
+        Bind::Text(s) => serde_json::json!([s, id]),
+        Bind::Int(i) => serde_json::json!([i, id]),
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string())
+}
+
+fn decode_cursor(cursor: &str, sort: InvoiceSort) -> AppResult<(Bind, String)> {
+    let bad = || AppError::bad_input("after", "malformed cursor");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    let id = value
+        .get(1)
+        .and_then(|v| v.as_str())
+        .ok_or_else(bad)?
+        .to_owned();
+    let key = match (sort, value.get(0)) {
+        (InvoiceSort::Total | InvoiceSort::Balance, Some(v)) => {
+            Bind::Int(v.as_i64().ok_or_else(bad)?)
+        }
+        (_, Some(v)) => Bind::Text(v.as_str().ok_or_else(bad)?.to_owned()),
+        _ => return Err(bad()),
+    };
+    Ok((key, id))
+}
+
+/// Loads an invoice inside a write transaction (tenant-checked; contacts never write invoices).
+pub(crate) async fn load_for_update(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Invoice> {
+    let row = tx
+        .fetch_optional(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM invoices i WHERE i.tenant_id = $1 AND i.id = $2"
+            ))
+            .bind(scope.tenant_id.clone())
+            .bind(id.to_owned()),
+        )
+        .await?
+        .ok_or(AppError::NotFound("invoice"))?;
+    invoice(&row)
+}
+
+pub(crate) async fn tenant_rounding(tx: &mut Tx, tenant_id: &str) -> AppResult<Rounding> {
+    let row = tx
+        .fetch_one(
+            sqlx::query("SELECT rounding FROM tenants WHERE id = $1").bind(tenant_id.to_owned()),
+        )
+        .await?;
+    rows::parsed(&row, "rounding", Rounding::parse)
+}
+
+/// Stores recomputed totals; the balance follows (total - paid - credited).
+async fn store_totals(tx: &mut Tx, scope: &Scope, inv: &Invoice) -> AppResult<()> {
+    let (_, t) = lines::document_totals(tx, &scope.tenant_id, &inv.id, inv.currency).await?;
+    tx.execute(
+        sqlx::query(
+            "UPDATE invoices SET subtotal_minor = $1, discount_minor = $2, tax_minor = $3, total_minor = $4, \
+             balance_minor = $4 - paid_minor - credited_minor, updated_at = $5 WHERE tenant_id = $6 AND id = $7",
+        )
+        .bind(t.subtotal.minor)
+        .bind(t.discount.minor)
+        .bind(t.tax.minor)
+        .bind(t.total.minor)
+        .bind(now_ms())
+        .bind(scope.tenant_id.clone())
+        .bind(inv.id.clone()),
+    )
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_invoice(&self, scope: &Scope, new: NewInvoice) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        if new.lines.len() > MAX_LINES {
+            return Err(AppError::bad_input(
+                "lines",
+                format!("at most {MAX_LINES} lines"),
+            ));
+        }
+        let due = new
+            .due_date
+            .unwrap_or(new.issue_date + chrono::Days::new(30));
+        if due < new.issue_date {
+            return Err(AppError::bad_input(
+                "dueDate",
+                "the due date is before the issue date",
+            ));
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        let client = tx
+            .fetch_optional(
+                sqlx::query("SELECT currency FROM clients WHERE tenant_id = $1 AND id = $2")
+                    .bind(scope.tenant_id.clone())
+                    .bind(new.client_id.clone()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("client"))?;
+        let currency = match new.currency {
+            Some(c) => c,
+            None => rows::currency(&client, "currency")?,
+        };
+        let rounding = tenant_rounding(&mut tx, &scope.tenant_id).await?;
+        let number = match new.number {
+            Some(n) => n.as_str().to_owned(),
+            None => {
+                next_number(
+                    &mut tx,
+                    &scope.tenant_id,
+                    "invoice",
+                    chrono::Datelike::year(&new.issue_date),
+                )
+                .await?
+            }
+        };
+        let id = new_id();
+        let now = now_ms();
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO invoices (id, tenant_id, client_id, number, reference, status, currency, issue_date, \
+                 due_date, notes, terms, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $11)",
+            )
+            .bind(id.clone())
+            .bind(scope.tenant_id.clone())
+            .bind(new.client_id)
+            .bind(number)
+            .bind(new.reference)
+            .bind(currency.code())
+            .bind(rows::date_str(new.issue_date))
+            .bind(rows::date_str(due))
+            .bind(new.notes)
+            .bind(new.terms)
+            .bind(now),
+        )
+        .await?;
+        for (i, line) in new.lines.iter().enumerate() {
+            lines::insert(
+                &mut tx,
+                &scope.tenant_id,
+                "invoice",
+                &id,
+                i as i64,
+                line,
+                currency,
+                rounding,
+            )
+            .await?;
+        }
+        let inv = load_for_update(&mut tx, scope, &id).await?;
+        store_totals(&mut tx, scope, &inv).await?;
+        audit::record(&mut tx, scope, "invoice.created", "invoice", &id, None).await?;
+        let inv = load_for_update(&mut tx, scope, &id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    /// Adds a line to a draft invoice.
+    pub async fn add_invoice_line(
+        &self,
+        scope: &Scope,
+        invoice_id: &str,
+        line: NewLine,
+    ) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let inv = load_for_update(&mut tx, scope, invoice_id).await?;
+        domain::ensure_editable(inv.status)?;
+        let rounding = tenant_rounding(&mut tx, &scope.tenant_id).await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(MAX(position), -1) AS BIGINT) AS last \
+                     FROM lines WHERE tenant_id = $1 AND document_id = $2",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(invoice_id.to_owned()),
+            )
+            .await?;
+        if rows::int(&row, "n")? >= MAX_LINES as i64 {
+            return Err(AppError::bad_input(
+                "lines",
+                format!("at most {MAX_LINES} lines"),
+            ));
+        }
+        let position = rows::int(&row, "last")? + 1;
+        lines::insert(
+            &mut tx,
+            &scope.tenant_id,
+            "invoice",
+            invoice_id,
+            position,
+            &line,
+            inv.currency,
+            rounding,
+        )
+        .await?;
+        store_totals(&mut tx, scope, &inv).await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "invoice.line_added",
+            "invoice",
+            invoice_id,
+            None,
+        )
+        .await?;
+        let inv = load_for_update(&mut tx, scope, invoice_id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    /// Removes a line from a draft invoice.
+    pub async fn remove_invoice_line(&self, scope: &Scope, line_id: &str) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT document_id FROM lines WHERE tenant_id = $1 AND id = $2 AND document_kind = 'invoice'",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(line_id.to_owned()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("line"))?;
+        let invoice_id = rows::text(&row, "document_id")?;
+        let inv = load_for_update(&mut tx, scope, &invoice_id).await?;
+        domain::ensure_editable(inv.status)?;
+        tx.execute(
+            sqlx::query("DELETE FROM lines WHERE tenant_id = $1 AND id = $2")
+                .bind(scope.tenant_id.clone())
+                .bind(line_id.to_owned()),
+        )
+        .await?;
+        store_totals(&mut tx, scope, &inv).await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "invoice.line_removed",
+            "invoice",
+            &invoice_id,
+            None,
+        )
+        .await?;
+        let inv = load_for_update(&mut tx, scope, &invoice_id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    /// Changes a draft's reference, dates, notes or terms.
+    pub async fn update_invoice(
+        &self,
+        scope: &Scope,
+        id: &str,
+        reference: Option<String>,
+        issue_date: Option<NaiveDate>,
+        due_date: Option<NaiveDate>,
+        notes: Option<String>,
+        terms: Option<String>,
+    ) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        domain::ensure_editable(inv.status)?;
+        let issue = issue_date.unwrap_or(inv.issue_date);
+        let due = due_date.unwrap_or(inv.due_date);
+        if due < issue {
+            return Err(AppError::bad_input(
+                "dueDate",
+                "the due date is before the issue date",
+            ));
+        }
+        tx.execute(
+            sqlx::query(
+                "UPDATE invoices SET reference = COALESCE($1, reference), issue_date = $2, due_date = $3, \
+                 notes = COALESCE($4, notes), terms = COALESCE($5, terms), updated_at = $6 \
+                 WHERE tenant_id = $7 AND id = $8 AND status = 'draft'",
+            )
+            .bind(reference)
+            .bind(rows::date_str(issue))
+            .bind(rows::date_str(due))
+            .bind(notes)
+            .bind(terms)
+            .bind(now_ms())
+            .bind(scope.tenant_id.clone())
+            .bind(id.to_owned()),
+        )
+        .await?;
+        audit::record(&mut tx, scope, "invoice.updated", "invoice", id, None).await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    pub async fn issue_invoice(&self, scope: &Scope, id: &str) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        let (count, _) =
+            lines::document_totals(&mut tx, &scope.tenant_id, id, inv.currency).await?;
+        let next = domain::issue(inv.status, count, inv.total)?;
+        let changed = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE invoices SET status = $1, issued_at = $2, updated_at = $2 \
+                     WHERE tenant_id = $3 AND id = $4 AND status = 'draft'",
+                )
+                .bind(next.as_str())
+                .bind(now_ms())
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?;
+        if changed != 1 {
+            return Err(AppError::Conflict(
+                "the invoice changed meanwhile; try again".into(),
+            ));
+        }
+        audit::record(&mut tx, scope, "invoice.issued", "invoice", id, None).await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    pub async fn void_invoice(
+        &self,
+        scope: &Scope,
+        id: &str,
+        reason: Option<String>,
+    ) -> AppResult<Invoice> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        let settled = inv.paid.checked_add(inv.credited)?;
+        let next = domain::void(inv.status, settled)?;
+        let changed = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE invoices SET status = $1, voided_at = $2, updated_at = $2, balance_minor = 0 \
+                     WHERE tenant_id = $3 AND id = $4 AND status = $5 AND paid_minor = 0 AND credited_minor = 0",
+                )
+                .bind(next.as_str())
+                .bind(now_ms())
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned())
+                .bind(inv.status.as_str()),
+            )
+            .await?;
+        if changed != 1 {
+            return Err(AppError::Conflict(
+                "the invoice changed meanwhile; try again".into(),
+            ));
+        }
+        audit::record(
+            &mut tx,
+            scope,
+            "invoice.voided",
+            "invoice",
+            id,
+            reason.map(|r| serde_json::json!({ "reason": r })),
+        )
+        .await?;
+        let inv = load_for_update(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(inv)
+    }
+
+    /// Invoices by id, as the caller may see them (contacts: their client's, never drafts).
+    pub async fn invoices_by_ids(&self, scope: &Scope, ids: &[String]) -> AppResult<Vec<Invoice>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = SqlBuilder::new(format!("SELECT {COLUMNS} FROM invoices i WHERE "));
+        visible(&mut b, scope);
+        let list: Vec<String> = ids.iter().map(|id| b.text(id.clone())).collect();
+        b.push(&format!(" AND i.id IN ({})", list.join(", ")));
+        let mut tx = self.read_scoped(scope).await?;
+        let rows = tx.fetch_all(b.query()).await?;
+        tx.commit().await?;
+        rows.iter().map(invoice).collect()
+    }
+
+    pub async fn invoice(&self, scope: &Scope, id: &str) -> AppResult<Option<Invoice>> {
+        Ok(self
+            .invoices_by_ids(scope, &[id.to_owned()])
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    pub async fn invoice_by_number(
+        &self,
+        scope: &Scope,
+        number: &str,
+    ) -> AppResult<Option<Invoice>> {
+        let mut b = SqlBuilder::new(format!("SELECT {COLUMNS} FROM invoices i WHERE "));
+        visible(&mut b, scope);
+        let n = b.text(number);
+        b.push(&format!(" AND i.number = {n}"));
+        let mut tx = self.read_scoped(scope).await?;
+        let row = tx.fetch_optional(b.query()).await?;
+        tx.commit().await?;
+        row.as_ref().map(invoice).transpose()
+    }
+
+    /// A page of invoices: filtered, ordered by `order` then id, after `after`.
+    pub async fn list_invoices(
+        &self,
+        scope: &Scope,
+        filter: &InvoiceFilter,
+        order: InvoiceOrder,
+        first: i64,
+        after: Option<&str>,
+        today: NaiveDate,
+    ) -> AppResult<InvoicePage> {
+        if !(0..=MAX_PAGE).contains(&first) {
+            return Err(AppError::bad_input(
+                "first",
+                format!("first must be between 0 and {MAX_PAGE}"),
+            ));
+        }
+        let cursor = after.map(|c| decode_cursor(c, order.sort)).transpose()?;
+        let mut b = SqlBuilder::new(format!("SELECT {COLUMNS} FROM invoices i WHERE "));
+        visible(&mut b, scope);
+        apply_filter(&mut b, filter, today);
+        let mut count =
+            SqlBuilder::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM invoices i WHERE ");
+        visible(&mut count, scope);
+        apply_filter(&mut count, filter, today);
+        let col = order.sort.column();
+        let (cmp, dir) = if order.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        if let Some((key, id)) = cursor {
+            let k = b.arg(key);
+            let i = b.text(id);
+            b.push(&format!(
+                " AND ({col} {cmp} {k} OR ({col} = {k} AND i.id {cmp} {i}))"
+            ));
+        }
+        let limit = b.int(first + 1);
+        b.push(&format!(" ORDER BY {col} {dir}, i.id {dir} LIMIT {limit}"));
+        let mut tx = self.read_scoped(scope).await?;
+        let rows = tx.fetch_all(b.query()).await?;
+        let total = rows::int(&tx.fetch_one(count.query()).await?, "n")?;
+        tx.commit().await?;
+        let mut items = rows.iter().map(invoice).collect::<AppResult<Vec<_>>>()?;
+        let has_next = items.len() as i64 > first;
+        items.truncate(first as usize);
+        let items = items
+            .into_iter()
+            .map(|inv| (encode_cursor(&order.sort.key(&inv), &inv.id), inv))
+            .collect();
+        Ok(InvoicePage {
+            items,
+            has_next,
+            total_count: total,
+        })
+    }
+}
+
+/// Tenant and client scoping shared by every invoice read.
+fn visible(b: &mut SqlBuilder, scope: &Scope) {
+    let t = b.text(scope.tenant_id.clone());
+    b.push(&format!("i.tenant_id = {t}"));
+    if let Some(client) = scope.client_filter() {
+        let c = b.text(client);
+        b.push(&format!(" AND i.client_id = {c} AND i.status <> 'draft'"));
+    }
+}
+
+fn apply_filter(b: &mut SqlBuilder, f: &InvoiceFilter, today: NaiveDate) {
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f.statuses.iter().map(|s| b.text(s.as_str())).collect();
+        b.push(&format!(" AND i.status IN ({})", list.join(", ")));
+    }
+    if let Some(overdue) = f.overdue {
+        let t = b.text(rows::date_str(today));
+        let cond = format!("(i.status IN ('issued', 'partially_paid') AND i.balance_minor > 0 AND i.due_date < {t})");
+        b.push(&if overdue {
+            format!(" AND {cond}")
+        } else {
+            format!(" AND NOT {cond}")
+        });
+    }
+    if let Some(c) = &f.client_id {
+        let p = b.text(c.clone());
+        b.push(&format!(" AND i.client_id = {p}"));
+    }
+    for (col, op, value) in [
+        ("i.issue_date", ">=", f.issue_from),
+        ("i.issue_date", "<=", f.issue_to),
+        ("i.due_date", ">=", f.due_from),
+        ("i.due_date", "<=", f.due_to),
+    ] {
+        if let Some(d) = value {
+            let p = b.text(rows::date_str(d));
+            b.push(&format!(" AND {col} {op} {p}"));
+        }
+    }
+    if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let p = b.text(contains_pattern(q));
+        b.push(&format!(
+            " AND (lower(i.number) LIKE {p} ESCAPE '\\' OR lower(COALESCE(i.reference, '')) LIKE {p} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM lines l WHERE l.tenant_id = i.tenant_id AND l.document_id = i.id \
+             AND lower(l.description) LIKE {p} ESCAPE '\\'))"
+        ));
+    }
+}
