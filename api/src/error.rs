@@ -96,7 +96,10 @@ impl From<anyhow::Error> for AppError {
 /// is the caller's bad input.
 pub fn stamp_code(err: &mut async_graphql::ServerError) {
     let mut hidden = None;
-    let (code, reason, field) = match err.source::<AppError>() {
+    let app = err
+        .source::<AppError>()
+        .or_else(|| err.source::<std::sync::Arc<AppError>>().map(|a| a.as_ref()));
+    let (code, reason, field) = match app {
         Some(app) => {
             if let AppError::Internal(cause) = app {
                 let id = uuid::Uuid::now_v7();

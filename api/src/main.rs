@@ -1,1 +1,192 @@
-fn main() {}
+//! The `portico` command: a thin CLI over the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use portico::app::App;
+use portico::auth::Role;
+use portico::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "portico",
+    version,
+    about = "Portico: the client portal for accounts receivable"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (API, subscriptions, portal).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed demo data if the database is empty, then serve and print how to get in.
+    Demo {
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Seed and print, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Load invoices and measure `invoices(first: 20)` over HTTP (see README).
+    Bench(portico::bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token. Roles: owner, admin, member, partner; contact_admin, contact_payer,
+    /// contact_viewer with --contact EMAIL (the token is bound to that contact's client).
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long)]
+        contact: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema => print!("{}", portico::graphql::sdl()),
+        Command::Migrate => {
+            App::build(Config::from_env()?).await?;
+            eprintln!("migrations applied");
+        }
+        Command::Serve => {
+            let app = App::build(Config::from_env()?).await?;
+            let listener = app.bind().await?;
+            tracing::info!(address = %listener.local_addr()?, "serving");
+            app.serve(listener).await?;
+        }
+        Command::Demo {
+            listen,
+            data_dir,
+            no_serve,
+        } => {
+            let config = Config::from_env()?.with_overrides(listen, data_dir);
+            let app = App::build(config).await?;
+            let listener = if no_serve {
+                None
+            } else {
+                Some(app.bind().await?)
+            };
+            let base = match &listener {
+                Some(l) if std::env::var("PORTICO_BASE_URL").is_err() => {
+                    format!("http://{}", l.local_addr()?)
+                }
+                _ => app.config.base_url.clone(),
+            };
+            let summary = portico::demo::seed_if_empty(&app.store).await?;
+            println!(
+                "{}",
+                portico::demo::welcome(&app.store, &summary, &base).await?
+            );
+            if let Some(listener) = listener {
+                app.serve(listener).await?;
+            }
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    tenant,
+                    role,
+                    name,
+                    contact,
+                },
+        } => {
+            let app = App::build(Config::from_env()?).await?;
+            let t = app
+                .store
+                .tenant_by_slug(&tenant)
+                .await?
+                .with_context(|| format!("no tenant {tenant:?}"))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let contact_id = match contact {
+                Some(email) => Some(
+                    portico::demo::contact_id_by_email(&app.store, &t.id, &email)
+                        .await?
+                        .with_context(|| format!("no contact {email:?} in {tenant}"))?,
+                ),
+                None => None,
+            };
+            let created = app
+                .store
+                .create_token(&t.id, &name, role, contact_id.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", created.token);
+        }
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    slug,
+                    name,
+                    currency,
+                },
+        } => {
+            let app = App::build(Config::from_env()?).await?;
+            let t = app
+                .store
+                .create_tenant(portico::store::NewTenant {
+                    slug: portico::domain::Slug::parse(&slug)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    name,
+                    default_currency: portico::domain::Currency::parse(&currency)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    email: None,
+                    phone: None,
+                    address: None,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created tenant {} ({})", t.slug, t.id);
+        }
+        Command::Bench(args) => portico::bench::run(args).await?,
+    }
+    Ok(())
+}

@@ -254,3 +254,28 @@ impl Store {
         row.as_ref().map(contact).transpose()
     }
 }
+
+impl Store {
+    /// An operator lookup (CLI): the id of the first contact with this email in a tenant.
+    pub async fn contact_id_by_email(
+        &self,
+        tenant_id: &str,
+        email: &str,
+    ) -> AppResult<Option<String>> {
+        let mut tx = self.read(tenant_id).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query("SELECT id FROM contacts WHERE tenant_id = $1 AND email = $2 ORDER BY created_at LIMIT 1")
+                    .bind(tenant_id.to_owned())
+                    .bind(email.trim().to_lowercase()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.as_ref().map(|r| rows::text(r, "id")).transpose()
+    }
+
+    /// Whether any tenant exists (the demo seeds an empty database only).
+    pub async fn is_empty(&self) -> AppResult<bool> {
+        Ok(self.tenants().await?.is_empty())
+    }
+}

@@ -57,6 +57,16 @@ pub struct NewInvoice {
     pub lines: Vec<NewLine>,
 }
 
+/// Changes to a draft; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct InvoicePatch {
+    pub reference: Option<String>,
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceFilter {
     pub statuses: Vec<InvoiceStatus>,
@@ -406,12 +416,15 @@ impl Store {
         &self,
         scope: &Scope,
         id: &str,
-        reference: Option<String>,
-        issue_date: Option<NaiveDate>,
-        due_date: Option<NaiveDate>,
-        notes: Option<String>,
-        terms: Option<String>,
+        patch: InvoicePatch,
     ) -> AppResult<Invoice> {
+        let InvoicePatch {
+            reference,
+            issue_date,
+            due_date,
+            notes,
+            terms,
+        } = patch;
         scope.require_staff()?;
         let mut tx = self.write_scoped(scope).await?;
         let inv = load_for_update(&mut tx, scope, id).await?;

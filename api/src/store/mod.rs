@@ -24,7 +24,9 @@ pub use clients::{Client, Contact, NewClient, NewContact};
 pub use credit_notes::{CreditNote, NewCreditNote};
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use estimates::{Estimate, NewEstimate};
-pub use invoices::{Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoiceSort, NewInvoice};
+pub use invoices::{
+    Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
+};
 pub use lines::{Line, NewLine};
 pub use payments::{AllocationRow, NewPayment, Payment, Refund};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};

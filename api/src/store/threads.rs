@@ -61,8 +61,6 @@ pub struct Message {
     pub created_at: i64,
 }
 
-pub const MAX_BODY: usize = 10_000;
-
 fn thread(row: &AnyRow) -> AppResult<Thread> {
     Ok(Thread {
         id: rows::text(row, "id")?,

@@ -1,0 +1,86 @@
+//! The composition root: config → store (migrated) → event bus → schema → router. The binary and
+//! the tests build the application through the same function.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::events::EventBus;
+use crate::graphql::{build_schema, PorticoSchema, Shared};
+use crate::http::{router, HttpState};
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub bus: EventBus,
+    pub schema: PorticoSchema,
+}
+
+impl App {
+    /// Connects, migrates and wires everything.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let store = Store::connect(&config.database_url, config.max_connections).await?;
+        store.migrate().await?;
+        let bus = match &config.redis_url {
+            Some(url) => EventBus::redis(url).await?,
+            None => EventBus::in_process(),
+        };
+        let schema = build_schema(Shared {
+            store: store.clone(),
+            bus: bus.clone(),
+        });
+        Ok(App {
+            config,
+            store,
+            bus,
+            schema,
+        })
+    }
+
+    pub fn router(&self) -> axum::Router {
+        router(HttpState {
+            schema: self.schema.clone(),
+            shared: Shared {
+                store: self.store.clone(),
+                bus: self.bus.clone(),
+            },
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Binds the configured address.
+    pub async fn bind(&self) -> anyhow::Result<TcpListener> {
+        TcpListener::bind(self.config.listen)
+            .await
+            .with_context(|| format!("binding {}", self.config.listen))
+    }
+
+    /// Serves until Ctrl-C / SIGTERM.
+    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

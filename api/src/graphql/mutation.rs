@@ -1,0 +1,590 @@
+//! The Mutation root: staff and partners create and change the ledger; contacts accept or reject
+//! estimates and post messages. Roles are enforced by the store; events are published after commit.
+
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use portico_domain::{validate, Currency, DocumentNumber, Email};
+
+use super::context::{scope, shared, store, today};
+use super::ids;
+use super::inputs::{
+    self, allocations, currency_opt, long_text, name, positive_amount, short_text, AllocationInput,
+    LineInput,
+};
+use super::ledger::{CreditNote, Invoice, Payment, PaymentMethod};
+use super::parties::{Client, Contact, ContactRole};
+use super::query::subject_of;
+use super::scalars::{Date, Decimal};
+use super::work::{Estimate, Message, Project, TimeEntry};
+use crate::error::AppError;
+use crate::events::{Event, Topic};
+use crate::store::{
+    self, NewClient, NewContact, NewCreditNote, NewEstimate, NewInvoice, NewPayment, NewProject,
+    NewTimeEntry,
+};
+
+pub const MAX_LINES_INPUT: usize = 500;
+
+#[derive(InputObject)]
+pub struct CreateClientInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub tax_id: Option<String>,
+    pub address: Option<String>,
+    /// ISO 4217, e.g. "EUR".
+    pub currency: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateClientInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CreateContactInput {
+    pub client_id: ID,
+    pub name: String,
+    pub email: String,
+    pub role: ContactRole,
+}
+
+#[derive(InputObject)]
+pub struct CreateInvoiceInput {
+    pub client_id: ID,
+    /// Default: the next number, e.g. INV-2026-00042.
+    pub number: Option<String>,
+    pub reference: Option<String>,
+    /// Default: the client's currency.
+    pub currency: Option<String>,
+    /// Default: today.
+    pub issue_date: Option<Date>,
+    /// Default: 30 days after the issue date.
+    pub due_date: Option<Date>,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+    #[graphql(default)]
+    pub lines: Vec<LineInput>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateInvoiceInput {
+    pub id: ID,
+    pub reference: Option<String>,
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RecordPaymentInput {
+    pub client_id: ID,
+    pub amount: Decimal,
+    /// Default: the client's currency.
+    pub currency: Option<String>,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    /// Default: today.
+    pub received_on: Option<Date>,
+    pub notes: Option<String>,
+    /// Which invoices to settle and how much; default: the oldest open invoices first. Any excess
+    /// becomes client credit.
+    pub allocations: Option<Vec<AllocationInput>>,
+}
+
+#[derive(InputObject)]
+pub struct CreateCreditNoteInput {
+    pub client_id: ID,
+    pub invoice_id: Option<ID>,
+    pub amount: Decimal,
+    pub currency: Option<String>,
+    pub reason: String,
+    pub issue_date: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct CreateEstimateInput {
+    pub client_id: ID,
+    pub number: Option<String>,
+    pub currency: Option<String>,
+    pub issue_date: Option<Date>,
+    pub valid_until: Option<Date>,
+    pub notes: Option<String>,
+    #[graphql(default)]
+    pub lines: Vec<LineInput>,
+}
+
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    pub client_id: ID,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AddTimeEntryInput {
+    pub project_id: ID,
+    pub task: String,
+    pub assignee: String,
+    pub date: Date,
+    pub hours: Decimal,
+    #[graphql(default = true)]
+    pub billable: bool,
+    pub note: Option<String>,
+}
+
+/// The client's currency unless one is given.
+async fn client_currency(
+    ctx: &Context<'_>,
+    client_id: &str,
+    given: Option<&str>,
+) -> Result<Currency, AppError> {
+    if let Some(c) = currency_opt(given)? {
+        return Ok(c);
+    }
+    let client = store(ctx)
+        .client(scope(ctx)?, client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    Ok(client.currency)
+}
+
+async fn publish_invoice(ctx: &Context<'_>, inv: &store::Invoice, action: &str) {
+    let event = Event {
+        tenant_id: scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default(),
+        client_id: inv.client_id.clone(),
+        topic: Topic::Invoice,
+        action: action.to_owned(),
+        subject_id: inv.id.clone(),
+        status: Some(inv.status.as_str().to_owned()),
+        amount_minor: Some(inv.balance.minor),
+        currency: Some(inv.currency.code().to_owned()),
+        at: store::now_ms(),
+    };
+    shared(ctx).bus.publish(event).await;
+}
+
+async fn publish_payment(
+    ctx: &Context<'_>,
+    p: &store::Payment,
+    action: &str,
+    touched: &[store::Invoice],
+) {
+    let event = Event {
+        tenant_id: scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default(),
+        client_id: p.client_id.clone(),
+        topic: Topic::Payment,
+        action: action.to_owned(),
+        subject_id: p.id.clone(),
+        status: None,
+        amount_minor: Some(p.amount.minor),
+        currency: Some(p.amount.currency.code().to_owned()),
+        at: store::now_ms(),
+    };
+    shared(ctx).bus.publish(event).await;
+    for inv in touched {
+        publish_invoice(ctx, inv, inv.status.as_str()).await;
+    }
+}
+
+fn lines(list: &[LineInput], currency: Currency) -> Result<Vec<store::NewLine>, AppError> {
+    if list.len() > MAX_LINES_INPUT {
+        return Err(AppError::bad_input(
+            "lines",
+            format!("at most {MAX_LINES_INPUT} lines"),
+        ));
+    }
+    list.iter().map(|l| l.parse(currency)).collect()
+}
+
+fn number(n: Option<&str>) -> Result<Option<DocumentNumber>, AppError> {
+    Ok(n.map(DocumentNumber::parse).transpose()?)
+}
+
+fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
+    Ok(e.map(Email::parse).transpose()?)
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
+        let new = NewClient {
+            name: name("name", &input.name)?,
+            email: email(input.email.as_deref())?,
+            tax_id: short_text("taxId", input.tax_id.as_deref())?,
+            address: long_text("address", input.address.as_deref())?,
+            currency: Currency::parse(&input.currency).map_err(AppError::from)?,
+        };
+        Ok(Client(store(ctx).create_client(scope(ctx)?, new).await?))
+    }
+
+    async fn update_client(&self, ctx: &Context<'_>, input: UpdateClientInput) -> Result<Client> {
+        let id = ids::decode(&input.id, "Client")?;
+        let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
+        let address = long_text("address", input.address.as_deref())?;
+        let client = store(ctx)
+            .update_client(
+                scope(ctx)?,
+                &id,
+                new_name,
+                email(input.email.as_deref())?,
+                address,
+            )
+            .await?;
+        Ok(Client(client))
+    }
+
+    async fn create_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateContactInput,
+    ) -> Result<Contact> {
+        let new = NewContact {
+            client_id: ids::decode(&input.client_id, "Client")?,
+            name: name("name", &input.name)?,
+            email: Email::parse(&input.email).map_err(AppError::from)?,
+            role: input.role.as_str().to_owned(),
+        };
+        Ok(Contact(store(ctx).create_contact(scope(ctx)?, new).await?))
+    }
+
+    /// Creates a draft invoice with its lines.
+    async fn create_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInvoiceInput,
+    ) -> Result<Invoice> {
+        let s = scope(ctx)?;
+        s.require_staff()?;
+        let client_id = ids::decode(&input.client_id, "Client")?;
+        let currency = client_currency(ctx, &client_id, input.currency.as_deref()).await?;
+        let new = NewInvoice {
+            client_id,
+            number: number(input.number.as_deref())?,
+            reference: short_text("reference", input.reference.as_deref())?,
+            currency: Some(currency),
+            issue_date: input.issue_date.map(|d| d.0).unwrap_or_else(|| today(ctx)),
+            due_date: input.due_date.map(|d| d.0),
+            notes: long_text("notes", input.notes.as_deref())?,
+            terms: long_text("terms", input.terms.as_deref())?,
+            lines: lines(&input.lines, currency)?,
+        };
+        let inv = store(ctx).create_invoice(s, new).await?;
+        publish_invoice(ctx, &inv, "created").await;
+        Ok(Invoice(inv))
+    }
+
+    async fn update_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateInvoiceInput,
+    ) -> Result<Invoice> {
+        let id = ids::decode(&input.id, "Invoice")?;
+        let patch = store::InvoicePatch {
+            reference: short_text("reference", input.reference.as_deref())?,
+            issue_date: input.issue_date.map(|d| d.0),
+            due_date: input.due_date.map(|d| d.0),
+            notes: long_text("notes", input.notes.as_deref())?,
+            terms: long_text("terms", input.terms.as_deref())?,
+        };
+        Ok(Invoice(
+            store(ctx).update_invoice(scope(ctx)?, &id, patch).await?,
+        ))
+    }
+
+    /// Adds a line to a draft invoice.
+    async fn add_invoice_line(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: ID,
+        line: LineInput,
+    ) -> Result<Invoice> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&invoice_id, "Invoice")?;
+        let inv = store(ctx)
+            .invoice(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("invoice"))?;
+        let line = line.parse(inv.currency)?;
+        Ok(Invoice(store(ctx).add_invoice_line(s, &id, line).await?))
+    }
+
+    async fn remove_invoice_line(&self, ctx: &Context<'_>, line_id: ID) -> Result<Invoice> {
+        let id = ids::decode(&line_id, "Line")?;
+        Ok(Invoice(
+            store(ctx).remove_invoice_line(scope(ctx)?, &id).await?,
+        ))
+    }
+
+    /// draft → issued.
+    async fn issue_invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Invoice> {
+        let id = ids::decode(&id, "Invoice")?;
+        let inv = store(ctx).issue_invoice(scope(ctx)?, &id).await?;
+        publish_invoice(ctx, &inv, "issued").await;
+        Ok(Invoice(inv))
+    }
+
+    /// draft or issued (nothing settled) → void.
+    async fn void_invoice(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: Option<String>,
+    ) -> Result<Invoice> {
+        let id = ids::decode(&id, "Invoice")?;
+        let reason = short_text("reason", reason.as_deref())?;
+        let inv = store(ctx).void_invoice(scope(ctx)?, &id, reason).await?;
+        publish_invoice(ctx, &inv, "voided").await;
+        Ok(Invoice(inv))
+    }
+
+    /// Records a payment received outside Portico and allocates it.
+    async fn record_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordPaymentInput,
+    ) -> Result<Payment> {
+        let s = scope(ctx)?;
+        s.require_staff()?;
+        let client_id = ids::decode(&input.client_id, "Client")?;
+        let currency = client_currency(ctx, &client_id, input.currency.as_deref()).await?;
+        let new = NewPayment {
+            client_id,
+            amount: positive_amount("amount", &input.amount, currency)?,
+            method: input.method.domain(),
+            reference: short_text("reference", input.reference.as_deref())?,
+            received_on: input.received_on.map(|d| d.0).unwrap_or_else(|| today(ctx)),
+            notes: long_text("notes", input.notes.as_deref())?,
+            allocations: allocations(input.allocations.as_deref(), currency)?,
+        };
+        let (p, touched) = store(ctx).record_payment(s, new).await?;
+        publish_payment(ctx, &p, "recorded", &touched).await;
+        Ok(Payment(p))
+    }
+
+    /// Allocates a payment's unallocated credit to open invoices (given ones, else oldest first).
+    async fn allocate_payment(
+        &self,
+        ctx: &Context<'_>,
+        payment_id: ID,
+        allocations: Option<Vec<AllocationInput>>,
+    ) -> Result<Payment> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&payment_id, "Payment")?;
+        let p = store(ctx)
+            .payment(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?;
+        let plan = inputs::allocations(allocations.as_deref(), p.amount.currency)?;
+        let (p, touched) = store(ctx).allocate_payment(s, &id, plan).await?;
+        publish_payment(ctx, &p, "allocated", &touched).await;
+        Ok(Payment(p))
+    }
+
+    /// Refunds part or all of a payment: unused credit first, then reversing allocations.
+    async fn refund_payment(
+        &self,
+        ctx: &Context<'_>,
+        payment_id: ID,
+        amount: Decimal,
+        reason: Option<String>,
+    ) -> Result<Payment> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&payment_id, "Payment")?;
+        let p = store(ctx)
+            .payment(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?;
+        let amount = positive_amount("amount", &amount, p.amount.currency)?;
+        let reason = short_text("reason", reason.as_deref())?;
+        let (p, touched) = store(ctx)
+            .refund_payment(s, &id, amount, reason, today(ctx))
+            .await?;
+        publish_payment(ctx, &p, "refunded", &touched).await;
+        Ok(Payment(p))
+    }
+
+    async fn create_credit_note(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCreditNoteInput,
+    ) -> Result<CreditNote> {
+        let s = scope(ctx)?;
+        s.require_staff()?;
+        let client_id = ids::decode(&input.client_id, "Client")?;
+        let currency = client_currency(ctx, &client_id, input.currency.as_deref()).await?;
+        let new = NewCreditNote {
+            client_id,
+            invoice_id: input
+                .invoice_id
+                .map(|i| ids::decode(&i, "Invoice"))
+                .transpose()?,
+            amount: positive_amount("amount", &input.amount, currency)?,
+            reason: name("reason", &input.reason)?,
+            issue_date: input.issue_date.map(|d| d.0).unwrap_or_else(|| today(ctx)),
+        };
+        Ok(store(ctx).create_credit_note(s, new).await?.into())
+    }
+
+    /// draft → open.
+    async fn issue_credit_note(&self, ctx: &Context<'_>, id: ID) -> Result<CreditNote> {
+        let id = ids::decode(&id, "CreditNote")?;
+        Ok(store(ctx).issue_credit_note(scope(ctx)?, &id).await?.into())
+    }
+
+    async fn void_credit_note(&self, ctx: &Context<'_>, id: ID) -> Result<CreditNote> {
+        let id = ids::decode(&id, "CreditNote")?;
+        Ok(store(ctx).void_credit_note(scope(ctx)?, &id).await?.into())
+    }
+
+    /// Applies part or all of an open credit note to an open invoice of the same client.
+    async fn apply_credit_note(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        invoice_id: ID,
+        amount: Decimal,
+    ) -> Result<CreditNote> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&id, "CreditNote")?;
+        let invoice_id = ids::decode(&invoice_id, "Invoice")?;
+        let cn = store(ctx)
+            .credit_notes(s, None, Some(&id), 1, 0)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound("credit note"))?;
+        let amount = positive_amount("amount", &amount, cn.currency)?;
+        let (cn, inv) = store(ctx)
+            .apply_credit_note(s, &id, &invoice_id, amount, today(ctx))
+            .await?;
+        publish_invoice(ctx, &inv, inv.status.as_str()).await;
+        Ok(cn.into())
+    }
+
+    async fn create_estimate(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEstimateInput,
+    ) -> Result<Estimate> {
+        let s = scope(ctx)?;
+        s.require_staff()?;
+        let client_id = ids::decode(&input.client_id, "Client")?;
+        let currency = client_currency(ctx, &client_id, input.currency.as_deref()).await?;
+        let new = NewEstimate {
+            client_id,
+            number: number(input.number.as_deref())?,
+            currency: Some(currency),
+            issue_date: input.issue_date.map(|d| d.0).unwrap_or_else(|| today(ctx)),
+            valid_until: input.valid_until.map(|d| d.0),
+            notes: long_text("notes", input.notes.as_deref())?,
+            lines: lines(&input.lines, currency)?,
+        };
+        Ok(Estimate(store(ctx).create_estimate(s, new).await?))
+    }
+
+    /// draft → sent.
+    async fn send_estimate(&self, ctx: &Context<'_>, id: ID) -> Result<Estimate> {
+        let id = ids::decode(&id, "Estimate")?;
+        Ok(Estimate(store(ctx).send_estimate(scope(ctx)?, &id).await?))
+    }
+
+    /// A client contact (admin or payer) accepts a sent estimate.
+    async fn accept_estimate(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        comment: Option<String>,
+    ) -> Result<Estimate> {
+        let id = ids::decode(&id, "Estimate")?;
+        let comment =
+            portico_domain::estimate_comment(comment.as_deref()).map_err(AppError::from)?;
+        Ok(Estimate(
+            store(ctx)
+                .accept_estimate(scope(ctx)?, &id, comment, today(ctx))
+                .await?,
+        ))
+    }
+
+    /// A client contact (admin or payer) rejects a sent estimate, giving a reason.
+    async fn reject_estimate(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Estimate> {
+        let id = ids::decode(&id, "Estimate")?;
+        Ok(Estimate(
+            store(ctx)
+                .reject_estimate(scope(ctx)?, &id, reason, today(ctx))
+                .await?,
+        ))
+    }
+
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProjectInput,
+    ) -> Result<Project> {
+        let new = NewProject {
+            client_id: ids::decode(&input.client_id, "Client")?,
+            name: name("name", &input.name)?,
+            description: long_text("description", input.description.as_deref())?,
+        };
+        Ok(Project(store(ctx).create_project(scope(ctx)?, new).await?))
+    }
+
+    async fn add_time_entry(
+        &self,
+        ctx: &Context<'_>,
+        input: AddTimeEntryInput,
+    ) -> Result<TimeEntry> {
+        let new = NewTimeEntry {
+            project_id: ids::decode(&input.project_id, "Project")?,
+            task: name("task", &input.task)?,
+            assignee: name("assignee", &input.assignee)?,
+            date: input.date.0,
+            hours: validate::decimal("hours", &input.hours.0, 2, false).map_err(AppError::from)?,
+            billable: input.billable,
+            note: long_text("note", input.note.as_deref())?,
+        };
+        Ok(TimeEntry(
+            store(ctx).add_time_entry(scope(ctx)?, new).await?,
+        ))
+    }
+
+    /// Marks billable time entries as billed (or not); returns how many changed.
+    async fn set_time_entries_billed(
+        &self,
+        ctx: &Context<'_>,
+        entry_ids: Vec<ID>,
+        billed: bool,
+    ) -> Result<i64> {
+        if entry_ids.len() > 500 {
+            return Err(AppError::bad_input("ids", "at most 500 entries at once").into());
+        }
+        let raw = entry_ids
+            .iter()
+            .map(|i| ids::decode(i, "TimeEntry"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(store(ctx)
+            .set_time_entries_billed(scope(ctx)?, &raw, billed)
+            .await? as i64)
+    }
+
+    /// Posts a message on the thread of an invoice, estimate or project (staff, partners and the
+    /// client's contacts).
+    async fn post_message(
+        &self,
+        ctx: &Context<'_>,
+        subject_id: ID,
+        body: String,
+    ) -> Result<Message> {
+        let (kind, raw) = subject_of(&subject_id)?;
+        let body = validate::text("body", &body, validate::MAX_TEXT).map_err(AppError::from)?;
+        Ok(Message(
+            store(ctx)
+                .post_message(scope(ctx)?, kind, &raw, body)
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,142 @@
+//! GraphQL types for the parties: the tenant, clients, contacts and the viewer.
+
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+
+use super::context::{scope, store};
+use super::ids;
+use crate::store;
+
+pub struct Client(pub store::Client);
+
+#[Object]
+impl Client {
+    pub async fn id(&self) -> ID {
+        ids::encode("Client", &self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn tax_id(&self) -> Option<&str> {
+        self.0.tax_id.as_deref()
+    }
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    async fn currency(&self) -> &str {
+        self.0.currency.code()
+    }
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
+        Ok(store(ctx)
+            .contacts_of(scope(ctx)?, &self.0.id)
+            .await?
+            .into_iter()
+            .map(Contact)
+            .collect())
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ContactRole {
+    /// Manages the client's contacts, pays, decides on estimates.
+    Admin,
+    /// Pays and decides on estimates.
+    Payer,
+    /// Reads only.
+    Viewer,
+}
+
+impl ContactRole {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ContactRole::Admin => "admin",
+            ContactRole::Payer => "payer",
+            ContactRole::Viewer => "viewer",
+        }
+    }
+}
+
+pub struct Contact(pub store::Contact);
+
+#[Object]
+impl Contact {
+    pub async fn id(&self) -> ID {
+        ids::encode("Contact", &self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn role(&self) -> ContactRole {
+        match self.0.role.as_str() {
+            "admin" => ContactRole::Admin,
+            "payer" => ContactRole::Payer,
+            _ => ContactRole::Viewer,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Tenant {
+    pub slug: String,
+    pub name: String,
+    pub default_currency: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub brand_color: String,
+}
+
+impl From<store::Tenant> for Tenant {
+    fn from(t: store::Tenant) -> Self {
+        Tenant {
+            slug: t.slug,
+            name: t.name,
+            default_currency: t.default_currency.code().to_owned(),
+            email: t.email,
+            phone: t.phone,
+            address: t.address,
+            brand_color: t.brand_color,
+        }
+    }
+}
+
+/// Who is calling.
+pub struct Viewer;
+
+#[Object]
+impl Viewer {
+    /// `owner`, `admin`, `member`, `partner`, `contact_admin`, `contact_payer` or `contact_viewer`.
+    async fn role(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        Ok(scope(ctx)?.role.as_str())
+    }
+    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(scope(ctx)?.actor_name.clone())
+    }
+    async fn tenant(&self, ctx: &Context<'_>) -> Result<Option<Tenant>> {
+        let s = scope(ctx)?;
+        Ok(store(ctx)
+            .tenant_by_id(&s.tenant_id)
+            .await?
+            .map(Tenant::from))
+    }
+    /// The client a contact belongs to; null for staff and partners.
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
+        let s = scope(ctx)?;
+        match s.client_filter() {
+            Some(id) => Ok(store(ctx).client(s, id).await?.map(Client)),
+            None => Ok(None),
+        }
+    }
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+        let s = scope(ctx)?;
+        match s.contact_id.as_deref() {
+            Some(id) => Ok(store(ctx).contact(s, id).await?.map(Contact)),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! The Query root: every read the API offers, each run with the caller's scope.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{
+    Context, InputObject, Interface, Object, OutputType, Result, SimpleObject, ID,
+};
+use base64::Engine;
+use chrono::Datelike;
+
+use super::context::{scope, store, today};
+use super::ids;
+use super::inputs::{currency_opt, InvoiceFilterInput, InvoiceOrderInput};
+use super::ledger::{CreditNote, Invoice, Payment};
+use super::parties::{Client, Contact, Viewer};
+use super::reports::{AuditEvent, Dashboard, Statement};
+use super::scalars::Date;
+use super::work::{Estimate, Project, Thread};
+use crate::error::AppError;
+use crate::store::SubjectKind;
+
+/// Anything with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Invoice(Invoice),
+    Client(Client),
+    Contact(Contact),
+    Payment(Payment),
+    CreditNote(CreditNote),
+    Estimate(Estimate),
+    Project(Project),
+    Thread(Thread),
+}
+
+#[derive(SimpleObject)]
+pub struct Totals {
+    /// Matching items across all pages.
+    pub total_count: i64,
+}
+
+pub const DEFAULT_PAGE: i32 = 20;
+pub const MAX_PAGE: i32 = 100;
+
+fn page_size(first: Option<i32>) -> Result<i64, AppError> {
+    let first = first.unwrap_or(DEFAULT_PAGE);
+    if !(0..=MAX_PAGE).contains(&first) {
+        return Err(AppError::bad_input(
+            "first",
+            format!("first must be between 0 and {MAX_PAGE}"),
+        ));
+    }
+    Ok(i64::from(first))
+}
+
+fn offset_of(after: Option<String>) -> Result<i64, AppError> {
+    let Some(c) = after else { return Ok(0) };
+    let bad = || AppError::bad_input("after", "malformed cursor");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let n: i64 = text
+        .strip_prefix("o:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad)?;
+    if !(0..=1_000_000).contains(&n) {
+        return Err(bad());
+    }
+    Ok(n + 1)
+}
+
+/// A connection over an offset-paged list (fetched with `first + 1` rows to know about the next page).
+fn offset_connection<T: OutputType>(
+    mut items: Vec<T>,
+    offset: i64,
+    first: i64,
+) -> Connection<String, T> {
+    let has_next = items.len() as i64 > first;
+    items.truncate(first as usize);
+    let mut conn = Connection::new(offset > 0, has_next);
+    conn.edges
+        .extend(items.into_iter().enumerate().map(|(i, node)| {
+            let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(format!("o:{}", offset + i as i64));
+            Edge::new(cursor, node)
+        }));
+    conn
+}
+
+fn client_arg(client_id: Option<&ID>) -> Result<Option<String>, AppError> {
+    client_id.map(|c| ids::decode(c, "Client")).transpose()
+}
+
+#[derive(InputObject, Default)]
+pub struct Period {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The caller: role, tenant, and for contacts their client.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        scope(ctx)?;
+        Ok(Viewer)
+    }
+
+    /// Amount due, overdue, credit available and paid in a period (default: this calendar year),
+    /// per currency, and invoice counts by status. Staff may narrow it to one client.
+    async fn dashboard(
+        &self,
+        ctx: &Context<'_>,
+        client_id: Option<ID>,
+        period: Option<Period>,
+    ) -> Result<Dashboard> {
+        let s = scope(ctx)?;
+        let today = today(ctx);
+        let period = period.unwrap_or_default();
+        let from = period
+            .from
+            .map(|d| d.0)
+            .unwrap_or_else(|| today.with_ordinal(1).unwrap_or(today));
+        let to = period.to.map(|d| d.0).unwrap_or(today);
+        if to < from {
+            return Err(AppError::bad_input("period", "the period ends before it starts").into());
+        }
+        let client = client_arg(client_id.as_ref())?;
+        let d = store(ctx)
+            .dashboard(s, client.as_deref(), today, from, to)
+            .await?;
+        Ok(Dashboard::new(d, Date(from), Date(to)))
+    }
+
+    /// Invoices, filtered and ordered, with keyset pagination.
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<InvoiceFilterInput>,
+        order_by: Option<InvoiceOrderInput>,
+    ) -> Result<Connection<String, Invoice, Totals, EmptyFields>> {
+        let s = scope(ctx)?;
+        let first = page_size(first)?;
+        let filter = filter.map(|f| f.parse()).transpose()?.unwrap_or_default();
+        let order = order_by.map(|o| o.parse()).unwrap_or_default();
+        let page = store(ctx)
+            .list_invoices(s, &filter, order, first, after.as_deref(), today(ctx))
+            .await?;
+        let mut conn = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            Totals {
+                total_count: page.total_count,
+            },
+        );
+        conn.edges.extend(
+            page.items
+                .into_iter()
+                .map(|(cursor, inv)| Edge::new(cursor, Invoice(inv))),
+        );
+        Ok(conn)
+    }
+
+    async fn invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Invoice>> {
+        let id = ids::decode(&id, "Invoice")?;
+        Ok(store(ctx).invoice(scope(ctx)?, &id).await?.map(Invoice))
+    }
+
+    async fn invoice_by_number(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+    ) -> Result<Option<Invoice>> {
+        let number = portico_domain::DocumentNumber::parse(&number).map_err(AppError::from)?;
+        Ok(store(ctx)
+            .invoice_by_number(scope(ctx)?, number.as_str())
+            .await?
+            .map(Invoice))
+    }
+
+    /// A client's statement for a period: opening balance, every document with a running
+    /// balance, closing balance and aging. Currency defaults to the client's.
+    async fn statement(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        from: Date,
+        to: Date,
+        currency: Option<String>,
+    ) -> Result<Statement> {
+        let client = ids::decode(&client_id, "Client")?;
+        let currency = currency_opt(currency.as_deref())?;
+        Ok(store(ctx)
+            .statement(scope(ctx)?, &client, currency, from.0, to.0)
+            .await?
+            .into())
+    }
+
+    async fn estimates(
+        &self,
+        ctx: &Context<'_>,
+        client_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Estimate>> {
+        let (first, offset) = (page_size(first)?, offset_of(after)?);
+        let client = client_arg(client_id.as_ref())?;
+        let rows = store(ctx)
+            .estimates(scope(ctx)?, client.as_deref(), None, first + 1, offset)
+            .await?;
+        Ok(offset_connection(
+            rows.into_iter().map(Estimate).collect(),
+            offset,
+            first,
+        ))
+    }
+
+    async fn credit_notes(
+        &self,
+        ctx: &Context<'_>,
+        client_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, CreditNote>> {
+        let (first, offset) = (page_size(first)?, offset_of(after)?);
+        let client = client_arg(client_id.as_ref())?;
+        let rows = store(ctx)
+            .credit_notes(scope(ctx)?, client.as_deref(), None, first + 1, offset)
+            .await?;
+        Ok(offset_connection(
+            rows.into_iter().map(CreditNote::from).collect(),
+            offset,
+            first,
+        ))
+    }
+
+    async fn payments(
+        &self,
+        ctx: &Context<'_>,
+        client_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Payment>> {
+        let (first, offset) = (page_size(first)?, offset_of(after)?);
+        let client = client_arg(client_id.as_ref())?;
+        let rows = store(ctx)
+            .payments(scope(ctx)?, client.as_deref(), first + 1, offset)
+            .await?;
+        Ok(offset_connection(
+            rows.into_iter().map(Payment).collect(),
+            offset,
+            first,
+        ))
+    }
+
+    async fn clients(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Client>> {
+        let (first, offset) = (page_size(first)?, offset_of(after)?);
+        let rows = store(ctx).clients(scope(ctx)?, first + 1, offset).await?;
+        Ok(offset_connection(
+            rows.into_iter().map(Client).collect(),
+            offset,
+            first,
+        ))
+    }
+
+    async fn client(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Client>> {
+        let id = ids::decode(&id, "Client")?;
+        Ok(store(ctx).client(scope(ctx)?, &id).await?.map(Client))
+    }
+
+    /// Projects with their time entries and summaries by task, assignee and month.
+    async fn projects(&self, ctx: &Context<'_>, client_id: Option<ID>) -> Result<Vec<Project>> {
+        let client = client_arg(client_id.as_ref())?;
+        Ok(store(ctx)
+            .projects(scope(ctx)?, client.as_deref(), None)
+            .await?
+            .into_iter()
+            .map(Project)
+            .collect())
+    }
+
+    /// Message threads, most recent first; `subjectId` narrows to one invoice, estimate or project.
+    async fn threads(&self, ctx: &Context<'_>, subject_id: Option<ID>) -> Result<Vec<Thread>> {
+        let subject = subject_id.as_ref().map(subject_of).transpose()?;
+        let subject_ref = subject.as_ref().map(|(k, id)| (*k, id.as_str()));
+        Ok(store(ctx)
+            .threads(scope(ctx)?, subject_ref, None)
+            .await?
+            .into_iter()
+            .map(Thread)
+            .collect())
+    }
+
+    /// The tenant's audit trail, newest first (owner and admin).
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        subject_id: Option<ID>,
+        #[graphql(default = 50)] first: i32,
+    ) -> Result<Vec<AuditEvent>> {
+        let first = page_size(Some(first))?;
+        let subject = subject_id
+            .as_ref()
+            .map(ids::decode_any)
+            .transpose()?
+            .map(|(_, id)| id);
+        let rows = store(ctx)
+            .audit_events(scope(ctx)?, subject.as_deref(), first)
+            .await?;
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
+    }
+
+    /// Fetches any object by its global id.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        let s = scope(ctx)?;
+        let st = store(ctx);
+        let (kind, raw) = ids::decode_any(&id)?;
+        Ok(match kind.as_str() {
+            "Invoice" => st
+                .invoice(s, &raw)
+                .await?
+                .map(|i| Node::Invoice(Invoice(i))),
+            "Client" => st.client(s, &raw).await?.map(|c| Node::Client(Client(c))),
+            "Contact" => st
+                .contact(s, &raw)
+                .await?
+                .map(|c| Node::Contact(Contact(c))),
+            "Payment" => st
+                .payment(s, &raw)
+                .await?
+                .map(|p| Node::Payment(Payment(p))),
+            "CreditNote" => st
+                .credit_notes(s, None, Some(&raw), 1, 0)
+                .await?
+                .into_iter()
+                .next()
+                .map(|c| Node::CreditNote(c.into())),
+            "Estimate" => st
+                .estimates(s, None, Some(&raw), 1, 0)
+                .await?
+                .into_iter()
+                .next()
+                .map(|e| Node::Estimate(Estimate(e))),
+            "Project" => st
+                .projects(s, None, Some(&raw))
+                .await?
+                .into_iter()
+                .next()
+                .map(|p| Node::Project(Project(p))),
+            "Thread" => st
+                .threads(s, None, Some(&raw))
+                .await?
+                .into_iter()
+                .next()
+                .map(|t| Node::Thread(Thread(t))),
+            other => return Err(AppError::bad_input("id", format!("unknown type {other}")).into()),
+        })
+    }
+}
+
+/// The document a thread hangs on, from its global id.
+pub fn subject_of(id: &ID) -> Result<(SubjectKind, String), AppError> {
+    let (kind, raw) = ids::decode_any(id)?;
+    let kind = match kind.as_str() {
+        "Invoice" => SubjectKind::Invoice,
+        "Estimate" => SubjectKind::Estimate,
+        "Project" => SubjectKind::Project,
+        other => {
+            return Err(AppError::bad_input(
+                "subjectId",
+                format!("threads attach to invoices, estimates and projects, not {other}"),
+            ))
+        }
+    };
+    Ok((kind, raw))
+}

@@ -1,0 +1,172 @@
+//! GraphQL types for the dashboard, statements and the audit trail.
+
+use async_graphql::{SimpleObject, ID};
+
+use super::ids;
+use super::scalars::{Date, Money};
+use crate::store;
+
+#[derive(SimpleObject)]
+pub struct CurrencyFigures {
+    pub currency: String,
+    pub amount_due: Money,
+    pub overdue: Money,
+    pub credit_available: Money,
+    pub paid_in_period: Money,
+}
+
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct Dashboard {
+    /// One entry per currency in use.
+    pub currencies: Vec<CurrencyFigures>,
+    pub counts_by_status: Vec<StatusCount>,
+    pub overdue_count: i64,
+    pub period_from: Date,
+    pub period_to: Date,
+}
+
+impl Dashboard {
+    pub fn new(d: store::Dashboard, from: Date, to: Date) -> Self {
+        Dashboard {
+            currencies: d
+                .figures
+                .into_iter()
+                .map(|f| CurrencyFigures {
+                    currency: f.currency.code().to_owned(),
+                    amount_due: f.amount_due.into(),
+                    overdue: f.overdue.into(),
+                    credit_available: f.credit_available.into(),
+                    paid_in_period: f.paid_in_period.into(),
+                })
+                .collect(),
+            counts_by_status: d
+                .counts
+                .into_iter()
+                .map(|c| StatusCount {
+                    status: c.status,
+                    count: c.count,
+                })
+                .collect(),
+            overdue_count: d.overdue_count,
+            period_from: from,
+            period_to: to,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct StatementLine {
+    pub date: Date,
+    /// `invoice`, `payment`, `credit_note` or `refund`.
+    pub kind: String,
+    pub reference: String,
+    pub document_id: ID,
+    pub debit: Money,
+    pub credit: Money,
+    pub balance: Money,
+}
+
+#[derive(SimpleObject)]
+pub struct Aging {
+    pub current: Money,
+    pub days_1_to_30: Money,
+    pub days_31_to_60: Money,
+    pub days_61_to_90: Money,
+    pub days_over_90: Money,
+    pub total: Money,
+}
+
+#[derive(SimpleObject)]
+pub struct Statement {
+    pub currency: String,
+    pub from: Date,
+    pub to: Date,
+    pub opening_balance: Money,
+    pub lines: Vec<StatementLine>,
+    pub total_debits: Money,
+    pub total_credits: Money,
+    pub closing_balance: Money,
+    pub aging: Aging,
+}
+
+impl From<portico_domain::Statement> for Statement {
+    fn from(s: portico_domain::Statement) -> Self {
+        use portico_domain::LedgerKind;
+        Statement {
+            currency: s.currency.code().to_owned(),
+            from: Date(s.from),
+            to: Date(s.to),
+            opening_balance: s.opening_balance.into(),
+            lines: s
+                .lines
+                .into_iter()
+                .map(|l| {
+                    let gql_kind = match l.kind {
+                        LedgerKind::Invoice => "Invoice",
+                        LedgerKind::Payment | LedgerKind::Refund => "Payment",
+                        LedgerKind::CreditNote => "CreditNote",
+                    };
+                    let id = if l.kind == LedgerKind::Refund {
+                        "Refund"
+                    } else {
+                        gql_kind
+                    };
+                    StatementLine {
+                        date: Date(l.date),
+                        kind: l.kind.as_str().to_owned(),
+                        reference: l.reference,
+                        document_id: ids::encode(id, &l.document_id),
+                        debit: l.debit.into(),
+                        credit: l.credit.into(),
+                        balance: l.balance.into(),
+                    }
+                })
+                .collect(),
+            total_debits: s.total_debits.into(),
+            total_credits: s.total_credits.into(),
+            closing_balance: s.closing_balance.into(),
+            aging: Aging {
+                current: s.aging.current.into(),
+                days_1_to_30: s.aging.days_1_30.into(),
+                days_31_to_60: s.aging.days_31_60.into(),
+                days_61_to_90: s.aging.days_61_90.into(),
+                days_over_90: s.aging.days_over_90.into(),
+                total: s.aging.total.into(),
+            },
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AuditEvent {
+    pub id: ID,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub detail: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+impl From<store::AuditEvent> for AuditEvent {
+    fn from(e: store::AuditEvent) -> Self {
+        AuditEvent {
+            id: ids::encode("AuditEvent", &e.id),
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id,
+            action: e.action,
+            subject_kind: e.subject_kind,
+            subject_id: e.subject_id,
+            detail: e.detail,
+            created_at: e.created_at,
+        }
+    }
+}

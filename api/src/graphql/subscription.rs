@@ -1,0 +1,85 @@
+//! The Subscription root: invoice and payment events from the bus, filtered to the subscriber's
+//! tenant, and for contacts to their own client.
+
+use async_graphql::{Context, Enum, Result, SimpleObject, Subscription, ID};
+use futures_util::Stream;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamExt as _;
+
+use super::context::{scope, shared};
+use super::ids;
+use super::scalars::Money;
+use crate::events::{Event, Topic};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum EventTopic {
+    Invoice,
+    Payment,
+}
+
+#[derive(SimpleObject)]
+pub struct LedgerEvent {
+    pub topic: EventTopic,
+    /// e.g. `created`, `issued`, `paid`, `partially_paid`, `voided`, `recorded`, `refunded`.
+    pub action: String,
+    /// Global id of the invoice or payment.
+    pub subject_id: ID,
+    pub client_id: ID,
+    /// The invoice's status after the change.
+    pub status: Option<String>,
+    /// Invoice balance, or payment amount.
+    pub amount: Option<Money>,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+fn to_gql(e: Event) -> LedgerEvent {
+    let (topic, kind) = match e.topic {
+        Topic::Invoice => (EventTopic::Invoice, "Invoice"),
+        Topic::Payment => (EventTopic::Payment, "Payment"),
+    };
+    let amount = match (
+        e.amount_minor,
+        e.currency.as_deref().map(portico_domain::Currency::parse),
+    ) {
+        (Some(minor), Some(Ok(c))) => Some(portico_domain::Money::new(minor, c).into()),
+        _ => None,
+    };
+    LedgerEvent {
+        topic,
+        action: e.action,
+        subject_id: ids::encode(kind, &e.subject_id),
+        client_id: ids::encode("Client", &e.client_id),
+        status: e.status,
+        amount,
+        at: e.at,
+    }
+}
+
+fn events(ctx: &Context<'_>, topic: Topic) -> Result<impl Stream<Item = LedgerEvent>> {
+    let s = scope(ctx)?.clone();
+    let rx = shared(ctx).bus.subscribe();
+    Ok(BroadcastStream::new(rx).filter_map(move |item| {
+        let e = item.ok()?;
+        let visible =
+            e.topic == topic && e.tenant_id == s.tenant_id && s.can_see_client(&e.client_id);
+        visible.then(|| to_gql(e))
+    }))
+}
+
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// Invoice changes (created, issued, paid, voided, …) in the caller's tenant; contacts see
+    /// their own client's only.
+    async fn invoice_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
+        events(ctx, Topic::Invoice)
+    }
+
+    /// Payments recorded, allocated or refunded in the caller's tenant; contacts see their own
+    /// client's only.
+    async fn payment_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
+        events(ctx, Topic::Payment)
+    }
+}

@@ -1,0 +1,219 @@
+//! The axum router: `/graphql` (POST, JSON only), `/graphql/ws` (subscriptions), `/healthz`,
+//! `/readyz`, `/metrics`, and the portal's routes beside them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use async_graphql::{BatchRequest, BatchResponse, Data, Request};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::Scope;
+use crate::graphql::{PorticoSchema, RequestData, Shared, MAX_BATCH};
+
+pub const MAX_BODY: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct HttpState {
+    pub schema: PorticoSchema,
+    pub shared: Shared,
+    pub requests: Arc<AtomicU64>,
+}
+
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/graphql", post(graphql_post).get(graphql_get))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+        .merge(portico_web::router())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The caller's scope from a bearer token: `Ok(None)` without a token, `Err` for a bad one.
+async fn authenticate(shared: &Shared, token: Option<&str>) -> Result<Option<Scope>, Response> {
+    let Some(token) = token else { return Ok(None) };
+    match shared.store.authenticate_token(token).await {
+        Ok(Some(scope)) => Ok(Some(scope)),
+        Ok(None) => Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "invalid or revoked token",
+        )),
+        Err(e) => {
+            tracing::error!(error = ?e, "token lookup failed");
+            Err(error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL",
+                "authentication is unavailable",
+            ))
+        }
+    }
+}
+
+fn prepare(shared: &Shared, scope: &Option<Scope>, req: Request) -> Request {
+    let introspection = scope.as_ref().is_some_and(|s| s.is_staff());
+    let req = req.data(RequestData::new(shared, scope.clone()));
+    if introspection {
+        req
+    } else {
+        req.disable_introspection()
+    }
+}
+
+async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("malformed request: {e}"),
+            )
+        }
+    };
+    let scope = match authenticate(&state.shared, bearer(&headers)).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let response: BatchResponse = match batch {
+        BatchRequest::Single(req) => state
+            .schema
+            .execute(prepare(&state.shared, &scope, req))
+            .await
+            .into(),
+        BatchRequest::Batch(reqs) => {
+            if reqs.len() > MAX_BATCH {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_USER_INPUT",
+                    &format!("at most {MAX_BATCH} operations per batch"),
+                );
+            }
+            let reqs = reqs
+                .into_iter()
+                .map(|r| prepare(&state.shared, &scope, r))
+                .collect();
+            state.schema.execute_batch(BatchRequest::Batch(reqs)).await
+        }
+    };
+    let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".into());
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+async fn graphql_get() -> Response {
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BAD_USER_INPUT",
+        "POST application/json to /graphql",
+    )
+}
+
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let header_token = bearer(&headers).map(str::to_owned);
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let shared = state.shared.clone();
+            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = header_token.or_else(|| {
+                        let field =
+                            |k: &str| payload.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                        field("token").or_else(|| {
+                            field("Authorization")
+                                .map(|a| a.trim_start_matches("Bearer ").to_owned())
+                        })
+                    });
+                    let scope = match token {
+                        Some(t) => shared.store.authenticate_token(&t).await.ok().flatten(),
+                        None => None,
+                    };
+                    let Some(scope) = scope else {
+                        return Err(async_graphql::Error::new("invalid or missing token"));
+                    };
+                    let mut data = Data::default();
+                    data.insert(RequestData::new(&shared, Some(scope)));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+async fn readyz(State(state): State<HttpState>) -> Response {
+    match sqlx::query("SELECT 1")
+        .execute(state.shared.store.pool())
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<HttpState>) -> Response {
+    let body = format!(
+        "# TYPE portico_graphql_requests_total counter\nportico_graphql_requests_total {}\n\
+         # TYPE portico_sql_statements_total counter\nportico_sql_statements_total {}\n\
+         # TYPE portico_event_bus_redis gauge\nportico_event_bus_redis {}\n",
+        state.requests.load(Ordering::Relaxed),
+        state.shared.store.statement_count(),
+        u8::from(state.shared.bus.is_redis()),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
