@@ -1,6 +1,6 @@
 //! Per-request context: the caller's scope, the store, the bus, today's date and the DataLoaders.
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::Context;
 use chrono::NaiveDate;
 
@@ -62,10 +62,17 @@ pub fn today(ctx: &Context<'_>) -> NaiveDate {
         .unwrap_or_else(|_| chrono::Utc::now().date_naive())
 }
 
+pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
+    request(ctx)?
+        .loaders
+        .as_ref()
+        .ok_or(AppError::Unauthenticated)
+}
+
 pub fn loader<'a, T: Send + Sync + 'static>(
     ctx: &Context<'a>,
-    pick: impl Fn(&'a Loaders) -> &'a DataLoader<T>,
-) -> AppResult<&'a DataLoader<T>> {
+    pick: impl Fn(&'a Loaders) -> &'a DataLoader<T, HashMapCache>,
+) -> AppResult<&'a DataLoader<T, HashMapCache>> {
     let loaders = request(ctx)?
         .loaders
         .as_ref()

@@ -4,39 +4,64 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::store::{AllocationRow, Client, Invoice, Line, Payment, Store, TimeEntry};
 
+/// A per-request loader with a cache (see `prime_invoices`).
+pub type Cached<T> = DataLoader<T, HashMapCache>;
+
 pub struct Loaders {
-    pub clients: DataLoader<ClientLoader>,
-    pub invoices: DataLoader<InvoiceLoader>,
-    pub payments: DataLoader<PaymentLoader>,
-    pub lines: DataLoader<LinesLoader>,
-    pub invoice_allocations: DataLoader<InvoiceAllocationsLoader>,
-    pub payment_allocations: DataLoader<PaymentAllocationsLoader>,
-    pub time_entries: DataLoader<TimeEntriesLoader>,
+    pub clients: Cached<ClientLoader>,
+    pub invoices: Cached<InvoiceLoader>,
+    pub payments: Cached<PaymentLoader>,
+    pub lines: Cached<LinesLoader>,
+    pub invoice_allocations: Cached<InvoiceAllocationsLoader>,
+    pub payment_allocations: Cached<PaymentAllocationsLoader>,
+    pub time_entries: Cached<TimeEntriesLoader>,
 }
 
 impl Loaders {
     pub fn new(store: Store, scope: Scope) -> Loaders {
         let base = Base { store, scope };
         Loaders {
-            clients: DataLoader::new(ClientLoader(base.clone()), tokio::spawn),
-            invoices: DataLoader::new(InvoiceLoader(base.clone()), tokio::spawn),
-            payments: DataLoader::new(PaymentLoader(base.clone()), tokio::spawn),
-            lines: DataLoader::new(LinesLoader(base.clone()), tokio::spawn),
-            invoice_allocations: DataLoader::new(
+            clients: DataLoader::with_cache(
+                ClientLoader(base.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            invoices: DataLoader::with_cache(
+                InvoiceLoader(base.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            payments: DataLoader::with_cache(
+                PaymentLoader(base.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            lines: DataLoader::with_cache(
+                LinesLoader(base.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            invoice_allocations: DataLoader::with_cache(
                 InvoiceAllocationsLoader(base.clone()),
                 tokio::spawn,
+                HashMapCache::default(),
             ),
-            payment_allocations: DataLoader::new(
+            payment_allocations: DataLoader::with_cache(
                 PaymentAllocationsLoader(base.clone()),
                 tokio::spawn,
+                HashMapCache::default(),
             ),
-            time_entries: DataLoader::new(TimeEntriesLoader(base), tokio::spawn),
+            time_entries: DataLoader::with_cache(
+                TimeEntriesLoader(base),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 }
@@ -49,12 +74,68 @@ pub struct Base {
 
 type LoadError = Arc<AppError>;
 
+impl Loaders {
+    /// Loads, with one statement each, what the selection asks of a page of invoices and feeds
+    /// it into the loaders' caches, so the per-item resolvers never go to the database: the
+    /// statement count of a page depends neither on its size nor on how the executor happens to
+    /// interleave its items (timer-based batching alone can split a page into several batches).
+    pub async fn prime_invoices(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        node: async_graphql::Lookahead<'_>,
+        invoices: &[Invoice],
+    ) -> Result<(), AppError> {
+        let ids: Vec<String> = invoices.iter().map(|i| i.id.clone()).collect();
+        if node.field("client").exists() {
+            let mut keys: Vec<String> = invoices.iter().map(|i| i.client_id.clone()).collect();
+            keys.sort();
+            keys.dedup();
+            let found = by_id(store.clients_by_ids(scope, &keys).await?, |c| &c.id);
+            self.clients.feed_many(found).await;
+        }
+        if node.field("lines").exists() || node.field("taxes").exists() {
+            let found = grouped(&ids, store.lines_for_documents(scope, &ids).await?, |l| {
+                &l.document_id
+            });
+            self.lines.feed_many(found).await;
+        }
+        let payments = node.field("payments");
+        if payments.exists() {
+            let found = grouped(
+                &ids,
+                store.allocations_for_invoices(scope, &ids).await?,
+                |a| &a.invoice_id,
+            );
+            if payments.field("payment").exists() {
+                let mut keys: Vec<String> = found
+                    .values()
+                    .flatten()
+                    .map(|a| a.payment_id.clone())
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                let paid = by_id(store.payments_by_ids(scope, &keys).await?, |p| &p.id);
+                self.payments.feed_many(paid).await;
+            }
+            self.invoice_allocations.feed_many(found).await;
+        }
+        Ok(())
+    }
+}
+
 fn by_id<T>(items: Vec<T>, id: impl Fn(&T) -> &String) -> HashMap<String, T> {
     items.into_iter().map(|i| (id(&i).clone(), i)).collect()
 }
 
-fn grouped<T>(items: Vec<T>, key: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
-    let mut map: HashMap<String, Vec<T>> = HashMap::new();
+/// Groups items by key, with an empty group for every requested key that has none (so that the
+/// cache remembers "nothing" too).
+fn grouped<T>(
+    keys: &[String],
+    items: Vec<T>,
+    key: impl Fn(&T) -> &String,
+) -> HashMap<String, Vec<T>> {
+    let mut map: HashMap<String, Vec<T>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for i in items {
         map.entry(key(&i).clone()).or_default().push(i);
     }
@@ -103,6 +184,7 @@ impl Loader<String> for LinesLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<Line>>, LoadError> {
         Ok(grouped(
+            keys,
             self.0
                 .store
                 .lines_for_documents(&self.0.scope, keys)
@@ -121,6 +203,7 @@ impl Loader<String> for InvoiceAllocationsLoader {
         keys: &[String],
     ) -> Result<HashMap<String, Vec<AllocationRow>>, LoadError> {
         Ok(grouped(
+            keys,
             self.0
                 .store
                 .allocations_for_invoices(&self.0.scope, keys)
@@ -139,6 +222,7 @@ impl Loader<String> for PaymentAllocationsLoader {
         keys: &[String],
     ) -> Result<HashMap<String, Vec<AllocationRow>>, LoadError> {
         Ok(grouped(
+            keys,
             self.0
                 .store
                 .allocations_for_payments(&self.0.scope, keys)
@@ -154,6 +238,7 @@ impl Loader<String> for TimeEntriesLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Vec<TimeEntry>>, LoadError> {
         Ok(grouped(
+            keys,
             self.0
                 .store
                 .time_entries_for_projects(&self.0.scope, keys)

@@ -149,6 +149,11 @@ impl Query {
         let page = store(ctx)
             .list_invoices(s, &filter, order, first, after.as_deref(), today(ctx))
             .await?;
+        let invoices: Vec<_> = page.items.iter().map(|(_, i)| i.clone()).collect();
+        let node = ctx.look_ahead().field("edges").field("node");
+        super::context::loaders(ctx)?
+            .prime_invoices(store(ctx), s, node, &invoices)
+            .await?;
         let mut conn = Connection::with_additional_fields(
             after.is_some(),
             page.has_next,
