@@ -153,13 +153,15 @@ impl Store {
         for (i, line) in new.lines.iter().enumerate() {
             lines::insert(
                 &mut tx,
-                &scope.tenant_id,
-                "estimate",
-                &id,
+                &lines::Doc {
+                    tenant_id: &scope.tenant_id,
+                    kind: "estimate",
+                    id: &id,
+                    currency,
+                    rounding,
+                },
                 i as i64,
                 line,
-                currency,
-                rounding,
             )
             .await?;
         }

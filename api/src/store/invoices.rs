@@ -300,13 +300,15 @@ impl Store {
         for (i, line) in new.lines.iter().enumerate() {
             lines::insert(
                 &mut tx,
-                &scope.tenant_id,
-                "invoice",
-                &id,
+                &lines::Doc {
+                    tenant_id: &scope.tenant_id,
+                    kind: "invoice",
+                    id: &id,
+                    currency,
+                    rounding,
+                },
                 i as i64,
                 line,
-                currency,
-                rounding,
             )
             .await?;
         }
@@ -349,13 +351,15 @@ impl Store {
         let position = rows::int(&row, "last")? + 1;
         lines::insert(
             &mut tx,
-            &scope.tenant_id,
-            "invoice",
-            invoice_id,
+            &lines::Doc {
+                tenant_id: &scope.tenant_id,
+                kind: "invoice",
+                id: invoice_id,
+                currency: inv.currency,
+                rounding,
+            },
             position,
             &line,
-            inv.currency,
-            rounding,
         )
         .await?;
         store_totals(&mut tx, scope, &inv).await?;

@@ -77,17 +77,31 @@ fn line(row: &AnyRow, currency: Currency) -> AppResult<Line> {
 const COLUMNS: &str = "l.id, l.document_id, l.position, l.description, l.quantity, l.unit_price_minor, l.tax_rate, \
      l.discount_kind, l.discount_value, l.subtotal_minor, l.discount_minor, l.tax_minor, l.total_minor, l.document_kind";
 
+/// The document lines are written to, with the money rules that apply to it.
+#[derive(Clone, Copy)]
+pub(crate) struct Doc<'a> {
+    pub tenant_id: &'a str,
+    /// `invoice` or `estimate`.
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub currency: Currency,
+    pub rounding: Rounding,
+}
+
 /// Inserts a line at `position` after computing its amounts.
 pub(crate) async fn insert(
     tx: &mut Tx,
-    tenant_id: &str,
-    document_kind: &str,
-    document_id: &str,
+    doc: &Doc<'_>,
     position: i64,
     new: &NewLine,
-    currency: Currency,
-    rounding: Rounding,
 ) -> AppResult<String> {
+    let Doc {
+        tenant_id,
+        kind: document_kind,
+        id: document_id,
+        currency,
+        rounding,
+    } = *doc;
     let amounts = compute_line(&new.input, currency, rounding)?;
     let (dk, dv) = discount_columns(&new.input.discount);
     let id = new_id();
