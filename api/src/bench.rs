@@ -1,8 +1,161 @@
-//! `portico bench`: placeholder until the benchmark lands.
+//! `portico bench`: loads invoices across many tenants into an empty database, then measures
+//! `invoices(first: 20)` for one client's contact over real HTTP on loopback, and prints load
+//! throughput, request throughput and latency percentiles. Run it against SQLite (default, a fresh
+//! temporary file) or PostgreSQL (`--database-url`, an empty database).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use portico_domain::Email;
+
+use crate::app::App;
+use crate::auth::{Role, Scope};
+use crate::config::Config;
+use crate::store::NewContact;
 
 #[derive(Debug, clap::Args)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    /// Database to load (must be empty); default: a fresh SQLite file in a temporary directory.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    #[arg(long, default_value_t = 100)]
+    pub tenants: usize,
+    /// Invoices in all, spread evenly over the tenants.
+    #[arg(long, default_value_t = 100_000)]
+    pub invoices: usize,
+    #[arg(long, default_value_t = 10)]
+    pub clients_per_tenant: usize,
+    /// Measured requests (after 100 warm-up requests).
+    #[arg(long, default_value_t = 2_000)]
+    pub requests: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
 
-pub async fn run(_args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+const QUERY: &str = "{ invoices(first: 20, orderBy: { field: DUE_DATE, direction: DESC }) { totalCount \
+     edges { cursor node { id number status dueDate total { amount currency } balance { amount } } } } }";
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let tmp = std::env::temp_dir().join(format!("portico-bench-{}", uuid::Uuid::now_v7().simple()));
+    let database_url = args.database_url.clone().unwrap_or_else(|| crate::config::default_sqlite_url(&tmp));
+    let config = Config {
+        database_url: database_url.clone(),
+        redis_url: None,
+        listen: "127.0.0.1:0".parse()?,
+        base_url: "http://127.0.0.1".into(),
+        data_dir: tmp.clone(),
+        max_connections: (args.concurrency as u32).max(4),
+    };
+    let app = App::build(config).await?;
+    anyhow::ensure!(app.store.is_empty().await.map_err(|e| anyhow::anyhow!("{e}"))?, "the bench needs an empty database");
+    let backend = format!("{:?}", app.store.backend());
+    let per_tenant = args.invoices / args.tenants.max(1);
+    let started = Instant::now();
+    let mut first = None;
+    for i in 0..args.tenants {
+        let t = app
+            .store
+            .load_bench_tenant(i, args.clients_per_tenant.max(1), per_tenant)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading: {e}"))?;
+        first.get_or_insert(t);
+    }
+    let load_time = started.elapsed();
+    let loaded = per_tenant * args.tenants;
+    let first = first.ok_or_else(|| anyhow::anyhow!("no tenants"))?;
+
+    let staff = Scope {
+        tenant_id: first.tenant_id.clone(),
+        tenant_slug: "bench-0".into(),
+        role: Role::Owner,
+        actor_id: "bench".into(),
+        actor_name: "bench".into(),
+        client_id: None,
+        contact_id: None,
+    };
+    let contact = app
+        .store
+        .create_contact(
+            &staff,
+            NewContact {
+                client_id: first.client_ids[0].clone(),
+                name: "Bench Contact".into(),
+                email: Email::parse("bench@example.com")?,
+                role: "payer".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = app
+        .store
+        .create_token(&first.tenant_id, "bench", Role::ContactPayer, Some(&contact.id))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .token;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let router = app.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let body = Arc::new(serde_json::json!({ "query": QUERY }).to_string());
+    let one = |client: reqwest::Client, url: String, token: String, body: Arc<String>| async move {
+        let t0 = Instant::now();
+        let resp = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body((*body).clone())
+            .send()
+            .await?;
+        let text = resp.text().await?;
+        anyhow::ensure!(text.contains("\"edges\"") && !text.contains("\"errors\""), "bad response: {text}");
+        Ok::<Duration, anyhow::Error>(t0.elapsed())
+    };
+    for _ in 0..100 {
+        one(client.clone(), url.clone(), token.clone(), body.clone()).await?;
+    }
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(args.requests);
+    let per_worker = args.requests / args.concurrency.max(1);
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..args.concurrency.max(1) {
+        let (client, url, token, body) = (client.clone(), url.clone(), token.clone(), body.clone());
+        workers.spawn(async move {
+            let mut mine = Vec::with_capacity(per_worker);
+            for _ in 0..per_worker {
+                mine.push(one(client.clone(), url.clone(), token.clone(), body.clone()).await?);
+            }
+            Ok::<_, anyhow::Error>(mine)
+        });
+    }
+    while let Some(r) = workers.join_next().await {
+        latencies.extend(r??);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("backend: {backend}");
+    println!(
+        "load: {loaded} invoices (+{loaded} lines) across {} tenants in {:.1} s = {:.0} invoices/s",
+        args.tenants,
+        load_time.as_secs_f64(),
+        loaded as f64 / load_time.as_secs_f64()
+    );
+    println!(
+        "invoices(first: 20) as one client's contact over HTTP: {} requests, concurrency {}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        args.concurrency,
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(*latencies.last().unwrap_or(&Duration::ZERO)),
+    );
+    if args.database_url.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(())
 }

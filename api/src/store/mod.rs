@@ -5,6 +5,7 @@
 //! DataLoader test).
 
 mod audit;
+mod bulk;
 mod clients;
 mod credit_notes;
 mod dashboard;
@@ -20,6 +21,7 @@ mod threads;
 mod tokens;
 
 pub use audit::AuditEvent;
+pub use bulk::BenchTenant;
 pub use clients::{Client, Contact, NewClient, NewContact};
 pub use credit_notes::{CreditNote, NewCreditNote};
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
