@@ -38,7 +38,10 @@ const QUERY: &str = "{ invoices(first: 20, orderBy: { field: DUE_DATE, direction
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let tmp = std::env::temp_dir().join(format!("portico-bench-{}", uuid::Uuid::now_v7().simple()));
-    let database_url = args.database_url.clone().unwrap_or_else(|| crate::config::default_sqlite_url(&tmp));
+    let database_url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| crate::config::default_sqlite_url(&tmp));
     let config = Config {
         database_url: database_url.clone(),
         redis_url: None,
@@ -48,7 +51,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         max_connections: (args.concurrency as u32).max(4),
     };
     let app = App::build(config).await?;
-    anyhow::ensure!(app.store.is_empty().await.map_err(|e| anyhow::anyhow!("{e}"))?, "the bench needs an empty database");
+    anyhow::ensure!(
+        app.store
+            .is_empty()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        "the bench needs an empty database"
+    );
     let backend = format!("{:?}", app.store.backend());
     let per_tenant = args.invoices / args.tenants.max(1);
     let started = Instant::now();
@@ -89,7 +98,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let token = app
         .store
-        .create_token(&first.tenant_id, "bench", Role::ContactPayer, Some(&contact.id))
+        .create_token(
+            &first.tenant_id,
+            "bench",
+            Role::ContactPayer,
+            Some(&contact.id),
+        )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .token;
@@ -99,7 +113,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let router = app.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     let body = Arc::new(serde_json::json!({ "query": QUERY }).to_string());
     let one = |client: reqwest::Client, url: String, token: String, body: Arc<String>| async move {
         let t0 = Instant::now();
@@ -111,7 +127,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             .send()
             .await?;
         let text = resp.text().await?;
-        anyhow::ensure!(text.contains("\"edges\"") && !text.contains("\"errors\""), "bad response: {text}");
+        anyhow::ensure!(
+            text.contains("\"edges\"") && !text.contains("\"errors\""),
+            "bad response: {text}"
+        );
         Ok::<Duration, anyhow::Error>(t0.elapsed())
     };
     for _ in 0..100 {
@@ -136,7 +155,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed();
     latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("backend: {backend}");
     println!(

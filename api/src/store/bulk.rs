@@ -21,7 +21,12 @@ struct SqlRows {
 }
 
 impl Store {
-    pub async fn load_bench_tenant(&self, index: usize, clients: usize, invoices: usize) -> AppResult<BenchTenant> {
+    pub async fn load_bench_tenant(
+        &self,
+        index: usize,
+        clients: usize,
+        invoices: usize,
+    ) -> AppResult<BenchTenant> {
         let tenant = self
             .create_tenant(NewTenant {
                 slug: Slug::parse(&format!("bench-{index}"))?,
@@ -91,7 +96,11 @@ impl Store {
             );
             let mut q = sqlx::query(&sql).bind(t.clone()).bind(now);
             for (id, client, number, issue, due, total) in &inv_q.rows {
-                q = q.bind(id.clone()).bind(client.clone()).bind(number.clone()).bind(issue.clone());
+                q = q
+                    .bind(id.clone())
+                    .bind(client.clone())
+                    .bind(number.clone())
+                    .bind(issue.clone());
                 q = q.bind(due.clone()).bind(*total);
             }
             tx.execute(q).await?;
@@ -109,6 +118,9 @@ impl Store {
             n += batch;
         }
         tx.commit().await?;
-        Ok(BenchTenant { tenant_id: t, client_ids })
+        Ok(BenchTenant {
+            tenant_id: t,
+            client_ids,
+        })
     }
 }
