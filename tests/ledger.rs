@@ -582,7 +582,107 @@ async fn concurrent_payments_never_allocate_more_than_the_balance(app: TestApp) 
     assert_eq!(state["invoice"]["balance"]["amount"], "40.00");
 }
 
+async fn staff_change_contacts_and_projects_and_delete_unbilled_time(app: TestApp) {
+    let (tenant, owner) = app.tenant("acme").await;
+    let c = party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let contacts = app
+        .ok(
+            &owner,
+            "query($c: ID!) { client(id: $c) { contacts { id role } } }",
+            json!({ "c": c.client_gid }),
+        )
+        .await;
+    let viewer = contacts["client"]["contacts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["role"] == "VIEWER"))
+        .expect("viewer")["id"]
+        .clone();
+    let update = "mutation($i: UpdateContactInput!) { updateContact(input: $i) { name role } }";
+    assert_eq!(
+        app.err_code(
+            &c.admin_token,
+            update,
+            json!({ "i": { "id": viewer, "role": "PAYER" } })
+        )
+        .await,
+        "FORBIDDEN"
+    );
+    let changed = app
+        .ok(
+            &owner,
+            update,
+            json!({ "i": { "id": viewer, "name": "Vera", "role": "PAYER" } }),
+        )
+        .await;
+    assert_eq!(
+        changed["updateContact"],
+        json!({ "name": "Vera", "role": "PAYER" })
+    );
+    // The contact's token follows the new role.
+    let me = app
+        .ok(&c.viewer_token, "{ viewer { role } }", json!({}))
+        .await;
+    assert_eq!(me["viewer"]["role"], "contact_payer");
+
+    let p = app
+        .ok(
+            &owner,
+            "mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }",
+            json!({ "i": { "clientId": c.client_gid, "name": "Rebrand" } }),
+        )
+        .await;
+    let pid = p["createProject"]["id"].as_str().expect("id").to_owned();
+    let up = "mutation($i: UpdateProjectInput!) { updateProject(input: $i) { name status } }";
+    assert_eq!(
+        app.err_code(&owner, up, json!({ "i": { "id": pid, "status": "lost" } }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    let done = app
+        .ok(
+            &owner,
+            up,
+            json!({ "i": { "id": pid, "name": "Rebrand 2026", "status": "completed" } }),
+        )
+        .await;
+    assert_eq!(
+        done["updateProject"],
+        json!({ "name": "Rebrand 2026", "status": "completed" })
+    );
+    let add = "mutation($i: AddTimeEntryInput!) { addTimeEntry(input: $i) { id } }";
+    let mut entries = Vec::new();
+    for _ in 0..2 {
+        let e = app.ok(&owner, add, json!({ "i": { "projectId": pid, "task": "Design", "assignee": "Ann", "date": "2026-01-05", "hours": "1" } })).await;
+        entries.push(e["addTimeEntry"]["id"].as_str().expect("id").to_owned());
+    }
+    let billed = app
+        .ok(
+            &owner,
+            "mutation($ids: [ID!]!) { setTimeEntriesBilled(entryIds: $ids, billed: true) }",
+            json!({ "ids": [entries[0]] }),
+        )
+        .await;
+    assert_eq!(billed["setTimeEntriesBilled"], 1);
+    let del = "mutation($id: ID!) { deleteTimeEntry(id: $id) }";
+    assert_eq!(
+        app.err_code(&owner, del, json!({ "id": entries[0] })).await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.ok(&owner, del, json!({ "id": entries[1] })).await["deleteTimeEntry"],
+        true
+    );
+    let left = app
+        .ok(&owner, "{ projects { timeEntries { billed } } }", json!({}))
+        .await;
+    assert_eq!(
+        left["projects"][0]["timeEntries"],
+        json!([{ "billed": true }])
+    );
+}
+
 both_backends!(
+    staff_change_contacts_and_projects_and_delete_unbilled_time,
     invoice_moves_from_draft_to_paid_and_refuses_illegal_transitions,
     lines_change_only_on_drafts_and_void_works_on_unpaid_invoices,
     one_payment_settles_several_invoices_oldest_first_and_the_excess_becomes_credit,

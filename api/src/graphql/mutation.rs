@@ -51,6 +51,22 @@ pub struct CreateContactInput {
 }
 
 #[derive(InputObject)]
+pub struct UpdateContactInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub role: Option<ContactRole>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `active`, `completed` or `archived`.
+    pub status: Option<String>,
+}
+
+#[derive(InputObject)]
 pub struct CreateInvoiceInput {
     pub client_id: ID,
     /// Default: the next number, e.g. INV-2026-00042.
@@ -250,6 +266,22 @@ impl Mutation {
             role: input.role.as_str().to_owned(),
         };
         Ok(Contact(store(ctx).create_contact(scope(ctx)?, new).await?))
+    }
+
+    /// Renames a contact or changes its role; its tokens follow the new role.
+    async fn update_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateContactInput,
+    ) -> Result<Contact> {
+        let id = ids::decode(&input.id, "Contact")?;
+        let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
+        let role = input.role.map(|r| r.as_str().to_owned());
+        Ok(Contact(
+            store(ctx)
+                .update_contact(scope(ctx)?, &id, new_name, role)
+                .await?,
+        ))
     }
 
     /// Creates a draft invoice with its lines.
@@ -531,6 +563,27 @@ impl Mutation {
             description: long_text("description", input.description.as_deref())?,
         };
         Ok(Project(store(ctx).create_project(scope(ctx)?, new).await?))
+    }
+
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProjectInput,
+    ) -> Result<Project> {
+        let id = ids::decode(&input.id, "Project")?;
+        let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
+        let description = long_text("description", input.description.as_deref())?;
+        let project = store(ctx)
+            .update_project(scope(ctx)?, &id, new_name, description, input.status)
+            .await?;
+        Ok(Project(project))
+    }
+
+    /// Deletes an unbilled time entry; returns true.
+    async fn delete_time_entry(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = ids::decode(&id, "TimeEntry")?;
+        store(ctx).delete_time_entry(scope(ctx)?, &id).await?;
+        Ok(true)
     }
 
     async fn add_time_entry(

@@ -279,3 +279,55 @@ impl Store {
         Ok(self.tenants().await?.is_empty())
     }
 }
+
+impl Store {
+    /// Changes a contact's name or role (staff). `None` leaves a field as it is.
+    pub async fn update_contact(
+        &self,
+        scope: &Scope,
+        id: &str,
+        name: Option<String>,
+        role: Option<String>,
+    ) -> AppResult<Contact> {
+        scope.require_staff()?;
+        if role
+            .as_deref()
+            .is_some_and(|r| !matches!(r, "admin" | "payer" | "viewer"))
+        {
+            return Err(AppError::bad_input(
+                "role",
+                "a contact's role is admin, payer or viewer",
+            ));
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!(
+                    "UPDATE contacts SET name = COALESCE($1, name), role = COALESCE($2, role) \
+                     WHERE tenant_id = $3 AND id = $4 RETURNING {CONTACT_COLUMNS}"
+                ))
+                .bind(name)
+                .bind(role.clone())
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("contact"))?;
+        if let Some(role) = role {
+            // Tokens bound to the contact follow its role.
+            let token_role = super::tokens::contact_role_of(&role)?;
+            tx.execute(
+                sqlx::query(
+                    "UPDATE api_tokens SET role = $1 WHERE tenant_id = $2 AND contact_id = $3",
+                )
+                .bind(token_role.as_str())
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?;
+        }
+        audit::record(&mut tx, scope, "contact.updated", "contact", id, None).await?;
+        tx.commit().await?;
+        contact(&row)
+    }
+}

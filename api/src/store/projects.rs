@@ -257,3 +257,84 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 }
+
+impl Store {
+    /// Renames a project, changes its description, or its status (`active`, `completed`, `archived`).
+    pub async fn update_project(
+        &self,
+        scope: &Scope,
+        id: &str,
+        name: Option<String>,
+        description: Option<String>,
+        status: Option<String>,
+    ) -> AppResult<Project> {
+        scope.require_staff()?;
+        if status
+            .as_deref()
+            .is_some_and(|s| !matches!(s, "active" | "completed" | "archived"))
+        {
+            return Err(AppError::bad_input(
+                "status",
+                "a project is active, completed or archived",
+            ));
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(
+                    "UPDATE projects SET name = COALESCE($1, name), description = COALESCE($2, description), \
+                     status = COALESCE($3, status) WHERE tenant_id = $4 AND id = $5 \
+                     RETURNING id, client_id, name, description, status, created_at",
+                )
+                .bind(name)
+                .bind(description)
+                .bind(status)
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("project"))?;
+        audit::record(&mut tx, scope, "project.updated", "project", id, None).await?;
+        tx.commit().await?;
+        project(&row)
+    }
+
+    /// Deletes a time entry that has not been billed.
+    pub async fn delete_time_entry(&self, scope: &Scope, id: &str) -> AppResult<()> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT project_id, billed FROM time_entries WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("time entry"))?;
+        if rows::flag(&row, "billed")? {
+            return Err(AppError::Conflict(
+                "a billed time entry cannot be deleted".into(),
+            ));
+        }
+        tx.execute(
+            sqlx::query("DELETE FROM time_entries WHERE tenant_id = $1 AND id = $2 AND billed = 0")
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+        )
+        .await?;
+        let project_id = rows::text(&row, "project_id")?;
+        audit::record(
+            &mut tx,
+            scope,
+            "time_entry.deleted",
+            "project",
+            &project_id,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
