@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::events::EventBus;
 use crate::graphql::{build_schema, PorticoSchema, Shared};
 use crate::http::{router, HttpState};
+use crate::mail::Mailer;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -19,6 +20,9 @@ pub struct App {
     pub store: Store,
     pub bus: EventBus,
     pub schema: PorticoSchema,
+    pub mailer: Mailer,
+    /// Wakes the mail worker when a transaction queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -30,25 +34,43 @@ impl App {
             Some(url) => EventBus::redis(url).await?,
             None => EventBus::in_process(),
         };
-        let schema = build_schema(Shared {
+        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(crate::mail::worker::run(
+            store.clone(),
+            mailer.clone(),
+            mail_wake.clone(),
+        ));
+        let shared = Shared {
             store: store.clone(),
             bus: bus.clone(),
-        });
+            config: Arc::new(config.clone()),
+            mail_wake: mail_wake.clone(),
+        };
+        let schema = build_schema(shared);
         Ok(App {
             config,
             store,
             bus,
             schema,
+            mailer,
+            mail_wake,
         })
+    }
+
+    fn shared(&self) -> Shared {
+        Shared {
+            store: self.store.clone(),
+            bus: self.bus.clone(),
+            config: Arc::new(self.config.clone()),
+            mail_wake: self.mail_wake.clone(),
+        }
     }
 
     pub fn router(&self) -> axum::Router {
         router(HttpState {
             schema: self.schema.clone(),
-            shared: Shared {
-                store: self.store.clone(),
-                bus: self.bus.clone(),
-            },
+            shared: self.shared(),
             requests: Arc::new(AtomicU64::new(0)),
         })
     }

@@ -43,12 +43,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| crate::config::default_sqlite_url(&tmp));
     let config = Config {
-        database_url: database_url.clone(),
-        redis_url: None,
-        listen: "127.0.0.1:0".parse()?,
-        base_url: "http://127.0.0.1".into(),
-        data_dir: tmp.clone(),
         max_connections: (args.concurrency as u32).max(4),
+        ..Config::for_database(database_url.clone(), tmp.clone())
     };
     let app = App::build(config).await?;
     anyhow::ensure!(
@@ -82,6 +78,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         actor_name: "bench".into(),
         client_id: None,
         contact_id: None,
+        session_id: None,
     };
     let contact = app
         .store

@@ -15,6 +15,9 @@ pub struct Config {
     pub base_url: String,
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    /// `smtp://…` / `smtps://…`; `None` writes mail to the log (kept in the outbox).
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Config {
@@ -39,6 +42,9 @@ impl Config {
             listen,
             data_dir,
             max_connections,
+            smtp_url: var("PORTICO_SMTP_URL"),
+            mail_from: var("PORTICO_MAIL_FROM")
+                .unwrap_or_else(|| "Portico <no-reply@localhost>".into()),
         })
     }
 
@@ -57,6 +63,39 @@ impl Config {
             self.listen = addr;
         }
         self
+    }
+}
+
+impl Config {
+    /// Defaults for a test or benchmark on a given database (no Redis, no SMTP).
+    pub fn for_database(database_url: String, data_dir: PathBuf) -> Config {
+        Config {
+            database_url,
+            redis_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_url: "http://localhost".into(),
+            data_dir,
+            max_connections: 8,
+            smtp_url: None,
+            mail_from: "Portico <no-reply@localhost>".into(),
+        }
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the portal is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// The origin (`scheme://host[:port]`) browsers send with requests from the portal's pages.
+    pub fn origin(&self) -> String {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map(|(s, r)| (s, r.split('/').next().unwrap_or(r)));
+        match rest {
+            Some((scheme, host)) => format!("{scheme}://{host}"),
+            None => self.base_url.clone(),
+        }
     }
 }
 

@@ -114,6 +114,7 @@ fn staff(tenant_id: &str, slug: &str) -> Scope {
         actor_name: "Demo seeder".into(),
         client_id: None,
         contact_id: None,
+        session_id: None,
     }
 }
 

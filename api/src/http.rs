@@ -26,15 +26,49 @@ pub struct HttpState {
 }
 
 pub fn router(state: HttpState) -> Router {
+    let secure = state.shared.config.secure_cookies();
     Router::new()
         .route("/graphql", post(graphql_post).get(graphql_get))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(crate::auth::web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portico_web::router())
+        .layer(axum::middleware::map_response(
+            move |resp: Response| async move { security_headers(resp, secure) },
+        ))
+}
+
+/// Headers on every response: no framing, no sniffing, a CSP without inline script, HSTS over
+/// https. Pages that carry secrets in their URL set `Referrer-Policy: no-referrer` themselves.
+fn security_headers(mut resp: Response, secure: bool) -> Response {
+    use axum::http::HeaderValue;
+    let h = resp.headers_mut();
+    let defaults = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    resp
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -57,8 +91,53 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// The caller's scope from a bearer token: `Ok(None)` without a token, `Err` for a bad one.
-async fn authenticate(shared: &Shared, token: Option<&str>) -> Result<Option<Scope>, Response> {
+/// The caller's scope: from a bearer token, else from the session cookie (which must come with
+/// the portal's own Origin: a cross-site page cannot use it). `Ok(None)` when neither is sent.
+async fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Option<Scope>, Response> {
+    if let Some(token) = bearer(headers) {
+        return authenticate_token(shared, Some(token)).await;
+    }
+    let Some(cookie) = crate::auth::web::session_token(&shared.config, headers) else {
+        return Ok(None);
+    };
+    if !crate::auth::web::origin_ok(&shared.config, headers) {
+        return Err(error_response(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "cross-origin request refused",
+        ));
+    }
+    match session_scope(shared, &cookie).await {
+        Ok(scope) => Ok(Some(scope)),
+        Err(()) => Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "your session has ended; sign in again",
+        )),
+    }
+}
+
+async fn session_scope(shared: &Shared, cookie: &str) -> Result<Scope, ()> {
+    let tenant = crate::auth::tokens::tenant_of_with("ps", cookie).ok_or(())?;
+    match shared
+        .store
+        .session_scope(&tenant, &crate::auth::tokens::hash(cookie))
+        .await
+    {
+        Ok(Some(scope)) => Ok(scope),
+        Ok(None) => Err(()),
+        Err(e) => {
+            tracing::error!(error = ?e, "session lookup failed");
+            Err(())
+        }
+    }
+}
+
+/// The scope of a bearer token: `Ok(None)` without a token, `Err` for a bad one.
+async fn authenticate_token(
+    shared: &Shared,
+    token: Option<&str>,
+) -> Result<Option<Scope>, Response> {
     let Some(token) = token else { return Ok(None) };
     match shared.store.authenticate_token(token).await {
         Ok(Some(scope)) => Ok(Some(scope)),
@@ -115,7 +194,7 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
             )
         }
     };
-    let scope = match authenticate(&state.shared, bearer(&headers)).await {
+    let scope = match authenticate(&state.shared, &headers).await {
         Ok(s) => s,
         Err(resp) => return resp,
     };
@@ -164,6 +243,9 @@ async fn graphql_ws(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let header_token = bearer(&headers).map(str::to_owned);
+    // A browser's socket authenticates with its session cookie, only from the portal's origin.
+    let cookie = crate::auth::web::session_token(&state.shared.config, &headers)
+        .filter(|_| crate::auth::web::origin_ok(&state.shared.config, &headers));
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
@@ -178,9 +260,10 @@ async fn graphql_ws(
                                 .map(|a| a.trim_start_matches("Bearer ").to_owned())
                         })
                     });
-                    let scope = match token {
-                        Some(t) => shared.store.authenticate_token(&t).await.ok().flatten(),
-                        None => None,
+                    let scope = match (token, cookie) {
+                        (Some(t), _) => shared.store.authenticate_token(&t).await.ok().flatten(),
+                        (None, Some(c)) => session_scope(&shared, &c).await.ok(),
+                        (None, None) => None,
                     };
                     let Some(scope) = scope else {
                         return Err(async_graphql::Error::new("invalid or missing token"));

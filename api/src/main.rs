@@ -41,6 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage staff users (who sign in with magic links or passkeys).
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// Manage tenants.
     Tenant {
         #[command(subcommand)]
@@ -65,6 +70,21 @@ enum TokenCommand {
         name: String,
         #[arg(long)]
         contact: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff user: role owner, admin or member.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "member")]
+        role: String,
     },
 }
 
@@ -185,6 +205,31 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created tenant {} ({})", t.slug, t.id);
+        }
+        Command::Staff {
+            command:
+                StaffCommand::Create {
+                    tenant,
+                    email,
+                    name,
+                    role,
+                },
+        } => {
+            let app = App::build(Config::from_env()?).await?;
+            let t = app
+                .store
+                .tenant_by_slug(&tenant)
+                .await?
+                .with_context(|| format!("no tenant {tenant:?}"))?;
+            let email =
+                portico::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = app
+                .store
+                .create_staff_user(&t.id, &email, &name, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created staff user {} ({id})", email.as_str());
         }
         Command::Bench(args) => portico::bench::run(args).await?,
     }

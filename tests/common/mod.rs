@@ -5,6 +5,8 @@
 //! skipped with a message otherwise.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use portico::app::App;
@@ -105,7 +107,11 @@ pub async fn redis_reachable() -> Result<(), String> {
 impl TestApp {
     /// A new app on a fresh database, or `None` (skipped, outside CI) when the backend is missing.
     pub async fn start(kind: Kind) -> Option<TestApp> {
-        let _ = tracing_subscriber_init();
+        Self::start_with(kind, |_| {}).await
+    }
+
+    /// Like `start`, with a chance to change the configuration (SMTP, base URL, …).
+    pub async fn start_with(kind: Kind, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let (database_url, redis_url, dir) = match kind {
             Kind::Sqlite => {
                 let dir = std::env::temp_dir()
@@ -123,14 +129,14 @@ impl TestApp {
                 (url, Some(redis_url()), None)
             }
         };
-        let config = Config {
-            database_url: database_url.clone(),
+        let mut config = Config {
             redis_url,
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            base_url: "http://localhost".into(),
-            data_dir: dir.clone().unwrap_or_else(std::env::temp_dir),
-            max_connections: 8,
+            ..Config::for_database(
+                database_url.clone(),
+                dir.clone().unwrap_or_else(std::env::temp_dir),
+            )
         };
+        adjust(&mut config);
         let app = App::build(config).await.expect("app builds");
         let router = app.router();
         Some(TestApp {
@@ -242,8 +248,95 @@ impl TestApp {
     }
 }
 
-fn tracing_subscriber_init() -> Result<(), ()> {
-    Ok(())
+/// A raw HTTP response from the router.
+pub struct Raw {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// `name=value` of the Set-Cookie header, if any.
+    pub fn cookie(&self) -> Option<String> {
+        self.header("set-cookie")
+            .and_then(|c| c.split(';').next().map(str::to_owned))
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl TestApp {
+    /// Sends any request through the router.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Raw {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+            .await
+            .expect("body");
+        Raw {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GraphQL as a browser would send it: session cookie, JSON, the portal's Origin.
+    pub async fn gql_cookie(&self, cookie: &str, query: &str, variables: Value) -> Raw {
+        let origin = self.app.config.origin();
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.request(
+            "POST",
+            "/graphql",
+            &[
+                ("content-type", "application/json"),
+                ("cookie", cookie),
+                ("origin", &origin),
+            ],
+            &body,
+        )
+        .await
+    }
+
+    /// Runs SQL in a tenant's transaction (to age a link or a session in a test).
+    pub async fn exec_in_tenant(&self, tenant_id: &str, sql: &str) {
+        use sqlx::Acquire;
+        let mut conn = self.app.store.pool().acquire().await.expect("conn");
+        let mut tx = conn.begin().await.expect("begin");
+        if self.kind == Kind::Postgres {
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(tenant_id.to_owned())
+                .execute(&mut *tx)
+                .await
+                .expect("set");
+        }
+        sqlx::query(sql).execute(&mut *tx).await.expect("exec");
+        tx.commit().await.expect("commit");
+    }
 }
 
 /// Declares each listed `async fn name(app: TestApp)` as a test on SQLite and on PostgreSQL + Redis.

@@ -2,6 +2,7 @@
 //! below the GraphQL layer, so a resolver cannot forget them.
 
 pub mod tokens;
+pub mod web;
 
 use crate::error::{AppError, AppResult};
 
@@ -67,6 +68,8 @@ pub struct Scope {
     /// Set for contacts: they see only this client's data.
     pub client_id: Option<String>,
     pub contact_id: Option<String>,
+    /// The session this request came with (cookie login); `None` for API tokens.
+    pub session_id: Option<String>,
 }
 
 impl Scope {

@@ -1,5 +1,7 @@
-//! API tokens: `pt_<tenant id>_<secret>`, 256 random bits, stored only as a SHA-256 hash. The tenant
-//! id in the token lets the lookup run inside that tenant's row-level-security scope.
+//! Secrets handed to people and programs: `<prefix>_<tenant id>_<secret>` with 256 random bits,
+//! stored only as a SHA-256 hash. Prefixes: `pt` API token, `ps` session, `ml` magic link, `pi`
+//! invitation, `pl` invoice link. The tenant id lets the lookup run inside that tenant's
+//! row-level-security scope.
 
 use base64::Engine;
 use rand::RngCore;
@@ -7,10 +9,15 @@ use sha2::{Digest, Sha256};
 
 /// A fresh token for `tenant_id` (plaintext, shown once) and its hash (stored).
 pub fn generate(tenant_id: &str) -> (String, String) {
+    generate_with("pt", tenant_id)
+}
+
+/// A fresh secret with `prefix` for `tenant_id` and its hash.
+pub fn generate_with(prefix: &str, tenant_id: &str) -> (String, String) {
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let token = format!(
-        "pt_{}_{}",
+        "{prefix}_{}_{}",
         tenant_id.replace('-', ""),
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
     );
@@ -25,7 +32,15 @@ pub fn hash(token: &str) -> String {
 
 /// The tenant id embedded in a token, if it has the right shape.
 pub fn tenant_of(token: &str) -> Option<String> {
-    let rest = token.strip_prefix("pt_")?;
+    tenant_of_with("pt", token)
+}
+
+/// The tenant id embedded in a secret with `prefix`.
+pub fn tenant_of_with(prefix: &str, token: &str) -> Option<String> {
+    let rest = token.strip_prefix(prefix)?.strip_prefix('_')?;
+    if token.len() > 200 {
+        return None;
+    }
     let (simple, secret) = rest.split_once('_')?;
     if simple.len() != 32 || secret.len() < 40 {
         return None;

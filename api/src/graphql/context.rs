@@ -15,6 +15,8 @@ use crate::store::Store;
 pub struct Shared {
     pub store: Store,
     pub bus: EventBus,
+    pub config: std::sync::Arc<crate::config::Config>,
+    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Built for each request (request data).

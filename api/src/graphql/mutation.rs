@@ -284,6 +284,19 @@ impl Mutation {
         ))
     }
 
+    /// Takes a contact's access away at once: its sessions and tokens end.
+    async fn disable_contact(&self, ctx: &Context<'_>, id: ID) -> Result<Contact> {
+        let id = ids::decode(&id, "Contact")?;
+        Ok(Contact(store(ctx).disable_contact(scope(ctx)?, &id).await?))
+    }
+
+    /// Ends one of the caller's own sessions (see `mySessions`).
+    async fn revoke_session(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = ids::decode(&id, "Session")?;
+        store(ctx).revoke_my_session(scope(ctx)?, &id).await?;
+        Ok(true)
+    }
+
     /// Creates a draft invoice with its lines.
     async fn create_invoice(
         &self,

@@ -323,6 +323,31 @@ impl Query {
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
+    /// The caller's own signed-in sessions (empty for API tokens).
+    async fn my_sessions(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::Session>> {
+        Ok(store(ctx)
+            .my_sessions(scope(ctx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Staff notifications, newest first (e.g. repeated failed sign-ins).
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+    ) -> Result<Vec<super::reports::Notification>> {
+        let first = page_size(Some(first))?;
+        Ok(store(ctx)
+            .notifications(scope(ctx)?, first)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// Fetches any object by its global id.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
         let s = scope(ctx)?;

@@ -170,3 +170,53 @@ impl From<store::AuditEvent> for AuditEvent {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct Session {
+    pub id: ID,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+impl From<store::SessionInfo> for Session {
+    fn from(s: store::SessionInfo) -> Self {
+        Session {
+            id: ids::encode("Session", &s.id),
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+            user_agent: s.user_agent,
+            ip: s.ip,
+            current: s.current,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Notification {
+    pub id: ID,
+    pub kind: String,
+    pub message: String,
+    pub subject_id: Option<String>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+impl From<store::Notification> for Notification {
+    fn from(n: store::Notification) -> Self {
+        Notification {
+            id: ids::encode("Notification", &n.id),
+            kind: n.kind,
+            message: n.message,
+            subject_id: n.subject_id,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+        }
+    }
+}

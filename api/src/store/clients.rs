@@ -331,3 +331,45 @@ impl Store {
         contact(&row)
     }
 }
+
+impl Store {
+    /// Takes a contact's access away at once: disabled, every session and API token revoked.
+    pub async fn disable_contact(&self, scope: &Scope, id: &str) -> AppResult<Contact> {
+        scope.require_staff()?;
+        let now = now_ms();
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!(
+                    "UPDATE contacts SET disabled_at = COALESCE(disabled_at, $1) WHERE tenant_id = $2 AND id = $3 \
+                     RETURNING {CONTACT_COLUMNS}"
+                ))
+                .bind(now)
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("contact"))?;
+        let ended =
+            Store::revoke_user_sessions(&mut tx, &scope.tenant_id, super::UserKind::Contact, id)
+                .await?;
+        tx.execute(
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND contact_id = $3 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "contact.disabled",
+            "contact",
+            id,
+            Some(serde_json::json!({ "sessions_ended": ended })),
+        )
+        .await?;
+        tx.commit().await?;
+        contact(&row)
+    }
+}

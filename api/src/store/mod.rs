@@ -10,8 +10,10 @@ mod clients;
 mod credit_notes;
 mod dashboard;
 mod estimates;
+mod identity;
 mod invoices;
 mod lines;
+mod outbox;
 mod payments;
 mod projects;
 mod rows;
@@ -26,10 +28,15 @@ pub use clients::{Client, Contact, NewClient, NewContact};
 pub use credit_notes::{CreditNote, NewCreditNote};
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use estimates::{Estimate, NewEstimate};
+pub use identity::{
+    anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
+    MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
+};
 pub use invoices::{
     Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
 };
 pub use lines::{Line, NewLine};
+pub use outbox::OutboxItem;
 pub use payments::{AllocationRow, NewPayment, Payment, Refund};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};
 pub use tenants::{NewTenant, Tenant};
@@ -176,6 +183,19 @@ impl Store {
 
     pub(crate) async fn write_scoped(&self, scope: &Scope) -> AppResult<Tx> {
         self.write(&scope.tenant_id).await
+    }
+
+    /// A transaction for the mail worker, which claims mail across tenants (on PostgreSQL the
+    /// outbox policy admits `app.worker = 'outbox'`).
+    pub(crate) async fn worker_tx(&self) -> AppResult<Tx> {
+        let mut tx = self.write("").await?;
+        if self.backend == Backend::Postgres {
+            tx.execute(sqlx::query(
+                "SELECT set_config('app.worker', 'outbox', true)",
+            ))
+            .await?;
+        }
+        Ok(tx)
     }
 
     async fn open(&self, tenant_id: &str, begin: &'static str) -> AppResult<Tx> {

@@ -95,6 +95,7 @@ impl Store {
             actor_name: rows::opt_text(&row, "contact_name")?.unwrap_or(rows::text(&row, "name")?),
             client_id: rows::opt_text(&row, "client_id")?,
             contact_id,
+            session_id: None,
         }))
     }
 }

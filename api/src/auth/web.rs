@@ -1,0 +1,481 @@
+//! Sign-in over HTTP: magic links (request, the page the link opens, consume by POST), logout,
+//! and the session cookie. A GET never consumes a link (mail scanners follow links); the request
+//! answers the same way, after the same minimum time, whether or not the address is known; every
+//! attempt is audited; requests are rate-limited per address and per IP.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use portico_domain::Email;
+
+use super::tokens;
+use crate::config::Config;
+use crate::http::HttpState;
+use crate::store::{LoginClient, Store, UserKind};
+
+pub const RATE_WINDOW_MS: i64 = 15 * 60_000;
+pub const MAX_REQUESTS_PER_ADDRESS: i64 = 5;
+pub const MAX_REQUESTS_PER_IP: i64 = 30;
+pub const FAILURES_BEFORE_NOTICE: i64 = 5;
+/// Every magic-link request takes at least this long, known address or not.
+const REQUEST_FLOOR: Duration = Duration::from_millis(250);
+
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/{tenant}/auth/magic-link", post(request_link))
+        .route("/{tenant}/auth/magic", get(link_page).post(consume_link))
+        .route("/{tenant}/auth/logout", post(logout))
+}
+
+/// The session cookie's name: `__Host-` (which requires Secure) over https, plain on http dev.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies() {
+        "__Host-portico_session"
+    } else {
+        "portico_session"
+    }
+}
+
+fn session_cookie(config: &Config, value: &str, max_age_s: i64) -> HeaderValue {
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}",
+        cookie_name(config)
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The session token from the request's cookies.
+pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(config);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Whether a state-changing browser request comes from the portal's own pages.
+pub fn origin_ok(config: &Config, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .is_some_and(|o| o == config.origin())
+}
+
+pub fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>) -> LoginClient {
+    LoginClient {
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ip: peer.map(|p| p.ip().to_string()),
+    }
+}
+
+fn json(status: StatusCode, body: serde_json::Value) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body style=\"font-family: \
+         system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5\">{body}</body></html>"
+    );
+    let mut resp = (status, Html(html)).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A field from a JSON object or an urlencoded form body.
+fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if ct.starts_with("application/json") {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        return v.get(name)?.as_str().map(str::to_owned);
+    }
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        let text = std::str::from_utf8(body).ok()?;
+        return text
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| form_decode(v));
+    }
+    None
+}
+
+fn form_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn tenant(store: &Store, slug: &str) -> Option<crate::store::Tenant> {
+    store.tenant_by_slug(slug).await.ok().flatten()
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "sign-in failed");
+    json(
+        StatusCode::SERVICE_UNAVAILABLE,
+        serde_json::json!({ "error": "sign-in is unavailable, try again shortly" }),
+    )
+}
+
+async fn request_link(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let store = &state.shared.store;
+    let config = &state.shared.config;
+    let Some(t) = tenant(store, &slug).await else {
+        return json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({ "error": "unknown portal" }),
+        );
+    };
+    let Some(raw) = field(&headers, &body, "email") else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "error": "send an email address (JSON or form field `email`)" }),
+        );
+    };
+    let email = match Email::parse(&raw) {
+        Ok(e) => e,
+        Err(_) => {
+            return json(
+                StatusCode::BAD_REQUEST,
+                serde_json::json!({ "error": "that is not an email address" }),
+            )
+        }
+    };
+    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    let since = crate::store::now_ms() - RATE_WINDOW_MS;
+    let by_address = store
+        .count_and_record_attempt(&t.id, "magic_request_address", email.as_str(), since)
+        .await;
+    let by_ip = store
+        .count_and_record_attempt(&t.id, "magic_request_ip", &ip, since)
+        .await;
+    let (by_address, by_ip) = match (by_address, by_ip) {
+        (Ok(a), Ok(i)) => (a, i),
+        (Err(e), _) | (_, Err(e)) => return unavailable(e),
+    };
+    if by_address >= MAX_REQUESTS_PER_ADDRESS || by_ip >= MAX_REQUESTS_PER_IP {
+        let _ = store
+            .audit_anonymous(
+                &t.id,
+                "auth.magic_link.rate_limited",
+                "email",
+                email.as_str(),
+                serde_json::json!({ "ip": ip }),
+            )
+            .await;
+        return json(
+            StatusCode::TOO_MANY_REQUESTS,
+            serde_json::json!({ "error": "Too many sign-in requests. Wait 15 minutes, then ask for a new link." }),
+        );
+    }
+    let user = match store.find_login_user(&t.id, email.as_str()).await {
+        Ok(u) => u,
+        Err(e) => return unavailable(e),
+    };
+    if let Some(user) = &user {
+        let (token, hash) = tokens::generate_with("ml", &t.id);
+        let link = format!(
+            "{}/{}/auth/magic?token={token}",
+            config.base_url.trim_end_matches('/'),
+            t.slug
+        );
+        let subject = format!("Your sign-in link for {}", t.name);
+        let body = format!(
+            "Hello {},\n\nUse this link to sign in to {}. It works once, for 10 minutes:\n\n{link}\n\n\
+             If you did not ask for it, ignore this email.\n",
+            user.name, t.name
+        );
+        if let Err(e) = store
+            .create_magic_link(&t.id, user, &hash, &subject, &body)
+            .await
+        {
+            return unavailable(e);
+        }
+        state.shared.mail_wake.notify_one();
+    }
+    let detail = serde_json::json!({ "ip": ip, "known": user.is_some() });
+    let _ = store
+        .audit_anonymous(
+            &t.id,
+            "auth.magic_link.requested",
+            "email",
+            email.as_str(),
+            detail,
+        )
+        .await;
+    tokio::time::sleep_until((started + REQUEST_FLOOR).into()).await;
+    json(
+        StatusCode::ACCEPTED,
+        serde_json::json!({ "status": "ok", "message": "If this address can sign in here, a link is on its way. It works once, for 10 minutes." }),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The page a magic link opens: it only shows a button that POSTs the token.
+async fn link_page(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let Some(t) = tenant(&state.shared.store, &slug).await else {
+        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+    };
+    let token = q.token.unwrap_or_default();
+    let body = format!(
+        "<h1>Sign in to {name}</h1><form method=\"post\" action=\"/{slug}/auth/magic\">\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\"><button type=\"submit\">Sign in</button></form>\
+         <p>This link works once, for 10 minutes.</p>",
+        name = escape(&t.name),
+        slug = escape(&t.slug),
+        token = escape(&token)
+    );
+    page(
+        StatusCode::OK,
+        &format!("Sign in to {}", escape(&t.name)),
+        &body,
+    )
+}
+
+async fn consume_link(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let store = &state.shared.store;
+    let config = &state.shared.config;
+    if !origin_ok(config, &headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "<p>This request did not come from this portal.</p>",
+        );
+    }
+    let Some(t) = tenant(store, &slug).await else {
+        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+    };
+    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    let token = field(&headers, &body, "token").unwrap_or_default();
+    let consumed = match store.consume_magic_link(&t.id, &tokens::hash(&token)).await {
+        Ok(c) => c,
+        Err(e) => return unavailable(e),
+    };
+    let Some((kind, user_id)) = consumed else {
+        failed_attempt(store, &t.id, &ip).await;
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Link not valid",
+            &format!(
+                "<h1>This link cannot be used</h1><p>It has expired, was already used, or belongs to another portal. \
+                 <a href=\"/{}/\">Ask for a new one</a>.</p>",
+                escape(&t.slug)
+            ),
+        );
+    };
+    // Never reuse a session id across logins: end the one the browser came with.
+    if let Some(old) = session_token(config, &headers) {
+        let _ = store.end_session_by_token(&t.id, &tokens::hash(&old)).await;
+    }
+    let _ = store
+        .audit_anonymous(
+            &t.id,
+            "auth.magic_link.used",
+            kind.as_str(),
+            &user_id,
+            serde_json::json!({ "ip": ip }),
+        )
+        .await;
+    start_session(&state, &t.id, &t.slug, kind, &user_id, &client).await
+}
+
+/// Creates a session and answers with its cookie and a redirect into the portal.
+pub async fn start_session(
+    state: &HttpState,
+    tenant_id: &str,
+    slug: &str,
+    kind: UserKind,
+    user_id: &str,
+    client: &LoginClient,
+) -> Response {
+    let (token, hash) = tokens::generate_with("ps", tenant_id);
+    if let Err(e) = state
+        .shared
+        .store
+        .create_session(tenant_id, kind, user_id, &hash, client)
+        .await
+    {
+        return unavailable(e);
+    }
+    let max_age = crate::store::SESSION_ABSOLUTE_MS / 1000;
+    let mut resp = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/{slug}/"))],
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&state.shared.config, &token, max_age),
+    );
+    resp
+}
+
+/// Counts a failed sign-in from `ip`; at the threshold, staff get a notification.
+async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
+    let since = crate::store::now_ms() - RATE_WINDOW_MS;
+    let failures = store
+        .count_and_record_attempt(tenant_id, "magic_failure_ip", ip, since)
+        .await
+        .unwrap_or(0)
+        + 1;
+    let _ = store
+        .audit_anonymous(
+            tenant_id,
+            "auth.magic_link.failed",
+            "ip",
+            ip,
+            serde_json::json!({ "failures": failures }),
+        )
+        .await;
+    if failures == FAILURES_BEFORE_NOTICE {
+        let message = format!("{failures} failed sign-in attempts from {ip} in 15 minutes");
+        let _ = store
+            .notify_staff(tenant_id, "auth.failures", &message, None)
+            .await;
+    }
+}
+
+async fn logout(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let config = &state.shared.config;
+    if !origin_ok(config, &headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "<p>This request did not come from this portal.</p>",
+        );
+    }
+    if let Some(token) = session_token(config, &headers) {
+        if let Some(tenant_id) = tokens::tenant_of_with("ps", &token) {
+            let _ = state
+                .shared
+                .store
+                .end_session_by_token(&tenant_id, &tokens::hash(&token))
+                .await;
+        }
+    }
+    let mut resp = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/{}/", escape(&slug)))],
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(config, "", 0));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_decoded() {
+        assert_eq!(form_decode("a%40b.example+x"), "a@b.example x");
+        assert_eq!(form_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn the_cookie_is_host_prefixed_and_secure_over_https_only() {
+        let mut c = Config::for_database("sqlite::memory:".into(), "data".into());
+        assert_eq!(cookie_name(&c), "portico_session");
+        c.base_url = "https://portal.example.com".into();
+        let v = session_cookie(&c, "x", 10);
+        let v = v.to_str().unwrap_or_default();
+        assert!(
+            v.starts_with("__Host-portico_session=x; Path=/; HttpOnly; SameSite=Lax")
+                && v.ends_with("; Secure"),
+            "{v}"
+        );
+        assert_eq!(c.origin(), "https://portal.example.com");
+    }
+}

@@ -1,0 +1,68 @@
+//! Mail: messages are queued in the outbox table inside the transaction that causes them, and a
+//! worker sends them with retries and backoff. With `PORTICO_SMTP_URL` the worker speaks SMTP
+//! (lettre; `smtp://`, `smtps://`, `smtp://…?tls=required`); without it the message is written to
+//! the log and kept in the outbox, so the demo works offline.
+
+pub mod worker;
+
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+#[derive(Clone)]
+pub enum Transport {
+    Log,
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Mailer> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("PORTICO_MAIL_FROM: {e}"))?;
+        let transport = match smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("PORTICO_SMTP_URL: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => Transport::Log,
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    pub fn is_smtp(&self) -> bool {
+        matches!(self.transport, Transport::Smtp(_))
+    }
+
+    /// Sends one plain-text message.
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        match &self.transport {
+            Transport::Log => {
+                tracing::info!(
+                    to,
+                    subject,
+                    "mail (no PORTICO_SMTP_URL; kept in the outbox):\n{body}"
+                );
+                Ok(())
+            }
+            Transport::Smtp(smtp) => {
+                let message = Message::builder()
+                    .from(self.from.clone())
+                    .to(to
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("recipient {to:?}: {e}"))?)
+                    .subject(subject)
+                    .body(body.to_owned())?;
+                smtp.send(message).await?;
+                Ok(())
+            }
+        }
+    }
+}

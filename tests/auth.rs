@@ -1,0 +1,615 @@
+//! Identity over HTTP on both backends: magic links (mail over real SMTP, single use, expiry,
+//! tenant binding, GET never consumes, enumeration, rate limits), sessions (fixation, logout,
+//! listing and revoking, a disabled contact's sessions end), CSRF and Origin rules, failed-attempt
+//! notifications, security headers.
+
+mod common;
+
+use common::smtp::SmtpServer;
+use common::{party, Kind, TestApp};
+use portico::auth::Role;
+use portico::domain::Email;
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "http://localhost";
+
+async fn staff_user(app: &TestApp, tenant_id: &str, email: &str, role: Role) {
+    app.app
+        .store
+        .create_staff_user(
+            tenant_id,
+            &Email::parse(email).expect("email"),
+            "Sam Staff",
+            role,
+        )
+        .await
+        .expect("staff");
+}
+
+async fn request_link(app: &TestApp, slug: &str, email: &str) -> common::Raw {
+    app.request(
+        "POST",
+        &format!("/{slug}/auth/magic-link"),
+        &[("content-type", "application/json")],
+        &json!({ "email": email }).to_string(),
+    )
+    .await
+}
+
+/// The token of the newest magic link mailed in a tenant (from the outbox).
+async fn latest_token(app: &TestApp, tenant_id: &str) -> String {
+    let mail = app.app.store.outbox(tenant_id, 1).await.expect("outbox");
+    let body = &mail.first().expect("a queued mail").body;
+    body.split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("token")
+        .to_owned()
+}
+
+async fn consume(app: &TestApp, slug: &str, token: &str, extra: &[(&str, &str)]) -> common::Raw {
+    let mut headers = vec![
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("origin", ORIGIN),
+    ];
+    headers.extend_from_slice(extra);
+    app.request(
+        "POST",
+        &format!("/{slug}/auth/magic"),
+        &headers,
+        &format!("token={token}"),
+    )
+    .await
+}
+
+async fn login(app: &TestApp, slug: &str, tenant_id: &str, email: &str) -> String {
+    assert_eq!(request_link(app, slug, email).await.status, 202);
+    let token = latest_token(app, tenant_id).await;
+    let resp = consume(app, slug, &token, &[]).await;
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    resp.cookie().expect("session cookie")
+}
+
+async fn viewer(app: &TestApp, cookie: &str) -> Value {
+    app.gql_cookie(cookie, "{ viewer { role name } }", json!({}))
+        .await
+        .json()
+}
+
+async fn a_magic_link_signs_in_once_and_a_get_never_consumes_it(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Admin).await;
+    assert_eq!(
+        request_link(&app, "alpha", "Sam@Alpha.example")
+            .await
+            .status,
+        202
+    );
+    let token = latest_token(&app, &t).await;
+    assert!(token.len() > 60, "≥128-bit secret: {token}");
+    for _ in 0..2 {
+        let page = app
+            .request("GET", &format!("/alpha/auth/magic?token={token}"), &[], "")
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("method=\"post\""), "{}", page.body);
+        assert_eq!(
+            page.header("referrer-policy").as_deref(),
+            Some("no-referrer")
+        );
+    }
+    let first = consume(&app, "alpha", &token, &[]).await;
+    assert_eq!(first.status, 303);
+    assert_eq!(first.header("location").as_deref(), Some("/alpha/"));
+    let set_cookie = first.header("set-cookie").expect("cookie");
+    assert!(
+        set_cookie.contains("HttpOnly")
+            && set_cookie.contains("SameSite=Lax")
+            && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+    let cookie = first.cookie().expect("cookie");
+    assert_eq!(
+        viewer(&app, &cookie).await["data"]["viewer"],
+        json!({ "role": "admin", "name": "Sam Staff" })
+    );
+    let again = consume(&app, "alpha", &token, &[]).await;
+    assert_eq!(again.status, 400, "a link works once");
+    assert!(again.cookie().is_none());
+}
+
+async fn expired_links_and_links_of_another_tenant_do_not_sign_in(app: TestApp) {
+    let (a, _) = app.tenant("alpha").await;
+    let (_b, _) = app.tenant("beta").await;
+    staff_user(&app, &a, "sam@alpha.example", Role::Owner).await;
+    request_link(&app, "alpha", "sam@alpha.example").await;
+    let token = latest_token(&app, &a).await;
+    assert_eq!(
+        consume(&app, "beta", &token, &[]).await.status,
+        400,
+        "alpha's link on beta"
+    );
+    app.exec_in_tenant(&a, "UPDATE magic_links SET expires_at = 0")
+        .await;
+    assert_eq!(
+        consume(&app, "alpha", &token, &[]).await.status,
+        400,
+        "expired"
+    );
+    let fresh = {
+        request_link(&app, "alpha", "sam@alpha.example").await;
+        latest_token(&app, &a).await
+    };
+    assert_eq!(consume(&app, "alpha", &fresh, &[]).await.status, 303);
+    assert_eq!(consume(&app, "alpha", "ml_garbage", &[]).await.status, 400);
+}
+
+async fn known_and_unknown_addresses_get_the_same_answer(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let known = request_link(&app, "alpha", "sam@alpha.example").await;
+    let unknown = request_link(&app, "alpha", "nobody@alpha.example").await;
+    assert_eq!(
+        (known.status, known.body.clone()),
+        (unknown.status, unknown.body.clone())
+    );
+    assert_eq!(
+        app.app.store.outbox(&t, 10).await.expect("outbox").len(),
+        1,
+        "mail only for the known address"
+    );
+    let bad = request_link(&app, "alpha", "not an email").await;
+    assert_eq!(bad.status, 400);
+    let events = app
+        .app
+        .store
+        .audit_events(&admin_scope(&app, &t).await, None, 10)
+        .await
+        .expect("audit");
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "auth.magic_link.requested")
+            .count(),
+        2,
+        "every attempt is audited"
+    );
+}
+
+async fn admin_scope(app: &TestApp, tenant_id: &str) -> portico::auth::Scope {
+    let token = app.token(tenant_id, Role::Owner, None).await;
+    app.app
+        .store
+        .authenticate_token(&token)
+        .await
+        .expect("auth")
+        .expect("scope")
+}
+
+async fn requests_are_rate_limited_per_address(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    for _ in 0..5 {
+        assert_eq!(
+            request_link(&app, "alpha", "sam@alpha.example")
+                .await
+                .status,
+            202
+        );
+    }
+    let limited = request_link(&app, "alpha", "sam@alpha.example").await;
+    assert_eq!(limited.status, 429);
+    assert!(
+        limited.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("15 minutes"),
+        "{}",
+        limited.body
+    );
+    assert_eq!(app.app.store.outbox(&t, 10).await.expect("outbox").len(), 5);
+    assert_eq!(
+        request_link(&app, "alpha", "other@alpha.example")
+            .await
+            .status,
+        202,
+        "other addresses still work"
+    );
+}
+
+async fn a_new_login_gets_a_new_session_and_logout_ends_it(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let first = login(&app, "alpha", &t, "sam@alpha.example").await;
+    // Logging in again from a browser that holds a session replaces it (no fixation).
+    request_link(&app, "alpha", "sam@alpha.example").await;
+    let token = latest_token(&app, &t).await;
+    let second = consume(&app, "alpha", &token, &[("cookie", &first)])
+        .await
+        .cookie()
+        .expect("cookie");
+    assert_ne!(first, second);
+    assert_eq!(
+        app.gql_cookie(&first, "{ viewer { role } }", json!({}))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        viewer(&app, &second).await["data"]["viewer"]["role"],
+        "owner"
+    );
+    let out = app
+        .request(
+            "POST",
+            "/alpha/auth/logout",
+            &[("cookie", &second), ("origin", ORIGIN)],
+            "",
+        )
+        .await;
+    assert_eq!(out.status, 303);
+    assert!(out
+        .header("set-cookie")
+        .unwrap_or_default()
+        .contains("Max-Age=0"));
+    assert_eq!(
+        app.gql_cookie(&second, "{ viewer { role } }", json!({}))
+            .await
+            .status,
+        401
+    );
+}
+
+async fn users_list_and_revoke_their_sessions(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Member).await;
+    let laptop = login(&app, "alpha", &t, "sam@alpha.example").await;
+    let phone = login(&app, "alpha", &t, "sam@alpha.example").await;
+    let list = app
+        .gql_cookie(&laptop, "{ mySessions { id current } }", json!({}))
+        .await
+        .json();
+    let sessions = list["data"]["mySessions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(sessions.len(), 2, "{list}");
+    let other = sessions
+        .iter()
+        .find(|s| s["current"] == false)
+        .expect("other")["id"]
+        .clone();
+    let revoke = app
+        .gql_cookie(
+            &laptop,
+            "mutation($id: ID!) { revokeSession(id: $id) }",
+            json!({ "id": other }),
+        )
+        .await
+        .json();
+    assert_eq!(revoke["data"]["revokeSession"], true, "{revoke}");
+    assert_eq!(
+        app.gql_cookie(&phone, "{ viewer { role } }", json!({}))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        viewer(&app, &laptop).await["data"]["viewer"]["role"],
+        "member"
+    );
+    // Someone else's session cannot be revoked.
+    staff_user(&app, &t, "eve@alpha.example", Role::Member).await;
+    let eve = login(&app, "alpha", &t, "eve@alpha.example").await;
+    let mine = app
+        .gql_cookie(&laptop, "{ mySessions { id } }", json!({}))
+        .await
+        .json()["data"]["mySessions"][0]["id"]
+        .clone();
+    let denied = app
+        .gql_cookie(
+            &eve,
+            "mutation($id: ID!) { revokeSession(id: $id) }",
+            json!({ "id": mine }),
+        )
+        .await
+        .json();
+    assert_eq!(denied["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
+
+async fn disabling_a_contact_ends_its_sessions_at_once(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let cookie = login(&app, "alpha", &t, "payer@helios.example").await;
+    assert_eq!(
+        viewer(&app, &cookie).await["data"]["viewer"]["role"],
+        "contact_payer"
+    );
+    let contacts = app
+        .ok(
+            &owner,
+            "query($c: ID!) { client(id: $c) { contacts { id email } } }",
+            json!({ "c": c.client_gid }),
+        )
+        .await;
+    let id = contacts["client"]["contacts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["email"] == "payer@helios.example"))
+        .expect("payer")["id"]
+        .clone();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { disableContact(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
+            .await
+            .status,
+        401
+    );
+    let (status, _) = app
+        .post(
+            Some(&c.payer_token),
+            "application/json",
+            json!({ "query": "{ viewer { role } }" }).to_string(),
+        )
+        .await;
+    assert_eq!(status, 401, "its API tokens end too");
+    assert_eq!(
+        request_link(&app, "alpha", "payer@helios.example")
+            .await
+            .status,
+        202
+    );
+    assert_eq!(
+        app.app.store.outbox(&t, 10).await.expect("outbox").len(),
+        1,
+        "no new link for a disabled contact"
+    );
+}
+
+async fn cookie_requests_need_json_and_the_portals_origin(app: TestApp) {
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let cookie = login(&app, "alpha", &t, "sam@alpha.example").await;
+    let mutation = json!({ "query": "mutation { createClient(input: { name: \"Forged\", currency: \"EUR\" }) { id } }" }).to_string();
+    let plain = app
+        .request(
+            "POST",
+            "/graphql",
+            &[
+                ("content-type", "text/plain"),
+                ("cookie", &cookie),
+                ("origin", ORIGIN),
+            ],
+            &mutation,
+        )
+        .await;
+    assert_eq!(plain.status, 415);
+    let form = app
+        .request(
+            "POST",
+            "/graphql",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", &cookie),
+            ],
+            &mutation,
+        )
+        .await;
+    assert_eq!(form.status, 415);
+    let foreign = app
+        .request(
+            "POST",
+            "/graphql",
+            &[
+                ("content-type", "application/json"),
+                ("cookie", &cookie),
+                ("origin", "https://evil.example"),
+            ],
+            &mutation,
+        )
+        .await;
+    assert_eq!(foreign.status, 403);
+    let no_origin = app
+        .request(
+            "POST",
+            "/graphql",
+            &[("content-type", "application/json"), ("cookie", &cookie)],
+            &mutation,
+        )
+        .await;
+    assert_eq!(no_origin.status, 403);
+    let clients = app
+        .gql_cookie(
+            &cookie,
+            "{ clients { edges { node { name } } } }",
+            json!({}),
+        )
+        .await
+        .json();
+    assert_eq!(
+        clients["data"]["clients"]["edges"],
+        json!([]),
+        "nothing was created"
+    );
+    let logout = app
+        .request(
+            "POST",
+            "/alpha/auth/logout",
+            &[("cookie", &cookie), ("origin", "https://evil.example")],
+            "",
+        )
+        .await;
+    assert_eq!(logout.status, 403);
+    let consume_foreign = app
+        .request(
+            "POST",
+            "/alpha/auth/magic",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "https://evil.example"),
+            ],
+            "token=x",
+        )
+        .await;
+    assert_eq!(consume_foreign.status, 403);
+}
+
+async fn repeated_failures_notify_staff_and_are_audited(app: TestApp) {
+    let (_t, owner) = app.tenant("alpha").await;
+    for i in 0..6 {
+        let r = consume(&app, "alpha", &format!("ml_wrong_{i}"), &[]).await;
+        assert_eq!(r.status, 400);
+    }
+    let data = app
+        .ok(
+            &owner,
+            "{ notifications { kind message } auditEvents(first: 20) { action } }",
+            json!({}),
+        )
+        .await;
+    let notes = data["notifications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(notes.len(), 1, "{data}");
+    assert_eq!(notes[0]["kind"], "auth.failures");
+    let failures = data["auditEvents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["action"] == "auth.magic_link.failed")
+        .count();
+    assert_eq!(failures, 6);
+}
+
+async fn responses_carry_security_headers(app: TestApp) {
+    app.tenant("alpha").await;
+    let home = app.request("GET", "/", &[], "").await;
+    let csp = home.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert!(
+        !csp.split(';')
+            .any(|d| d.trim().starts_with("script-src") && d.contains("unsafe-inline")),
+        "{csp}"
+    );
+    assert_eq!(
+        home.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(home.header("x-frame-options").as_deref(), Some("DENY"));
+    assert!(
+        home.header("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
+    let page = app
+        .request("GET", "/alpha/auth/magic?token=x", &[], "")
+        .await;
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+}
+
+both_backends!(
+    a_magic_link_signs_in_once_and_a_get_never_consumes_it,
+    expired_links_and_links_of_another_tenant_do_not_sign_in,
+    known_and_unknown_addresses_get_the_same_answer,
+    requests_are_rate_limited_per_address,
+    a_new_login_gets_a_new_session_and_logout_ends_it,
+    users_list_and_revoke_their_sessions,
+    disabling_a_contact_ends_its_sessions_at_once,
+    cookie_requests_need_json_and_the_portals_origin,
+    repeated_failures_notify_staff_and_are_audited,
+    responses_carry_security_headers,
+);
+
+/// The email goes out over real SMTP and the link in it signs the user in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_email_arrives_over_smtp_and_its_link_works() {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    assert_eq!(
+        request_link(&app, "alpha", "sam@alpha.example")
+            .await
+            .status,
+        202
+    );
+    let mail = smtp.next(30).await.expect("the email arrives");
+    assert_eq!(mail.to, vec!["sam@alpha.example".to_owned()]);
+    assert!(
+        mail.data
+            .contains("Subject: Your sign-in link for Tenant alpha"),
+        "{}",
+        mail.data
+    );
+    let link = mail
+        .link_containing("/alpha/auth/magic?token=")
+        .expect("a link");
+    let path = link.trim_start_matches("http://localhost");
+    let page = app.request("GET", path, &[], "").await;
+    assert_eq!(page.status, 200);
+    let token = path.split("token=").nth(1).expect("token");
+    let resp = consume(&app, "alpha", token, &[]).await;
+    assert_eq!(resp.status, 303);
+    assert_eq!(
+        viewer(&app, &resp.cookie().expect("cookie")).await["data"]["viewer"]["role"],
+        "owner"
+    );
+}
+
+/// SMTP down, then up: the queued mail is delivered once, by the outbox worker's retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_queued_while_smtp_is_down_arrives_once_when_it_returns() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("probe")
+        .local_addr()
+        .expect("addr");
+    let url = format!("smtp://{port}");
+    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    assert_eq!(
+        request_link(&app, "alpha", "sam@alpha.example")
+            .await
+            .status,
+        202
+    );
+    // Wait until the worker has tried and failed at least once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let outbox = app.app.store.outbox(&t, 1).await.expect("outbox");
+        if outbox[0].attempts >= 1 {
+            assert_eq!(outbox[0].status, "pending");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never tried"
+        );
+        tokio::task::yield_now().await;
+    }
+    let smtp = SmtpServer::start_on(port).await;
+    let mail = smtp.next(60).await.expect("delivered after SMTP returns");
+    assert_eq!(mail.to, vec!["sam@alpha.example".to_owned()]);
+    assert!(smtp.try_next(5).await.is_none(), "delivered once");
+    assert_eq!(
+        app.app.store.outbox(&t, 1).await.expect("outbox")[0].status,
+        "sent"
+    );
+}
