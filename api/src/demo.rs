@@ -165,6 +165,22 @@ async fn seed_tenant(
         })
         .await?;
     let staff = staff(&tenant.id, &tenant.slug);
+    let domain = plan.email.split('@').nth(1).unwrap_or("example.com");
+    for (name, role) in [
+        ("Olivia Owner", Role::Owner),
+        ("Adam Admin", Role::Admin),
+        ("Mia Member", Role::Member),
+    ] {
+        let first = name.split(' ').next().unwrap_or(name).to_lowercase();
+        store
+            .create_staff_user(
+                &tenant.id,
+                &Email::parse(&format!("{first}@{domain}"))?,
+                name,
+                role,
+            )
+            .await?;
+    }
     let mut invoice_count = 0;
     for (ci, (client_name, currency)) in plan.clients.iter().enumerate() {
         let currency = Currency::parse(currency)?;
@@ -475,6 +491,18 @@ pub async fn welcome(store: &Store, summary: &Summary, base: &str) -> anyhow::Re
             "Tenant {} ({})\n  partner token: {}\n  staff (owner) token: {}\n",
             t.name, t.slug, partner.token, owner.token
         ));
+        let owner_email = format!(
+            "olivia@{}",
+            t.email
+                .as_deref()
+                .and_then(|e| e.split('@').nth(1))
+                .unwrap_or("example.com")
+        );
+        if let Some(link) = sign_in_link(store, &t, &owner_email, base).await? {
+            out.push_str(&format!(
+                "  staff sign-in link (Olivia Owner, valid 10 minutes): {link}\n"
+            ));
+        }
         let staff = staff(&t.id, &t.slug);
         if let Some(client) = store
             .clients(&staff, 1, 0)
@@ -498,15 +526,52 @@ pub async fn welcome(store: &Store, summary: &Summary, base: &str) -> anyhow::Re
                     "  client contact token ({} at {}): {}\n",
                     contact.name, client.name, token.token
                 ));
+                if let Some(link) = sign_in_link(store, &t, &contact.email, base).await? {
+                    out.push_str(&format!(
+                        "  client sign-in link ({}, valid 10 minutes): {link}\n",
+                        contact.name
+                    ));
+                }
             }
         }
     }
     out.push_str(&format!(
         "\nTry:\n  curl -s {base}/graphql -H 'Content-Type: application/json' -H \"Authorization: Bearer $TOKEN\" \\\n    \
          -d '{{\"query\":\"{{ viewer {{ role tenant {{ name }} }} dashboard {{ currencies {{ currency amountDue {{ amount }} }} }} }}\"}}'\n\
-         (Magic-link and passkey logins arrive with the identity issue; until then use the tokens above.)\n"
+         New sign-in links: curl -X POST {base}/SLUG/auth/magic-link -H 'Content-Type: application/json' -d '{{\"email\":\"…\"}}'\n\
+         (without PORTICO_SMTP_URL the email, with its link, is written to this log)\n"
     ));
     Ok(out)
+}
+
+/// A fresh magic link for `email` (queued as mail too), or `None` if no such user.
+async fn sign_in_link(
+    store: &Store,
+    t: &crate::store::Tenant,
+    email: &str,
+    base: &str,
+) -> anyhow::Result<Option<String>> {
+    let Some(user) = store.find_login_user(&t.id, email).await.map_err(err)? else {
+        return Ok(None);
+    };
+    let (token, hash) = crate::auth::tokens::generate_with("ml", &t.id);
+    let link = format!(
+        "{}/{}/auth/magic?token={token}",
+        base.trim_end_matches('/'),
+        t.slug
+    );
+    let body = format!("Sign in to {}: {link}\n", t.name);
+    store
+        .create_magic_link(
+            &t.id,
+            &user,
+            &hash,
+            &format!("Your sign-in link for {}", t.name),
+            &body,
+        )
+        .await
+        .map_err(err)?;
+    Ok(Some(link))
 }
 
 /// The CLI's `--contact EMAIL` lookup.
