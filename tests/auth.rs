@@ -519,7 +519,112 @@ async fn responses_carry_security_headers(app: TestApp) {
     );
 }
 
+async fn an_invoice_link_shows_one_invoice_until_revoked_or_expired(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    app.tenant("beta").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let inv = common::invoice(&app, &owner, &c.client_gid, "120.50", true).await;
+    let draft = common::invoice(&app, &owner, &c.client_gid, "1", false).await;
+    let create = "mutation($i: ID!, $d: Int) { createInvoiceLink(invoiceId: $i, expiresInDays: $d) { id url revoked } }";
+    assert_eq!(
+        app.err_code(&owner, create, json!({ "i": draft })).await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.err_code(&c.admin_token, create, json!({ "i": inv }))
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.err_code(&owner, create, json!({ "i": inv, "d": 0 }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    let made = app.ok(&owner, create, json!({ "i": inv, "d": 30 })).await;
+    let url = made["createInvoiceLink"]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let path = url.trim_start_matches("http://localhost").to_owned();
+    let page = app.request("GET", &path, &[], "").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("INV-2026-00001")
+            && page.body.contains("120.50 EUR")
+            && page.body.contains("Helios"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    assert_eq!(page.header("cache-control").as_deref(), Some("no-store"));
+    let other_tenant = path.replacen("/alpha/", "/beta/", 1);
+    assert_eq!(app.request("GET", &other_tenant, &[], "").await.status, 404);
+    assert_eq!(
+        app.request("GET", &format!("{path}x"), &[], "")
+            .await
+            .status,
+        404
+    );
+    let listed = app
+        .ok(
+            &owner,
+            "query($i: ID!) { invoiceLinks(invoiceId: $i) { id url revoked } }",
+            json!({ "i": inv }),
+        )
+        .await;
+    assert_eq!(
+        listed["invoiceLinks"][0]["url"],
+        Value::Null,
+        "the secret is shown once"
+    );
+    let data = app
+        .ok(
+            &owner,
+            "{ notifications { kind } auditEvents(first: 5) { action actorKind } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["notifications"][0]["kind"], "invoice.viewed");
+    assert!(
+        data["auditEvents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["action"] == "invoice_link.viewed"),
+        "{data}"
+    );
+    let id = made["createInvoiceLink"]["id"].clone();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { revokeInvoiceLink(id: $id) { revoked } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        app.request("GET", &path, &[], "").await.status,
+        404,
+        "revoked"
+    );
+    let second = app.ok(&owner, create, json!({ "i": inv })).await["createInvoiceLink"]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let second = second.trim_start_matches("http://localhost").to_owned();
+    assert_eq!(app.request("GET", &second, &[], "").await.status, 200);
+    app.exec_in_tenant(&t, "UPDATE invoice_links SET expires_at = 1")
+        .await;
+    assert_eq!(
+        app.request("GET", &second, &[], "").await.status,
+        404,
+        "expired"
+    );
+}
+
 both_backends!(
+    an_invoice_link_shows_one_invoice_until_revoked_or_expired,
     a_magic_link_signs_in_once_and_a_get_never_consumes_it,
     expired_links_and_links_of_another_tenant_do_not_sign_in,
     known_and_unknown_addresses_get_the_same_answer,

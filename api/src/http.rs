@@ -34,6 +34,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(crate::auth::web::routes())
+        .merge(crate::auth::links::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portico_web::router())

@@ -1,6 +1,7 @@
 //! Who is calling and what they may do. Every store call takes a [`Scope`]; roles are checked here,
 //! below the GraphQL layer, so a resolver cannot forget them.
 
+pub mod links;
 pub mod tokens;
 pub mod web;
 

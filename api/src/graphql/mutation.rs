@@ -297,6 +297,45 @@ impl Mutation {
         Ok(true)
     }
 
+    /// A link that lets its recipient view one issued invoice without signing in. `expiresInDays`
+    /// is optional (1–365). The URL is shown once.
+    async fn create_invoice_link(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: ID,
+        expires_in_days: Option<i32>,
+    ) -> Result<super::reports::InvoiceLink> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&invoice_id, "Invoice")?;
+        let expires_at = match expires_in_days {
+            Some(d) if !(1..=365).contains(&d) => {
+                return Err(AppError::bad_input("expiresInDays", "between 1 and 365 days").into())
+            }
+            Some(d) => Some(store::now_ms() + i64::from(d) * 86_400_000),
+            None => None,
+        };
+        let (token, hash) = crate::auth::tokens::generate_with("pl", &s.tenant_id);
+        let link = store(ctx)
+            .create_invoice_link(s, &id, &hash, expires_at)
+            .await?;
+        let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
+        let url = format!("{base}/{}/i/{token}", s.tenant_slug);
+        Ok(super::reports::InvoiceLink::new(link, Some(url)))
+    }
+
+    /// Withdraws an invoice link at once.
+    async fn revoke_invoice_link(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<super::reports::InvoiceLink> {
+        let id = ids::decode(&id, "InvoiceLink")?;
+        Ok(super::reports::InvoiceLink::new(
+            store(ctx).revoke_invoice_link(scope(ctx)?, &id).await?,
+            None,
+        ))
+    }
+
     /// Creates a draft invoice with its lines.
     async fn create_invoice(
         &self,

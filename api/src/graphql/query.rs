@@ -323,6 +323,20 @@ impl Query {
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
+    /// The links made for an invoice (staff).
+    async fn invoice_links(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: ID,
+    ) -> Result<Vec<super::reports::InvoiceLink>> {
+        let id = ids::decode(&invoice_id, "Invoice")?;
+        let links = store(ctx).invoice_links(scope(ctx)?, &id).await?;
+        Ok(links
+            .into_iter()
+            .map(|l| super::reports::InvoiceLink::new(l, None))
+            .collect())
+    }
+
     /// The caller's own signed-in sessions (empty for API tokens).
     async fn my_sessions(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::Session>> {
         Ok(store(ctx)

@@ -220,3 +220,27 @@ impl From<store::Notification> for Notification {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct InvoiceLink {
+    pub id: ID,
+    pub invoice_id: ID,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked: bool,
+    /// Only when the link is created: the secret is not stored and cannot be shown again.
+    pub url: Option<String>,
+}
+
+impl InvoiceLink {
+    pub fn new(l: store::InvoiceLink, url: Option<String>) -> Self {
+        InvoiceLink {
+            id: ids::encode("InvoiceLink", &l.id),
+            invoice_id: ids::encode("Invoice", &l.invoice_id),
+            created_at: l.created_at,
+            expires_at: l.expires_at,
+            revoked: l.revoked_at.is_some(),
+            url,
+        }
+    }
+}

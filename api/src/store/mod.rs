@@ -11,6 +11,7 @@ mod credit_notes;
 mod dashboard;
 mod estimates;
 mod identity;
+mod invoice_links;
 mod invoices;
 mod lines;
 mod outbox;
@@ -32,6 +33,7 @@ pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
     MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
+pub use invoice_links::InvoiceLink;
 pub use invoices::{
     Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
 };

@@ -18,6 +18,8 @@ pub struct Tenant {
     pub address: Option<String>,
     pub brand_color: String,
     pub created_at: i64,
+    pub invitation_daily_limit: i64,
+    pub allow_link_payments: bool,
 }
 
 pub struct NewTenant {
@@ -38,7 +40,8 @@ pub const SEQUENCES: [(&str, &str); 4] = [
 ];
 
 const COLUMNS: &str =
-    "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at";
+    "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
+     invitation_daily_limit, allow_link_payments";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -52,6 +55,8 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
         address: rows::opt_text(row, "address")?,
         brand_color: rows::text(row, "brand_color")?,
         created_at: rows::int(row, "created_at")?,
+        invitation_daily_limit: rows::int(row, "invitation_daily_limit")?,
+        allow_link_payments: rows::flag(row, "allow_link_payments")?,
     })
 }
 
