@@ -623,7 +623,169 @@ async fn an_invoice_link_shows_one_invoice_until_revoked_or_expired(app: TestApp
     );
 }
 
+/// The token of the newest invitation mailed in a tenant.
+async fn latest_invite_token(app: &TestApp, tenant_id: &str) -> String {
+    let mail = app.app.store.outbox(tenant_id, 1).await.expect("outbox");
+    let body = &mail.first().expect("a queued mail").body;
+    body.split("auth/invite?token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("token")
+        .to_owned()
+}
+
+async fn accept(app: &TestApp, slug: &str, token: &str) -> common::Raw {
+    app.request(
+        "POST",
+        &format!("/{slug}/auth/invite"),
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", ORIGIN),
+        ],
+        &format!("token={token}"),
+    )
+    .await
+}
+
+async fn invitations_are_sent_accepted_resent_revoked_and_limited(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let invite = "mutation($i: InviteContactInput!) { inviteContact(input: $i) { id status email sentCount } }";
+    let vars = |email: &str| json!({ "i": { "clientId": c.client_gid, "name": "Nia New", "email": email, "role": "PAYER" } });
+    let sent = app.ok(&owner, invite, vars("nia@helios.example")).await;
+    assert_eq!(sent["inviteContact"]["status"], "pending");
+    let token = latest_invite_token(&app, &t).await;
+    // Before accepting, the invitee cannot sign in with a magic link.
+    request_link(&app, "alpha", "nia@helios.example").await;
+    assert_eq!(app.app.store.outbox(&t, 10).await.expect("outbox").len(), 1);
+    let page = app
+        .request("GET", &format!("/alpha/auth/invite?token={token}"), &[], "")
+        .await;
+    assert_eq!(page.status, 200, "a GET shows the accept button only");
+    let accepted = accept(&app, "alpha", &token).await;
+    assert_eq!(accepted.status, 303);
+    let cookie = accepted.cookie().expect("cookie");
+    assert_eq!(
+        viewer(&app, &cookie).await["data"]["viewer"],
+        json!({ "role": "contact_payer", "name": "Nia New" })
+    );
+    assert_eq!(accept(&app, "alpha", &token).await.status, 400, "used once");
+    let list = app
+        .ok(
+            &owner,
+            "query($c: ID) { invitations(clientId: $c) { id status } }",
+            json!({ "c": c.client_gid }),
+        )
+        .await;
+    assert_eq!(list["invitations"][0]["status"], "accepted");
+
+    // Resend gives a new link; the old one stops working. Revoking takes access away at once.
+    let second =
+        app.ok(&owner, invite, vars("omar@helios.example")).await["inviteContact"]["id"].clone();
+    let old = latest_invite_token(&app, &t).await;
+    let resent = app
+        .ok(
+            &owner,
+            "mutation($id: ID!) { resendInvitation(id: $id) { sentCount status } }",
+            json!({ "id": second }),
+        )
+        .await;
+    assert_eq!(
+        resent["resendInvitation"],
+        json!({ "sentCount": 2, "status": "pending" })
+    );
+    let new = latest_invite_token(&app, &t).await;
+    assert_ne!(old, new);
+    assert_eq!(accept(&app, "alpha", &old).await.status, 400);
+    let omar = accept(&app, "alpha", &new).await.cookie().expect("cookie");
+    assert_eq!(
+        viewer(&app, &omar).await["data"]["viewer"]["role"],
+        "contact_payer"
+    );
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { revokeInvitation(id: $id) { status } }",
+        json!({ "id": second }),
+    )
+    .await;
+    assert_eq!(
+        app.gql_cookie(&omar, "{ viewer { role } }", json!({}))
+            .await
+            .status,
+        401
+    );
+
+    // Expired invitations read as expired and can be resent.
+    let third =
+        app.ok(&owner, invite, vars("pia@helios.example")).await["inviteContact"]["id"].clone();
+    app.exec_in_tenant(
+        &t,
+        "UPDATE invitations SET expires_at = 1 WHERE status = 'pending'",
+    )
+    .await;
+    let list = app
+        .ok(&owner, "{ invitations { id status } }", json!({}))
+        .await;
+    let status = list["invitations"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == third))
+        .expect("third")["status"]
+        .clone();
+    assert_eq!(status, "expired");
+    assert_eq!(
+        accept(&app, "alpha", &latest_invite_token(&app, &t).await)
+            .await
+            .status,
+        400
+    );
+
+    // Roles: payers and viewers cannot invite; the client's admin contact can, for its own client only.
+    assert_eq!(
+        app.err_code(&c.payer_token, invite, vars("x@helios.example"))
+            .await,
+        "FORBIDDEN"
+    );
+    app.ok(&c.admin_token, invite, vars("quinn@helios.example"))
+        .await;
+    let other = party(&app, &t, &owner, "Kyklos", "EUR").await;
+    let foreign = json!({ "i": { "clientId": other.client_gid, "name": "X", "email": "x@kyklos.example", "role": "VIEWER" } });
+    assert_eq!(
+        app.err_code(&c.admin_token, invite, foreign).await,
+        "FORBIDDEN"
+    );
+
+    // The daily limit (owner sets it) refuses more invitations with a clear error.
+    assert_eq!(
+        app.err_code(
+            &c.admin_token,
+            "mutation { setInvitationDailyLimit(limit: 1) }",
+            json!({})
+        )
+        .await,
+        "FORBIDDEN"
+    );
+    app.ok(
+        &owner,
+        "mutation { setInvitationDailyLimit(limit: 4) }",
+        json!({}),
+    )
+    .await;
+    let body = app.gql(&owner, invite, vars("rae@helios.example")).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("daily limit"),
+        "{body}"
+    );
+}
+
 both_backends!(
+    invitations_are_sent_accepted_resent_revoked_and_limited,
     an_invoice_link_shows_one_invoice_until_revoked_or_expired,
     a_magic_link_signs_in_once_and_a_get_never_consumes_it,
     expired_links_and_links_of_another_tenant_do_not_sign_in,

@@ -31,6 +31,10 @@ pub fn routes() -> Router<HttpState> {
         .route("/{tenant}/auth/magic-link", post(request_link))
         .route("/{tenant}/auth/magic", get(link_page).post(consume_link))
         .route("/{tenant}/auth/logout", post(logout))
+        .route(
+            "/{tenant}/auth/invite",
+            get(invite_page).post(accept_invite),
+        )
 }
 
 /// The session cookie's name: `__Host-` (which requires Secure) over https, plain on http dev.
@@ -419,6 +423,70 @@ async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
         let _ = store
             .notify_staff(tenant_id, "auth.failures", &message, None)
             .await;
+    }
+}
+
+/// The page an invitation link opens: a button that POSTs the token (a GET accepts nothing).
+async fn invite_page(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let Some(t) = tenant(&state.shared.store, &slug).await else {
+        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+    };
+    let body = format!(
+        "<h1>Join {name}'s client portal</h1><form method=\"post\" action=\"/{slug}/auth/invite\">\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\"><button type=\"submit\">Accept the invitation</button></form>",
+        name = escape(&t.name),
+        slug = escape(&t.slug),
+        token = escape(&q.token.unwrap_or_default())
+    );
+    page(StatusCode::OK, &format!("Join {}", escape(&t.name)), &body)
+}
+
+async fn accept_invite(
+    State(state): State<HttpState>,
+    Path(slug): Path<String>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let store = &state.shared.store;
+    if !origin_ok(&state.shared.config, &headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "<p>This request did not come from this portal.</p>",
+        );
+    }
+    let Some(t) = tenant(store, &slug).await else {
+        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+    };
+    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let token = field(&headers, &body, "token").unwrap_or_default();
+    match store.accept_invitation(&t.id, &tokens::hash(&token)).await {
+        Ok(Some(contact_id)) => {
+            start_session(
+                &state,
+                &t.id,
+                &t.slug,
+                UserKind::Contact,
+                &contact_id,
+                &client,
+            )
+            .await
+        }
+        Ok(None) => {
+            failed_attempt(store, &t.id, client.ip.as_deref().unwrap_or("unknown")).await;
+            page(
+                StatusCode::BAD_REQUEST,
+                "Invitation not valid",
+                "<h1>This invitation cannot be used</h1><p>It has expired, was withdrawn or was already accepted. \
+                 Ask for a new one, or sign in if you already have access.</p>",
+            )
+        }
+        Err(e) => unavailable(e),
     }
 }
 

@@ -67,6 +67,14 @@ pub struct UpdateProjectInput {
 }
 
 #[derive(InputObject)]
+pub struct InviteContactInput {
+    pub client_id: ID,
+    pub name: String,
+    pub email: String,
+    pub role: ContactRole,
+}
+
+#[derive(InputObject)]
 pub struct CreateInvoiceInput {
     pub client_id: ID,
     /// Default: the next number, e.g. INV-2026-00042.
@@ -223,6 +231,36 @@ fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
     Ok(e.map(Email::parse).transpose()?)
 }
 
+/// A fresh invitation token's hash and its email (subject, body with the accept link).
+async fn invitation_mail(
+    ctx: &Context<'_>,
+    s: &crate::auth::Scope,
+    invitee: &str,
+) -> Result<(String, String, String), AppError> {
+    let (token, hash) = crate::auth::tokens::generate_with("pi", &s.tenant_id);
+    let tenant = store(ctx)
+        .tenant_by_id(&s.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound("tenant"))?;
+    let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
+    let link = format!("{base}/{}/auth/invite?token={token}", tenant.slug);
+    let subject = format!(
+        "{} invited you to {}'s client portal",
+        s.actor_name, tenant.name
+    );
+    let greeting = if invitee.is_empty() {
+        "Hello".to_owned()
+    } else {
+        format!("Hello {invitee}")
+    };
+    let body = format!(
+        "{greeting},\n\n{} invited you to {}'s client portal, where you can see your invoices and pay them.\n\n\
+         Accept the invitation (valid for 7 days):\n\n{link}\n",
+        s.actor_name, tenant.name
+    );
+    Ok((hash, subject, body))
+}
+
 pub struct Mutation;
 
 #[Object]
@@ -334,6 +372,68 @@ impl Mutation {
             store(ctx).revoke_invoice_link(scope(ctx)?, &id).await?,
             None,
         ))
+    }
+
+    /// Invites a person to a client's portal (staff, or the client's admin contact): an email with
+    /// a link that signs them in once accepted. Limited per tenant per day.
+    async fn invite_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteContactInput,
+    ) -> Result<super::reports::Invitation> {
+        let s = scope(ctx)?;
+        let new = store::NewInvitation {
+            client_id: ids::decode(&input.client_id, "Client")?,
+            name: name("name", &input.name)?,
+            email: Email::parse(&input.email).map_err(AppError::from)?,
+            role: input.role.as_str().to_owned(),
+        };
+        let (hash, subject, body) = invitation_mail(ctx, s, &new.name).await?;
+        let mail = store::InvitationMail {
+            token_hash: &hash,
+            subject: &subject,
+            body: &body,
+        };
+        let inv = store(ctx).invite_contact(s, new, mail).await?;
+        shared(ctx).mail_wake.notify_one();
+        Ok(inv.into())
+    }
+
+    /// Sends a pending or expired invitation again, with a new link.
+    async fn resend_invitation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<super::reports::Invitation> {
+        let s = scope(ctx)?;
+        let id = ids::decode(&id, "Invitation")?;
+        let (hash, subject, body) = invitation_mail(ctx, s, "").await?;
+        let mail = store::InvitationMail {
+            token_hash: &hash,
+            subject: &subject,
+            body: &body,
+        };
+        let inv = store(ctx).resend_invitation(s, &id, mail).await?;
+        shared(ctx).mail_wake.notify_one();
+        Ok(inv.into())
+    }
+
+    /// Withdraws an invitation: its link stops working and the contact loses access at once.
+    async fn revoke_invitation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<super::reports::Invitation> {
+        let id = ids::decode(&id, "Invitation")?;
+        Ok(store(ctx).revoke_invitation(scope(ctx)?, &id).await?.into())
+    }
+
+    /// How many invitations the tenant may send per day (owner and admin).
+    async fn set_invitation_daily_limit(&self, ctx: &Context<'_>, limit: i32) -> Result<i32> {
+        store(ctx)
+            .set_invitation_daily_limit(scope(ctx)?, i64::from(limit))
+            .await?;
+        Ok(limit)
     }
 
     /// Creates a draft invoice with its lines.

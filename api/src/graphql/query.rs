@@ -323,6 +323,21 @@ impl Query {
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
+    /// Invitations with their status (staff; a client's admin contact sees its client's).
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        client_id: Option<ID>,
+    ) -> Result<Vec<super::reports::Invitation>> {
+        let client = client_arg(client_id.as_ref())?;
+        Ok(store(ctx)
+            .invitations(scope(ctx)?, client.as_deref())
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// The links made for an invoice (staff).
     async fn invoice_links(
         &self,

@@ -244,3 +244,33 @@ impl InvoiceLink {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct Invitation {
+    pub id: ID,
+    pub contact_id: ID,
+    pub client_id: ID,
+    pub email: String,
+    pub name: String,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    pub sent_count: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl From<store::Invitation> for Invitation {
+    fn from(i: store::Invitation) -> Self {
+        Invitation {
+            id: ids::encode("Invitation", &i.id),
+            contact_id: ids::encode("Contact", &i.contact_id),
+            client_id: ids::encode("Client", &i.client_id),
+            email: i.email,
+            name: i.name,
+            status: i.status,
+            sent_count: i.sent_count,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod credit_notes;
 mod dashboard;
 mod estimates;
 mod identity;
+mod invitations;
 mod invoice_links;
 mod invoices;
 mod lines;
@@ -33,6 +34,7 @@ pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
     MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
+pub use invitations::{Invitation, InvitationMail, NewInvitation};
 pub use invoice_links::InvoiceLink;
 pub use invoices::{
     Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
