@@ -79,6 +79,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         client_id: None,
         contact_id: None,
         session_id: None,
+        grants: crate::auth::Grants::ALL,
     };
     let contact = app
         .store

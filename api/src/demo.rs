@@ -115,6 +115,7 @@ fn staff(tenant_id: &str, slug: &str) -> Scope {
         client_id: None,
         contact_id: None,
         session_id: None,
+        grants: crate::auth::Grants::ALL,
     }
 }
 

@@ -70,6 +70,9 @@ enum TokenCommand {
         name: String,
         #[arg(long)]
         contact: Option<String>,
+        /// Comma-separated: read (implied), write, payments.
+        #[arg(long, default_value = "read,write,payments")]
+        scopes: String,
     },
 }
 
@@ -157,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
                     role,
                     name,
                     contact,
+                    scopes,
                 },
         } => {
             let app = App::build(Config::from_env()?).await?;
@@ -176,7 +180,13 @@ async fn main() -> anyhow::Result<()> {
             };
             let created = app
                 .store
-                .create_token(&t.id, &name, role, contact_id.as_deref())
+                .create_token_with(
+                    &t.id,
+                    &name,
+                    role,
+                    contact_id.as_deref(),
+                    portico::auth::Grants::parse(&scopes),
+                )
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.token);

@@ -57,6 +57,44 @@ impl Role {
     }
 }
 
+/// What an API token may do beyond reading (sessions and staff tokens may do all their role allows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grants {
+    pub write: bool,
+    pub payments: bool,
+}
+
+impl Grants {
+    pub const ALL: Grants = Grants {
+        write: true,
+        payments: true,
+    };
+    pub const READ: Grants = Grants {
+        write: false,
+        payments: false,
+    };
+
+    /// From a token's stored scopes, e.g. `read,write,payments`.
+    pub fn parse(scopes: &str) -> Grants {
+        let has = |s: &str| scopes.split(',').any(|x| x.trim() == s);
+        Grants {
+            write: has("write"),
+            payments: has("payments"),
+        }
+    }
+
+    pub fn as_scopes(&self) -> String {
+        let mut v = vec!["read"];
+        if self.write {
+            v.push("write");
+        }
+        if self.payments {
+            v.push("payments");
+        }
+        v.join(",")
+    }
+}
+
 /// The caller of one request: tenant, role, and for contacts the client they belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -71,6 +109,8 @@ pub struct Scope {
     pub contact_id: Option<String>,
     /// The session this request came with (cookie login); `None` for API tokens.
     pub session_id: Option<String>,
+    /// What the caller's token allows (all, for sessions).
+    pub grants: Grants,
 }
 
 impl Scope {
@@ -79,19 +119,65 @@ impl Scope {
         !self.role.is_contact()
     }
 
-    /// Creating and changing ledger data: staff and partners.
+    /// Creating and changing ledger data: staff and partners with the `write` scope.
     pub fn require_staff(&self) -> AppResult<()> {
-        if self.is_staff() {
+        if !self.is_staff() {
+            return Err(AppError::forbidden(
+                "this operation is for the business's staff",
+            ));
+        }
+        if !self.grants.write {
+            return Err(AppError::forbidden("this token is read-only"));
+        }
+        Ok(())
+    }
+
+    /// Recording and allocating payments: staff, and partners with the `payments` scope.
+    pub fn require_payments(&self) -> AppResult<()> {
+        self.require_staff()?;
+        if !self.grants.payments {
+            return Err(AppError::forbidden("this token lacks the payments scope"));
+        }
+        Ok(())
+    }
+
+    /// Refunds send money back: owner, admin, and partners with the `payments` scope.
+    pub fn require_refunds(&self) -> AppResult<()> {
+        self.require_payments()?;
+        match self.role {
+            Role::Owner | Role::Admin | Role::Partner => Ok(()),
+            _ => Err(AppError::forbidden("refunds need the owner or admin role")),
+        }
+    }
+
+    /// Managing a client's contacts: staff, or that client's admin contact.
+    pub fn require_contact_manager(&self, client_id: &str) -> AppResult<()> {
+        match self.role {
+            Role::ContactAdmin if self.client_filter() == Some(client_id) => Ok(()),
+            r if r.is_contact() => Err(AppError::forbidden(
+                "only staff and the client's admin contacts manage contacts",
+            )),
+            _ => self.require_staff(),
+        }
+    }
+
+    /// Posting a message: anyone who may see the document, except read-only tokens.
+    pub fn require_can_post(&self) -> AppResult<()> {
+        if self.grants.write {
             Ok(())
         } else {
-            Err(AppError::forbidden(
-                "this operation is for the business's staff",
-            ))
+            Err(AppError::forbidden("this token is read-only"))
         }
     }
 
     /// Managing staff-level settings and tokens: owner and admin only.
     pub fn require_admin(&self) -> AppResult<()> {
+        if !self.grants.write {
+            return Err(AppError::forbidden("this token is read-only"));
+        }
+        if !self.grants.write {
+            return Err(AppError::forbidden("this token is read-only"));
+        }
         match self.role {
             Role::Owner | Role::Admin => Ok(()),
             _ => Err(AppError::forbidden(

@@ -261,6 +261,32 @@ async fn invitation_mail(
     Ok((hash, subject, body))
 }
 
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TokenRole {
+    Owner,
+    Admin,
+    Member,
+    Partner,
+}
+
+impl TokenRole {
+    fn role(self) -> crate::auth::Role {
+        match self {
+            TokenRole::Owner => crate::auth::Role::Owner,
+            TokenRole::Admin => crate::auth::Role::Admin,
+            TokenRole::Member => crate::auth::Role::Member,
+            TokenRole::Partner => crate::auth::Role::Partner,
+        }
+    }
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TokenScope {
+    Read,
+    Write,
+    Payments,
+}
+
 pub struct Mutation;
 
 #[Object]
@@ -434,6 +460,45 @@ impl Mutation {
             .set_invitation_daily_limit(scope(ctx)?, i64::from(limit))
             .await?;
         Ok(limit)
+    }
+
+    /// Creates an API token for a partner or a staff role (owner and admin). Scopes: `read` is
+    /// implied; add `write` and/or `payments`. The token is shown once.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        role: TokenRole,
+        #[graphql(default_with = "vec![TokenScope::Write, TokenScope::Payments]")] scopes: Vec<
+            TokenScope,
+        >,
+    ) -> Result<super::reports::ApiToken> {
+        let s = scope(ctx)?;
+        let name = inputs::name("name", &name)?;
+        let grants = crate::auth::Grants {
+            write: scopes.contains(&TokenScope::Write),
+            payments: scopes.contains(&TokenScope::Payments),
+        };
+        let created = store(ctx)
+            .issue_api_token(s, &name, role.role(), grants)
+            .await?;
+        Ok(super::reports::ApiToken {
+            id: ids::encode("ApiToken", &created.id),
+            name,
+            role: role.role().as_str().to_owned(),
+            scopes: grants.as_scopes(),
+            created_at: store::now_ms(),
+            last_used_at: None,
+            revoked: false,
+            token: Some(created.token),
+        })
+    }
+
+    /// Revokes an API token at once (owner and admin).
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = ids::decode(&id, "ApiToken")?;
+        store(ctx).revoke_api_token(scope(ctx)?, &id).await?;
+        Ok(true)
     }
 
     /// Creates a draft invoice with its lines.

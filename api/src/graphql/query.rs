@@ -338,6 +338,16 @@ impl Query {
             .collect())
     }
 
+    /// The tenant's API tokens (owner and admin).
+    async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::ApiToken>> {
+        Ok(store(ctx)
+            .api_tokens(scope(ctx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// The links made for an invoice (staff).
     async fn invoice_links(
         &self,

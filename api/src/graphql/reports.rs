@@ -274,3 +274,32 @@ impl From<store::Invitation> for Invitation {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct ApiToken {
+    pub id: ID,
+    pub name: String,
+    pub role: String,
+    /// e.g. `read,write,payments`.
+    pub scopes: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
+    /// Only when the token is created: it is not stored and cannot be shown again.
+    pub token: Option<String>,
+}
+
+impl From<store::ApiToken> for ApiToken {
+    fn from(t: store::ApiToken) -> Self {
+        ApiToken {
+            id: ids::encode("ApiToken", &t.id),
+            name: t.name,
+            role: t.role,
+            scopes: t.scopes,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked: t.revoked_at.is_some(),
+            token: None,
+        }
+    }
+}

@@ -289,7 +289,8 @@ impl Store {
         name: Option<String>,
         role: Option<String>,
     ) -> AppResult<Contact> {
-        scope.require_staff()?;
+        let client_id = contact_client(self, scope, id).await?;
+        scope.require_contact_manager(&client_id)?;
         if role
             .as_deref()
             .is_some_and(|r| !matches!(r, "admin" | "payer" | "viewer"))
@@ -335,7 +336,8 @@ impl Store {
 impl Store {
     /// Takes a contact's access away at once: disabled, every session and API token revoked.
     pub async fn disable_contact(&self, scope: &Scope, id: &str) -> AppResult<Contact> {
-        scope.require_staff()?;
+        let client_id = contact_client(self, scope, id).await?;
+        scope.require_contact_manager(&client_id)?;
         let now = now_ms();
         let mut tx = self.write_scoped(scope).await?;
         let row = tx
@@ -372,4 +374,13 @@ impl Store {
         tx.commit().await?;
         contact(&row)
     }
+}
+
+/// The client a contact belongs to, if the caller may see it.
+async fn contact_client(store: &Store, scope: &Scope, id: &str) -> AppResult<String> {
+    Ok(store
+        .contact(scope, id)
+        .await?
+        .ok_or(AppError::NotFound("contact"))?
+        .client_id)
 }

@@ -273,6 +273,7 @@ impl Store {
             client_id: rows::opt_text(&row, "client_id")?,
             contact_id: (kind == UserKind::Contact).then(|| user_id.to_owned()),
             session_id,
+            grants: crate::auth::Grants::ALL,
         }))
     }
 
@@ -539,6 +540,7 @@ pub fn anonymous(tenant_id: &str) -> Scope {
         client_id: Some(String::new()),
         contact_id: None,
         session_id: None,
+        grants: crate::auth::Grants::READ,
     }
 }
 

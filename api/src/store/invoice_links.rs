@@ -168,6 +168,7 @@ impl Store {
             client_id: Some(rows::text(&row, "client_id")?),
             contact_id: None,
             session_id: None,
+            grants: crate::auth::Grants::READ,
         };
         audit::record(
             &mut tx,

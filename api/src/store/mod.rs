@@ -45,7 +45,7 @@ pub use payments::{AllocationRow, NewPayment, Payment, Refund};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};
 pub use tenants::{NewTenant, Tenant};
 pub use threads::{Message, SubjectKind, Thread};
-pub use tokens::CreatedToken;
+pub use tokens::{ApiToken, CreatedToken};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

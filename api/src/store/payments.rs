@@ -207,7 +207,7 @@ impl Store {
         scope: &Scope,
         new: NewPayment,
     ) -> AppResult<(Payment, Vec<Invoice>)> {
-        scope.require_staff()?;
+        scope.require_payments()?;
         if !new.amount.is_positive() {
             return Err(AppError::bad_input(
                 "amount",
@@ -278,7 +278,7 @@ impl Store {
         payment_id: &str,
         requested: Option<Vec<Allocation>>,
     ) -> AppResult<(Payment, Vec<Invoice>)> {
-        scope.require_staff()?;
+        scope.require_payments()?;
         let mut tx = self.write_scoped(scope).await?;
         let p = load_payment(&mut tx, scope, payment_id).await?;
         if !p.unallocated.is_positive() {
@@ -330,7 +330,7 @@ impl Store {
         reason: Option<String>,
         refunded_on: NaiveDate,
     ) -> AppResult<(Payment, Vec<Invoice>)> {
-        scope.require_staff()?;
+        scope.require_refunds()?;
         let mut tx = self.write_scoped(scope).await?;
         let p = load_payment(&mut tx, scope, payment_id).await?;
         let allocs =

@@ -125,6 +125,7 @@ impl Store {
         subject_id: &str,
         body: String,
     ) -> AppResult<Message> {
+        scope.require_can_post()?;
         let mut tx = self.write_scoped(scope).await?;
         let (client_id, title) = subject(&mut tx, scope, kind, subject_id).await?;
         let now = now_ms();

@@ -1,8 +1,20 @@
 //! API tokens: created by operators (CLI) or admins, looked up by hash inside their tenant.
 
 use super::{new_id, now_ms, rows, Store};
-use crate::auth::{tokens, Role, Scope};
+use crate::auth::{tokens, Grants, Role, Scope};
 use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub scopes: String,
+    pub contact_id: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
 
 #[derive(Debug, Clone)]
 pub struct CreatedToken {
@@ -18,6 +30,19 @@ impl Store {
         name: &str,
         role: Role,
         contact_id: Option<&str>,
+    ) -> AppResult<CreatedToken> {
+        self.create_token_with(tenant_id, name, role, contact_id, Grants::ALL)
+            .await
+    }
+
+    /// Creates a token with explicit scopes.
+    pub async fn create_token_with(
+        &self,
+        tenant_id: &str,
+        name: &str,
+        role: Role,
+        contact_id: Option<&str>,
+        grants: Grants,
     ) -> AppResult<CreatedToken> {
         if role.is_contact() != contact_id.is_some() {
             return Err(AppError::bad_input(
@@ -47,8 +72,8 @@ impl Store {
         let id = new_id();
         tx.execute(
             sqlx::query(
-                "INSERT INTO api_tokens (id, tenant_id, token_hash, name, role, contact_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO api_tokens (id, tenant_id, token_hash, name, role, contact_id, created_at, scopes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id.clone())
             .bind(tenant_id.to_owned())
@@ -56,7 +81,8 @@ impl Store {
             .bind(name.to_owned())
             .bind(role.as_str())
             .bind(contact_id.map(str::to_owned))
-            .bind(now_ms()),
+            .bind(now_ms())
+            .bind(grants.as_scopes()),
         )
         .await?;
         tx.commit().await?;
@@ -72,7 +98,7 @@ impl Store {
         let row = tx
             .fetch_optional(
                 sqlx::query(
-                    "SELECT t.id, t.name, t.role, t.contact_id, c.client_id, c.name AS contact_name, \
+                    "SELECT t.id, t.name, t.role, t.scopes, t.contact_id, c.client_id, c.name AS contact_name, \
                             ten.slug \
                      FROM api_tokens t \
                      JOIN tenants ten ON ten.id = t.tenant_id \
@@ -96,6 +122,7 @@ impl Store {
             client_id: rows::opt_text(&row, "client_id")?,
             contact_id,
             session_id: None,
+            grants: crate::auth::Grants::parse(&rows::text(&row, "scopes")?),
         }))
     }
 }
@@ -110,5 +137,91 @@ pub(crate) fn contact_role_of(stored: &str) -> AppResult<Role> {
             "role",
             format!("unknown contact role {other:?}"),
         )),
+    }
+}
+
+impl Store {
+    /// The tenant's API tokens (owner and admin), newest first; secrets are never shown again.
+    pub async fn api_tokens(&self, scope: &Scope) -> AppResult<Vec<ApiToken>> {
+        scope.require_admin()?;
+        let mut tx = self.read_scoped(scope).await?;
+        let rows = tx
+            .fetch_all(
+                sqlx::query(
+                    "SELECT id, name, role, scopes, contact_id, created_at, last_used_at, revoked_at FROM api_tokens \
+                     WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 500",
+                )
+                .bind(scope.tenant_id.clone()),
+            )
+            .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: rows::text(r, "id")?,
+                    name: rows::text(r, "name")?,
+                    role: rows::text(r, "role")?,
+                    scopes: rows::text(r, "scopes")?,
+                    contact_id: rows::opt_text(r, "contact_id")?,
+                    created_at: rows::int(r, "created_at")?,
+                    last_used_at: rows::opt_int(r, "last_used_at")?,
+                    revoked_at: rows::opt_int(r, "revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Issues a staff or partner token (owner and admin); an admin cannot mint an owner token.
+    pub async fn issue_api_token(
+        &self,
+        scope: &Scope,
+        name: &str,
+        role: Role,
+        grants: Grants,
+    ) -> AppResult<CreatedToken> {
+        scope.require_admin()?;
+        if role.is_contact() {
+            return Err(AppError::bad_input(
+                "role",
+                "contact tokens are bound to a contact: use the CLI or invitations",
+            ));
+        }
+        if role == Role::Owner && scope.role != Role::Owner {
+            return Err(AppError::forbidden("only an owner can create owner tokens"));
+        }
+        let created = self
+            .create_token_with(&scope.tenant_id, name, role, None, grants)
+            .await?;
+        let mut tx = self.write_scoped(scope).await?;
+        super::audit::record(
+            &mut tx,
+            scope,
+            "api_token.created",
+            "api_token",
+            &created.id,
+            Some(serde_json::json!({ "role": role.as_str(), "scopes": grants.as_scopes() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Revokes a token at once (owner and admin).
+    pub async fn revoke_api_token(&self, scope: &Scope, id: &str) -> AppResult<()> {
+        scope.require_admin()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let n = tx
+            .execute(
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
+                    .bind(now_ms())
+                    .bind(scope.tenant_id.clone())
+                    .bind(id.to_owned()),
+            )
+            .await?;
+        if n != 1 {
+            return Err(AppError::NotFound("api token"));
+        }
+        super::audit::record(&mut tx, scope, "api_token.revoked", "api_token", id, None).await?;
+        tx.commit().await
     }
 }
