@@ -600,7 +600,7 @@ async fn staff_change_contacts_and_projects_and_delete_unbilled_time(app: TestAp
     let update = "mutation($i: UpdateContactInput!) { updateContact(input: $i) { name role } }";
     assert_eq!(
         app.err_code(
-            &c.admin_token,
+            &c.payer_token,
             update,
             json!({ "i": { "id": viewer, "role": "PAYER" } })
         )
