@@ -23,6 +23,7 @@ pub struct App {
     pub mailer: Mailer,
     /// Wakes the mail worker when a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 impl App {
@@ -36,6 +37,7 @@ impl App {
         };
         let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
         let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let webauthn = Arc::new(crate::auth::passkeys::relying_party(&config)?);
         tokio::spawn(crate::mail::worker::run(
             store.clone(),
             mailer.clone(),
@@ -46,6 +48,7 @@ impl App {
             bus: bus.clone(),
             config: Arc::new(config.clone()),
             mail_wake: mail_wake.clone(),
+            webauthn: webauthn.clone(),
         };
         let schema = build_schema(shared);
         Ok(App {
@@ -55,6 +58,7 @@ impl App {
             schema,
             mailer,
             mail_wake,
+            webauthn,
         })
     }
 
@@ -64,6 +68,7 @@ impl App {
             bus: self.bus.clone(),
             config: Arc::new(self.config.clone()),
             mail_wake: self.mail_wake.clone(),
+            webauthn: self.webauthn.clone(),
         }
     }
 

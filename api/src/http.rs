@@ -35,6 +35,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::auth::web::routes())
         .merge(crate::auth::links::routes())
+        .merge(crate::auth::passkeys::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portico_web::router())

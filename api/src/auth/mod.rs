@@ -2,6 +2,7 @@
 //! below the GraphQL layer, so a resolver cannot forget them.
 
 pub mod links;
+pub mod passkeys;
 pub mod tokens;
 pub mod web;
 

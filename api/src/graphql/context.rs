@@ -17,6 +17,8 @@ pub struct Shared {
     pub bus: EventBus,
     pub config: std::sync::Arc<crate::config::Config>,
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// The passkey relying party (built from `PORTICO_BASE_URL`).
+    pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
 }
 
 /// Built for each request (request data).

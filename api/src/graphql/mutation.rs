@@ -354,6 +354,13 @@ impl Mutation {
         Ok(Contact(store(ctx).disable_contact(scope(ctx)?, &id).await?))
     }
 
+    /// Removes one of the caller's own passkeys.
+    async fn remove_passkey(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = ids::decode(&id, "Passkey")?;
+        store(ctx).remove_passkey(scope(ctx)?, &id).await?;
+        Ok(true)
+    }
+
     /// Ends one of the caller's own sessions (see `mySessions`).
     async fn revoke_session(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
         let id = ids::decode(&id, "Session")?;

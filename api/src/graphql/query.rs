@@ -362,6 +362,16 @@ impl Query {
             .collect())
     }
 
+    /// The caller's own passkeys (signed-in people only).
+    async fn my_passkeys(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::PasskeyInfo>> {
+        Ok(store(ctx)
+            .my_passkeys(scope(ctx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// The caller's own signed-in sessions (empty for API tokens).
     async fn my_sessions(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::Session>> {
         Ok(store(ctx)

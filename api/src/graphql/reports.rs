@@ -303,3 +303,22 @@ impl From<store::ApiToken> for ApiToken {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct PasskeyInfo {
+    pub id: ID,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl From<store::StoredPasskey> for PasskeyInfo {
+    fn from(p: store::StoredPasskey) -> Self {
+        PasskeyInfo {
+            id: ids::encode("Passkey", &p.id),
+            name: p.name,
+            created_at: p.created_at,
+            last_used_at: p.last_used_at,
+        }
+    }
+}

@@ -12,7 +12,8 @@ pub const SESSION_IDLE_MS: i64 = 30 * 24 * 3_600_000;
 pub const SESSION_ABSOLUTE_MS: i64 = 90 * 24 * 3_600_000;
 pub const MAGIC_LINK_MS: i64 = 10 * 60_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UserKind {
     Staff,
     Contact,

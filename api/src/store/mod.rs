@@ -16,6 +16,7 @@ mod invoice_links;
 mod invoices;
 mod lines;
 mod outbox;
+mod passkeys;
 mod payments;
 mod projects;
 mod rows;
@@ -41,6 +42,7 @@ pub use invoices::{
 };
 pub use lines::{Line, NewLine};
 pub use outbox::OutboxItem;
+pub use passkeys::StoredPasskey;
 pub use payments::{AllocationRow, NewPayment, Payment, Refund};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};
 pub use tenants::{NewTenant, Tenant};
