@@ -880,3 +880,96 @@ async fn mail_queued_while_smtp_is_down_arrives_once_when_it_returns() {
         "sent"
     );
 }
+
+/// Over https the cookie is `__Host-` and Secure, and responses carry HSTS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_cookies_are_host_prefixed_and_secure_with_hsts() {
+    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| {
+        c.base_url = "https://portal.example.com".into()
+    })
+    .await
+    else {
+        return;
+    };
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    assert_eq!(
+        request_link(&app, "alpha", "sam@alpha.example")
+            .await
+            .status,
+        202
+    );
+    let token = latest_token(&app, &t).await;
+    let resp = app
+        .request(
+            "POST",
+            "/alpha/auth/magic",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "https://portal.example.com"),
+            ],
+            &format!("token={token}"),
+        )
+        .await;
+    assert_eq!(resp.status, 303);
+    let set = resp.header("set-cookie").unwrap_or_default();
+    assert!(
+        set.starts_with("__Host-portico_session=")
+            && set.contains("; Secure")
+            && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(resp
+        .header("strict-transport-security")
+        .unwrap_or_default()
+        .contains("max-age="));
+}
+
+/// A browser's WebSocket authenticates with its session cookie only from the portal's origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_socket_accepts_the_session_cookie_only_from_the_portals_origin() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let cookie = login(&app, "alpha", &t, "sam@alpha.example").await;
+    let addr = app.spawn_server().await;
+    let connect = |origin: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            let mut req =
+                tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+                    format!("ws://{addr}/graphql/ws"),
+                )
+                .expect("request");
+            let h = req.headers_mut();
+            h.insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().expect("header"),
+            );
+            h.insert("Cookie", cookie.parse().expect("cookie"));
+            h.insert("Origin", origin.parse().expect("origin"));
+            let (mut ws, _) = tokio_tungstenite::connect_async(req)
+                .await
+                .expect("connect");
+            ws.send(WsMessage::text(
+                json!({ "type": "connection_init", "payload": {} }).to_string(),
+            ))
+            .await
+            .expect("init");
+            let reply = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
+                .await
+                .ok()
+                .flatten();
+            matches!(reply, Some(Ok(WsMessage::Text(ref t))) if t.contains("connection_ack"))
+        }
+    };
+    assert!(connect("http://localhost").await, "same origin is accepted");
+    assert!(
+        !connect("https://evil.example").await,
+        "a foreign origin is refused"
+    );
+}
