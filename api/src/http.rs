@@ -36,6 +36,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::auth::web::routes())
         .merge(crate::auth::links::routes())
         .merge(crate::auth::passkeys::routes())
+        .merge(crate::payments::demo::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portico_web::router())

@@ -11,6 +11,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod mail;
+pub mod payments;
 pub mod store;
 
 pub use portico_domain as domain;

@@ -17,6 +17,8 @@ const CHANNEL: &str = "portico:events";
 pub enum Topic {
     Invoice,
     Payment,
+    /// A payment attempt's status (the return page and `paymentStatus`).
+    Attempt,
 }
 
 /// One change, published after its transaction committed.

@@ -74,6 +74,34 @@ pub struct InviteContactInput {
     pub role: ContactRole,
 }
 
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PaymentChannel {
+    /// Card payment on Stripe's hosted Checkout page.
+    Stripe,
+    /// Bank transfer, wire or ACH: instructions with a reference; staff confirm receipt.
+    BankTransfer,
+    /// A local stand-in for a hosted payment page (demo and tests).
+    Demo,
+}
+
+#[derive(InputObject)]
+pub struct StartPaymentInput {
+    /// The invoices to pay; omit to pay everything due.
+    pub invoice_ids: Option<Vec<ID>>,
+    /// Default: the total due of those invoices. Less is a partial payment, when the business allows it.
+    pub amount: Option<Decimal>,
+    pub method: PaymentChannel,
+}
+
+#[derive(InputObject)]
+pub struct PaymentSettingsInput {
+    pub allow_partial_payments: bool,
+    /// In the tenant's default currency's minor units' decimal form, e.g. "10.00".
+    pub minimum_partial_amount: Decimal,
+    pub bank_details: Option<String>,
+    pub allow_link_payments: Option<bool>,
+}
+
 #[derive(InputObject)]
 pub struct CreateInvoiceInput {
     pub client_id: ID,
@@ -505,6 +533,113 @@ impl Mutation {
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
         let id = ids::decode(&id, "ApiToken")?;
         store(ctx).revoke_api_token(scope(ctx)?, &id).await?;
+        Ok(true)
+    }
+
+    /// A client contact (payer or admin) starts paying: returns the attempt with where to go next
+    /// (a hosted payment page) or bank transfer instructions.
+    async fn start_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: StartPaymentInput,
+    ) -> Result<super::reports::PaymentAttempt> {
+        let s = scope(ctx)?;
+        let invoices = match &input.invoice_ids {
+            Some(list) if list.len() > 100 => {
+                return Err(AppError::bad_input("invoiceIds", "at most 100 invoices").into())
+            }
+            Some(list) => Some(
+                list.iter()
+                    .map(|i| ids::decode(i, "Invoice"))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let channel = match input.method {
+            PaymentChannel::Stripe => store::Channel::Stripe,
+            PaymentChannel::BankTransfer => store::Channel::BankTransfer,
+            PaymentChannel::Demo => store::Channel::Demo,
+        };
+        let started = crate::payments::start(
+            shared(ctx),
+            s,
+            invoices,
+            input.amount.as_ref().map(|a| a.0.as_str()),
+            channel,
+        )
+        .await?;
+        Ok(super::reports::PaymentAttempt::new(
+            started.attempt,
+            started.redirect_url,
+            started.bank_details,
+        ))
+    }
+
+    /// Staff confirm that a bank transfer arrived: the payment is recorded (once) and allocated.
+    async fn confirm_bank_transfer(
+        &self,
+        ctx: &Context<'_>,
+        attempt_id: ID,
+        amount: Option<Decimal>,
+        received_on: Option<Date>,
+    ) -> Result<super::reports::PaymentAttempt> {
+        let s = scope(ctx)?;
+        s.require_payments()?;
+        let id = ids::decode(&attempt_id, "PaymentAttempt")?;
+        let attempt = store(ctx)
+            .attempt(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("payment attempt"))?;
+        if attempt.channel != store::Channel::BankTransfer {
+            return Err(AppError::Conflict(
+                "only bank transfer attempts are confirmed by staff".into(),
+            )
+            .into());
+        }
+        let amount = amount
+            .as_ref()
+            .map(|a| positive_amount("amount", a, attempt.amount.currency))
+            .transpose()?;
+        let event = store::GatewayEvent {
+            provider: "bank".into(),
+            event_id: format!("bank-{id}"),
+            event_type: "bank_transfer.received".into(),
+            attempt_id: Some(id.clone()),
+            gateway_ref: None,
+            kind: store::EventKind::Succeeded {
+                amount_minor: amount.map(|m| m.minor),
+                received_on: received_on.map(|d| d.0),
+            },
+        };
+        crate::payments::apply(shared(ctx), &s.tenant_id, &event).await?;
+        let after = store(ctx)
+            .attempt(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("payment attempt"))?;
+        Ok(super::reports::PaymentAttempt::new(after, None, None))
+    }
+
+    /// How clients may pay: partial payments and their minimum, bank details, paying through
+    /// invoice links (owner and admin).
+    async fn update_payment_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: PaymentSettingsInput,
+    ) -> Result<bool> {
+        let s = scope(ctx)?;
+        let tenant = store(ctx)
+            .tenant_by_id(&s.tenant_id)
+            .await?
+            .ok_or(AppError::NotFound("tenant"))?;
+        let min = inputs::amount(&input.minimum_partial_amount, tenant.default_currency)?;
+        let settings = store::PaymentSettings {
+            allow_partial: input.allow_partial_payments,
+            min_partial: min.minor,
+            bank_details: long_text("bankDetails", input.bank_details.as_deref())?,
+        };
+        store(ctx)
+            .update_payment_settings(s, settings, input.allow_link_payments)
+            .await?;
         Ok(true)
     }
 

@@ -348,6 +348,33 @@ impl Query {
             .collect())
     }
 
+    /// A payment attempt (its payer's client, or staff).
+    async fn payment_attempt(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<super::reports::PaymentAttempt>> {
+        let id = ids::decode(&id, "PaymentAttempt")?;
+        Ok(store(ctx)
+            .attempt(scope(ctx)?, &id)
+            .await?
+            .map(|a| super::reports::PaymentAttempt::new(a, None, None)))
+    }
+
+    /// Recent payment attempts, newest first (contacts: their client's).
+    async fn payment_attempts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+    ) -> Result<Vec<super::reports::PaymentAttempt>> {
+        let first = page_size(Some(first))?;
+        let list = store(ctx).attempts(scope(ctx)?, first).await?;
+        Ok(list
+            .into_iter()
+            .map(|a| super::reports::PaymentAttempt::new(a, None, None))
+            .collect())
+    }
+
     /// The links made for an invoice (staff).
     async fn invoice_links(
         &self,

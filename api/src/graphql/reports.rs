@@ -322,3 +322,49 @@ impl From<store::StoredPasskey> for PasskeyInfo {
         }
     }
 }
+
+#[derive(SimpleObject)]
+pub struct PaymentAttempt {
+    pub id: ID,
+    /// `processing`, `awaiting_transfer`, `succeeded` or `failed`.
+    pub status: String,
+    /// `stripe`, `bank_transfer` or `demo`.
+    pub method: String,
+    pub amount: Money,
+    /// Quote it in a bank transfer.
+    pub reference: String,
+    pub failure_reason: Option<String>,
+    pub invoice_ids: Vec<ID>,
+    pub payment_id: Option<ID>,
+    /// Where to send the payer (hosted payment page), when there is one.
+    pub redirect_url: Option<String>,
+    /// For bank transfers: where to send the money.
+    pub bank_details: Option<String>,
+    pub created_at: i64,
+}
+
+impl PaymentAttempt {
+    pub fn new(
+        a: store::PaymentAttempt,
+        redirect_url: Option<String>,
+        bank_details: Option<String>,
+    ) -> Self {
+        PaymentAttempt {
+            id: ids::encode("PaymentAttempt", &a.id),
+            status: a.status,
+            method: a.channel.as_str().to_owned(),
+            amount: a.amount.into(),
+            reference: a.reference,
+            failure_reason: a.failure_reason,
+            invoice_ids: a
+                .invoice_ids
+                .iter()
+                .map(|i| ids::encode("Invoice", i))
+                .collect(),
+            payment_id: a.payment_id.as_deref().map(|p| ids::encode("Payment", p)),
+            redirect_url,
+            bank_details,
+            created_at: a.created_at,
+        }
+    }
+}

@@ -15,6 +15,7 @@ use crate::events::{Event, Topic};
 pub enum EventTopic {
     Invoice,
     Payment,
+    Attempt,
 }
 
 #[derive(SimpleObject)]
@@ -37,6 +38,7 @@ fn to_gql(e: Event) -> LedgerEvent {
     let (topic, kind) = match e.topic {
         Topic::Invoice => (EventTopic::Invoice, "Invoice"),
         Topic::Payment => (EventTopic::Payment, "Payment"),
+        Topic::Attempt => (EventTopic::Attempt, "PaymentAttempt"),
     };
     let amount = match (
         e.amount_minor,
@@ -75,6 +77,25 @@ impl Subscription {
     /// their own client's only.
     async fn invoice_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
         events(ctx, Topic::Invoice)
+    }
+
+    /// One payment attempt's status as it changes (processing → succeeded / failed).
+    async fn payment_status(
+        &self,
+        ctx: &Context<'_>,
+        attempt_id: ID,
+    ) -> Result<impl Stream<Item = LedgerEvent>> {
+        let id = ids::decode(&attempt_id, "PaymentAttempt")?;
+        let s = scope(ctx)?.clone();
+        let rx = shared(ctx).bus.subscribe();
+        Ok(BroadcastStream::new(rx).filter_map(move |item| {
+            let e = item.ok()?;
+            let mine = e.topic == Topic::Attempt
+                && e.tenant_id == s.tenant_id
+                && s.can_see_client(&e.client_id)
+                && e.subject_id == id;
+            mine.then(|| to_gql(e))
+        }))
     }
 
     /// Payments recorded, allocated or refunded in the caller's tenant; contacts see their own

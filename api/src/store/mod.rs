@@ -4,6 +4,7 @@
 //! (`BEGIN IMMEDIATE`). Every statement goes through `Tx`, which counts them (see `/metrics` and the
 //! DataLoader test).
 
+mod attempts;
 mod audit;
 mod bulk;
 mod clients;
@@ -25,6 +26,9 @@ mod tenants;
 mod threads;
 mod tokens;
 
+pub use attempts::{
+    Channel, EventKind, EventOutcome, GatewayEvent, PaymentAttempt, PaymentSettings,
+};
 pub use audit::AuditEvent;
 pub use bulk::BenchTenant;
 pub use clients::{Client, Contact, NewClient, NewContact};

@@ -100,6 +100,13 @@ pub(crate) async fn settle(
     column: &str,
     delta: Money,
 ) -> AppResult<Invoice> {
+    if delta.is_positive() && delta.minor > inv.balance.minor {
+        // Planned on balances that another transaction has since reduced.
+        return Err(AppError::Conflict(format!(
+            "invoice {} changed meanwhile; try again",
+            inv.number
+        )));
+    }
     let settled = inv.paid.checked_add(inv.credited)?.checked_add(delta)?;
     let next = domain::status_after_settlement(inv.status, inv.total, settled)?;
     let sql = format!(
@@ -215,60 +222,9 @@ impl Store {
             ));
         }
         let mut tx = self.write_scoped(scope).await?;
-        let client = tx
-            .fetch_optional(
-                sqlx::query("SELECT id FROM clients WHERE tenant_id = $1 AND id = $2")
-                    .bind(scope.tenant_id.clone())
-                    .bind(new.client_id.clone()),
-            )
-            .await?;
-        if client.is_none() {
-            return Err(AppError::NotFound("client"));
-        }
-        let open = open_invoices(&mut tx, scope, &new.client_id, new.amount.currency).await?;
-        let plan = domain::allocate(new.amount, &open, new.allocations.as_deref())?;
-        let id = new_id();
-        let number = next_number(
-            &mut tx,
-            &scope.tenant_id,
-            "payment",
-            chrono::Datelike::year(&new.received_on),
-        )
-        .await?;
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO payments (id, tenant_id, client_id, number, amount_minor, currency, method, reference, \
-                 received_on, unallocated_minor, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(id.clone())
-            .bind(scope.tenant_id.clone())
-            .bind(new.client_id.clone())
-            .bind(number)
-            .bind(new.amount.minor)
-            .bind(new.amount.currency.code())
-            .bind(new.method.as_str())
-            .bind(new.reference)
-            .bind(rows::date_str(new.received_on))
-            .bind(plan.credit.minor)
-            .bind(new.notes)
-            .bind(now_ms()),
-        )
-        .await?;
-        let touched = apply_allocations(&mut tx, scope, &id, &plan.allocations).await?;
-        let detail = serde_json::json!({ "amount": new.amount.amount_string(), "currency": new.amount.currency.code(),
-            "allocated": plan.allocations.len(), "credit": plan.credit.amount_string() });
-        audit::record(
-            &mut tx,
-            scope,
-            "payment.recorded",
-            "payment",
-            &id,
-            Some(detail),
-        )
-        .await?;
-        let p = load_payment(&mut tx, scope, &id).await?;
+        let result = record_payment_tx(&mut tx, scope, new).await?;
         tx.commit().await?;
-        Ok((p, touched))
+        Ok(result)
     }
 
     /// Allocates a payment's unallocated credit to invoices of its client.
@@ -332,89 +288,10 @@ impl Store {
     ) -> AppResult<(Payment, Vec<Invoice>)> {
         scope.require_refunds()?;
         let mut tx = self.write_scoped(scope).await?;
-        let p = load_payment(&mut tx, scope, payment_id).await?;
-        let allocs =
-            allocations_where(&mut tx, scope, "a.payment_id", &[payment_id.to_owned()]).await?;
-        // Net allocation per invoice, in allocation order.
-        let mut net: Vec<Allocation> = Vec::new();
-        for a in &allocs {
-            match net.iter_mut().find(|n| n.invoice_id == a.invoice_id) {
-                Some(n) => n.amount = n.amount.checked_add(a.amount)?,
-                None => net.push(Allocation {
-                    invoice_id: a.invoice_id.clone(),
-                    amount: a.amount,
-                }),
-            }
-        }
-        net.retain(|n| n.amount.is_positive());
-        let plan = domain::plan_refund(amount, p.amount, p.refunded, p.unallocated, &net)?;
-        let refund_id = new_id();
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO refunds (id, tenant_id, payment_id, amount_minor, reason, refunded_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(refund_id.clone())
-            .bind(scope.tenant_id.clone())
-            .bind(payment_id.to_owned())
-            .bind(amount.minor)
-            .bind(reason)
-            .bind(rows::date_str(refunded_on))
-            .bind(now_ms()),
-        )
-        .await?;
-        let changed = tx
-            .execute(
-                sqlx::query(
-                    "UPDATE payments SET refunded_minor = refunded_minor + $1, unallocated_minor = unallocated_minor - $2 \
-                     WHERE tenant_id = $3 AND id = $4 AND refunded_minor = $5 AND unallocated_minor = $6",
-                )
-                .bind(amount.minor)
-                .bind(plan.from_credit.minor)
-                .bind(scope.tenant_id.clone())
-                .bind(payment_id.to_owned())
-                .bind(p.refunded.minor)
-                .bind(p.unallocated.minor),
-            )
-            .await?;
-        if changed != 1 {
-            return Err(AppError::Conflict(
-                "the payment changed meanwhile; try again".into(),
-            ));
-        }
-        let mut touched = Vec::new();
-        for r in &plan.reversals {
-            let inv = invoices::load_for_update(&mut tx, scope, &r.invoice_id).await?;
-            touched
-                .push(settle(&mut tx, scope, &inv, "paid_minor", r.amount.checked_neg()?).await?);
-            tx.execute(
-                sqlx::query(
-                    "INSERT INTO payment_allocations (id, tenant_id, payment_id, invoice_id, amount_minor, refund_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(new_id())
-                .bind(scope.tenant_id.clone())
-                .bind(payment_id.to_owned())
-                .bind(r.invoice_id.clone())
-                .bind(-r.amount.minor)
-                .bind(refund_id.clone())
-                .bind(now_ms()),
-            )
-            .await?;
-        }
-        let detail = serde_json::json!({ "amount": amount.amount_string(), "refund": refund_id });
-        audit::record(
-            &mut tx,
-            scope,
-            "payment.refunded",
-            "payment",
-            payment_id,
-            Some(detail),
-        )
-        .await?;
-        let p = load_payment(&mut tx, scope, payment_id).await?;
+        let result =
+            refund_payment_tx(&mut tx, scope, payment_id, amount, reason, refunded_on).await?;
         tx.commit().await?;
-        Ok((p, touched))
+        Ok(result)
     }
 
     pub async fn payments(
@@ -546,4 +423,150 @@ async fn allocations_where(
         q = q.bind(id.clone());
     }
     tx.fetch_all(q).await?.iter().map(allocation).collect()
+}
+
+/// Records a payment inside `tx` (see `Store::record_payment`); the caller checks roles and commits.
+pub(crate) async fn record_payment_tx(
+    tx: &mut Tx,
+    scope: &Scope,
+    new: NewPayment,
+) -> AppResult<(Payment, Vec<Invoice>)> {
+    let tx = &mut *tx;
+    let client = tx
+        .fetch_optional(
+            sqlx::query("SELECT id FROM clients WHERE tenant_id = $1 AND id = $2")
+                .bind(scope.tenant_id.clone())
+                .bind(new.client_id.clone()),
+        )
+        .await?;
+    if client.is_none() {
+        return Err(AppError::NotFound("client"));
+    }
+    let open = open_invoices(tx, scope, &new.client_id, new.amount.currency).await?;
+    let plan = domain::allocate(new.amount, &open, new.allocations.as_deref())?;
+    let id = new_id();
+    let number = next_number(
+        tx,
+        &scope.tenant_id,
+        "payment",
+        chrono::Datelike::year(&new.received_on),
+    )
+    .await?;
+    tx.execute(
+            sqlx::query(
+                "INSERT INTO payments (id, tenant_id, client_id, number, amount_minor, currency, method, reference, \
+                 received_on, unallocated_minor, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(id.clone())
+            .bind(scope.tenant_id.clone())
+            .bind(new.client_id.clone())
+            .bind(number)
+            .bind(new.amount.minor)
+            .bind(new.amount.currency.code())
+            .bind(new.method.as_str())
+            .bind(new.reference)
+            .bind(rows::date_str(new.received_on))
+            .bind(plan.credit.minor)
+            .bind(new.notes)
+            .bind(now_ms()),
+        )
+        .await?;
+    let touched = apply_allocations(tx, scope, &id, &plan.allocations).await?;
+    let detail = serde_json::json!({ "amount": new.amount.amount_string(), "currency": new.amount.currency.code(),
+            "allocated": plan.allocations.len(), "credit": plan.credit.amount_string() });
+    audit::record(tx, scope, "payment.recorded", "payment", &id, Some(detail)).await?;
+    let p = load_payment(tx, scope, &id).await?;
+    Ok((p, touched))
+}
+
+/// Refunds inside `tx` (see `Store::refund_payment`); the caller checks roles and commits.
+pub(crate) async fn refund_payment_tx(
+    tx: &mut Tx,
+    scope: &Scope,
+    payment_id: &str,
+    amount: Money,
+    reason: Option<String>,
+    refunded_on: NaiveDate,
+) -> AppResult<(Payment, Vec<Invoice>)> {
+    let tx = &mut *tx;
+    let p = load_payment(tx, scope, payment_id).await?;
+    let allocs = allocations_where(tx, scope, "a.payment_id", &[payment_id.to_owned()]).await?;
+    // Net allocation per invoice, in allocation order.
+    let mut net: Vec<Allocation> = Vec::new();
+    for a in &allocs {
+        match net.iter_mut().find(|n| n.invoice_id == a.invoice_id) {
+            Some(n) => n.amount = n.amount.checked_add(a.amount)?,
+            None => net.push(Allocation {
+                invoice_id: a.invoice_id.clone(),
+                amount: a.amount,
+            }),
+        }
+    }
+    net.retain(|n| n.amount.is_positive());
+    let plan = domain::plan_refund(amount, p.amount, p.refunded, p.unallocated, &net)?;
+    let refund_id = new_id();
+    tx.execute(
+            sqlx::query(
+                "INSERT INTO refunds (id, tenant_id, payment_id, amount_minor, reason, refunded_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(refund_id.clone())
+            .bind(scope.tenant_id.clone())
+            .bind(payment_id.to_owned())
+            .bind(amount.minor)
+            .bind(reason)
+            .bind(rows::date_str(refunded_on))
+            .bind(now_ms()),
+        )
+        .await?;
+    let changed = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE payments SET refunded_minor = refunded_minor + $1, unallocated_minor = unallocated_minor - $2 \
+                     WHERE tenant_id = $3 AND id = $4 AND refunded_minor = $5 AND unallocated_minor = $6",
+                )
+                .bind(amount.minor)
+                .bind(plan.from_credit.minor)
+                .bind(scope.tenant_id.clone())
+                .bind(payment_id.to_owned())
+                .bind(p.refunded.minor)
+                .bind(p.unallocated.minor),
+            )
+            .await?;
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "the payment changed meanwhile; try again".into(),
+        ));
+    }
+    let mut touched = Vec::new();
+    for r in &plan.reversals {
+        let inv = invoices::load_for_update(tx, scope, &r.invoice_id).await?;
+        touched.push(settle(tx, scope, &inv, "paid_minor", r.amount.checked_neg()?).await?);
+        tx.execute(
+                sqlx::query(
+                    "INSERT INTO payment_allocations (id, tenant_id, payment_id, invoice_id, amount_minor, refund_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(new_id())
+                .bind(scope.tenant_id.clone())
+                .bind(payment_id.to_owned())
+                .bind(r.invoice_id.clone())
+                .bind(-r.amount.minor)
+                .bind(refund_id.clone())
+                .bind(now_ms()),
+            )
+            .await?;
+    }
+    let detail = serde_json::json!({ "amount": amount.amount_string(), "refund": refund_id });
+    audit::record(
+        tx,
+        scope,
+        "payment.refunded",
+        "payment",
+        payment_id,
+        Some(detail),
+    )
+    .await?;
+    let p = load_payment(tx, scope, payment_id).await?;
+    Ok((p, touched))
 }

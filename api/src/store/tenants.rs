@@ -32,8 +32,9 @@ pub struct NewTenant {
 }
 
 /// Document kinds with their own number sequence and prefix.
-pub const SEQUENCES: [(&str, &str); 4] = [
+pub const SEQUENCES: [(&str, &str); 5] = [
     ("invoice", "INV"),
+    ("receipt", "RCT"),
     ("estimate", "EST"),
     ("credit_note", "CN"),
     ("payment", "PAY"),
@@ -143,6 +144,15 @@ pub(crate) async fn next_number(
         .find(|(k, _)| *k == kind)
         .map(|(_, p)| *p)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown sequence {kind}")))?;
+    // Created on first use, so document kinds added later need no data migration.
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO sequences (tenant_id, kind, next_value) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, kind) DO NOTHING",
+        )
+        .bind(tenant_id.to_owned())
+        .bind(kind),
+    )
+    .await?;
     let row = tx
         .fetch_one(
             sqlx::query(

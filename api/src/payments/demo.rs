@@ -1,0 +1,271 @@
+//! The demo gateway: a local stand-in for a hosted payment page, so `portico demo` works offline.
+//! Its page lets the payer make the payment succeed, fail or stay pending; the choice goes through
+//! the same exactly-once pipeline as a real gateway's webhook. The return page shows the attempt's
+//! status and refreshes itself while it is processing.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::auth::tokens;
+use crate::auth::web::{origin_ok, session_token};
+use crate::http::HttpState;
+use crate::store::{EventKind, GatewayEvent};
+
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/{tenant}/pay/demo/{token}", get(page).post(choose))
+        .route("/{tenant}/pay/return/{attempt}", get(return_page))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
+    let meta = if refresh {
+        "<meta http-equiv=\"refresh\" content=\"2\">"
+    } else {
+        ""
+    };
+    let doc = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, \
+         initial-scale=1\">{meta}<title>{title}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 30rem; \
+         margin: 3rem auto; padding: 0 1rem\">{body}</body></html>"
+    );
+    let mut resp = (status, Html(doc)).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}
+
+async fn tenant_id(state: &HttpState, slug: &str) -> Option<String> {
+    state
+        .shared
+        .store
+        .tenant_by_slug(slug)
+        .await
+        .ok()
+        .flatten()
+        .map(|t| t.id)
+}
+
+async fn page(
+    State(state): State<HttpState>,
+    Path((slug, token)): Path<(String, String)>,
+) -> Response {
+    let Some(tenant) = tenant_id(&state, &slug).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown portal.</p>",
+            false,
+        );
+    };
+    if tokens::tenant_of_with("pd", &token).as_deref() != Some(tenant.as_str()) {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown payment.</p>",
+            false,
+        );
+    }
+    let Ok(Some(a)) = state.shared.store.attempt_by_ref(&tenant, &token).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown payment.</p>",
+            false,
+        );
+    };
+    let button = |outcome: &str, label: &str| {
+        format!(
+            "<form method=\"post\" action=\"/{}/pay/demo/{}\"><input type=\"hidden\" name=\"outcome\" value=\"{outcome}\">\
+             <button type=\"submit\">{label}</button></form>",
+            esc(&slug),
+            esc(&token)
+        )
+    };
+    let body = format!(
+        "<h1>Demo payment</h1><p>This page stands in for a card payment provider. Nothing is charged.</p>\
+         <p>Amount: <strong>{}</strong><br>Reference: {}</p>{}{}{}",
+        a.amount,
+        esc(&a.reference),
+        button("succeeded", "Pay (succeeds)"),
+        button("failed", "Pay (card declined)"),
+        button("pending", "Leave it pending"),
+    );
+    html(StatusCode::OK, "Demo payment", &body, false)
+}
+
+fn field(body: &[u8], name: &str) -> Option<String> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+async fn choose(
+    State(state): State<HttpState>,
+    Path((slug, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !origin_ok(&state.shared.config, &headers) {
+        return html(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "<p>This request did not come from this portal.</p>",
+            false,
+        );
+    }
+    let Some(tenant) = tenant_id(&state, &slug).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown portal.</p>",
+            false,
+        );
+    };
+    let Ok(Some(a)) = state.shared.store.attempt_by_ref(&tenant, &token).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown payment.</p>",
+            false,
+        );
+    };
+    let outcome = field(&body, "outcome").unwrap_or_default();
+    let kind = match outcome.as_str() {
+        "succeeded" => Some(EventKind::Succeeded {
+            amount_minor: None,
+            received_on: None,
+        }),
+        "failed" => Some(EventKind::Failed {
+            reason: "card declined (demo)".into(),
+        }),
+        "pending" => None,
+        _ => {
+            return html(
+                StatusCode::BAD_REQUEST,
+                "Bad request",
+                "<p>Choose an outcome.</p>",
+                false,
+            )
+        }
+    };
+    if let Some(kind) = kind {
+        let event = GatewayEvent {
+            provider: "demo".into(),
+            event_id: format!("demo-{}-{outcome}", a.id),
+            event_type: format!("payment.{outcome}"),
+            attempt_id: Some(a.id.clone()),
+            gateway_ref: None,
+            kind,
+        };
+        if let Err(e) = super::apply(&state.shared, &tenant, &event).await {
+            tracing::error!(error = %e, "demo gateway event failed");
+            return html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Unavailable",
+                "<p>Try again shortly.</p>",
+                false,
+            );
+        }
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/{slug}/pay/return/{}", a.id))],
+    )
+        .into_response()
+}
+
+/// Where a payer lands after the hosted page: the attempt's status, refreshed while processing.
+async fn return_page(
+    State(state): State<HttpState>,
+    Path((slug, attempt)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(tenant) = tenant_id(&state, &slug).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown portal.</p>",
+            false,
+        );
+    };
+    let store = &state.shared.store;
+    let scope = match session_token(&state.shared.config, &headers) {
+        Some(t) => store
+            .session_scope(&tenant, &tokens::hash(&t))
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(scope) = scope else {
+        return html(
+            StatusCode::UNAUTHORIZED,
+            "Sign in",
+            &format!(
+                "<p><a href=\"/{}/\">Sign in</a> to see this payment.</p>",
+                esc(&slug)
+            ),
+            false,
+        );
+    };
+    let Ok(Some(a)) = store.attempt(&scope, &attempt).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>Unknown payment.</p>",
+            false,
+        );
+    };
+    let (title, text, refresh) = match a.status.as_str() {
+        "succeeded" => (
+            "Payment received",
+            "Thank you: your payment was received. A receipt is on its way by email.".to_owned(),
+            false,
+        ),
+        "failed" => (
+            "Payment failed",
+            format!(
+                "The payment did not go through ({}). You can try again with another method.",
+                a.failure_reason.as_deref().unwrap_or("declined")
+            ),
+            false,
+        ),
+        "awaiting_transfer" => (
+            "Awaiting your transfer",
+            format!("Quote the reference {} in your transfer.", a.reference),
+            false,
+        ),
+        _ => (
+            "Processing",
+            "Your payment is being processed; this page updates by itself.".to_owned(),
+            true,
+        ),
+    };
+    let body = format!(
+        "<h1 data-status=\"{status}\">{title}</h1><p>{amount} · reference {reference}</p><p>{text}</p><p><a href=\"/{slug}/\">Back to the portal</a></p>",
+        status = esc(&a.status),
+        amount = a.amount,
+        reference = esc(&a.reference),
+        text = esc(&text),
+        slug = esc(&slug),
+    );
+    html(StatusCode::OK, title, &body, refresh)
+}

@@ -1,0 +1,150 @@
+//! Online payments at the boundary: starting an attempt with a channel (Stripe Checkout, bank
+//! transfer instructions, the local demo gateway) and applying what a gateway reports through the
+//! store's exactly-once pipeline, then publishing the events subscribers watch.
+
+pub mod demo;
+
+use crate::auth::Scope;
+use crate::error::{AppError, AppResult};
+use crate::events::{Event, Topic};
+use crate::graphql::Shared;
+use crate::store::{self, Channel, EventOutcome, GatewayEvent, PaymentAttempt};
+
+/// What the client does next after starting a payment.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub attempt: PaymentAttempt,
+    /// Where to send the browser (a hosted payment page).
+    pub redirect_url: Option<String>,
+    /// For bank transfers: the tenant's bank details and the reference to quote.
+    pub bank_details: Option<String>,
+}
+
+pub async fn start(
+    shared: &Shared,
+    scope: &Scope,
+    invoice_ids: Option<Vec<String>>,
+    amount: Option<&str>,
+    channel: Channel,
+) -> AppResult<Started> {
+    let store = &shared.store;
+    let attempt = store
+        .create_attempt(scope, invoice_ids, amount, channel)
+        .await?;
+    let base = shared.config.base_url.trim_end_matches('/');
+    let started = match channel {
+        Channel::Demo => {
+            let (token, _) = crate::auth::tokens::generate_with("pd", &scope.tenant_id);
+            store
+                .set_attempt_gateway_ref(&scope.tenant_id, &attempt.id, &token)
+                .await?;
+            let url = format!("{base}/{}/pay/demo/{token}", scope.tenant_slug);
+            Started {
+                attempt,
+                redirect_url: Some(url),
+                bank_details: None,
+            }
+        }
+        Channel::BankTransfer => {
+            let settings = store.payment_settings(&scope.tenant_id).await?;
+            let details = settings
+                .bank_details
+                .unwrap_or_else(|| "Ask us for our bank details.".into());
+            Started {
+                attempt,
+                redirect_url: None,
+                bank_details: Some(details),
+            }
+        }
+        Channel::Stripe => {
+            return Err(AppError::Conflict(
+                "card payments through Stripe are not configured for this business".into(),
+            ))
+        }
+    };
+    publish_attempt(shared, &scope.tenant_id, &started.attempt).await;
+    Ok(started)
+}
+
+/// How often an event is re-applied when a concurrent change to the same invoices won the race
+/// (the transaction rolled back, so nothing was recorded; the next try reads fresh balances).
+const CONFLICT_RETRIES: usize = 5;
+
+/// Applies a verified gateway event and publishes what changed.
+pub async fn apply(
+    shared: &Shared,
+    tenant_id: &str,
+    event: &GatewayEvent,
+) -> AppResult<EventOutcome> {
+    let mut tries = 0;
+    let outcome = loop {
+        match shared.store.apply_gateway_event(tenant_id, event).await {
+            Err(AppError::Conflict(_)) if tries < CONFLICT_RETRIES => tries += 1,
+            other => break other?,
+        }
+    };
+    if let EventOutcome::Applied {
+        attempt,
+        payment,
+        invoices,
+    } = &outcome
+    {
+        publish_attempt(shared, tenant_id, attempt).await;
+        if let Some(p) = payment {
+            let action = if matches!(event.kind, store::EventKind::Refunded { .. }) {
+                "refunded"
+            } else {
+                "recorded"
+            };
+            shared
+                .bus
+                .publish(Event {
+                    tenant_id: tenant_id.to_owned(),
+                    client_id: p.client_id.clone(),
+                    topic: Topic::Payment,
+                    action: action.into(),
+                    subject_id: p.id.clone(),
+                    status: None,
+                    amount_minor: Some(p.amount.minor),
+                    currency: Some(p.amount.currency.code().to_owned()),
+                    at: store::now_ms(),
+                })
+                .await;
+        }
+        for inv in invoices {
+            shared
+                .bus
+                .publish(Event {
+                    tenant_id: tenant_id.to_owned(),
+                    client_id: inv.client_id.clone(),
+                    topic: Topic::Invoice,
+                    action: inv.status.as_str().into(),
+                    subject_id: inv.id.clone(),
+                    status: Some(inv.status.as_str().into()),
+                    amount_minor: Some(inv.balance.minor),
+                    currency: Some(inv.currency.code().to_owned()),
+                    at: store::now_ms(),
+                })
+                .await;
+        }
+        shared.mail_wake.notify_one();
+    }
+    Ok(outcome)
+}
+
+async fn publish_attempt(shared: &Shared, tenant_id: &str, a: &PaymentAttempt) {
+    shared
+        .bus
+        .publish(Event {
+            tenant_id: tenant_id.to_owned(),
+            client_id: a.client_id.clone(),
+            topic: Topic::Attempt,
+            action: a.status.clone(),
+            subject_id: a.id.clone(),
+            status: Some(a.status.clone()),
+            amount_minor: Some(a.amount.minor),
+            currency: Some(a.amount.currency.code().to_owned()),
+            at: store::now_ms(),
+        })
+        .await;
+}

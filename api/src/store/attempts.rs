@@ -1,0 +1,800 @@
+//! Online payment attempts and the one pipeline every gateway's events go through. An event is
+//! applied exactly once: its id is inserted in the same transaction as its effects, so a
+//! duplicate delivery changes nothing; an attempt never moves backwards (a success is final, a
+//! late failure after it is ignored); two events that both report success record one payment.
+
+use chrono::NaiveDate;
+use portico_domain::{self as domain, Allocation, Currency, Money, PaymentMethod};
+
+use super::invoices::Invoice;
+use super::payments::{record_payment_tx, refund_payment_tx, NewPayment, Payment};
+use super::tenants::next_number;
+use super::{audit, new_id, now_ms, outbox, rows, Store, Tx};
+use crate::auth::{Grants, Role, Scope};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Stripe,
+    BankTransfer,
+    Demo,
+}
+
+impl Channel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Channel::Stripe => "stripe",
+            Channel::BankTransfer => "bank_transfer",
+            Channel::Demo => "demo",
+        }
+    }
+
+    fn parse(s: &str) -> AppResult<Channel> {
+        match s {
+            "stripe" => Ok(Channel::Stripe),
+            "bank_transfer" => Ok(Channel::BankTransfer),
+            "demo" => Ok(Channel::Demo),
+            other => Err(AppError::Internal(anyhow::anyhow!(
+                "stored channel {other:?}"
+            ))),
+        }
+    }
+
+    fn method(&self) -> PaymentMethod {
+        match self {
+            Channel::Stripe | Channel::Demo => PaymentMethod::Card,
+            Channel::BankTransfer => PaymentMethod::BankTransfer,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentAttempt {
+    pub id: String,
+    pub client_id: String,
+    pub contact_id: Option<String>,
+    pub channel: Channel,
+    pub amount: Money,
+    pub invoice_ids: Vec<String>,
+    /// `processing`, `awaiting_transfer`, `succeeded`, `failed`.
+    pub status: String,
+    pub gateway_ref: Option<String>,
+    pub idempotency_key: String,
+    pub reference: String,
+    pub failure_reason: Option<String>,
+    pub payment_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentSettings {
+    pub allow_partial: bool,
+    pub min_partial: i64,
+    pub bank_details: Option<String>,
+}
+
+/// What a gateway said happened, already verified and parsed by its adapter.
+#[derive(Debug, Clone)]
+pub struct GatewayEvent {
+    pub provider: String,
+    pub event_id: String,
+    pub event_type: String,
+    /// The attempt: by our id (metadata) or by the gateway's reference.
+    pub attempt_id: Option<String>,
+    pub gateway_ref: Option<String>,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    Succeeded {
+        amount_minor: Option<i64>,
+        received_on: Option<NaiveDate>,
+    },
+    Failed {
+        reason: String,
+    },
+    Refunded {
+        amount_minor: i64,
+    },
+    Disputed {
+        amount_minor: i64,
+        reason: Option<String>,
+    },
+    /// An event type we record (for idempotency) but do not act on.
+    Other,
+}
+
+#[derive(Debug)]
+pub enum EventOutcome {
+    /// Seen before: nothing changed.
+    Duplicate,
+    /// Recorded, but it changed nothing (out of order, already final, unknown attempt, …).
+    Ignored {
+        reason: &'static str,
+        attempt: Option<PaymentAttempt>,
+    },
+    Applied {
+        attempt: PaymentAttempt,
+        payment: Option<Payment>,
+        invoices: Vec<Invoice>,
+    },
+}
+
+const COLUMNS: &str =
+    "id, client_id, contact_id, method, amount_minor, currency, invoice_ids, status, gateway_ref, \
+     idempotency_key, reference, failure_reason, payment_id, created_at, updated_at";
+
+fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
+    let c = rows::currency(row, "currency")?;
+    Ok(PaymentAttempt {
+        id: rows::text(row, "id")?,
+        client_id: rows::text(row, "client_id")?,
+        contact_id: rows::opt_text(row, "contact_id")?,
+        channel: Channel::parse(&rows::text(row, "method")?)?,
+        amount: rows::money(row, "amount_minor", c)?,
+        invoice_ids: rows::text(row, "invoice_ids")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        status: rows::text(row, "status")?,
+        gateway_ref: rows::opt_text(row, "gateway_ref")?,
+        idempotency_key: rows::text(row, "idempotency_key")?,
+        reference: rows::text(row, "reference")?,
+        failure_reason: rows::opt_text(row, "failure_reason")?,
+        payment_id: rows::opt_text(row, "payment_id")?,
+        created_at: rows::int(row, "created_at")?,
+        updated_at: rows::int(row, "updated_at")?,
+    })
+}
+
+/// The actor of changes a gateway causes.
+fn gateway_scope(tenant_id: &str, provider: &str) -> Scope {
+    Scope {
+        tenant_id: tenant_id.to_owned(),
+        tenant_slug: String::new(),
+        role: Role::Partner,
+        actor_id: format!("gateway:{provider}"),
+        actor_name: format!("{provider} gateway"),
+        client_id: None,
+        contact_id: None,
+        session_id: None,
+        grants: Grants::ALL,
+    }
+}
+
+async fn load(
+    tx: &mut Tx,
+    tenant_id: &str,
+    id: Option<&str>,
+    gateway_ref: Option<&str>,
+) -> AppResult<Option<PaymentAttempt>> {
+    let row = tx
+        .fetch_optional(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM payment_attempts WHERE tenant_id = $1 AND (($2 IS NOT NULL AND id = $2) \
+                 OR ($2 IS NULL AND gateway_ref = $3))"
+            ))
+            .bind(tenant_id.to_owned())
+            .bind(id.map(str::to_owned))
+            .bind(gateway_ref.map(str::to_owned)),
+        )
+        .await?;
+    row.as_ref().map(attempt).transpose()
+}
+
+pub(crate) async fn payment_settings(tx: &mut Tx, tenant_id: &str) -> AppResult<PaymentSettings> {
+    let row = tx
+        .fetch_one(
+            sqlx::query("SELECT allow_partial_payments, min_partial_minor, bank_details FROM tenants WHERE id = $1")
+                .bind(tenant_id.to_owned()),
+        )
+        .await?;
+    Ok(PaymentSettings {
+        allow_partial: rows::flag(&row, "allow_partial_payments")?,
+        min_partial: rows::int(&row, "min_partial_minor")?,
+        bank_details: rows::opt_text(&row, "bank_details")?,
+    })
+}
+
+impl Store {
+    /// A contact (payer or admin) starts paying: the chosen open invoices (or all that are due)
+    /// and an amount (the total due, or less when the tenant allows partial payments, above its
+    /// minimum). Returns the attempt, `processing` (card) or `awaiting_transfer` (bank).
+    pub async fn create_attempt(
+        &self,
+        scope: &Scope,
+        invoice_ids: Option<Vec<String>>,
+        amount: Option<&str>,
+        channel: Channel,
+    ) -> AppResult<PaymentAttempt> {
+        let client_id = match (scope.role, scope.client_filter()) {
+            (Role::ContactAdmin | Role::ContactPayer, Some(c)) => c.to_owned(),
+            (Role::ContactViewer, _) => {
+                return Err(AppError::forbidden(
+                    "viewers cannot pay; ask the client's admin for the payer role",
+                ))
+            }
+            _ => {
+                return Err(AppError::forbidden(
+                    "payments are started by the client's contacts",
+                ))
+            }
+        };
+        let mut tx = self.write_scoped(scope).await?;
+        let settings = payment_settings(&mut tx, &scope.tenant_id).await?;
+        let open = tx
+            .fetch_all(
+                sqlx::query(
+                    "SELECT id, number, currency, balance_minor FROM invoices WHERE tenant_id = $1 AND client_id = $2 \
+                     AND status IN ('issued', 'partially_paid') AND balance_minor > 0 ORDER BY issue_date, number",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(client_id.clone()),
+            )
+            .await?;
+        let mut chosen = Vec::new();
+        match &invoice_ids {
+            Some(ids) if ids.is_empty() => {
+                return Err(AppError::bad_input(
+                    "invoiceIds",
+                    "choose at least one invoice",
+                ))
+            }
+            Some(ids) => {
+                for id in ids {
+                    let row = open
+                        .iter()
+                        .find(|r| rows::text(r, "id").ok().as_deref() == Some(id.as_str()));
+                    let row = row.ok_or_else(|| {
+                        AppError::bad_input("invoiceIds", "an invoice is not open for payment")
+                    })?;
+                    chosen.push(row);
+                }
+            }
+            None => chosen.extend(open.iter()),
+        }
+        let Some(first) = chosen.first() else {
+            return Err(AppError::bad_input("invoiceIds", "nothing is due"));
+        };
+        let currency = rows::currency(first, "currency")?;
+        let mut due = Money::zero(currency);
+        for row in &chosen {
+            if rows::currency(row, "currency")? != currency {
+                return Err(AppError::bad_input(
+                    "invoiceIds",
+                    "pay invoices of one currency at a time",
+                ));
+            }
+            due = due.checked_add(rows::money(row, "balance_minor", currency)?)?;
+        }
+        let amount = match amount {
+            Some(a) => Money::parse_amount(a, currency)?,
+            None => due,
+        };
+        if !amount.is_positive() {
+            return Err(AppError::bad_input(
+                "amount",
+                "the amount must be more than zero",
+            ));
+        }
+        if amount.minor > due.minor {
+            return Err(AppError::bad_input(
+                "amount",
+                format!("the amount is more than the {} due", due),
+            ));
+        }
+        if amount.minor < due.minor {
+            if !settings.allow_partial {
+                return Err(AppError::bad_input(
+                    "amount",
+                    format!("pay the full {} due", due),
+                ));
+            }
+            if amount.minor < settings.min_partial {
+                let min = Money::new(settings.min_partial, currency);
+                return Err(AppError::bad_input(
+                    "amount",
+                    format!("a partial payment is at least {min}"),
+                ));
+            }
+        }
+        let id = new_id();
+        let now = now_ms();
+        let reference = format!("P{}", id.replace('-', "")[20..].to_uppercase());
+        let status = if channel == Channel::BankTransfer {
+            "awaiting_transfer"
+        } else {
+            "processing"
+        };
+        let ids: Vec<String> = chosen
+            .iter()
+            .map(|r| rows::text(r, "id"))
+            .collect::<AppResult<_>>()?;
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO payment_attempts (id, tenant_id, client_id, contact_id, method, amount_minor, currency, invoice_ids, \
+                 status, idempotency_key, reference, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(id.clone())
+            .bind(scope.tenant_id.clone())
+            .bind(client_id)
+            .bind(scope.contact_id.clone())
+            .bind(channel.as_str())
+            .bind(amount.minor)
+            .bind(currency.code())
+            .bind(ids.join(","))
+            .bind(status)
+            .bind(format!("portico-attempt-{id}"))
+            .bind(reference)
+            .bind(now),
+        )
+        .await?;
+        audit::record(&mut tx, scope, "payment.attempt_started", "payment_attempt", &id, Some(serde_json::json!({
+            "amount": amount.amount_string(), "currency": currency.code(), "method": channel.as_str() })))
+        .await?;
+        let a = load(&mut tx, &scope.tenant_id, Some(&id), None)
+            .await?
+            .ok_or(AppError::NotFound("payment attempt"))?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// Stores the gateway's reference for an attempt (its hosted session id).
+    pub async fn set_attempt_gateway_ref(
+        &self,
+        tenant_id: &str,
+        id: &str,
+        gateway_ref: &str,
+    ) -> AppResult<()> {
+        let mut tx = self.write(tenant_id).await?;
+        tx.execute(
+            sqlx::query("UPDATE payment_attempts SET gateway_ref = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(gateway_ref.to_owned())
+                .bind(now_ms())
+                .bind(tenant_id.to_owned())
+                .bind(id.to_owned()),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// An attempt the caller may see (contacts: their client's).
+    pub async fn attempt(&self, scope: &Scope, id: &str) -> AppResult<Option<PaymentAttempt>> {
+        let mut tx = self.read_scoped(scope).await?;
+        let a = load(&mut tx, &scope.tenant_id, Some(id), None).await?;
+        tx.commit().await?;
+        Ok(a.filter(|a| scope.can_see_client(&a.client_id)))
+    }
+
+    /// An attempt by the gateway's reference (the demo page, webhooks).
+    pub async fn attempt_by_ref(
+        &self,
+        tenant_id: &str,
+        gateway_ref: &str,
+    ) -> AppResult<Option<PaymentAttempt>> {
+        let mut tx = self.read(tenant_id).await?;
+        let a = load(&mut tx, tenant_id, None, Some(gateway_ref)).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    pub async fn attempts(&self, scope: &Scope, limit: i64) -> AppResult<Vec<PaymentAttempt>> {
+        let mut tx = self.read_scoped(scope).await?;
+        let rows = tx
+            .fetch_all(
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM payment_attempts WHERE tenant_id = $1 AND ($2 IS NULL OR client_id = $2) \
+                     ORDER BY created_at DESC, id DESC LIMIT $3"
+                ))
+                .bind(scope.tenant_id.clone())
+                .bind(scope.client_filter().map(str::to_owned))
+                .bind(limit),
+            )
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(attempt).collect()
+    }
+
+    pub async fn payment_settings(&self, tenant_id: &str) -> AppResult<PaymentSettings> {
+        let mut tx = self.read(tenant_id).await?;
+        let s = payment_settings(&mut tx, tenant_id).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Changes how clients may pay (owner and admin).
+    pub async fn update_payment_settings(
+        &self,
+        scope: &Scope,
+        settings: PaymentSettings,
+        allow_link_payments: Option<bool>,
+    ) -> AppResult<()> {
+        scope.require_admin()?;
+        if settings.min_partial < 0 {
+            return Err(AppError::bad_input(
+                "minimumPartialAmount",
+                "cannot be negative",
+            ));
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        tx.execute(
+            sqlx::query(
+                "UPDATE tenants SET allow_partial_payments = $1, min_partial_minor = $2, bank_details = $3, \
+                 allow_link_payments = COALESCE($4, allow_link_payments) WHERE id = $5",
+            )
+            .bind(i64::from(settings.allow_partial))
+            .bind(settings.min_partial)
+            .bind(settings.bank_details)
+            .bind(allow_link_payments.map(i64::from))
+            .bind(scope.tenant_id.clone()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "tenant.payment_settings_changed",
+            "tenant",
+            &scope.tenant_id,
+            None,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Applies a verified gateway event exactly once (see the module comment).
+    pub async fn apply_gateway_event(
+        &self,
+        tenant_id: &str,
+        event: &GatewayEvent,
+    ) -> AppResult<EventOutcome> {
+        let now = now_ms();
+        let mut tx = self.write(tenant_id).await?;
+        let fresh = tx
+            .execute(
+                sqlx::query(
+                    "INSERT INTO webhook_events (tenant_id, provider, event_id, event_type, received_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (tenant_id, provider, event_id) DO NOTHING",
+                )
+                .bind(tenant_id.to_owned())
+                .bind(event.provider.clone())
+                .bind(event.event_id.clone())
+                .bind(event.event_type.clone())
+                .bind(now),
+            )
+            .await?;
+        if fresh == 0 {
+            tx.commit().await?;
+            return Ok(EventOutcome::Duplicate);
+        }
+        let found = load(
+            &mut tx,
+            tenant_id,
+            event.attempt_id.as_deref(),
+            event.gateway_ref.as_deref(),
+        )
+        .await?;
+        let Some(att) = found else {
+            tx.commit().await?;
+            return Ok(EventOutcome::Ignored {
+                reason: "no such payment attempt",
+                attempt: None,
+            });
+        };
+        let scope = gateway_scope(tenant_id, &event.provider);
+        let outcome = match &event.kind {
+            EventKind::Succeeded {
+                amount_minor,
+                received_on,
+            } => {
+                succeed(
+                    &mut tx,
+                    &scope,
+                    att,
+                    *amount_minor,
+                    received_on.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                )
+                .await?
+            }
+            EventKind::Failed { reason } => {
+                let n = tx
+                    .execute(
+                        sqlx::query(
+                            "UPDATE payment_attempts SET status = 'failed', failure_reason = $1, updated_at = $2 \
+                             WHERE tenant_id = $3 AND id = $4 AND status IN ('processing', 'awaiting_transfer')",
+                        )
+                        .bind(reason.chars().take(300).collect::<String>())
+                        .bind(now)
+                        .bind(tenant_id.to_owned())
+                        .bind(att.id.clone()),
+                    )
+                    .await?;
+                if n == 0 {
+                    EventOutcome::Ignored {
+                        reason: "the attempt is already final",
+                        attempt: Some(att),
+                    }
+                } else {
+                    audit::record(
+                        &mut tx,
+                        &scope,
+                        "payment.attempt_failed",
+                        "payment_attempt",
+                        &att.id,
+                        Some(serde_json::json!({ "reason": reason })),
+                    )
+                    .await?;
+                    let att = load(&mut tx, tenant_id, Some(&att.id), None)
+                        .await?
+                        .ok_or(AppError::NotFound("payment attempt"))?;
+                    EventOutcome::Applied {
+                        attempt: att,
+                        payment: None,
+                        invoices: Vec::new(),
+                    }
+                }
+            }
+            EventKind::Refunded { amount_minor } => match att.payment_id.clone() {
+                None => EventOutcome::Ignored {
+                    reason: "refund for an attempt without a payment",
+                    attempt: Some(att),
+                },
+                Some(pid) => {
+                    let amount = Money::new(*amount_minor, att.amount.currency);
+                    let today = chrono::Utc::now().date_naive();
+                    let (payment, invoices) = refund_payment_tx(
+                        &mut tx,
+                        &scope,
+                        &pid,
+                        amount,
+                        Some(format!("{} refund", event.provider)),
+                        today,
+                    )
+                    .await?;
+                    notify(
+                        &mut tx,
+                        tenant_id,
+                        "payment.refunded",
+                        &format!("A payment of {amount} was refunded ({})", att.reference),
+                        &pid,
+                    )
+                    .await?;
+                    EventOutcome::Applied {
+                        attempt: att,
+                        payment: Some(payment),
+                        invoices,
+                    }
+                }
+            },
+            EventKind::Disputed {
+                amount_minor,
+                reason,
+            } => {
+                tx.execute(
+                    sqlx::query(
+                        "INSERT INTO disputes (id, tenant_id, attempt_id, gateway_ref, amount_minor, currency, reason, status, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+                    )
+                    .bind(new_id())
+                    .bind(tenant_id.to_owned())
+                    .bind(att.id.clone())
+                    .bind(att.gateway_ref.clone().unwrap_or_default())
+                    .bind(*amount_minor)
+                    .bind(att.amount.currency.code())
+                    .bind(reason.clone())
+                    .bind(now),
+                )
+                .await?;
+                let amount = Money::new(*amount_minor, att.amount.currency);
+                notify(
+                    &mut tx,
+                    tenant_id,
+                    "payment.disputed",
+                    &format!("A payment of {amount} is disputed ({})", att.reference),
+                    &att.id,
+                )
+                .await?;
+                audit::record(
+                    &mut tx,
+                    &scope,
+                    "payment.disputed",
+                    "payment_attempt",
+                    &att.id,
+                    None,
+                )
+                .await?;
+                EventOutcome::Applied {
+                    attempt: att,
+                    payment: None,
+                    invoices: Vec::new(),
+                }
+            }
+            EventKind::Other => EventOutcome::Ignored {
+                reason: "event type not acted on",
+                attempt: Some(att),
+            },
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}
+
+async fn notify(
+    tx: &mut Tx,
+    tenant_id: &str,
+    kind: &str,
+    message: &str,
+    subject: &str,
+) -> AppResult<()> {
+    tx.execute(
+        sqlx::query("INSERT INTO notifications (id, tenant_id, kind, message, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(new_id())
+            .bind(tenant_id.to_owned())
+            .bind(kind.to_owned())
+            .bind(message.to_owned())
+            .bind(subject.to_owned())
+            .bind(now_ms()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records the payment of a succeeded attempt: allocated to the chosen invoices (oldest first, up
+/// to their balances now), any excess kept as client credit; a numbered receipt, its email, a
+/// staff notification and an audit event, all in the caller's transaction.
+async fn succeed(
+    tx: &mut Tx,
+    scope: &Scope,
+    att: PaymentAttempt,
+    amount_minor: Option<i64>,
+    received_on: NaiveDate,
+) -> AppResult<EventOutcome> {
+    let tenant_id = scope.tenant_id.clone();
+    let claimed = tx
+        .execute(
+            sqlx::query(
+                "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1 \
+                 WHERE tenant_id = $2 AND id = $3 AND status <> 'succeeded'",
+            )
+            .bind(now_ms())
+            .bind(tenant_id.clone())
+            .bind(att.id.clone()),
+        )
+        .await?;
+    if claimed == 0 {
+        return Ok(EventOutcome::Ignored {
+            reason: "the attempt already succeeded",
+            attempt: Some(att),
+        });
+    }
+    let currency: Currency = att.amount.currency;
+    let amount = Money::new(amount_minor.unwrap_or(att.amount.minor), currency);
+    let rows_open = tx
+        .fetch_all(
+            sqlx::query(
+                "SELECT id, issue_date, number, balance_minor FROM invoices WHERE tenant_id = $1 AND client_id = $2 \
+                 AND currency = $3 AND status IN ('issued', 'partially_paid') AND balance_minor > 0",
+            )
+            .bind(tenant_id.clone())
+            .bind(att.client_id.clone())
+            .bind(currency.code()),
+        )
+        .await?;
+    let mut chosen = Vec::new();
+    for r in &rows_open {
+        let id = rows::text(r, "id")?;
+        if att.invoice_ids.contains(&id) {
+            chosen.push(domain::OpenInvoice {
+                id,
+                issue_date: rows::date(r, "issue_date")?,
+                number: rows::text(r, "number")?,
+                balance: rows::money(r, "balance_minor", currency)?,
+            });
+        }
+    }
+    let plan = domain::allocate(amount, &chosen, None)?;
+    let allocations: Vec<Allocation> = plan.allocations;
+    let (payment, invoices) = record_payment_tx(
+        tx,
+        scope,
+        NewPayment {
+            client_id: att.client_id.clone(),
+            amount,
+            method: att.channel.method(),
+            reference: Some(
+                att.gateway_ref
+                    .clone()
+                    .unwrap_or_else(|| att.reference.clone()),
+            ),
+            received_on,
+            notes: Some(format!(
+                "Online payment {} ({})",
+                att.reference,
+                att.channel.as_str()
+            )),
+            allocations: Some(allocations),
+        },
+    )
+    .await?;
+    tx.execute(
+        sqlx::query("UPDATE payment_attempts SET payment_id = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(payment.id.clone())
+            .bind(tenant_id.clone())
+            .bind(att.id.clone()),
+    )
+    .await?;
+    let number = next_number(
+        tx,
+        &tenant_id,
+        "receipt",
+        chrono::Datelike::year(&received_on),
+    )
+    .await?;
+    tx.execute(
+        sqlx::query("INSERT INTO receipts (id, tenant_id, payment_id, number, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id())
+            .bind(tenant_id.clone())
+            .bind(payment.id.clone())
+            .bind(number.clone())
+            .bind(now_ms()),
+    )
+    .await?;
+    let paid: Vec<String> = invoices.iter().map(|i| i.number.clone()).collect();
+    if let Some(contact) = &att.contact_id {
+        let row = tx
+            .fetch_optional(
+                sqlx::query("SELECT c.email, c.name, t.name AS tenant FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                    .bind(tenant_id.clone())
+                    .bind(contact.clone()),
+            )
+            .await?;
+        if let Some(row) = row {
+            let body = format!(
+                "Hello {},\n\nThank you: {} received {amount} on {received_on} (payment {}, receipt {number}).\n{}\n",
+                rows::text(&row, "name")?,
+                rows::text(&row, "tenant")?,
+                payment.number,
+                if paid.is_empty() { "It is held as credit on your account.".to_owned() } else { format!("Applied to: {}.", paid.join(", ")) }
+            );
+            outbox::queue_email(
+                tx,
+                &tenant_id,
+                &rows::text(&row, "email")?,
+                &format!("Receipt {number}"),
+                &body,
+            )
+            .await?;
+        }
+    }
+    notify(
+        tx,
+        &tenant_id,
+        "payment.received",
+        &format!(
+            "Payment of {amount} received online ({}, receipt {number})",
+            att.reference
+        ),
+        &payment.id,
+    )
+    .await?;
+    audit::record(
+        tx,
+        scope,
+        "payment.online_succeeded",
+        "payment_attempt",
+        &att.id,
+        Some(serde_json::json!({
+        "payment": payment.id, "receipt": number, "amount": amount.amount_string() })),
+    )
+    .await?;
+    let att = load(tx, &tenant_id, Some(&att.id), None)
+        .await?
+        .ok_or(AppError::NotFound("payment attempt"))?;
+    Ok(EventOutcome::Applied {
+        attempt: att,
+        payment: Some(payment),
+        invoices,
+    })
+}
