@@ -76,6 +76,14 @@ impl From<sqlx::Error> for AppError {
                     "a record with the same unique value already exists".into(),
                 );
             }
+            // Lost a race (PostgreSQL serialization failure or deadlock, SQLite busy): the
+            // transaction rolled back and can be retried.
+            if matches!(
+                db.code().as_deref(),
+                Some("40001" | "40P01" | "5" | "517" | "6")
+            ) {
+                return AppError::Conflict("a concurrent change won; try again".into());
+            }
             if db.is_check_violation() {
                 return AppError::Conflict("the change would break a ledger invariant".into());
             }

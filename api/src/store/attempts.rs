@@ -106,6 +106,8 @@ pub enum EventKind {
     Other,
 }
 
+/// Returned once per gateway event and consumed at once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EventOutcome {
     /// Seen before: nothing changed.
