@@ -24,6 +24,7 @@ pub struct App {
     /// Wakes the mail worker when a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    pub secrets: Option<crate::payments::secrets::SecretBox>,
 }
 
 impl App {
@@ -38,6 +39,11 @@ impl App {
         let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
         let mail_wake = Arc::new(tokio::sync::Notify::new());
         let webauthn = Arc::new(crate::auth::passkeys::relying_party(&config)?);
+        let secrets = config
+            .secret_key
+            .as_deref()
+            .map(crate::payments::secrets::SecretBox::from_hex)
+            .transpose()?;
         tokio::spawn(crate::mail::worker::run(
             store.clone(),
             mailer.clone(),
@@ -49,6 +55,7 @@ impl App {
             config: Arc::new(config.clone()),
             mail_wake: mail_wake.clone(),
             webauthn: webauthn.clone(),
+            secrets: secrets.clone(),
         };
         let schema = build_schema(shared);
         Ok(App {
@@ -59,6 +66,7 @@ impl App {
             mailer,
             mail_wake,
             webauthn,
+            secrets,
         })
     }
 
@@ -69,6 +77,7 @@ impl App {
             config: Arc::new(self.config.clone()),
             mail_wake: self.mail_wake.clone(),
             webauthn: self.webauthn.clone(),
+            secrets: self.secrets.clone(),
         }
     }
 

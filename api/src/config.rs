@@ -18,6 +18,10 @@ pub struct Config {
     /// `smtp://…` / `smtps://…`; `None` writes mail to the log (kept in the outbox).
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// 64 hex characters: the key that encrypts gateway credentials at rest.
+    pub secret_key: Option<String>,
+    /// Stripe's API base URL (tests point it at a local server).
+    pub stripe_api_base: String,
 }
 
 impl Config {
@@ -45,6 +49,9 @@ impl Config {
             smtp_url: var("PORTICO_SMTP_URL"),
             mail_from: var("PORTICO_MAIL_FROM")
                 .unwrap_or_else(|| "Portico <no-reply@localhost>".into()),
+            secret_key: var("PORTICO_SECRET_KEY"),
+            stripe_api_base: var("PORTICO_STRIPE_API_BASE")
+                .unwrap_or_else(|| "https://api.stripe.com".into()),
         })
     }
 
@@ -78,6 +85,8 @@ impl Config {
             max_connections: 8,
             smtp_url: None,
             mail_from: "Portico <no-reply@localhost>".into(),
+            secret_key: None,
+            stripe_api_base: "https://api.stripe.com".into(),
         }
     }
 

@@ -37,6 +37,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::auth::links::routes())
         .merge(crate::auth::passkeys::routes())
         .merge(crate::payments::demo::routes())
+        .merge(crate::payments::stripe::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portico_web::router())

@@ -39,6 +39,10 @@ impl Drop for TestApp {
     }
 }
 
+/// The key that encrypts gateway credentials in tests.
+pub const TEST_SECRET_KEY: &str =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
 pub fn pg_admin_url() -> String {
     std::env::var("PORTICO_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
@@ -131,6 +135,7 @@ impl TestApp {
         };
         let mut config = Config {
             redis_url,
+            secret_key: Some(TEST_SECRET_KEY.into()),
             ..Config::for_database(
                 database_url.clone(),
                 dir.clone().unwrap_or_else(std::env::temp_dir),

@@ -17,6 +17,8 @@ pub struct Shared {
     pub bus: EventBus,
     pub config: std::sync::Arc<crate::config::Config>,
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Encrypts gateway credentials at rest; `None` without `PORTICO_SECRET_KEY`.
+    pub secrets: Option<crate::payments::secrets::SecretBox>,
     /// The passkey relying party (built from `PORTICO_BASE_URL`).
     pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
 }

@@ -643,6 +643,50 @@ impl Mutation {
         Ok(true)
     }
 
+    /// Stores the business's Stripe secret key and webhook signing secret, encrypted at rest
+    /// (owner and admin). Needs `PORTICO_SECRET_KEY` on the server.
+    async fn set_stripe_credentials(
+        &self,
+        ctx: &Context<'_>,
+        secret_key: String,
+        webhook_secret: String,
+    ) -> Result<bool> {
+        let s = scope(ctx)?;
+        s.require_admin()?;
+        let secret_key = secret_key.trim().to_owned();
+        let webhook_secret = webhook_secret.trim().to_owned();
+        if !(secret_key.starts_with("sk_") || secret_key.starts_with("rk_"))
+            || secret_key.len() > 255
+        {
+            return Err(AppError::bad_input(
+                "secretKey",
+                "a Stripe secret key starts with sk_ or rk_",
+            )
+            .into());
+        }
+        if !webhook_secret.starts_with("whsec_") || webhook_secret.len() > 255 {
+            return Err(AppError::bad_input(
+                "webhookSecret",
+                "a Stripe signing secret starts with whsec_",
+            )
+            .into());
+        }
+        let Some(sealer) = shared(ctx).secrets.as_ref() else {
+            return Err(AppError::Conflict(
+                "the server has no PORTICO_SECRET_KEY to encrypt credentials with".into(),
+            )
+            .into());
+        };
+        let creds = store::GatewayCredentials {
+            secret_key_enc: sealer.seal(&secret_key).map_err(AppError::Internal)?,
+            webhook_secret_enc: sealer.seal(&webhook_secret).map_err(AppError::Internal)?,
+        };
+        store(ctx)
+            .set_gateway_credentials(s, "stripe", creds)
+            .await?;
+        Ok(true)
+    }
+
     /// Creates a draft invoice with its lines.
     async fn create_invoice(
         &self,

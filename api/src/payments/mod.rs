@@ -3,6 +3,9 @@
 //! store's exactly-once pipeline, then publishing the events subscribers watch.
 
 pub mod demo;
+pub mod secrets;
+pub mod stripe;
+pub mod stripe_signature;
 
 use crate::auth::Scope;
 use crate::error::{AppError, AppResult};

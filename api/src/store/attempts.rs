@@ -544,7 +544,20 @@ impl Store {
                     attempt: Some(att),
                 },
                 Some(pid) => {
-                    let amount = Money::new(*amount_minor, att.amount.currency);
+                    // Stripe reports the refunded total so far: refund only what is new, so
+                    // reordered or repeated refund events never refund twice.
+                    let row = tx
+                        .fetch_one(sqlx::query("SELECT refunded_minor FROM payments WHERE tenant_id = $1 AND id = $2").bind(tenant_id.to_owned()).bind(pid.clone()))
+                        .await?;
+                    let delta = *amount_minor - rows::int(&row, "refunded_minor")?;
+                    if delta <= 0 {
+                        tx.commit().await?;
+                        return Ok(EventOutcome::Ignored {
+                            reason: "refund already recorded",
+                            attempt: Some(att),
+                        });
+                    }
+                    let amount = Money::new(delta, att.amount.currency);
                     let today = chrono::Utc::now().date_naive();
                     let (payment, invoices) = refund_payment_tx(
                         &mut tx,
@@ -799,4 +812,69 @@ async fn succeed(
         payment: Some(payment),
         invoices,
     })
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewayCredentials {
+    pub secret_key_enc: String,
+    pub webhook_secret_enc: String,
+}
+
+impl Store {
+    /// Stores a tenant's (already encrypted) gateway credentials (owner and admin).
+    pub async fn set_gateway_credentials(
+        &self,
+        scope: &Scope,
+        provider: &str,
+        creds: GatewayCredentials,
+    ) -> AppResult<()> {
+        scope.require_admin()?;
+        let mut tx = self.write_scoped(scope).await?;
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO gateway_credentials (tenant_id, provider, secret_key_enc, webhook_secret_enc, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, provider) DO UPDATE SET \
+                 secret_key_enc = excluded.secret_key_enc, webhook_secret_enc = excluded.webhook_secret_enc, updated_at = excluded.updated_at",
+            )
+            .bind(scope.tenant_id.clone())
+            .bind(provider.to_owned())
+            .bind(creds.secret_key_enc)
+            .bind(creds.webhook_secret_enc)
+            .bind(now_ms()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "gateway.credentials_set",
+            "tenant",
+            &scope.tenant_id,
+            Some(serde_json::json!({ "provider": provider })),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn gateway_credentials(
+        &self,
+        tenant_id: &str,
+        provider: &str,
+    ) -> AppResult<Option<GatewayCredentials>> {
+        let mut tx = self.read(tenant_id).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query("SELECT secret_key_enc, webhook_secret_enc FROM gateway_credentials WHERE tenant_id = $1 AND provider = $2")
+                    .bind(tenant_id.to_owned())
+                    .bind(provider.to_owned()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.map(|r| {
+            Ok(GatewayCredentials {
+                secret_key_enc: rows::text(&r, "secret_key_enc")?,
+                webhook_secret_enc: rows::text(&r, "webhook_secret_enc")?,
+            })
+        })
+        .transpose()
+    }
 }

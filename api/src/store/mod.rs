@@ -27,7 +27,8 @@ mod threads;
 mod tokens;
 
 pub use attempts::{
-    Channel, EventKind, EventOutcome, GatewayEvent, PaymentAttempt, PaymentSettings,
+    Channel, EventKind, EventOutcome, GatewayCredentials, GatewayEvent, PaymentAttempt,
+    PaymentSettings,
 };
 pub use audit::AuditEvent;
 pub use bulk::BenchTenant;
