@@ -320,3 +320,69 @@ both_backends!(
     reordered_events_never_move_an_attempt_backwards,
     concurrent_duplicate_deliveries_record_one_payment,
 );
+
+/// Two servers share PostgreSQL and Redis: a webhook received by one reaches a subscriber
+/// connected to the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let Some(first) = TestApp::start(common::Kind::Postgres).await else {
+        return;
+    };
+    let (_t, owner, c) = configure(&first).await;
+    let mut config = first.app.config.clone();
+    config.database_url = first.database_url.clone();
+    let second = portico::app::App::build(config)
+        .await
+        .expect("second instance");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = second.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("ws://{addr}/graphql/ws"),
+    )
+    .expect("req");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("connect");
+    ws.send(WsMessage::text(
+        json!({ "type": "connection_init", "payload": { "token": owner } }).to_string(),
+    ))
+    .await
+    .expect("init");
+    let _ack = ws.next().await;
+    ws.send(WsMessage::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { paymentEvents { action amount { amount } } }" } }).to_string()))
+        .await
+        .expect("subscribe");
+    // The subscription registers asynchronously: deliver fresh payments until one is seen.
+    for n in 0..50 {
+        let (_inv, att) = attempt(&first, &owner, &c, "12").await;
+        let body = completed(&format!("evt_x{n}"), &att, 1200);
+        assert_eq!(
+            deliver(&first, &body, &async_stripe_header(&body))
+                .await
+                .status,
+            200
+        );
+        if let Ok(Some(Ok(WsMessage::Text(t)))) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), ws.next()).await
+        {
+            let v: Value = serde_json::from_str(&t).expect("json");
+            assert_eq!(
+                v["payload"]["data"]["paymentEvents"],
+                json!({ "action": "recorded", "amount": { "amount": "12.00" } })
+            );
+            return;
+        }
+    }
+    panic!("no event crossed from one instance to the other");
+}

@@ -60,9 +60,56 @@ pub async fn start(
             }
         }
         Channel::Stripe => {
-            return Err(AppError::Conflict(
-                "card payments through Stripe are not configured for this business".into(),
-            ))
+            let not_configured = || {
+                AppError::Conflict(
+                    "card payments through Stripe are not configured for this business".into(),
+                )
+            };
+            let creds = store
+                .gateway_credentials(&scope.tenant_id, "stripe")
+                .await?
+                .ok_or_else(not_configured)?;
+            let sealer = shared.secrets.as_ref().ok_or_else(not_configured)?;
+            let secret_key = sealer
+                .open(&creds.secret_key_enc)
+                .map_err(AppError::Internal)?;
+            let return_url = format!("{base}/{}/pay/return/{}", scope.tenant_slug, attempt.id);
+            let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
+            let created = stripe::create_checkout(
+                &shared.config.stripe_api_base,
+                &secret_key,
+                &attempt,
+                &description,
+                &return_url,
+                &return_url,
+            )
+            .await;
+            let (session_id, url) = match created {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, attempt = %attempt.id, "creating a Stripe Checkout Session failed");
+                    let event = GatewayEvent {
+                        provider: "portico".into(),
+                        event_id: format!("checkout-failed-{}", attempt.id),
+                        event_type: "checkout.create_failed".into(),
+                        attempt_id: Some(attempt.id.clone()),
+                        gateway_ref: None,
+                        kind: store::EventKind::Failed { reason: "the card payment page could not be opened; try again or pay by bank transfer".into() },
+                    };
+                    apply(shared, &scope.tenant_id, &event).await?;
+                    return Err(AppError::Conflict(
+                        "the card payment page could not be opened; try again shortly".into(),
+                    ));
+                }
+            };
+            store
+                .set_attempt_gateway_ref(&scope.tenant_id, &attempt.id, &session_id)
+                .await?;
+            Started {
+                attempt,
+                redirect_url: Some(url),
+                bank_details: None,
+            }
         }
     };
     publish_attempt(shared, &scope.tenant_id, &started.attempt).await;

@@ -166,6 +166,66 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
     })
 }
 
+/// A hosted Checkout Session for an attempt (card data never touches Portico). The attempt's
+/// idempotency key goes with the request, so a retry after a timeout cannot create a second
+/// session; the attempt id travels as metadata on the session and its payment intent.
+pub async fn create_checkout(
+    api_base: &str,
+    secret_key: &str,
+    attempt: &crate::store::PaymentAttempt,
+    description: &str,
+    success_url: &str,
+    cancel_url: &str,
+) -> anyhow::Result<(String, String)> {
+    use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
+    use stripe_checkout::checkout_session::{
+        CreateCheckoutSession, CreateCheckoutSessionLineItems,
+        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData,
+        ProductData,
+    };
+    // The client appends `v1/...` to the base, which must end with a slash.
+    let base = format!("{}/", api_base.trim_end_matches('/'));
+    let client = stripe::ClientBuilder::new(secret_key).url(base).build()?;
+    let currency: stripe_types::Currency = attempt
+        .amount
+        .currency
+        .code()
+        .to_lowercase()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("currency not supported by Stripe"))?;
+    let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
+    price.unit_amount = Some(attempt.amount.minor);
+    price.product_data = Some(ProductData::new(description));
+    let mut line = CreateCheckoutSessionLineItems::new();
+    line.price_data = Some(price);
+    line.quantity = Some(1);
+    let metadata: std::collections::HashMap<String, String> = [
+        ("attempt_id".to_owned(), attempt.id.clone()),
+        ("reference".to_owned(), attempt.reference.clone()),
+    ]
+    .into();
+    let mut intent = CreateCheckoutSessionPaymentIntentData::new();
+    intent.metadata = Some(metadata.clone());
+    let session = CreateCheckoutSession::new()
+        .mode(stripe_checkout::CheckoutSessionMode::Payment)
+        .line_items(vec![line])
+        .success_url(success_url)
+        .cancel_url(cancel_url)
+        .client_reference_id(attempt.id.clone())
+        .metadata(metadata)
+        .payment_intent_data(intent)
+        .customize()
+        .request_strategy(RequestStrategy::Idempotent(IdempotencyKey::new(
+            &attempt.idempotency_key,
+        )?))
+        .send(&client)
+        .await?;
+    let url = session
+        .url
+        .ok_or_else(|| anyhow::anyhow!("Stripe returned no Checkout URL"))?;
+    Ok((session.id.to_string(), url))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
