@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod bench_webhooks;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -55,6 +55,8 @@ enum Command {
     Schema,
     /// Load invoices and measure `invoices(first: 20)` over HTTP (see README).
     Bench(portico::bench::BenchArgs),
+    /// Fire signed Stripe webhooks and measure throughput and webhook → subscriber latency.
+    BenchWebhooks(portico::bench_webhooks::BenchWebhooksArgs),
 }
 
 #[derive(Subcommand)]
@@ -242,6 +244,7 @@ async fn main() -> anyhow::Result<()> {
             println!("created staff user {} ({id})", email.as_str());
         }
         Command::Bench(args) => portico::bench::run(args).await?,
+        Command::BenchWebhooks(args) => portico::bench_webhooks::run(args).await?,
     }
     Ok(())
 }
