@@ -79,6 +79,26 @@ impl Subscription {
         events(ctx, Topic::Invoice)
     }
 
+    /// One invoice as it changes (issued, paid, partially paid, voided): for a contact watching
+    /// the invoice it is paying.
+    async fn invoice_updated(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: ID,
+    ) -> Result<impl Stream<Item = LedgerEvent>> {
+        let id = ids::decode(&invoice_id, "Invoice")?;
+        let s = scope(ctx)?.clone();
+        let rx = shared(ctx).bus.subscribe();
+        Ok(BroadcastStream::new(rx).filter_map(move |item| {
+            let e = item.ok()?;
+            let mine = e.topic == Topic::Invoice
+                && e.tenant_id == s.tenant_id
+                && s.can_see_client(&e.client_id)
+                && e.subject_id == id;
+            mine.then(|| to_gql(e))
+        }))
+    }
+
     /// One payment attempt's status as it changes (processing → succeeded / failed).
     async fn payment_status(
         &self,

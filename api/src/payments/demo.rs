@@ -166,6 +166,10 @@ async fn choose(
             )
         }
     };
+    if kind.is_none() {
+        // Still pending: say so to anyone watching the attempt.
+        super::publish_attempt(&state.shared, &tenant, &a).await;
+    }
     if let Some(kind) = kind {
         let event = GatewayEvent {
             provider: "demo".into(),

@@ -182,7 +182,8 @@ pub async fn apply(
     Ok(outcome)
 }
 
-async fn publish_attempt(shared: &Shared, tenant_id: &str, a: &PaymentAttempt) {
+/// Publishes an attempt's current status (`paymentStatus` subscribers).
+pub async fn publish_attempt(shared: &Shared, tenant_id: &str, a: &PaymentAttempt) {
     shared
         .bus
         .publish(Event {
