@@ -97,10 +97,33 @@ async fn create_session(
     axum::Json(session).into_response()
 }
 
+async fn create_refund(
+    State(fake): State<Shared>,
+    headers: HeaderMap,
+    body: String,
+) -> axum::response::Response {
+    let mut fake = fake.lock().expect("lock");
+    fake.requests.push((headers.clone(), body.clone()));
+    if fake.fail_next {
+        fake.fail_next = false;
+        let error = json!({ "error": { "type": "invalid_request_error", "message": "charge already refunded" } });
+        return (StatusCode::PAYMENT_REQUIRED, axum::Json(error)).into_response();
+    }
+    if headers.get("idempotency-key").is_none() {
+        let error = json!({ "error": { "type": "invalid_request_error", "message": "no idempotency key" } });
+        return (StatusCode::BAD_REQUEST, axum::Json(error)).into_response();
+    }
+    let f = form(&body);
+    axum::Json(json!({ "id": "re_test_1", "object": "refund", "amount": f.get("amount").and_then(|a| a.parse::<i64>().ok()),
+        "created": 1_760_000_000, "currency": "eur", "payment_intent": f.get("payment_intent"), "status": "succeeded" }))
+    .into_response()
+}
+
 async fn fake_stripe() -> (String, Shared) {
     let fake: Shared = Arc::default();
     let router = axum::Router::new()
         .route("/v1/checkout/sessions", axum::routing::post(create_session))
+        .route("/v1/refunds", axum::routing::post(create_refund))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -204,9 +227,82 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
         attempts["paymentAttempts"][0]["status"], "failed",
         "{attempts}"
     );
-    // Without credentials, card payments are refused with a clear error.
-    let (_u, other) = app.tenant("beta").await;
-    let _ = other;
+
+    // Stripe reports the payment (with its payment intent); staff refund part of it through Stripe.
+    let completed = json!({ "id": "evt_paid", "object": "event", "type": "checkout.session.completed", "data": { "object": {
+        "id": "cs_x", "payment_status": "paid", "amount_total": 4200, "payment_intent": "pi_test_1", "metadata": { "attempt_id": attempt } } } })
+    .to_string();
+    let header = stripe_webhook::Webhook::generate_test_header(&completed, "whsec_x", None);
+    let r = app
+        .request(
+            "POST",
+            "/webhooks/stripe/alpha",
+            &[("stripe-signature", &header)],
+            &completed,
+        )
+        .await;
+    assert_eq!((r.status.as_u16(), r.body.as_str()), (200, "applied"));
+    let payment = app
+        .ok(&owner, "{ payments { edges { node { id } } } }", json!({}))
+        .await["payments"]["edges"][0]["node"]["id"]
+        .clone();
+    let refund = "mutation($p: ID!, $a: Decimal!) { refundPayment(paymentId: $p, amount: $a) { refunded { amount } } }";
+    fake.lock().expect("lock").fail_next = true;
+    assert_eq!(
+        app.err_code(&owner, refund, json!({ "p": payment, "a": "10" }))
+            .await,
+        "CONFLICT",
+        "Stripe refused: nothing recorded"
+    );
+    let done = app
+        .ok(&owner, refund, json!({ "p": payment, "a": "10" }))
+        .await;
+    assert_eq!(done["refundPayment"]["refunded"]["amount"], "10.00");
+    let (headers, body) = fake
+        .lock()
+        .expect("lock")
+        .requests
+        .last()
+        .cloned()
+        .expect("refund request");
+    let f = form(&body);
+    assert_eq!(
+        (
+            f.get("payment_intent").map(String::as_str),
+            f.get("amount").map(String::as_str)
+        ),
+        (Some("pi_test_1"), Some("1000"))
+    );
+    assert!(headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .starts_with("portico-refund-"));
+    // Stripe's own refund event afterwards finds nothing new.
+    let refunded = json!({ "id": "evt_ref", "object": "event", "type": "charge.refunded", "data": { "object": {
+        "id": "ch_1", "amount_refunded": 1000, "payment_intent": "pi_test_1", "metadata": { "attempt_id": attempt } } } })
+    .to_string();
+    let header = stripe_webhook::Webhook::generate_test_header(&refunded, "whsec_x", None);
+    let r = app
+        .request(
+            "POST",
+            "/webhooks/stripe/alpha",
+            &[("stripe-signature", &header)],
+            &refunded,
+        )
+        .await;
+    assert_eq!(r.body, "refund already recorded");
+    let after = app
+        .ok(
+            &owner,
+            "{ payments { edges { node { refunded { amount } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        after["payments"]["edges"][0]["node"]["refunded"]["amount"],
+        "10.00"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

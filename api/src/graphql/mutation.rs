@@ -606,6 +606,7 @@ impl Mutation {
             event_type: "bank_transfer.received".into(),
             attempt_id: Some(id.clone()),
             gateway_ref: None,
+            gateway_payment_ref: None,
             kind: store::EventKind::Succeeded {
                 amount_minor: amount.map(|m| m.minor),
                 received_on: received_on.map(|d| d.0),
@@ -836,10 +837,11 @@ impl Mutation {
             .ok_or(AppError::NotFound("payment"))?;
         let amount = positive_amount("amount", &amount, p.amount.currency)?;
         let reason = short_text("reason", reason.as_deref())?;
-        let (p, touched) = store(ctx)
-            .refund_payment(s, &id, amount, reason, today(ctx))
-            .await?;
-        publish_payment(ctx, &p, "refunded", &touched).await;
+        let (p, touched) =
+            crate::payments::refund(shared(ctx), s, &id, amount, reason, today(ctx)).await?;
+        for inv in &touched {
+            publish_invoice(ctx, inv, inv.status.as_str()).await;
+        }
         Ok(Payment(p))
     }
 

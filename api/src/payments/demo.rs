@@ -177,6 +177,7 @@ async fn choose(
             event_type: format!("payment.{outcome}"),
             attempt_id: Some(a.id.clone()),
             gateway_ref: None,
+            gateway_payment_ref: None,
             kind,
         };
         if let Err(e) = super::apply(&state.shared, &tenant, &event).await {

@@ -3,6 +3,7 @@
 //! store's exactly-once pipeline, then publishing the events subscribers watch.
 
 pub mod demo;
+pub mod gateway;
 pub mod secrets;
 pub mod stripe;
 pub mod stripe_signature;
@@ -75,15 +76,14 @@ pub async fn start(
                 .map_err(AppError::Internal)?;
             let return_url = format!("{base}/{}/pay/return/{}", scope.tenant_slug, attempt.id);
             let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
-            let created = stripe::create_checkout(
-                &shared.config.stripe_api_base,
-                &secret_key,
-                &attempt,
-                &description,
-                &return_url,
-                &return_url,
-            )
-            .await;
+            let gateway = gateway::StripeGateway {
+                api_base: shared.config.stripe_api_base.clone(),
+                secret_key,
+                webhook_secret: String::new(),
+            };
+            let created =
+                gateway::Gateway::create_session(&gateway, &attempt, &description, &return_url)
+                    .await;
             let (session_id, url) = match created {
                 Ok(c) => c,
                 Err(e) => {
@@ -94,6 +94,7 @@ pub async fn start(
                         event_type: "checkout.create_failed".into(),
                         attempt_id: Some(attempt.id.clone()),
                         gateway_ref: None,
+                        gateway_payment_ref: None,
                         kind: store::EventKind::Failed { reason: "the card payment page could not be opened; try again or pay by bank transfer".into() },
                     };
                     apply(shared, &scope.tenant_id, &event).await?;
@@ -198,4 +199,83 @@ pub async fn publish_attempt(shared: &Shared, tenant_id: &str, a: &PaymentAttemp
             at: store::now_ms(),
         })
         .await;
+}
+
+/// The Stripe gateway of a tenant, if it has credentials.
+pub async fn stripe_for(
+    shared: &Shared,
+    tenant_id: &str,
+) -> AppResult<Option<gateway::StripeGateway>> {
+    let Some(creds) = shared
+        .store
+        .gateway_credentials(tenant_id, "stripe")
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(sealer) = shared.secrets.as_ref() else {
+        return Ok(None);
+    };
+    Ok(Some(gateway::StripeGateway {
+        api_base: shared.config.stripe_api_base.clone(),
+        secret_key: sealer
+            .open(&creds.secret_key_enc)
+            .map_err(AppError::Internal)?,
+        webhook_secret: sealer
+            .open(&creds.webhook_secret_enc)
+            .map_err(AppError::Internal)?,
+    }))
+}
+
+/// Refunds a payment: when it came through Stripe, Stripe refunds it first (idempotently), then
+/// the ledger records it (Stripe's later `charge.refunded` then finds nothing new to record).
+pub async fn refund(
+    shared: &Shared,
+    scope: &Scope,
+    payment_id: &str,
+    amount: portico_domain::Money,
+    reason: Option<String>,
+    today: chrono::NaiveDate,
+) -> AppResult<(store::Payment, Vec<store::Invoice>)> {
+    scope.require_refunds()?;
+    let store = &shared.store;
+    if let Some(attempt) = store.attempt_for_payment(scope, payment_id).await? {
+        if attempt.channel == Channel::Stripe {
+            let payment = store
+                .payment(scope, payment_id)
+                .await?
+                .ok_or(AppError::NotFound("payment"))?;
+            let gateway = stripe_for(shared, &scope.tenant_id)
+                .await?
+                .ok_or_else(|| AppError::Conflict("Stripe is not configured".into()))?;
+            let key = format!(
+                "portico-refund-{payment_id}-{}-{}",
+                payment.refunded.minor, amount.minor
+            );
+            if let Err(e) = gateway::Gateway::refund(&gateway, &attempt, amount, &key).await {
+                tracing::error!(error = %e, "Stripe refund failed");
+                return Err(AppError::Conflict(
+                    "Stripe did not accept the refund; nothing was recorded".into(),
+                ));
+            }
+        }
+    }
+    let (payment, invoices) = store
+        .refund_payment(scope, payment_id, amount, reason, today)
+        .await?;
+    shared
+        .bus
+        .publish(Event {
+            tenant_id: scope.tenant_id.clone(),
+            client_id: payment.client_id.clone(),
+            topic: Topic::Payment,
+            action: "refunded".into(),
+            subject_id: payment.id.clone(),
+            status: None,
+            amount_minor: Some(payment.amount.minor),
+            currency: Some(payment.amount.currency.code().to_owned()),
+            at: store::now_ms(),
+        })
+        .await;
+    Ok((payment, invoices))
 }

@@ -10,7 +10,6 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use super::stripe_signature;
 use crate::http::HttpState;
 use crate::store::{EventKind, EventOutcome, GatewayEvent};
 
@@ -37,16 +36,8 @@ async fn webhook(
     let Ok(Some(tenant)) = store.tenant_by_slug(&slug).await else {
         return text(StatusCode::NOT_FOUND, "unknown tenant");
     };
-    let secret = match store.gateway_credentials(&tenant.id, "stripe").await {
-        Ok(Some(creds)) => match state
-            .shared
-            .secrets
-            .as_ref()
-            .map(|b| b.open(&creds.webhook_secret_enc))
-        {
-            Some(Ok(s)) => s,
-            _ => return text(StatusCode::SERVICE_UNAVAILABLE, "credentials unreadable"),
-        },
+    let gateway = match super::stripe_for(&state.shared, &tenant.id).await {
+        Ok(Some(g)) => g,
         Ok(None) => return text(StatusCode::NOT_FOUND, "stripe is not configured"),
         Err(e) => {
             tracing::error!(error = %e, "loading stripe credentials failed");
@@ -58,15 +49,12 @@ async fn webhook(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
-    if let Err(e) = stripe_signature::verify(header, &body, &secret, now) {
-        tracing::warn!(tenant = %tenant.slug, error = %e, "stripe webhook refused");
-        return text(StatusCode::BAD_REQUEST, "invalid signature");
-    }
-    let Ok(json) = serde_json::from_slice::<Value>(&body) else {
-        return text(StatusCode::BAD_REQUEST, "invalid JSON");
-    };
-    let Some(event) = map_event(&json) else {
-        return text(StatusCode::BAD_REQUEST, "not a Stripe event");
+    let event = match super::gateway::Gateway::parse_webhook(&gateway, header, &body, now) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::warn!(tenant = %tenant.slug, error = %e, "stripe webhook refused");
+            return text(StatusCode::BAD_REQUEST, "invalid webhook");
+        }
     };
     match super::apply(&state.shared, &tenant.id, &event).await {
         Ok(EventOutcome::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
@@ -98,6 +86,10 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
         .map(str::to_owned);
     let object_id = object.get("id").and_then(Value::as_str).map(str::to_owned);
     let int = |k: &str| object.get(k).and_then(Value::as_i64);
+    let payment_ref = object
+        .get("payment_intent")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let (gateway_ref, event_kind) = match kind.as_str() {
         "checkout.session.completed" => {
             let paid = object.get("payment_status").and_then(Value::as_str) == Some("paid");
@@ -162,68 +154,9 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
         event_type: kind,
         attempt_id,
         gateway_ref,
+        gateway_payment_ref: payment_ref,
         kind: event_kind,
     })
-}
-
-/// A hosted Checkout Session for an attempt (card data never touches Portico). The attempt's
-/// idempotency key goes with the request, so a retry after a timeout cannot create a second
-/// session; the attempt id travels as metadata on the session and its payment intent.
-pub async fn create_checkout(
-    api_base: &str,
-    secret_key: &str,
-    attempt: &crate::store::PaymentAttempt,
-    description: &str,
-    success_url: &str,
-    cancel_url: &str,
-) -> anyhow::Result<(String, String)> {
-    use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
-    use stripe_checkout::checkout_session::{
-        CreateCheckoutSession, CreateCheckoutSessionLineItems,
-        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData,
-        ProductData,
-    };
-    // The client appends `v1/...` to the base, which must end with a slash.
-    let base = format!("{}/", api_base.trim_end_matches('/'));
-    let client = stripe::ClientBuilder::new(secret_key).url(base).build()?;
-    let currency: stripe_types::Currency = attempt
-        .amount
-        .currency
-        .code()
-        .to_lowercase()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("currency not supported by Stripe"))?;
-    let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
-    price.unit_amount = Some(attempt.amount.minor);
-    price.product_data = Some(ProductData::new(description));
-    let mut line = CreateCheckoutSessionLineItems::new();
-    line.price_data = Some(price);
-    line.quantity = Some(1);
-    let metadata: std::collections::HashMap<String, String> = [
-        ("attempt_id".to_owned(), attempt.id.clone()),
-        ("reference".to_owned(), attempt.reference.clone()),
-    ]
-    .into();
-    let mut intent = CreateCheckoutSessionPaymentIntentData::new();
-    intent.metadata = Some(metadata.clone());
-    let session = CreateCheckoutSession::new()
-        .mode(stripe_checkout::CheckoutSessionMode::Payment)
-        .line_items(vec![line])
-        .success_url(success_url)
-        .cancel_url(cancel_url)
-        .client_reference_id(attempt.id.clone())
-        .metadata(metadata)
-        .payment_intent_data(intent)
-        .customize()
-        .request_strategy(RequestStrategy::Idempotent(IdempotencyKey::new(
-            &attempt.idempotency_key,
-        )?))
-        .send(&client)
-        .await?;
-    let url = session
-        .url
-        .ok_or_else(|| anyhow::anyhow!("Stripe returned no Checkout URL"))?;
-    Ok((session.id.to_string(), url))
 }
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ pub struct PaymentAttempt {
     /// `processing`, `awaiting_transfer`, `succeeded`, `failed`.
     pub status: String,
     pub gateway_ref: Option<String>,
+    pub gateway_payment_ref: Option<String>,
     pub idempotency_key: String,
     pub reference: String,
     pub failure_reason: Option<String>,
@@ -83,6 +84,8 @@ pub struct GatewayEvent {
     /// The attempt: by our id (metadata) or by the gateway's reference.
     pub attempt_id: Option<String>,
     pub gateway_ref: Option<String>,
+    /// The gateway's payment (Stripe's payment intent), kept for refunds.
+    pub gateway_payment_ref: Option<String>,
     pub kind: EventKind,
 }
 
@@ -125,7 +128,7 @@ pub enum EventOutcome {
 }
 
 const COLUMNS: &str =
-    "id, client_id, contact_id, method, amount_minor, currency, invoice_ids, status, gateway_ref, \
+    "id, client_id, contact_id, method, amount_minor, currency, invoice_ids, status, gateway_ref, gateway_payment_ref, \
      idempotency_key, reference, failure_reason, payment_id, created_at, updated_at";
 
 fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
@@ -143,6 +146,7 @@ fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
             .collect(),
         status: rows::text(row, "status")?,
         gateway_ref: rows::opt_text(row, "gateway_ref")?,
+        gateway_payment_ref: rows::opt_text(row, "gateway_payment_ref")?,
         idempotency_key: rows::text(row, "idempotency_key")?,
         reference: rows::text(row, "reference")?,
         failure_reason: rows::opt_text(row, "failure_reason")?,
@@ -495,6 +499,7 @@ impl Store {
                     &mut tx,
                     &scope,
                     att,
+                    event.gateway_payment_ref.as_deref(),
                     *amount_minor,
                     received_on.unwrap_or_else(|| chrono::Utc::now().date_naive()),
                 )
@@ -663,6 +668,7 @@ async fn succeed(
     tx: &mut Tx,
     scope: &Scope,
     att: PaymentAttempt,
+    payment_ref: Option<&str>,
     amount_minor: Option<i64>,
     received_on: NaiveDate,
 ) -> AppResult<EventOutcome> {
@@ -670,12 +676,13 @@ async fn succeed(
     let claimed = tx
         .execute(
             sqlx::query(
-                "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1 \
-                 WHERE tenant_id = $2 AND id = $3 AND status <> 'succeeded'",
+                "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1, \
+                 gateway_payment_ref = COALESCE($4, gateway_payment_ref) WHERE tenant_id = $2 AND id = $3 AND status <> 'succeeded'",
             )
             .bind(now_ms())
             .bind(tenant_id.clone())
-            .bind(att.id.clone()),
+            .bind(att.id.clone())
+            .bind(payment_ref.map(str::to_owned)),
         )
         .await?;
     if claimed == 0 {
@@ -876,5 +883,25 @@ impl Store {
             })
         })
         .transpose()
+    }
+}
+
+impl Store {
+    /// The online attempt that produced a payment, if any.
+    pub async fn attempt_for_payment(
+        &self,
+        scope: &Scope,
+        payment_id: &str,
+    ) -> AppResult<Option<PaymentAttempt>> {
+        let mut tx = self.read_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!("SELECT {COLUMNS} FROM payment_attempts WHERE tenant_id = $1 AND payment_id = $2"))
+                    .bind(scope.tenant_id.clone())
+                    .bind(payment_id.to_owned()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.as_ref().map(attempt).transpose()
     }
 }
