@@ -793,3 +793,29 @@ async fn postgres_row_level_security_hides_other_tenants_from_unfiltered_queries
         "RLS WITH CHECK must refuse a row of another tenant"
     );
 }
+
+/// The server starts even when PORTICO_BASE_URL is an IP address (passkeys are then off).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_starts_with_an_ip_base_url_and_passkeys_off() {
+    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| {
+        c.base_url = "http://127.0.0.1:8080".into()
+    })
+    .await
+    else {
+        return;
+    };
+    app.tenant("alpha").await;
+    let r = app
+        .request(
+            "POST",
+            "/alpha/auth/passkeys/login/start",
+            &[
+                ("content-type", "application/json"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+            "{}",
+        )
+        .await;
+    assert_eq!(r.status, 503);
+    assert!(r.body.contains("host name"), "{}", r.body);
+}

@@ -23,7 +23,7 @@ pub struct App {
     pub mailer: Mailer,
     /// Wakes the mail worker when a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
-    pub webauthn: Arc<webauthn_rs::Webauthn>,
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     pub secrets: Option<crate::payments::secrets::SecretBox>,
 }
 
@@ -38,7 +38,13 @@ impl App {
         };
         let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
         let mail_wake = Arc::new(tokio::sync::Notify::new());
-        let webauthn = Arc::new(crate::auth::passkeys::relying_party(&config)?);
+        let webauthn = match crate::auth::passkeys::relying_party(&config) {
+            Ok(w) => Some(Arc::new(w)),
+            Err(e) => {
+                tracing::warn!(error = %e, base_url = %config.base_url, "passkeys are off: PORTICO_BASE_URL needs a host name");
+                None
+            }
+        };
         let secrets = config
             .secret_key
             .as_deref()

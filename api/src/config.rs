@@ -42,7 +42,7 @@ impl Config {
             database_url: var("PORTICO_DATABASE_URL")
                 .unwrap_or_else(|| default_sqlite_url(&data_dir)),
             redis_url: var("PORTICO_REDIS_URL"),
-            base_url: var("PORTICO_BASE_URL").unwrap_or_else(|| format!("http://{listen}")),
+            base_url: var("PORTICO_BASE_URL").unwrap_or_else(|| default_base_url(listen)),
             listen,
             data_dir,
             max_connections,
@@ -65,7 +65,7 @@ impl Config {
         }
         if let Some(addr) = listen {
             if std::env::var("PORTICO_BASE_URL").is_err() {
-                self.base_url = format!("http://{addr}");
+                self.base_url = default_base_url(addr);
             }
             self.listen = addr;
         }
@@ -108,6 +108,35 @@ impl Config {
     }
 }
 
+/// `http://localhost:PORT` for a loopback listener (browsers and passkeys want a host name, not
+/// an IP address), else `http://ADDR`.
+pub fn default_base_url(listen: SocketAddr) -> String {
+    if listen.ip().is_loopback() {
+        format!("http://localhost:{}", listen.port())
+    } else {
+        format!("http://{listen}")
+    }
+}
+
 pub fn default_sqlite_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}/portico.db?mode=rwc", data_dir.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loopback_listener_defaults_to_a_localhost_base_url_that_passkeys_accept() {
+        let base = default_base_url("127.0.0.1:8080".parse().unwrap_or_else(|_| unreachable!()));
+        assert_eq!(base, "http://localhost:8080");
+        let mut c = Config::for_database("sqlite::memory:".into(), "data".into());
+        c.base_url = base;
+        assert!(crate::auth::passkeys::relying_party(&c).is_ok());
+        c.base_url = "http://10.0.0.5:8080".into();
+        assert!(
+            crate::auth::passkeys::relying_party(&c).is_err(),
+            "an IP address is no relying party"
+        );
+    }
 }

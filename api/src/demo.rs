@@ -539,6 +539,9 @@ pub async fn welcome(store: &Store, summary: &Summary, base: &str) -> anyhow::Re
     out.push_str(&format!(
         "\nTry:\n  curl -s {base}/graphql -H 'Content-Type: application/json' -H \"Authorization: Bearer $TOKEN\" \\\n    \
          -d '{{\"query\":\"{{ viewer {{ role tenant {{ name }} }} dashboard {{ currencies {{ currency amountDue {{ amount }} }} }} }}\"}}'\n\
+         Pay offline with the demo gateway (as a client contact; open the returned redirectUrl):\n  \
+         curl -s {base}/graphql -H 'Content-Type: application/json' -H \"Authorization: Bearer $CONTACT_TOKEN\" \\\n    \
+         -d '{{\"query\":\"mutation {{ startPayment(input: {{ method: DEMO }}) {{ amount {{ amount currency }} redirectUrl }} }}\"}}'\n\
          New sign-in links: curl -X POST {base}/SLUG/auth/magic-link -H 'Content-Type: application/json' -d '{{\"email\":\"…\"}}'\n\
          (without PORTICO_SMTP_URL the email, with its link, is written to this log)\n"
     ));

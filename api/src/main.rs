@@ -142,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let base = match &listener {
                 Some(l) if std::env::var("PORTICO_BASE_URL").is_err() => {
-                    format!("http://{}", l.local_addr()?)
+                    portico::config::default_base_url(l.local_addr()?)
                 }
                 _ => app.config.base_url.clone(),
             };

@@ -164,7 +164,11 @@ async fn register_start(
     let Ok(uuid) = Uuid::parse_str(&handle) else {
         return internal("stored user handle is not a uuid");
     };
-    let (options, reg) = match state.shared.webauthn.start_passkey_registration(
+    let wa = match webauthn(&state) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (options, reg) = match wa.start_passkey_registration(
         uuid,
         &scope.actor_name,
         &scope.actor_name,
@@ -240,11 +244,11 @@ async fn register_finish(
     let Ok(reg) = serde_json::from_str::<Registration>(&saved) else {
         return internal("stored ceremony unreadable");
     };
-    let passkey = match state
-        .shared
-        .webauthn
-        .finish_passkey_registration(&finish.credential, &reg.state)
-    {
+    let wa = match webauthn(&state) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let passkey = match wa.finish_passkey_registration(&finish.credential, &reg.state) {
         Ok(p) => p,
         Err(e) => {
             return refuse(
@@ -300,7 +304,10 @@ async fn login_start(
         Err(r) => return r,
     };
     let store = &state.shared.store;
-    let webauthn = &state.shared.webauthn;
+    let webauthn = match webauthn(&state) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     let email = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| {
@@ -399,7 +406,10 @@ async fn login_finish(
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let store = &state.shared.store;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let webauthn = &state.shared.webauthn;
+    let webauthn = match webauthn(&state) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     let (row, mut passkey, result) = match store
         .take_ceremony(&tenant, &finish.ceremony, "login", None)
         .await
@@ -524,4 +534,14 @@ async fn denied(state: &HttpState, tenant: &str, ip: &str, why: &str) -> Respons
         StatusCode::UNAUTHORIZED,
         "this passkey could not sign you in",
     )
+}
+
+/// The relying party, or the answer to give when passkeys are off (no host name in the base URL).
+fn webauthn(state: &HttpState) -> Result<&Webauthn, Response> {
+    state.shared.webauthn.as_deref().ok_or_else(|| {
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "passkeys need PORTICO_BASE_URL with a host name",
+        )
+    })
 }

@@ -20,7 +20,7 @@ pub struct Shared {
     /// Encrypts gateway credentials at rest; `None` without `PORTICO_SECRET_KEY`.
     pub secrets: Option<crate::payments::secrets::SecretBox>,
     /// The passkey relying party (built from `PORTICO_BASE_URL`).
-    pub webauthn: std::sync::Arc<webauthn_rs::Webauthn>,
+    pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
 }
 
 /// Built for each request (request data).
