@@ -164,9 +164,8 @@ async fn register_start(
     let Ok(uuid) = Uuid::parse_str(&handle) else {
         return internal("stored user handle is not a uuid");
     };
-    let wa = match webauthn(&state) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let Some(wa) = webauthn(&state) else {
+        return passkeys_off();
     };
     let (options, reg) = match wa.start_passkey_registration(
         uuid,
@@ -244,9 +243,8 @@ async fn register_finish(
     let Ok(reg) = serde_json::from_str::<Registration>(&saved) else {
         return internal("stored ceremony unreadable");
     };
-    let wa = match webauthn(&state) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let Some(wa) = webauthn(&state) else {
+        return passkeys_off();
     };
     let passkey = match wa.finish_passkey_registration(&finish.credential, &reg.state) {
         Ok(p) => p,
@@ -304,9 +302,8 @@ async fn login_start(
         Err(r) => return r,
     };
     let store = &state.shared.store;
-    let webauthn = match webauthn(&state) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let Some(webauthn) = webauthn(&state) else {
+        return passkeys_off();
     };
     let email = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -406,9 +403,8 @@ async fn login_finish(
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let store = &state.shared.store;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let webauthn = match webauthn(&state) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let Some(webauthn) = webauthn(&state) else {
+        return passkeys_off();
     };
     let (row, mut passkey, result) = match store
         .take_ceremony(&tenant, &finish.ceremony, "login", None)
@@ -536,12 +532,14 @@ async fn denied(state: &HttpState, tenant: &str, ip: &str, why: &str) -> Respons
     )
 }
 
-/// The relying party, or the answer to give when passkeys are off (no host name in the base URL).
-fn webauthn(state: &HttpState) -> Result<&Webauthn, Response> {
-    state.shared.webauthn.as_deref().ok_or_else(|| {
-        refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "passkeys need PORTICO_BASE_URL with a host name",
-        )
-    })
+/// The relying party; `None` when passkeys are off (no host name in the base URL).
+fn webauthn(state: &HttpState) -> Option<&Webauthn> {
+    state.shared.webauthn.as_deref()
+}
+
+fn passkeys_off() -> Response {
+    refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "passkeys need PORTICO_BASE_URL with a host name",
+    )
 }
