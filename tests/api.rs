@@ -5,7 +5,7 @@
 mod common;
 
 use common::{invoice, invoice_with, party, Kind, TestApp};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use portico::auth::Role;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -579,39 +579,9 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
         token: &str,
         field: &str,
     ) -> impl futures_util::Stream<Item = Value> + Unpin {
-        let mut req =
-            tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-                format!("ws://{addr}/graphql/ws"),
-            )
-            .expect("request");
-        req.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
-        let (mut ws, _) = tokio_tungstenite::connect_async(req)
-            .await
-            .expect("connect");
-        ws.send(WsMessage::text(
-            json!({ "type": "connection_init", "payload": { "token": token } }).to_string(),
-        ))
-        .await
-        .expect("init");
-        loop {
-            let msg = ws.next().await.expect("ack").expect("ack");
-            if let WsMessage::Text(t) = msg {
-                assert_eq!(
-                    serde_json::from_str::<Value>(&t).expect("json")["type"],
-                    "connection_ack"
-                );
-                break;
-            }
-        }
+        let mut ws = common::ws::connect_with_token(addr, token).await;
         let query = format!("subscription {{ {field} {{ topic action subjectId clientId status amount {{ amount currency }} }} }}");
-        ws.send(WsMessage::text(
-            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
-        ))
-        .await
-        .expect("subscribe");
+        common::ws::subscribe(&mut ws, "1", &query).await;
         Box::pin(ws.filter_map(|m| async move {
             match m {
                 Ok(WsMessage::Text(t)) => serde_json::from_str::<Value>(&t)
@@ -683,29 +653,8 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
     assert!(rest.contains(&json!(i2)));
     assert!(!rest.contains(&json!(ib)), "{rest:?}");
     // A bad token cannot subscribe.
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-        format!("ws://{addr}/graphql/ws"),
-    )
-    .expect("request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("connect");
-    ws.send(WsMessage::text(
-        json!({ "type": "connection_init", "payload": { "token": "pt_bad" } }).to_string(),
-    ))
-    .await
-    .expect("init");
-    let reply = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
-        .await
-        .expect("reply");
-    assert!(
-        !matches!(reply, Some(Ok(WsMessage::Text(ref t))) if t.contains("connection_ack")),
-        "{reply:?}"
-    );
+    let (_ws, acked) = common::ws::connect(addr, &[], json!({ "token": "pt_bad" })).await;
+    assert!(!acked, "a bad token is not acknowledged");
 }
 
 both_backends!(

@@ -928,8 +928,6 @@ async fn over_https_cookies_are_host_prefixed_and_secure_with_hsts() {
 /// A browser's WebSocket authenticates with its session cookie only from the portal's origin.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscription_socket_accepts_the_session_cookie_only_from_the_portals_origin() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message as WsMessage;
     let Some(app) = TestApp::start(Kind::Sqlite).await else {
         return;
     };
@@ -940,31 +938,9 @@ async fn a_subscription_socket_accepts_the_session_cookie_only_from_the_portals_
     let connect = |origin: &'static str| {
         let cookie = cookie.clone();
         async move {
-            let mut req =
-                tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-                    format!("ws://{addr}/graphql/ws"),
-                )
-                .expect("request");
-            let h = req.headers_mut();
-            h.insert(
-                "Sec-WebSocket-Protocol",
-                "graphql-transport-ws".parse().expect("header"),
-            );
-            h.insert("Cookie", cookie.parse().expect("cookie"));
-            h.insert("Origin", origin.parse().expect("origin"));
-            let (mut ws, _) = tokio_tungstenite::connect_async(req)
+            common::ws::connect(addr, &[("Cookie", &cookie), ("Origin", origin)], json!({}))
                 .await
-                .expect("connect");
-            ws.send(WsMessage::text(
-                json!({ "type": "connection_init", "payload": {} }).to_string(),
-            ))
-            .await
-            .expect("init");
-            let reply = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next())
-                .await
-                .ok()
-                .flatten();
-            matches!(reply, Some(Ok(WsMessage::Text(ref t))) if t.contains("connection_ack"))
+                .1
         }
     };
     assert!(connect("http://localhost").await, "same origin is accepted");

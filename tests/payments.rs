@@ -352,23 +352,7 @@ async fn two_payments_completing_for_one_invoice_never_over_allocate(app: TestAp
     );
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The next message on the socket within half a second, if any.
-async fn next_message(ws: &mut Socket) -> Option<Value> {
-    use futures_util::StreamExt;
-    match tokio::time::timeout(std::time::Duration::from_millis(500), ws.next()).await {
-        Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t)))) => {
-            serde_json::from_str(&t).ok()
-        }
-        _ => None,
-    }
-}
-
 async fn the_payer_watches_the_attempt_and_the_invoice_change_live(app: TestApp) {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message as WsMessage;
     let (_t, owner, c) = setup(&app).await;
     let inv = invoice(&app, &owner, &c.client_gid, "64", true).await;
     let (page, attempt) = start_demo(
@@ -378,34 +362,18 @@ async fn the_payer_watches_the_attempt_and_the_invoice_change_live(app: TestApp)
     )
     .await;
     let addr = app.spawn_server().await;
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-        format!("ws://{addr}/graphql/ws"),
-    )
-    .expect("req");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("connect");
-    ws.send(WsMessage::text(
-        json!({ "type": "connection_init", "payload": { "token": c.payer_token } }).to_string(),
-    ))
-    .await
-    .expect("init");
-    let _ack = ws.next().await;
+    let mut ws = common::ws::connect_with_token(addr, &c.payer_token).await;
     for (id, query) in [
         ("status", format!("subscription {{ paymentStatus(attemptId: \"{attempt}\") {{ status }} }}")),
         ("invoice", format!("subscription {{ invoiceUpdated(invoiceId: \"{inv}\") {{ status amount {{ amount }} }} }}")),
     ] {
-        ws.send(WsMessage::text(json!({ "id": id, "type": "subscribe", "payload": { "query": query } }).to_string())).await.expect("subscribe");
+        common::ws::subscribe(&mut ws, id, &query).await;
     }
     // Until the subscription is live, "leave it pending" republishes the processing status.
     let mut live = false;
     for _ in 0..40 {
         choose(&app, &page, "pending").await;
-        if let Some(v) = next_message(&mut ws).await {
+        if let Some(v) = common::ws::next_data(&mut ws, 500).await {
             assert_eq!(
                 v["payload"]["data"]["paymentStatus"]["status"], "processing",
                 "{v}"
@@ -417,7 +385,7 @@ async fn the_payer_watches_the_attempt_and_the_invoice_change_live(app: TestApp)
     assert!(live, "the subscription never went live");
     choose(&app, &page, "succeeded").await;
     let mut seen = Vec::new();
-    while let Some(v) = next_message(&mut ws).await {
+    while let Some(v) = common::ws::next_data(&mut ws, 500).await {
         seen.push(v["payload"]["data"].clone());
         if seen.len() >= 2 {
             break;

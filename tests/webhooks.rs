@@ -325,8 +325,6 @@ both_backends!(
 /// connected to the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message as WsMessage;
     let Some(first) = TestApp::start(common::Kind::Postgres).await else {
         return;
     };
@@ -343,26 +341,13 @@ async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
     let router = second.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-        format!("ws://{addr}/graphql/ws"),
+    let mut ws = common::ws::connect_with_token(addr, &owner).await;
+    common::ws::subscribe(
+        &mut ws,
+        "1",
+        "subscription { paymentEvents { action amount { amount } } }",
     )
-    .expect("req");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("connect");
-    ws.send(WsMessage::text(
-        json!({ "type": "connection_init", "payload": { "token": owner } }).to_string(),
-    ))
-    .await
-    .expect("init");
-    let _ack = ws.next().await;
-    ws.send(WsMessage::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { paymentEvents { action amount { amount } } }" } }).to_string()))
-        .await
-        .expect("subscribe");
+    .await;
     // The subscription registers asynchronously: deliver fresh payments until one is seen.
     for n in 0..50 {
         let (_inv, att) = attempt(&first, &owner, &c, "12").await;
@@ -373,10 +358,7 @@ async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
                 .status,
             200
         );
-        if let Ok(Some(Ok(WsMessage::Text(t)))) =
-            tokio::time::timeout(std::time::Duration::from_millis(500), ws.next()).await
-        {
-            let v: Value = serde_json::from_str(&t).expect("json");
+        if let Some(v) = common::ws::next_data(&mut ws, 500).await {
             assert_eq!(
                 v["payload"]["data"]["paymentEvents"],
                 json!({ "action": "recorded", "amount": { "amount": "12.00" } })
