@@ -949,3 +949,45 @@ async fn a_subscription_socket_accepts_the_session_cookie_only_from_the_portals_
         "a foreign origin is refused"
     );
 }
+
+/// Using a session slides its idle expiry forward, never past its absolute lifetime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn using_a_session_slides_its_expiry_up_to_the_absolute_lifetime() {
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    let (t, _) = app.tenant("alpha").await;
+    staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let cookie = login(&app, "alpha", &t, "sam@alpha.example").await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let soon = now + 60_000;
+    app.exec_in_tenant(
+        &t,
+        &format!("UPDATE sessions SET last_seen_at = 0, expires_at = {soon}"),
+    )
+    .await;
+    // The first request slides the expiry; the listing after it shows the new one.
+    app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
+        .await;
+    let after = app
+        .gql_cookie(&cookie, "{ mySessions { expiresAt } }", json!({}))
+        .await
+        .json();
+    let slid = after["data"]["mySessions"][0]["expiresAt"]
+        .as_i64()
+        .unwrap_or_default();
+    assert!(slid > now + 29 * 86_400_000, "slid to 30 days: {after}");
+    let cap = now + 120_000;
+    app.exec_in_tenant(&t, &format!("UPDATE sessions SET last_seen_at = 0, expires_at = {soon}, absolute_expires_at = {cap}")).await;
+    app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
+        .await;
+    let capped = app
+        .gql_cookie(&cookie, "{ mySessions { expiresAt } }", json!({}))
+        .await
+        .json();
+    assert_eq!(
+        capped["data"]["mySessions"][0]["expiresAt"].as_i64(),
+        Some(cap),
+        "{capped}"
+    );
+}

@@ -285,7 +285,8 @@ impl Store {
         token_hash: &str,
     ) -> AppResult<Option<Scope>> {
         let now = now_ms();
-        let mut tx = self.write(tenant_id).await?;
+        // A read transaction on the hot path; the expiry slides (a write) at most once a minute.
+        let mut tx = self.read(tenant_id).await?;
         let row = tx
             .fetch_optional(
                 sqlx::query(
@@ -303,23 +304,28 @@ impl Store {
             return Ok(None);
         };
         let id = rows::text(&row, "id")?;
-        if now - rows::int(&row, "last_seen_at")? > 60_000 {
-            let expires = (now + SESSION_IDLE_MS).min(rows::int(&row, "absolute_expires_at")?);
-            tx.execute(
-                sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND id = $4")
-                    .bind(now)
-                    .bind(expires)
-                    .bind(tenant_id.to_owned())
-                    .bind(id.clone()),
-            )
-            .await?;
-        }
         let kind = UserKind::parse(&rows::text(&row, "user_kind")?)?;
         let user_id = rows::text(&row, "user_id")?;
         let scope = self
-            .scope_for_user(&mut tx, tenant_id, kind, &user_id, Some(id))
+            .scope_for_user(&mut tx, tenant_id, kind, &user_id, Some(id.clone()))
             .await?;
         tx.commit().await?;
+        if scope.is_some() && now - rows::int(&row, "last_seen_at")? > 60_000 {
+            let expires = (now + SESSION_IDLE_MS).min(rows::int(&row, "absolute_expires_at")?);
+            let mut tx = self.write(tenant_id).await?;
+            tx.execute(
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE tenant_id = $3 AND id = $4 \
+                     AND revoked_at IS NULL",
+                )
+                .bind(now)
+                .bind(expires)
+                .bind(tenant_id.to_owned())
+                .bind(id),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         Ok(scope)
     }
 
