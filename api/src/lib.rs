@@ -12,6 +12,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod mail;
+pub mod pages;
 pub mod payments;
 pub mod store;
 

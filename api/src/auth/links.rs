@@ -11,17 +11,11 @@ use axum::Router;
 
 use super::tokens;
 use crate::http::HttpState;
+use crate::pages::escape;
 use crate::store::{Invoice, Line};
 
 pub fn routes() -> Router<HttpState> {
     Router::new().route("/{tenant}/i/{token}", get(view))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn private(mut resp: Response) -> Response {
@@ -111,7 +105,7 @@ fn render(tenant: &str, client: &str, inv: &Invoice, lines: &[Line], payable: bo
         .map(|l| {
             format!(
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}%</td><td class=\"n\">{}</td></tr>",
-                esc(&l.description),
+                escape(&l.description),
                 l.quantity.normalize(),
                 money(l.unit_price),
                 l.tax_rate.normalize(),
@@ -134,9 +128,9 @@ fn render(tenant: &str, client: &str, inv: &Invoice, lines: &[Line], payable: bo
          <tbody>{rows}</tbody></table>\
          <dl><dt>Subtotal</dt><dd>{subtotal}</dd><dt>Discount</dt><dd>{discount}</dd><dt>Tax</dt><dd>{tax}</dd>\
          <dt>Total</dt><dd>{total}</dd><dt>Paid</dt><dd>{paid}</dd><dt>Balance due</dt><dd><strong>{balance}</strong></dd></dl>{terms}{pay}</body></html>",
-        number = esc(&inv.number),
-        tenant = esc(tenant),
-        client = esc(client),
+        number = escape(&inv.number),
+        tenant = escape(tenant),
+        client = escape(client),
         issue = inv.issue_date,
         due = inv.due_date,
         status = inv.status.as_str().replace('_', " "),
@@ -146,6 +140,6 @@ fn render(tenant: &str, client: &str, inv: &Invoice, lines: &[Line], payable: bo
         total = money(inv.total),
         paid = money(inv.paid.checked_add(inv.credited).unwrap_or(inv.paid)),
         balance = money(inv.balance),
-        terms = inv.terms.as_deref().map(|t| format!("<p>{}</p>", esc(t))).unwrap_or_default(),
+        terms = inv.terms.as_deref().map(|t| format!("<p>{}</p>", escape(t))).unwrap_or_default(),
     )
 }

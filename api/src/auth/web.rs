@@ -17,6 +17,7 @@ use portico_domain::Email;
 use super::tokens;
 use crate::config::Config;
 use crate::http::HttpState;
+use crate::pages::{escape, field};
 use crate::store::{LoginClient, Store, UserKind};
 
 pub const RATE_WINDOW_MS: i64 = 15 * 60_000;
@@ -116,61 +117,6 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// A field from a JSON object or an urlencoded form body.
-fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if ct.starts_with("application/json") {
-        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-        return v.get(name)?.as_str().map(str::to_owned);
-    }
-    if ct.starts_with("application/x-www-form-urlencoded") {
-        let text = std::str::from_utf8(body).ok()?;
-        return text
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| form_decode(v));
-    }
-    None
-}
-
-fn form_decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn tenant(store: &Store, slug: &str) -> Option<crate::store::Tenant> {
@@ -525,12 +471,6 @@ async fn logout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn form_values_are_decoded() {
-        assert_eq!(form_decode("a%40b.example+x"), "a@b.example x");
-        assert_eq!(form_decode("100%"), "100%");
-    }
 
     #[test]
     fn the_cookie_is_host_prefixed_and_secure_over_https_only() {

@@ -37,10 +37,6 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    pub fn is_smtp(&self) -> bool {
-        matches!(self.transport, Transport::Smtp(_))
-    }
-
     /// Sends one plain-text message.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         match &self.transport {

@@ -13,19 +13,13 @@ use axum::Router;
 use crate::auth::tokens;
 use crate::auth::web::{origin_ok, session_token};
 use crate::http::HttpState;
+use crate::pages::{escape, field};
 use crate::store::{EventKind, GatewayEvent};
 
 pub fn routes() -> Router<HttpState> {
     Router::new()
         .route("/{tenant}/pay/demo/{token}", get(page).post(choose))
         .route("/{tenant}/pay/return/{attempt}", get(return_page))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn html(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
@@ -92,29 +86,20 @@ async fn page(
         format!(
             "<form method=\"post\" action=\"/{}/pay/demo/{}\"><input type=\"hidden\" name=\"outcome\" value=\"{outcome}\">\
              <button type=\"submit\">{label}</button></form>",
-            esc(&slug),
-            esc(&token)
+            escape(&slug),
+            escape(&token)
         )
     };
     let body = format!(
         "<h1>Demo payment</h1><p>This page stands in for a card payment provider. Nothing is charged.</p>\
          <p>Amount: <strong>{}</strong><br>Reference: {}</p>{}{}{}",
         a.amount,
-        esc(&a.reference),
+        escape(&a.reference),
         button("succeeded", "Pay (succeeds)"),
         button("failed", "Pay (card declined)"),
         button("pending", "Leave it pending"),
     );
     html(StatusCode::OK, "Demo payment", &body, false)
-}
-
-fn field(body: &[u8], name: &str) -> Option<String> {
-    std::str::from_utf8(body)
-        .ok()?
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 async fn choose(
@@ -147,7 +132,7 @@ async fn choose(
             false,
         );
     };
-    let outcome = field(&body, "outcome").unwrap_or_default();
+    let outcome = field(&headers, &body, "outcome").unwrap_or_default();
     let kind = match outcome.as_str() {
         "succeeded" => Some(EventKind::Succeeded {
             amount_minor: None,
@@ -226,7 +211,7 @@ async fn return_page(
             "Sign in",
             &format!(
                 "<p><a href=\"/{}/\">Sign in</a> to see this payment.</p>",
-                esc(&slug)
+                escape(&slug)
             ),
             false,
         );
@@ -266,11 +251,11 @@ async fn return_page(
     };
     let body = format!(
         "<h1 data-status=\"{status}\">{title}</h1><p>{amount} · reference {reference}</p><p>{text}</p><p><a href=\"/{slug}/\">Back to the portal</a></p>",
-        status = esc(&a.status),
+        status = escape(&a.status),
         amount = a.amount,
-        reference = esc(&a.reference),
-        text = esc(&text),
-        slug = esc(&slug),
+        reference = escape(&a.reference),
+        text = escape(&text),
+        slug = escape(&slug),
     );
     html(StatusCode::OK, title, &body, refresh)
 }

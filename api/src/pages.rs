@@ -1,0 +1,78 @@
+//! Helpers for the few server-rendered HTML pages outside the portal (sign-in, invitation,
+//! invoice link, demo gateway): escaping text into HTML and reading submitted fields.
+
+use axum::http::{header, HeaderMap};
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A field from a JSON object or an urlencoded form body (by its Content-Type).
+pub fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if ct.starts_with("application/json") {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        return v.get(name)?.as_str().map(str::to_owned);
+    }
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        let text = std::str::from_utf8(body).ok()?;
+        return text
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| form_decode(v));
+    }
+    None
+}
+
+fn form_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_decoded() {
+        assert_eq!(form_decode("a%40b.example+x"), "a@b.example x");
+        assert_eq!(form_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn html_special_characters_are_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+}
