@@ -16,7 +16,7 @@ use super::query::subject_of;
 use super::scalars::{Date, Decimal};
 use super::work::{Estimate, Message, Project, TimeEntry};
 use crate::error::AppError;
-use crate::events::{Event, Topic};
+use crate::events::Event;
 use crate::store::{
     self, NewClient, NewContact, NewCreditNote, NewEstimate, NewInvoice, NewPayment, NewProject,
     NewTimeEntry,
@@ -204,18 +204,11 @@ async fn client_currency(
 }
 
 async fn publish_invoice(ctx: &Context<'_>, inv: &store::Invoice, action: &str) {
-    let event = Event {
-        tenant_id: scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default(),
-        client_id: inv.client_id.clone(),
-        topic: Topic::Invoice,
-        action: action.to_owned(),
-        subject_id: inv.id.clone(),
-        status: Some(inv.status.as_str().to_owned()),
-        amount_minor: Some(inv.balance.minor),
-        currency: Some(inv.currency.code().to_owned()),
-        at: store::now_ms(),
-    };
-    shared(ctx).bus.publish(event).await;
+    let tenant = scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default();
+    shared(ctx)
+        .bus
+        .publish(Event::invoice(&tenant, inv, action))
+        .await;
 }
 
 async fn publish_payment(
@@ -224,18 +217,11 @@ async fn publish_payment(
     action: &str,
     touched: &[store::Invoice],
 ) {
-    let event = Event {
-        tenant_id: scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default(),
-        client_id: p.client_id.clone(),
-        topic: Topic::Payment,
-        action: action.to_owned(),
-        subject_id: p.id.clone(),
-        status: None,
-        amount_minor: Some(p.amount.minor),
-        currency: Some(p.amount.currency.code().to_owned()),
-        at: store::now_ms(),
-    };
-    shared(ctx).bus.publish(event).await;
+    let tenant = scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default();
+    shared(ctx)
+        .bus
+        .publish(Event::payment(&tenant, p, action))
+        .await;
     for inv in touched {
         publish_invoice(ctx, inv, inv.status.as_str()).await;
     }

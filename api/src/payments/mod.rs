@@ -10,7 +10,7 @@ pub mod stripe_signature;
 
 use crate::auth::Scope;
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, Topic};
+use crate::events::Event;
 use crate::graphql::Shared;
 use crate::store::{self, Channel, EventOutcome, GatewayEvent, PaymentAttempt};
 
@@ -149,33 +149,13 @@ pub async fn apply(
             };
             shared
                 .bus
-                .publish(Event {
-                    tenant_id: tenant_id.to_owned(),
-                    client_id: p.client_id.clone(),
-                    topic: Topic::Payment,
-                    action: action.into(),
-                    subject_id: p.id.clone(),
-                    status: None,
-                    amount_minor: Some(p.amount.minor),
-                    currency: Some(p.amount.currency.code().to_owned()),
-                    at: store::now_ms(),
-                })
+                .publish(Event::payment(tenant_id, p, action))
                 .await;
         }
         for inv in invoices {
             shared
                 .bus
-                .publish(Event {
-                    tenant_id: tenant_id.to_owned(),
-                    client_id: inv.client_id.clone(),
-                    topic: Topic::Invoice,
-                    action: inv.status.as_str().into(),
-                    subject_id: inv.id.clone(),
-                    status: Some(inv.status.as_str().into()),
-                    amount_minor: Some(inv.balance.minor),
-                    currency: Some(inv.currency.code().to_owned()),
-                    at: store::now_ms(),
-                })
+                .publish(Event::invoice(tenant_id, inv, inv.status.as_str()))
                 .await;
         }
         shared.mail_wake.notify_one();
@@ -185,20 +165,7 @@ pub async fn apply(
 
 /// Publishes an attempt's current status (`paymentStatus` subscribers).
 pub async fn publish_attempt(shared: &Shared, tenant_id: &str, a: &PaymentAttempt) {
-    shared
-        .bus
-        .publish(Event {
-            tenant_id: tenant_id.to_owned(),
-            client_id: a.client_id.clone(),
-            topic: Topic::Attempt,
-            action: a.status.clone(),
-            subject_id: a.id.clone(),
-            status: Some(a.status.clone()),
-            amount_minor: Some(a.amount.minor),
-            currency: Some(a.amount.currency.code().to_owned()),
-            at: store::now_ms(),
-        })
-        .await;
+    shared.bus.publish(Event::attempt(tenant_id, a)).await;
 }
 
 /// The Stripe gateway of a tenant, if it has credentials.
@@ -265,17 +232,7 @@ pub async fn refund(
         .await?;
     shared
         .bus
-        .publish(Event {
-            tenant_id: scope.tenant_id.clone(),
-            client_id: payment.client_id.clone(),
-            topic: Topic::Payment,
-            action: "refunded".into(),
-            subject_id: payment.id.clone(),
-            status: None,
-            amount_minor: Some(payment.amount.minor),
-            currency: Some(payment.amount.currency.code().to_owned()),
-            at: store::now_ms(),
-        })
+        .publish(Event::payment(&scope.tenant_id, &payment, "refunded"))
         .await;
     Ok((payment, invoices))
 }
