@@ -73,7 +73,7 @@ async fn mk(app: &TestApp, owner: &str, q: &str, v: Value, path: &[&str]) -> Str
         .to_owned()
 }
 
-async fn fixture(app: &TestApp, tenant: &str, owner: &str, c: &Party) -> Fixture {
+async fn fixture(app: &TestApp, owner: &str, c: &Party) -> Fixture {
     let mut ids = std::collections::HashMap::new();
     let cg = c.client_gid.clone();
     ids.insert("client", cg.clone());
@@ -226,7 +226,6 @@ async fn fixture(app: &TestApp, tenant: &str, owner: &str, c: &Party) -> Fixture
         )
         .await,
     );
-    let _ = tenant;
     Fixture { ids }
 }
 
@@ -283,7 +282,7 @@ async fn every_mutation_is_allowed_exactly_for_its_roles(app: TestApp) {
     let mut failures = Vec::new();
     for who in EVERYONE {
         let c = party(&app, &t, &owner, &format!("Client {who:?}"), "EUR").await;
-        let f = fixture(&app, &t, &owner, &c).await;
+        let f = fixture(&app, &owner, &c).await;
         let token = match who {
             Who::Owner => owner.clone(),
             Who::Admin => app.token(&t, Role::Admin, None).await,

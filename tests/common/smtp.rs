@@ -74,11 +74,6 @@ impl SmtpServer {
             .ok()
             .flatten()
     }
-
-    /// Whether a message arrives within `secs` seconds (for "nothing more arrives").
-    pub async fn try_next(&self, secs: u64) -> Option<Mail> {
-        self.next(secs).await
-    }
 }
 
 async fn session(
