@@ -40,7 +40,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::payments::stripe::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
-        .merge(portico_web::router())
+        .merge(portico_web::server::router())
         .layer(axum::middleware::map_response(
             move |resp: Response| async move { security_headers(resp, secure) },
         ))

@@ -1,32 +1,191 @@
-//! The Portico portal. Until the portal issue lands this is a single server-rendered page that
-//! says where the API is; it depends only on axum, never on the store.
+//! The Portico portal (Dioxus 0.7 fullstack). Pages render on the server with their data and hydrate
+//! in the browser. Data comes only through the GraphQL API, executed in-process with the caller's
+//! session by an executor the server hands in; this crate never sees the store.
+//!
+//! Every page works with JavaScript off: links are plain links, filters are GET forms and actions
+//! are POST forms (handled in `forms`). Hydration adds the live parts: payment status, the staff
+//! payments feed and the passkey ceremonies.
 
-use axum::response::Html;
-use axum::routing::get;
-use axum::Router;
+#[cfg(all(feature = "server", feature = "web"))]
+compile_error!("portico-web: enable `server` or `web`, never both (hydration breaks when they unify)");
 
-const INDEX: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Portico</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>Portico</h1>
-<p>The client portal is on its way. The GraphQL API is live at <code>/graphql</code>
-(POST <code>application/json</code> with <code>Authorization: Bearer TOKEN</code>);
-subscriptions at <code>/graphql/ws</code>.</p>
-</body></html>"#;
+use dioxus::prelude::*;
 
-const TENANT_HOME: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Portico</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>Portico</h1>
-<p>You are signed in if you followed a sign-in link. The portal pages arrive with the portal issue;
-meanwhile your session works with the GraphQL API at <code>/graphql</code> from this origin.</p>
-</body></html>"#;
+pub mod chart;
+pub mod data;
+pub mod fmt;
+pub mod i18n;
+#[cfg(feature = "web")]
+mod live;
+mod pages;
+mod staff;
+mod ui;
 
-/// The portal's routes, mounted by the `portico` binary beside `/graphql`.
-pub fn router() -> Router {
-    Router::new()
-        .route("/", get(|| async { Html(INDEX) }))
-        .route("/{tenant}/", get(|| async { Html(TENANT_HOME) }))
+#[cfg(feature = "server")]
+mod forms;
+#[cfg(feature = "server")]
+pub mod server;
+
+use pages::*;
+use staff::*;
+use ui::Shell;
+
+#[derive(Routable, Clone, PartialEq, Debug)]
+#[rustfmt::skip]
+#[allow(clippy::enum_variant_names)]
+pub enum Route {
+    #[route("/")]
+    Landing {},
+    #[nest("/:tenant")]
+        #[route("/sign-in?:..q")]
+        SignIn { tenant: String, q: Qs },
+        #[layout(Shell)]
+            #[route("/")]
+            Home { tenant: String },
+            #[route("/invoices?:..q")]
+            Invoices { tenant: String, q: Qs },
+            #[route("/invoices/:id?:..q")]
+            InvoicePage { tenant: String, id: String, q: Qs },
+            #[route("/pay?:..q")]
+            Pay { tenant: String, q: Qs },
+            #[route("/pay/return/:attempt")]
+            PayReturn { tenant: String, attempt: String },
+            #[route("/payments")]
+            Payments { tenant: String },
+            #[route("/payments/:id")]
+            Receipt { tenant: String, id: String },
+            #[route("/estimates?:..q")]
+            Estimates { tenant: String, q: Qs },
+            #[route("/credit-notes")]
+            CreditNotes { tenant: String },
+            #[route("/statement?:..q")]
+            StatementPage { tenant: String, q: Qs },
+            #[route("/projects?:..q")]
+            Projects { tenant: String, q: Qs },
+            #[route("/messages")]
+            Messages { tenant: String },
+            #[route("/messages/:id?:..q")]
+            ThreadPage { tenant: String, id: String, q: Qs },
+            #[route("/settings?:..q")]
+            Settings { tenant: String, q: Qs },
+            #[route("/help")]
+            Help { tenant: String },
+            #[route("/staff/payments")]
+            StaffPayments { tenant: String },
+            #[route("/staff/clients")]
+            StaffClients { tenant: String },
+            #[route("/staff/invitations?:..q")]
+            StaffInvitations { tenant: String, q: Qs },
+            #[route("/staff/notifications")]
+            StaffNotifications { tenant: String },
+        #[end_layout]
+    #[end_nest]
+    #[route("/:..segments")]
+    NotFound { segments: Vec<String> },
+}
+
+/// A page's raw query string, read with `get`/`all` (repeated keys are kept, as forms send them).
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Qs(pub String);
+
+impl From<&str> for Qs {
+    fn from(s: &str) -> Self {
+        Qs(s.trim_start_matches('?').to_owned())
+    }
+}
+
+impl std::fmt::Display for Qs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Qs {
+    /// Every value of `key`, decoded.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .split('&')
+            .filter_map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k) == key).then(|| decode(v))
+            })
+            .collect()
+    }
+
+    /// The last value of `key`, decoded and trimmed; empty when absent.
+    pub fn get(&self, key: &str) -> String {
+        self.all(key).pop().unwrap_or_default().trim().to_owned()
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding (`+` is a space; bad escapes stay as they are).
+pub fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() && s.is_char_boundary(i + 1) && s.is_char_boundary(i + 3) => {
+                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes a value for a query string.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.bytes() {
+        match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(c as char),
+            _ => out.push_str(&format!("%{c:02X}")),
+        }
+    }
+    out
+}
+
+/// The whole portal.
+#[component]
+pub fn App() -> Element {
+    rsx! {
+        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+        document::Link { rel: "stylesheet", href: "/assets/portal.css" }
+        document::Link { rel: "icon", href: "/assets/favicon.svg", r#type: "image/svg+xml" }
+        document::Script { r#type: "module", src: "/assets/boot.js" }
+        Router::<Route> {}
+    }
+}
+
+#[component]
+fn Landing() -> Element {
+    rsx! {
+        ui::PageTitle { text: "Portico" }
+        main { id: "content", class: "landing",
+            h1 { "Portico" }
+            p { "Open your business's portal at /your-business/ — for example the link in your invitation or sign-in email." }
+        }
+    }
+}
+
+#[component]
+fn NotFound(segments: Vec<String>) -> Element {
+    #[cfg(feature = "server")]
+    server::not_found();
+    rsx! {
+        ui::PageTitle { text: "Page not found" }
+        main { id: "content", class: "landing",
+            h1 { "Page not found" }
+            p { a { href: "/", "Portico" } }
+        }
+    }
 }

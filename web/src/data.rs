@@ -1,0 +1,184 @@
+//! How pages get their data: one server function runs a GraphQL operation in-process as the
+//! caller (the page request's session). During the server render it is called directly and its
+//! result travels to the browser in the hydration data; after hydration the browser calls it over
+//! HTTP (POST with the portal's Origin), under the same rules as `/graphql`.
+
+use dioxus::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Why a page has no data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PageError {
+    SignedOut,
+    Forbidden(String),
+    NotFound,
+    Failed(String),
+}
+
+impl PageError {
+    fn from_code(code: &str, message: String) -> Self {
+        match code {
+            "UNAUTHENTICATED" => PageError::SignedOut,
+            "FORBIDDEN" => PageError::Forbidden(message),
+            "NOT_FOUND" => PageError::NotFound,
+            _ => PageError::Failed(message),
+        }
+    }
+}
+
+/// The result every page loader produces (serializable so it can hydrate).
+pub type Loaded<T> = Result<T, PageError>;
+
+/// Runs `query` as the caller and answers `{ ok: data }` or `{ err: [code, message] }`.
+#[post("/_portal/api/graphql")]
+pub async fn graphql(
+    tenant: String,
+    query: String,
+    variables: serde_json::Value,
+) -> Result<serde_json::Value, ServerFnError> {
+    let answer = crate::server::run(&tenant, &query, variables).await;
+    Ok(match answer.error {
+        Some((code, message)) => serde_json::json!({ "err": [code, message] }),
+        None => serde_json::json!({ "ok": answer.data }),
+    })
+}
+
+/// Runs `query` and decodes its data as `T`.
+pub async fn fetch<T: DeserializeOwned>(
+    tenant: String,
+    query: &'static str,
+    variables: serde_json::Value,
+) -> Loaded<T> {
+    let value = graphql(tenant, query.to_owned(), variables)
+        .await
+        .map_err(|e| PageError::Failed(e.to_string()))?;
+    if let Some(err) = value.get("err") {
+        let code = err.get(0).and_then(|c| c.as_str()).unwrap_or("INTERNAL");
+        let message = err.get(1).and_then(|c| c.as_str()).unwrap_or("").to_owned();
+        return Err(PageError::from_code(code, message));
+    }
+    let data = value.get("ok").cloned().unwrap_or_default();
+    serde_json::from_value(data).map_err(|e| PageError::Failed(format!("unexpected answer: {e}")))
+}
+
+/// The portal's public face: shown before sign-in too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub slug: String,
+    pub name: String,
+    pub brand_color: String,
+    pub logo: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Viewer {
+    pub role: String,
+    pub name: String,
+    pub locale: Option<String>,
+    pub client: Option<ClientRef>,
+    pub unread_messages: i64,
+    pub unread_notifications: i64,
+}
+
+impl Viewer {
+    pub fn is_staff(&self) -> bool {
+        !self.role.starts_with("contact")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    pub amount: String,
+    pub currency: String,
+    pub minor: i64,
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShellData {
+    pub profile: Option<Profile>,
+    pub viewer: Option<Viewer>,
+    pub locale: crate::i18n::Locale,
+    /// Today's date on the server (`YYYY-MM-DD`, UTC), for default periods.
+    pub today: String,
+}
+
+const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } }";
+const VIEWER: &str = "{ viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+
+#[derive(Deserialize)]
+struct ProfileData {
+    portal: Option<Profile>,
+}
+#[derive(Deserialize)]
+struct ViewerData {
+    viewer: Viewer,
+}
+
+/// The tenant's profile, the signed-in person (if any) and the interface language.
+pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
+    let profile: ProfileData = fetch(
+        tenant.clone(),
+        PROFILE,
+        serde_json::json!({ "slug": tenant }),
+    )
+    .await?;
+    let viewer = match fetch::<ViewerData>(tenant.clone(), VIEWER, serde_json::json!({})).await {
+        Ok(v) => Some(v.viewer),
+        Err(PageError::SignedOut) => None,
+        Err(e) => return Err(e),
+    };
+    let locale = viewer
+        .as_ref()
+        .and_then(|v| v.locale.as_deref())
+        .and_then(crate::i18n::Locale::parse)
+        .unwrap_or(request_locale().await);
+    Ok(ShellData {
+        profile: profile.portal,
+        viewer,
+        locale,
+        today: today(),
+    })
+}
+
+/// The language the request asks for (cookie, then Accept-Language); on the browser, the one the
+/// server chose (read back from `<html lang>`).
+pub async fn request_locale() -> crate::i18n::Locale {
+    #[cfg(feature = "server")]
+    {
+        crate::server::request_locale()
+    }
+    #[cfg(not(feature = "server"))]
+    {
+        crate::i18n::Locale::default()
+    }
+}
+
+fn today() -> String {
+    #[cfg(feature = "server")]
+    {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        crate::fmt::instant_date(ms)
+    }
+    #[cfg(not(feature = "server"))]
+    {
+        String::new()
+    }
+}

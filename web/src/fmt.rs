@@ -1,0 +1,132 @@
+//! Deterministic formatting of money, dates and instants (the same text on the server and in the
+//! browser, so hydration matches). Money arrives as exact decimal text and is never a float.
+
+use crate::data::Money;
+use crate::i18n::{months, Locale};
+
+fn symbol(currency: &str) -> Option<&'static str> {
+    Some(match currency {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        "CAD" => "CA$",
+        "AUD" => "A$",
+        "JPY" => "¥",
+        "CHF" => "CHF",
+        _ => return None,
+    })
+}
+
+/// `1234.5` in `EUR` → `€1,234.50` (English) or `1.234,50 €` (Greek).
+pub fn money_text(amount: &str, currency: &str, l: Locale) -> String {
+    let (neg, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (group, point) = match l {
+        Locale::En => (',', '.'),
+        Locale::El => ('.', ','),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let number = if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped}{point}{frac}")
+    };
+    let sign = if neg { "-" } else { "" };
+    match (symbol(currency), l) {
+        (Some(s), Locale::En) => format!("{sign}{s}{number}"),
+        (Some(s), Locale::El) => format!("{sign}{number} {s}"),
+        (None, _) => format!("{sign}{number} {currency}"),
+    }
+}
+
+pub fn money(m: &Money, l: Locale) -> String {
+    money_text(&m.amount, &m.currency, l)
+}
+
+/// `2026-11-22` → `22 Nov 2026`.
+pub fn date(iso: &str, l: Locale) -> String {
+    let mut it = iso.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
+        return iso.to_owned();
+    };
+    let Ok(mi) = m.parse::<usize>() else {
+        return iso.to_owned();
+    };
+    let names = months(l);
+    let Some(name) = names.get(mi.wrapping_sub(1)) else {
+        return iso.to_owned();
+    };
+    format!("{} {name} {y}", d.trim_start_matches('0'))
+}
+
+/// Milliseconds since the epoch → `2026-11-22 14:05 UTC` (UTC, so both sides agree).
+pub fn instant(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// The date (`YYYY-MM-DD`) of an instant, in UTC.
+pub fn instant_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Minutes → `7h 05m`.
+pub fn hours(minutes: i64) -> String {
+    format!("{}h {:02}m", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_both_languages() {
+        assert_eq!(money_text("1234567.50", "EUR", Locale::En), "€1,234,567.50");
+        assert_eq!(money_text("1234567.50", "EUR", Locale::El), "1.234.567,50 €");
+        assert_eq!(money_text("-12.00", "USD", Locale::En), "-$12.00");
+        assert_eq!(money_text("999.99", "SEK", Locale::En), "999.99 SEK");
+        assert_eq!(money_text("0", "JPY", Locale::En), "¥0");
+    }
+
+    #[test]
+    fn dates_and_instants() {
+        assert_eq!(date("2026-11-02", Locale::En), "2 Nov 2026");
+        assert_eq!(date("2026-05-20", Locale::El), "20 Μαΐ 2026");
+        assert_eq!(date("garbage", Locale::En), "garbage");
+        assert_eq!(instant(0), "1970-01-01 00:00 UTC");
+        assert_eq!(instant(1_795_392_000_000), "2026-11-22 00:00 UTC");
+        assert_eq!(instant_date(951_782_400_000), "2000-02-29");
+        assert_eq!(hours(425), "7h 05m");
+    }
+}

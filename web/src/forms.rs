@@ -1,0 +1,333 @@
+//! The portal's form actions: plain HTML POSTs (they work with JavaScript off) that run one
+//! GraphQL mutation as the signed-in person and answer `303 See Other` back to a page, with
+//! `?done=…` or `?error=…`. The executor refuses mutations without the portal's Origin.
+
+use axum::body::Bytes;
+use axum::extract::{Extension, Path};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::server::{Call, Executor};
+use crate::{decode, encode};
+
+pub fn routes() -> Router {
+    Router::new()
+        .route("/{tenant}/pay", post(pay))
+        .route("/{tenant}/estimates/{id}/{decision}", post(decide))
+        .route("/{tenant}/messages/{thread}", post(message))
+        .route("/{tenant}/settings/language", post(language))
+        .route("/{tenant}/settings/billing", post(billing))
+        .route("/{tenant}/settings/passkeys/{id}/remove", post(remove_passkey))
+        .route("/{tenant}/settings/sessions/{id}/end", post(end_session))
+        .route("/{tenant}/staff/invitations", post(invite))
+        .route("/{tenant}/staff/invitations/{id}/{action}", post(invitation_action))
+        .route("/{tenant}/staff/notifications/read", post(notifications_read))
+}
+
+/// The submitted fields, decoded, in order (repeated names are kept).
+fn fields(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn field(f: &[(String, String)], name: &str) -> String {
+    f.iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// Runs a mutation; `Err(message)` for any error the API reports.
+async fn mutate(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    query: &str,
+    variables: Value,
+) -> Result<Value, String> {
+    let answer = exec
+        .0
+        .execute(Call {
+            method: &Method::POST,
+            headers,
+            tenant,
+            query,
+            variables,
+        })
+        .await;
+    match answer.error {
+        Some((_, message)) => Err(message),
+        None => Ok(answer.data),
+    }
+}
+
+fn back(path: &str, result: Result<&str, String>) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    match result {
+        Ok(done) => see_other(&format!("{path}{sep}done={}", encode(done))),
+        Err(e) => see_other(&format!("{path}{sep}error={}", encode(&e))),
+    }
+}
+
+async fn pay(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let ids: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "invoice")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let amount = field(&f, "amount").replace(',', ".");
+    let method = field(&f, "method");
+    let mut input = json!({ "invoiceIds": ids, "method": if method.is_empty() { "DEMO".to_owned() } else { method } });
+    if !amount.is_empty() {
+        input["amount"] = json!(amount);
+    }
+    let back_to = format!(
+        "/{tenant}/pay?{}",
+        ids.iter()
+            .map(|i| format!("invoice={}", encode(i)))
+            .collect::<Vec<_>>()
+            .join("&")
+    );
+    if ids.is_empty() {
+        return back(&back_to, Err("choose at least one invoice".into()));
+    }
+    match mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($input: StartPaymentInput!) { startPayment(input: $input) { id redirectUrl } }",
+        json!({ "input": input }),
+    )
+    .await
+    {
+        Ok(data) => {
+            let a = &data["startPayment"];
+            let id = a["id"].as_str().unwrap_or_default();
+            match a["redirectUrl"].as_str() {
+                Some(url) => see_other(url),
+                None => see_other(&format!("/{tenant}/pay/return/{id}")),
+            }
+        }
+        Err(e) => back(&back_to, Err(e)),
+    }
+}
+
+async fn decide(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id, decision)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let (query, vars, done) = match decision.as_str() {
+        "accept" => {
+            let comment = field(&f, "comment");
+            (
+                "mutation($id: ID!, $c: String) { acceptEstimate(id: $id, comment: $c) { id } }",
+                json!({ "id": id, "c": if comment.is_empty() { Value::Null } else { json!(comment) } }),
+                "accepted",
+            )
+        }
+        "reject" => (
+            "mutation($id: ID!, $r: String!) { rejectEstimate(id: $id, reason: $r) { id } }",
+            json!({ "id": id, "r": field(&f, "reason") }),
+            "rejected",
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let result = mutate(&exec, &headers, &tenant, query, vars).await;
+    back(&format!("/{tenant}/estimates"), result.map(|_| done))
+}
+
+async fn message(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, thread)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($s: ID!, $b: String!) { postMessage(subjectId: $s, body: $b) { id } }",
+        json!({ "s": field(&f, "subject"), "b": field(&f, "body") }),
+    )
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/{tenant}/messages/{thread}#end")),
+        Err(e) => back(&format!("/{tenant}/messages/{thread}"), Err(e)),
+    }
+}
+
+async fn language(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let Some(locale) = crate::i18n::Locale::parse(&field(&f, "locale")) else {
+        return back(&format!("/{tenant}/settings"), Err("choose English or Greek".into()));
+    };
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($l: String!) { setMyLanguage(locale: $l) }",
+        json!({ "l": locale.code() }),
+    )
+    .await;
+    let mut resp = back(&format!("/{tenant}/settings"), result.map(|_| "language"));
+    if resp.headers().get(header::LOCATION).is_some_and(|l| {
+        l.to_str().is_ok_and(|s| s.contains("done="))
+    }) {
+        let cookie = format!(
+            "portico_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            locale.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+async fn billing(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let opt = |name: &str| {
+        let v = field(&f, name);
+        if v.is_empty() {
+            Value::Null
+        } else {
+            json!(v)
+        }
+    };
+    let input = json!({
+        "name": field(&f, "name"),
+        "email": opt("email"),
+        "taxId": opt("tax_id"),
+        "address": opt("address"),
+    });
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($input: BillingDetailsInput!) { updateMyBillingDetails(input: $input) { id } }",
+        json!({ "input": input }),
+    )
+    .await;
+    back(&format!("/{tenant}/settings"), result.map(|_| "billing"))
+}
+
+async fn remove_passkey(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!) { removePasskey(id: $id) }",
+        json!({ "id": id }),
+    )
+    .await;
+    back(&format!("/{tenant}/settings"), result.map(|_| "passkey"))
+}
+
+async fn end_session(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!) { revokeSession(id: $id) }",
+        json!({ "id": id }),
+    )
+    .await;
+    back(&format!("/{tenant}/settings"), result.map(|_| "session"))
+}
+
+async fn invite(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let role = field(&f, "role");
+    let input = json!({
+        "clientId": field(&f, "client"),
+        "name": field(&f, "name"),
+        "email": field(&f, "email"),
+        "role": if role.is_empty() { "PAYER".to_owned() } else { role },
+    });
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($input: InviteContactInput!) { inviteContact(input: $input) { id } }",
+        json!({ "input": input }),
+    )
+    .await;
+    back(&format!("/{tenant}/staff/invitations"), result.map(|_| "invited"))
+}
+
+async fn invitation_action(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id, action)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let query = match action.as_str() {
+        "resend" => "mutation($id: ID!) { resendInvitation(id: $id) { id } }",
+        "revoke" => "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
+    back(&format!("/{tenant}/staff/invitations"), result.map(|_| "done"))
+}
+
+async fn notifications_read(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation { markNotificationsRead }",
+        json!({}),
+    )
+    .await;
+    back(&format!("/{tenant}/staff/notifications"), result.map(|_| "read"))
+}

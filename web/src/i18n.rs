@@ -1,0 +1,284 @@
+//! The portal's two languages. English text is the key; `t` gives the Greek for it. A unit test
+//! checks that every `t("…")` in the portal's source has a Greek entry.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    El,
+}
+
+impl Locale {
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Locale::En),
+            "el" | "gr" => Some(Locale::El),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::El => "el",
+        }
+    }
+
+    /// The interface text for `en` in this language.
+    pub fn t(self, en: &'static str) -> &'static str {
+        match self {
+            Locale::En => en,
+            Locale::El => greek(en).unwrap_or(en),
+        }
+    }
+}
+
+/// Month abbreviations, January first.
+pub fn months(l: Locale) -> [&'static str; 12] {
+    match l {
+        Locale::En => [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ],
+        Locale::El => [
+            "Ιαν", "Φεβ", "Μαρ", "Απρ", "Μαΐ", "Ιουν", "Ιουλ", "Αυγ", "Σεπ", "Οκτ", "Νοε", "Δεκ",
+        ],
+    }
+}
+
+pub(crate) fn greek(en: &str) -> Option<&'static str> {
+    GREEK
+        .iter()
+        .find(|(k, _)| *k == en)
+        .map(|(_, v)| *v)
+}
+
+pub(crate) const GREEK: &[(&str, &str)] = &[
+    ("Dashboard", "Πίνακας"),
+    ("Invoices", "Τιμολόγια"),
+    ("Invoice", "Τιμολόγιο"),
+    ("Payments", "Πληρωμές"),
+    ("Estimates", "Προσφορές"),
+    ("Credit notes", "Πιστωτικά"),
+    ("Statement", "Καρτέλα"),
+    ("Projects", "Έργα"),
+    ("Messages", "Μηνύματα"),
+    ("Settings", "Ρυθμίσεις"),
+    ("Help", "Βοήθεια"),
+    ("Sign out", "Αποσύνδεση"),
+    ("Sign in", "Σύνδεση"),
+    ("Skip to content", "Μετάβαση στο περιεχόμενο"),
+    ("Main menu", "Κύριο μενού"),
+    ("Amount due", "Οφειλόμενο ποσό"),
+    ("Overdue", "Ληξιπρόθεσμο"),
+    ("Credit available", "Διαθέσιμη πίστωση"),
+    ("Paid this year", "Πληρωμένα φέτος"),
+    ("Pay now", "Πληρωμή τώρα"),
+    ("Recent invoices", "Πρόσφατα τιμολόγια"),
+    ("Quick actions", "Γρήγορες ενέργειες"),
+    ("Invoiced vs paid, last 12 months", "Τιμολογήθηκαν και πληρώθηκαν, τελευταίοι 12 μήνες"),
+    ("Invoiced", "Τιμολογήθηκαν"),
+    ("Paid", "Πληρώθηκαν"),
+    ("Number", "Αριθμός"),
+    ("Status", "Κατάσταση"),
+    ("Issued", "Έκδοση"),
+    ("Due", "Λήξη"),
+    ("Total", "Σύνολο"),
+    ("Balance", "Υπόλοιπο"),
+    ("Reference", "Αναφορά"),
+    ("Search", "Αναζήτηση"),
+    ("All", "Όλα"),
+    ("Filter", "Φιλτράρισμα"),
+    ("Sort by", "Ταξινόμηση"),
+    ("Columns", "Στήλες"),
+    ("Issued from", "Έκδοση από"),
+    ("Issued to", "Έκδοση έως"),
+    ("Next page", "Επόμενη σελίδα"),
+    ("First page", "Πρώτη σελίδα"),
+    ("No invoices match.", "Κανένα τιμολόγιο δεν ταιριάζει."),
+    ("draft", "πρόχειρο"),
+    ("issued", "εκδόθηκε"),
+    ("partially_paid", "μερικώς πληρωμένο"),
+    ("paid", "πληρωμένο"),
+    ("void", "ακυρωμένο"),
+    ("overdue", "ληξιπρόθεσμο"),
+    ("Bill to", "Χρέωση σε"),
+    ("Description", "Περιγραφή"),
+    ("Quantity", "Ποσότητα"),
+    ("Unit price", "Τιμή μονάδας"),
+    ("Amount", "Ποσό"),
+    ("Subtotal", "Μερικό σύνολο"),
+    ("Discount", "Έκπτωση"),
+    ("Tax", "Φόρος"),
+    ("Credited", "Πιστώθηκαν"),
+    ("Payments made", "Πληρωμές που έγιναν"),
+    ("Terms", "Όροι"),
+    ("Notes", "Σημειώσεις"),
+    ("Print", "Εκτύπωση"),
+    ("Contact", "Επικοινωνία"),
+    ("Pay", "Πληρωμή"),
+    ("Choose what to pay", "Επιλέξτε τι θα πληρώσετε"),
+    ("Method", "Τρόπος"),
+    ("Card (Stripe)", "Κάρτα (Stripe)"),
+    ("Bank transfer", "Τραπεζική μεταφορά"),
+    ("Demo gateway", "Δοκιμαστική πύλη"),
+    ("Amount to pay (leave empty to pay in full)", "Ποσό πληρωμής (κενό για εξόφληση)"),
+    ("Continue to payment", "Συνέχεια στην πληρωμή"),
+    ("Nothing is due.", "Δεν οφείλετε τίποτα."),
+    ("Payment status", "Κατάσταση πληρωμής"),
+    ("processing", "σε επεξεργασία"),
+    ("awaiting_transfer", "αναμονή μεταφοράς"),
+    ("succeeded", "επιτυχής"),
+    ("failed", "απέτυχε"),
+    ("This page updates by itself.", "Η σελίδα ενημερώνεται μόνη της."),
+    ("Check again", "Έλεγχος ξανά"),
+    ("Payment history", "Ιστορικό πληρωμών"),
+    ("Receipt", "Απόδειξη"),
+    ("Date", "Ημερομηνία"),
+    ("Unallocated", "Μη κατανεμημένο"),
+    ("Refunded", "Επιστράφηκε"),
+    ("Accept", "Αποδοχή"),
+    ("Reject", "Απόρριψη"),
+    ("Comment (optional)", "Σχόλιο (προαιρετικό)"),
+    ("Reason", "Αιτία"),
+    ("Valid until", "Ισχύει έως"),
+    ("No estimates.", "Δεν υπάρχουν προσφορές."),
+    ("No credit notes.", "Δεν υπάρχουν πιστωτικά."),
+    ("No payments yet.", "Δεν υπάρχουν πληρωμές."),
+    ("Remaining", "Απομένει"),
+    ("Applied", "Συμψηφίστηκε"),
+    ("From", "Από"),
+    ("To", "Έως"),
+    ("Show", "Εμφάνιση"),
+    ("Opening balance", "Υπόλοιπο έναρξης"),
+    ("Closing balance", "Υπόλοιπο λήξης"),
+    ("Document", "Παραστατικό"),
+    ("Debit", "Χρέωση"),
+    ("Credit", "Πίστωση"),
+    ("Aging", "Ενηλικίωση"),
+    ("Current", "Τρέχον"),
+    ("1–30 days", "1–30 ημέρες"),
+    ("31–60 days", "31–60 ημέρες"),
+    ("61–90 days", "61–90 ημέρες"),
+    ("Over 90 days", "Πάνω από 90 ημέρες"),
+    ("Time entries", "Καταχωρίσεις χρόνου"),
+    ("Billable only", "Μόνο χρεώσιμες"),
+    ("Hours by month", "Ώρες ανά μήνα"),
+    ("By task", "Ανά εργασία"),
+    ("By assignee", "Ανά άτομο"),
+    ("Hours", "Ώρες"),
+    ("Billable", "Χρεώσιμες"),
+    ("Task", "Εργασία"),
+    ("Person", "Άτομο"),
+    ("No projects.", "Δεν υπάρχουν έργα."),
+    ("unread", "αδιάβαστα"),
+    ("No messages.", "Δεν υπάρχουν μηνύματα."),
+    ("Write a message", "Γράψτε μήνυμα"),
+    ("Send", "Αποστολή"),
+    ("Billing details", "Στοιχεία χρέωσης"),
+    ("Name", "Όνομα"),
+    ("Email", "Email"),
+    ("Tax ID", "ΑΦΜ"),
+    ("Address", "Διεύθυνση"),
+    ("Save", "Αποθήκευση"),
+    ("Language", "Γλώσσα"),
+    ("Passkeys", "Κλειδιά πρόσβασης"),
+    ("Add a passkey", "Προσθήκη κλειδιού"),
+    ("Remove", "Αφαίρεση"),
+    ("Sessions", "Συνδέσεις"),
+    ("End", "Τερματισμός"),
+    ("This session", "Αυτή η σύνδεση"),
+    ("Saved.", "Αποθηκεύτηκε."),
+    ("Frequently asked questions", "Συχνές ερωτήσεις"),
+    ("How do I pay an invoice?", "Πώς πληρώνω ένα τιμολόγιο;"),
+    ("Open the invoice or the dashboard and choose Pay now. You can pay several invoices at once, or part of one when the business allows it.", "Ανοίξτε το τιμολόγιο ή τον πίνακα και επιλέξτε Πληρωμή τώρα. Μπορείτε να πληρώσετε πολλά τιμολόγια μαζί ή μέρος ενός, όταν το επιτρέπει η επιχείρηση."),
+    ("Where is my receipt?", "Πού είναι η απόδειξή μου;"),
+    ("Every payment has a receipt under Payments.", "Κάθε πληρωμή έχει απόδειξη στις Πληρωμές."),
+    ("How do I sign in without email?", "Πώς συνδέομαι χωρίς email;"),
+    ("Add a passkey in Settings; next time choose Sign in with a passkey.", "Προσθέστε κλειδί πρόσβασης στις Ρυθμίσεις· την επόμενη φορά επιλέξτε Σύνδεση με κλειδί."),
+    ("Sign in to", "Σύνδεση στο"),
+    ("We email you a sign-in link. It works once, for 10 minutes.", "Σας στέλνουμε σύνδεσμο σύνδεσης με email. Ισχύει μία φορά, για 10 λεπτά."),
+    ("Email me a sign-in link", "Στείλτε μου σύνδεσμο"),
+    ("Sign in with a passkey", "Σύνδεση με κλειδί πρόσβασης"),
+    ("Passkeys need JavaScript.", "Τα κλειδιά πρόσβασης χρειάζονται JavaScript."),
+    ("If the address belongs to this portal, a sign-in link is on its way.", "Αν η διεύθυνση ανήκει σε αυτή την πύλη, ο σύνδεσμος έρχεται."),
+    ("Page not found", "Η σελίδα δεν βρέθηκε"),
+    ("Something went wrong", "Κάτι πήγε στραβά"),
+    ("You may not see this page.", "Δεν έχετε πρόσβαση σε αυτή τη σελίδα."),
+    ("Live payments", "Πληρωμές σε πραγματικό χρόνο"),
+    ("New payments appear here as they arrive.", "Οι νέες πληρωμές εμφανίζονται εδώ μόλις φτάσουν."),
+    ("Clients", "Πελάτες"),
+    ("Invitations", "Προσκλήσεις"),
+    ("Notifications", "Ειδοποιήσεις"),
+    ("Client", "Πελάτης"),
+    ("Invite", "Πρόσκληση"),
+    ("Resend", "Επαναποστολή"),
+    ("Revoke", "Ανάκληση"),
+    ("Role", "Ρόλος"),
+    ("Expires", "Λήγει"),
+    ("No notifications.", "Δεν υπάρχουν ειδοποιήσεις."),
+    ("Done.", "Έγινε."),
+    ("Accepted", "Αποδεκτή"),
+    ("Rejected", "Απορρίφθηκε"),
+    ("sent", "στάλθηκε"),
+    ("accepted", "αποδεκτή"),
+    ("rejected", "απορρίφθηκε"),
+    ("expired", "έληξε"),
+    ("pending", "εκκρεμεί"),
+    ("revoked", "ανακλήθηκε"),
+    ("Previous", "Προηγούμενο"),
+    ("Close", "Κλείσιμο"),
+    ("Show all", "Όλες"),
+    ("This year", "Φέτος"),
+    ("Download receipt", "Λήψη απόδειξης"),
+    ("Back", "Πίσω"),
+    ("Unread", "Αδιάβαστα"),
+    ("Phone", "Τηλέφωνο"),
+    ("Portal", "Πύλη"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t("…")` in the portal's source has a Greek entry, and no entry is listed twice.
+    #[test]
+    fn every_text_has_greek() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(p) = stack.pop() {
+            for e in std::fs::read_dir(&p).expect("src dir") {
+                let path = e.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("source");
+                for piece in text.split(".t(\"").skip(1) {
+                    let key = piece.split("\")").next().unwrap_or("");
+                    if !key.is_empty() && greek(key).is_none() {
+                        missing.push(key.to_owned());
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "no Greek for: {missing:?}");
+        let mut keys: Vec<_> = GREEK.iter().map(|(k, _)| *k).collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "a key is listed twice");
+    }
+
+    #[test]
+    fn parse_and_translate() {
+        assert_eq!(Locale::parse("EL"), Some(Locale::El));
+        assert_eq!(Locale::parse("fr"), None);
+        assert_eq!(Locale::El.t("Invoices"), "Τιμολόγια");
+        assert_eq!(Locale::En.t("Invoices"), "Invoices");
+    }
+}

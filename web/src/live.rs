@@ -1,0 +1,125 @@
+//! Browser-only parts: GraphQL subscriptions over `/graphql/ws` (graphql-transport-ws; the browser
+//! sends the session cookie and the portal's Origin) and the passkey ceremonies (`passkey.js`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, WebSocket};
+
+#[wasm_bindgen(module = "/public/passkey.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = passkeyLogin)]
+    async fn passkey_login_js(tenant: &str) -> JsValue;
+    #[wasm_bindgen(js_name = passkeyRegister)]
+    async fn passkey_register_js(tenant: &str, name: &str) -> JsValue;
+}
+
+fn outcome(v: JsValue) -> Result<(), String> {
+    match v.as_string() {
+        Some(s) if s.is_empty() => Ok(()),
+        Some(s) => Err(s),
+        None => Err("the passkey ceremony failed".into()),
+    }
+}
+
+pub async fn passkey_login(tenant: &str) -> Result<(), String> {
+    outcome(passkey_login_js(tenant).await)
+}
+
+pub async fn passkey_register(tenant: &str) -> Result<(), String> {
+    let name = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .map(|ua| {
+            let device = ["Android", "iPhone", "iPad", "Macintosh", "Windows", "Linux"]
+                .into_iter()
+                .find(|d| ua.contains(d))
+                .unwrap_or("Device");
+            format!("Passkey on {device}")
+        })
+        .unwrap_or_else(|| "Passkey".into());
+    outcome(passkey_register_js(tenant, &name).await)
+}
+
+/// Subscribes with `query` and calls `on_next` with each event's payload. Reconnects after a
+/// drop (the page shows server-rendered data meanwhile; the callback refetches on each event).
+pub fn subscribe(
+    query: &'static str,
+    variables: serde_json::Value,
+    on_next: impl FnMut(serde_json::Value) + 'static,
+) {
+    let on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>> = Rc::new(RefCell::new(on_next));
+    connect(query, variables, on_next, 0);
+}
+
+fn connect(
+    query: &'static str,
+    variables: serde_json::Value,
+    on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>>,
+    attempt: u32,
+) {
+    let Some(window) = web_sys::window() else { return };
+    let loc = window.location();
+    let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
+        "wss"
+    } else {
+        "ws"
+    };
+    let host = loc.host().unwrap_or_default();
+    let Ok(ws) = WebSocket::new_with_str(&format!("{scheme}://{host}/graphql/ws"), "graphql-transport-ws") else {
+        return;
+    };
+    let opened = ws.clone();
+    let onopen = Closure::<dyn FnMut()>::new(move || {
+        let _ = opened.send_with_str(r#"{"type":"connection_init","payload":{}}"#);
+    });
+    ws.set_onopen(Some(onopen.as_ref().unchecked_ref()));
+    onopen.forget();
+
+    let sock = ws.clone();
+    let vars = variables.clone();
+    let next = on_next.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        match msg.get("type").and_then(|t| t.as_str()) {
+            Some("connection_ack") => {
+                let sub = serde_json::json!({
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": { "query": query, "variables": vars },
+                });
+                let _ = sock.send_with_str(&sub.to_string());
+            }
+            Some("ping") => {
+                let _ = sock.send_with_str(r#"{"type":"pong"}"#);
+            }
+            Some("next") => {
+                let data = msg
+                    .get("payload")
+                    .and_then(|p| p.get("data"))
+                    .cloned()
+                    .unwrap_or_default();
+                (next.borrow_mut())(data);
+            }
+            _ => {}
+        }
+    });
+    ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+
+    let onclose = Closure::<dyn FnMut()>::new(move || {
+        if attempt >= 20 {
+            return;
+        }
+        let (q, v, n) = (query, variables.clone(), on_next.clone());
+        let delay = 500 * (attempt as i32 + 1).min(10);
+        let retry = Closure::once_into_js(move || connect(q, v, n, attempt + 1));
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay);
+        }
+    });
+    ws.set_onclose(Some(onclose.as_ref().unchecked_ref()));
+    onclose.forget();
+}

@@ -1,0 +1,1741 @@
+//! The client pages (staff see the same documents tenant-wide).
+
+use dioxus::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::chart::{Bar, BarChart};
+use crate::data::{fetch, Money, PageError, Profile};
+use crate::fmt::{date, hours, instant, money};
+use crate::i18n::Locale;
+use crate::ui::{locale, use_shell, Notice, PageTitle, Problem, Status};
+use crate::{encode, Qs};
+
+macro_rules! query {
+    ($q:literal) => {
+        concat!($q, " fragment M on Money { amount currency minor }")
+    };
+}
+
+/// Renders a loaded page: nothing while pending (the server waits), the problem, or the page.
+macro_rules! loaded {
+    ($res:expr, |$d:ident| $body:expr) => {{
+        let value = $res.read().clone();
+        match value {
+            None => rsx! {},
+            Some(Err(e)) => rsx! { Problem { error: e } },
+            Some(Ok($d)) => $body,
+        }
+    }};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+#[component]
+pub fn SignIn(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let shell = use_server_future(move || crate::data::load_shell(t.clone()))?;
+    let data = shell.read().clone();
+    match data {
+        Some(Ok(s)) => match s.profile {
+            Some(profile) => rsx! {
+                SignInBody {
+                    tenant,
+                    profile,
+                    locale: s.locale,
+                    sent: q.get("sent") == "1",
+                    error: q.get("error"),
+                }
+            },
+            None => rsx! { crate::ui::ErrorPage { error: PageError::NotFound, locale: s.locale } },
+        },
+        Some(Err(e)) => rsx! { crate::ui::ErrorPage { error: e, locale: Locale::En } },
+        None => rsx! {},
+    }
+}
+
+/// The sign-in form: a magic link by email (works without JavaScript) or a passkey.
+#[component]
+pub fn SignInBody(tenant: String, profile: Profile, locale: Locale, sent: bool, error: String) -> Element {
+    let l = locale;
+    let brand = crate::ui::safe_color(&profile.brand_color);
+    let title = format!("{} {}", l.t("Sign in to"), profile.name);
+    #[allow(unused_mut)]
+    let mut passkey_error = use_signal(String::new);
+    let t2 = tenant.clone();
+    rsx! {
+        PageTitle { text: title.clone() }
+        main { id: "content", class: "signin", style: "--brand: {brand}",
+            div { class: "card",
+                if let Some(logo) = profile.logo.clone() {
+                    img { src: "{logo}", alt: "", width: "48", height: "48" }
+                }
+                h1 { "{title}" }
+                if sent {
+                    p { class: "ok", role: "status", {l.t("If the address belongs to this portal, a sign-in link is on its way.")} }
+                }
+                if !error.is_empty() {
+                    p { class: "error", role: "alert", "{error}" }
+                }
+                p { {l.t("We email you a sign-in link. It works once, for 10 minutes.")} }
+                form { method: "post", action: "/{tenant}/auth/magic-link", class: "stack",
+                    label { r#for: "email", {l.t("Email")} }
+                    input { id: "email", name: "email", r#type: "email", required: true, autocomplete: "username webauthn" }
+                    button { r#type: "submit", class: "primary", {l.t("Email me a sign-in link")} }
+                }
+                hr {}
+                button {
+                    id: "passkey-login",
+                    r#type: "button",
+                    onclick: move |_| {
+                        #[cfg(feature = "web")]
+                        {
+                            let t = t2.clone();
+                            spawn(async move {
+                                if let Err(e) = crate::live::passkey_login(&t).await {
+                                    passkey_error.set(e);
+                                }
+                            });
+                        }
+                        #[cfg(not(feature = "web"))]
+                        let _ = &t2;
+                    },
+                    {l.t("Sign in with a passkey")}
+                }
+                noscript { p { class: "muted", {l.t("Passkeys need JavaScript.")} } }
+                if !passkey_error.read().is_empty() {
+                    p { class: "error", role: "alert", "{passkey_error}" }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Figures {
+    pub currency: String,
+    pub amount_due: Money,
+    pub overdue: Money,
+    pub credit_available: Money,
+    pub paid_in_period: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Month {
+    pub month: String,
+    pub invoiced: Money,
+    pub paid: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardFigures {
+    pub currencies: Vec<Figures>,
+    pub overdue_count: i64,
+    pub monthly: Vec<Month>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceRow {
+    pub id: String,
+    pub number: String,
+    pub reference: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+    pub issue_date: String,
+    pub due_date: String,
+    pub total: Money,
+    pub balance: Money,
+    pub client: Option<crate::data::ClientRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nodes<T> {
+    pub nodes: Vec<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub dashboard: DashboardFigures,
+    pub invoices: Nodes<InvoiceRow>,
+}
+
+#[component]
+pub fn Home(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<DashboardData>(
+            t.clone(),
+            query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"),
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
+    loaded!(res, |d| {
+        let months = crate::i18n::months(l);
+        let bars: Vec<Bar> = d
+            .dashboard
+            .monthly
+            .iter()
+            .map(|m| Bar {
+                label: m
+                    .month
+                    .get(5..7)
+                    .and_then(|mm| mm.parse::<usize>().ok())
+                    .and_then(|i| months.get(i.wrapping_sub(1)))
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| m.month.clone()),
+                a: m.invoiced.minor,
+                b: m.paid.minor,
+            })
+            .collect();
+        let total_invoiced: i64 = d.dashboard.monthly.iter().map(|m| m.invoiced.minor).sum();
+        let total_paid: i64 = d.dashboard.monthly.iter().map(|m| m.paid.minor).sum();
+        let chart_currency = d.dashboard.monthly.first().map(|m| m.invoiced.currency.clone()).unwrap_or_default();
+        let describe = format!(
+            "{}: {} {}, {} {}",
+            l.t("Invoiced vs paid, last 12 months"),
+            l.t("Invoiced"),
+            crate::fmt::money_text(&minor_text(total_invoiced), &chart_currency, l),
+            l.t("Paid"),
+            crate::fmt::money_text(&minor_text(total_paid), &chart_currency, l),
+        );
+        let due: bool = d.dashboard.currencies.iter().any(|c| c.amount_due.minor > 0);
+        rsx! {
+            PageTitle { text: l.t("Dashboard") }
+            h1 { {l.t("Dashboard")} }
+            for c in d.dashboard.currencies.clone() {
+                section { class: "tiles", key: "{c.currency}", aria_label: "{c.currency}",
+                    div { class: "tile",
+                        h2 { {l.t("Amount due")} }
+                        p { class: "big", {money(&c.amount_due, l)} }
+                        if c.amount_due.minor > 0 && !staff {
+                            a { class: "button primary", href: "/{tenant}/pay", {l.t("Pay now")} }
+                        }
+                    }
+                    div { class: if c.overdue.minor > 0 { "tile warn" } else { "tile" },
+                        h2 { {l.t("Overdue")} }
+                        p { class: "big", {money(&c.overdue, l)} }
+                        a { href: "/{tenant}/invoices?status=overdue", "{d.dashboard.overdue_count} " {l.t("Invoices")} }
+                    }
+                    div { class: "tile",
+                        h2 { {l.t("Credit available")} }
+                        p { class: "big", {money(&c.credit_available, l)} }
+                    }
+                    div { class: "tile",
+                        h2 { {l.t("Paid this year")} }
+                        p { class: "big", {money(&c.paid_in_period, l)} }
+                    }
+                }
+            }
+            section { class: "panel",
+                h2 { {l.t("Invoiced vs paid, last 12 months")} " ({chart_currency})" }
+                BarChart { bars, a_label: l.t("Invoiced"), b_label: l.t("Paid"), describe }
+            }
+            div { class: "columns",
+                section { class: "panel",
+                    h2 { {l.t("Recent invoices")} }
+                    InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: vec!["issued".into(), "due".into(), "total".into(), "balance".into()], show_client: staff }
+                }
+                section { class: "panel",
+                    h2 { {l.t("Quick actions")} }
+                    ul { class: "actions",
+                        if due && !staff { li { a { href: "/{tenant}/pay", {l.t("Pay now")} } } }
+                        li { a { href: "/{tenant}/invoices", {l.t("Invoices")} } }
+                        if staff {
+                            li { a { href: "/{tenant}/staff/payments", {l.t("Live payments")} } }
+                            li { a { href: "/{tenant}/staff/invitations", {l.t("Invitations")} } }
+                        } else {
+                            li { a { href: "/{tenant}/statement", {l.t("Statement")} } }
+                            li { a { href: "/{tenant}/estimates", {l.t("Estimates")} } }
+                        }
+                        li { a { href: "/{tenant}/messages", {l.t("Messages")} } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `12345` minor units → `"123.45"` (two decimals; only for chart summaries).
+fn minor_text(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", m / 100, m % 100)
+}
+
+/// Invoices as a table on wide screens and as cards on phones (CSS), with optional columns.
+#[component]
+pub fn InvoiceTable(tenant: String, rows: Vec<InvoiceRow>, cols: Vec<String>, show_client: bool) -> Element {
+    let l = locale();
+    let has = |c: &str| cols.iter().any(|x| x == c);
+    let (c_ref, c_issued, c_due, c_total, c_balance) = (has("reference"), has("issued"), has("due"), has("total"), has("balance"));
+    if rows.is_empty() {
+        return rsx! { p { class: "muted", {l.t("No invoices match.")} } };
+    }
+    rsx! {
+        table { class: "list invoices",
+            thead {
+                tr {
+                    th { scope: "col", {l.t("Number")} }
+                    if show_client { th { scope: "col", {l.t("Client")} } }
+                    if c_ref { th { scope: "col", {l.t("Reference")} } }
+                    th { scope: "col", {l.t("Status")} }
+                    if c_issued { th { scope: "col", {l.t("Issued")} } }
+                    if c_due { th { scope: "col", {l.t("Due")} } }
+                    if c_total { th { scope: "col", class: "num", {l.t("Total")} } }
+                    if c_balance { th { scope: "col", class: "num", {l.t("Balance")} } }
+                }
+            }
+            tbody {
+                for r in rows {
+                    tr { key: "{r.id}",
+                        td { "data-label": l.t("Number"), a { href: "/{tenant}/invoices/{r.id}", "{r.number}" } }
+                        if show_client { td { "data-label": l.t("Client"), {r.client.as_ref().map(|c| c.name.clone()).unwrap_or_default()} } }
+                        if c_ref { td { "data-label": l.t("Reference"), {r.reference.clone().unwrap_or_default()} } }
+                        td { "data-label": l.t("Status"),
+                            Status { status: r.status.clone() }
+                            if r.overdue { " " Status { status: "overdue" } }
+                        }
+                        if c_issued { td { "data-label": l.t("Issued"), {date(&r.issue_date, l)} } }
+                        if c_due { td { "data-label": l.t("Due"), {date(&r.due_date, l)} } }
+                        if c_total { td { class: "num", "data-label": l.t("Total"), {money(&r.total, l)} } }
+                        if c_balance { td { class: "num", "data-label": l.t("Balance"), {money(&r.balance, l)} } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceList {
+    pub nodes: Vec<InvoiceRow>,
+    pub page_info: PageInfo,
+    pub total_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoicesData {
+    pub invoices: InvoiceList,
+}
+
+const SORTS: &[(&str, &str, &str, &str)] = &[
+    ("issued-desc", "ISSUE_DATE", "DESC", "Issued"),
+    ("issued-asc", "ISSUE_DATE", "ASC", "Issued"),
+    ("due-asc", "DUE_DATE", "ASC", "Due"),
+    ("due-desc", "DUE_DATE", "DESC", "Due"),
+    ("number-asc", "NUMBER", "ASC", "Number"),
+    ("number-desc", "NUMBER", "DESC", "Number"),
+    ("total-desc", "TOTAL", "DESC", "Total"),
+    ("total-asc", "TOTAL", "ASC", "Total"),
+    ("balance-desc", "BALANCE", "DESC", "Balance"),
+    ("balance-asc", "BALANCE", "ASC", "Balance"),
+];
+
+const STATUSES: &[&str] = &["issued", "partially_paid", "paid", "overdue", "void", "draft"];
+const OPTIONAL_COLS: &[(&str, &str)] = &[
+    ("reference", "Reference"),
+    ("issued", "Issued"),
+    ("due", "Due"),
+    ("total", "Total"),
+    ("balance", "Balance"),
+];
+
+/// The variables for an invoice list query from the page's query string.
+pub fn invoice_vars(q: &Qs) -> serde_json::Value {
+    let status = q.get("status");
+    let mut filter = serde_json::Map::new();
+    match status.as_str() {
+        "" | "all" => {}
+        "overdue" => {
+            filter.insert("overdue".into(), json!(true));
+        }
+        s if STATUSES.contains(&s) => {
+            filter.insert("status".into(), json!([s.to_ascii_uppercase()]));
+        }
+        _ => {}
+    }
+    let search = q.get("q");
+    if !search.is_empty() {
+        filter.insert("search".into(), json!(search));
+    }
+    for (key, field) in [("from", "issuedFrom"), ("to", "issuedTo")] {
+        let v = q.get(key);
+        if !v.is_empty() {
+            filter.insert(field.into(), json!(v));
+        }
+    }
+    let sort = q.get("sort");
+    let (_, field, dir, _) = SORTS
+        .iter()
+        .find(|s| s.0 == sort)
+        .copied()
+        .unwrap_or(SORTS[0]);
+    let after = q.get("after");
+    json!({
+        "filter": filter,
+        "orderBy": { "field": field, "direction": dir },
+        "after": if after.is_empty() { serde_json::Value::Null } else { json!(after) },
+    })
+}
+
+#[component]
+pub fn Invoices(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let vars = invoice_vars(&q);
+    let res = use_server_future(move || {
+        fetch::<InvoicesData>(
+            t.clone(),
+            query!("query($filter: InvoiceFilterInput, $orderBy: InvoiceOrderInput, $after: String) { invoices(first: 20, after: $after, filter: $filter, orderBy: $orderBy) { totalCount pageInfo { hasNextPage endCursor } nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"),
+            vars.clone(),
+        )
+    })?;
+    let l = locale();
+    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
+    let status = q.get("status");
+    let search = q.get("q");
+    let from = q.get("from");
+    let to = q.get("to");
+    let sort = q.get("sort");
+    let mut cols = q.all("cols");
+    if cols.is_empty() {
+        cols = vec!["issued".into(), "due".into(), "total".into(), "balance".into()];
+    }
+    let keep: String = {
+        let mut parts = vec![];
+        for (k, v) in [("status", &status), ("q", &search), ("from", &from), ("to", &to), ("sort", &sort)] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", encode(v)));
+            }
+        }
+        for c in &cols {
+            parts.push(format!("cols={}", encode(c)));
+        }
+        parts.join("&")
+    };
+    rsx! {
+        PageTitle { text: l.t("Invoices") }
+        h1 { {l.t("Invoices")} }
+        form { method: "get", action: "/{tenant}/invoices", class: "filters", role: "search",
+            div { class: "field",
+                label { r#for: "f-q", {l.t("Search")} }
+                input { id: "f-q", name: "q", r#type: "search", value: "{search}" }
+            }
+            div { class: "field",
+                label { r#for: "f-status", {l.t("Status")} }
+                select { id: "f-status", name: "status",
+                    option { value: "", selected: status.is_empty(), {l.t("All")} }
+                    for s in STATUSES.iter() {
+                        option { key: "{s}", value: "{s}", selected: status == *s, {crate::ui::status_text(s, l)} }
+                    }
+                }
+            }
+            div { class: "field",
+                label { r#for: "f-from", {l.t("Issued from")} }
+                input { id: "f-from", name: "from", r#type: "date", value: "{from}" }
+            }
+            div { class: "field",
+                label { r#for: "f-to", {l.t("Issued to")} }
+                input { id: "f-to", name: "to", r#type: "date", value: "{to}" }
+            }
+            div { class: "field",
+                label { r#for: "f-sort", {l.t("Sort by")} }
+                select { id: "f-sort", name: "sort",
+                    for (key, _, dir, label) in SORTS.iter() {
+                        option { key: "{key}", value: "{key}", selected: sort == *key || (sort.is_empty() && *key == "issued-desc"),
+                            {l.t(label)} if *dir == "ASC" { " ↑" } else { " ↓" }
+                        }
+                    }
+                }
+            }
+            fieldset { class: "cols",
+                legend { {l.t("Columns")} }
+                for (key, label) in OPTIONAL_COLS.iter() {
+                    label { key: "{key}",
+                        input { r#type: "checkbox", name: "cols", value: "{key}", checked: cols.iter().any(|c| c == key) }
+                        " " {l.t(label)}
+                    }
+                }
+            }
+            button { r#type: "submit", class: "primary", {l.t("Filter")} }
+        }
+        {loaded!(res, |d| rsx! {
+            p { class: "muted", role: "status", "{d.invoices.total_count} " {l.t("Invoices")} }
+            InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff }
+            nav { class: "pager", aria_label: "pagination",
+                if !q.get("after").is_empty() {
+                    a { href: "/{tenant}/invoices?{keep}", {l.t("First page")} }
+                }
+                if d.invoices.page_info.has_next_page {
+                    if let Some(c) = d.invoices.page_info.end_cursor.clone() {
+                        a { rel: "next", href: "/{tenant}/invoices?{keep}&after={encode(&c)}", {l.t("Next page")} }
+                    }
+                }
+            }
+        })}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoice detail
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: Money,
+    pub tax_rate: String,
+    pub discount_percent: Option<String>,
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxLine {
+    pub rate: String,
+    pub net: Money,
+    pub tax: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRef {
+    pub id: String,
+    pub number: String,
+    pub received_on: String,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllocationRow {
+    pub amount: Money,
+    pub reversal: bool,
+    pub payment: Option<PaymentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientFull {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub tax_id: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceFull {
+    pub id: String,
+    pub number: String,
+    pub reference: Option<String>,
+    pub status: String,
+    pub overdue: bool,
+    pub currency: String,
+    pub issue_date: String,
+    pub due_date: String,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub amount_paid: Money,
+    pub amount_credited: Money,
+    pub balance: Money,
+    pub notes: Option<String>,
+    pub terms: Option<String>,
+    pub client: Option<ClientFull>,
+    pub lines: Vec<Line>,
+    pub taxes: Vec<TaxLine>,
+    pub payments: Vec<AllocationRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceData {
+    pub invoice: Option<InvoiceFull>,
+}
+
+#[component]
+pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let i = id.clone();
+    let res = use_server_future(move || {
+        fetch::<InvoiceData>(
+            t.clone(),
+            query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } }"),
+            json!({ "id": i }),
+        )
+    })?;
+    let l = locale();
+    let shell = use_shell();
+    let profile = shell.profile.clone().unwrap_or_default();
+    let can_pay = shell
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
+    let print = q.get("print") == "1";
+    loaded!(res, |d| {
+        let Some(inv) = d.invoice else {
+            return rsx! { Problem { error: PageError::NotFound } };
+        };
+        let payable = can_pay && inv.balance.minor > 0 && matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
+        let title = format!("{} {}", l.t("Invoice"), inv.number);
+        rsx! {
+            PageTitle { text: title.clone() }
+            div { class: if print { "toolbar noprint print-mode" } else { "toolbar noprint" },
+                a { href: "/{tenant}/invoices", "← " {l.t("Invoices")} }
+                if payable {
+                    a { class: "button primary", href: "/{tenant}/pay?invoice={inv.id}", {l.t("Pay now")} }
+                }
+                a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", target: "_blank", rel: "noopener", {l.t("Print")} }
+                a { href: "/{tenant}/messages?subject={inv.id}", {l.t("Messages")} }
+            }
+            article { class: "document",
+                header { class: "doc-head",
+                    div {
+                        if let Some(logo) = profile.logo.clone() { img { src: "{logo}", alt: "", width: "48", height: "48" } }
+                        p { class: "company", "{profile.name}" }
+                        if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
+                        if let Some(e) = profile.email.clone() { p { "{e}" } }
+                        if let Some(p) = profile.phone.clone() { p { "{p}" } }
+                    }
+                    div { class: "doc-title",
+                        h1 { "{title}" }
+                        p { Status { status: inv.status.clone() } if inv.overdue { " " Status { status: "overdue" } } }
+                        dl { class: "meta",
+                            dt { {l.t("Issued")} } dd { {date(&inv.issue_date, l)} }
+                            dt { {l.t("Due")} } dd { {date(&inv.due_date, l)} }
+                            if let Some(r) = inv.reference.clone() { dt { {l.t("Reference")} } dd { "{r}" } }
+                        }
+                    }
+                }
+                if let Some(c) = inv.client.clone() {
+                    section { class: "bill-to",
+                        h2 { {l.t("Bill to")} }
+                        p { class: "company", "{c.name}" }
+                        if let Some(a) = c.address.clone() { p { class: "pre", "{a}" } }
+                        if let Some(t) = c.tax_id.clone() { p { {l.t("Tax ID")} ": {t}" } }
+                        if let Some(e) = c.email.clone() { p { "{e}" } }
+                    }
+                }
+                table { class: "lines",
+                    thead { tr {
+                        th { scope: "col", {l.t("Description")} }
+                        th { scope: "col", class: "num", {l.t("Quantity")} }
+                        th { scope: "col", class: "num", {l.t("Unit price")} }
+                        th { scope: "col", class: "num", {l.t("Tax")} }
+                        th { scope: "col", class: "num", {l.t("Amount")} }
+                    } }
+                    tbody {
+                        for (n, line) in inv.lines.iter().enumerate() {
+                            tr { key: "{n}",
+                                td { "data-label": l.t("Description"), "{line.description}"
+                                    if let Some(dp) = line.discount_percent.clone() { span { class: "muted", " (−{dp}%)" } }
+                                }
+                                td { class: "num", "data-label": l.t("Quantity"), "{line.quantity}" }
+                                td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
+                                td { class: "num", "data-label": l.t("Tax"), "{line.tax_rate}%" }
+                                td { class: "num", "data-label": l.t("Amount"), {money(&line.total, l)} }
+                            }
+                        }
+                    }
+                }
+                dl { class: "totals",
+                    dt { {l.t("Subtotal")} } dd { {money(&inv.subtotal, l)} }
+                    if inv.discount.minor != 0 { dt { {l.t("Discount")} } dd { "−" {money(&inv.discount, l)} } }
+                    for (n, tl) in inv.taxes.iter().enumerate() {
+                        div { key: "{n}", class: "row",
+                            dt { {l.t("Tax")} " {tl.rate}% (" {money(&tl.net, l)} ")" }
+                            dd { {money(&tl.tax, l)} }
+                        }
+                    }
+                    dt { class: "grand", {l.t("Total")} } dd { class: "grand", {money(&inv.total, l)} }
+                    if inv.amount_paid.minor != 0 { dt { {l.t("Paid")} } dd { "−" {money(&inv.amount_paid, l)} } }
+                    if inv.amount_credited.minor != 0 { dt { {l.t("Credited")} } dd { "−" {money(&inv.amount_credited, l)} } }
+                    dt { class: "grand", {l.t("Balance")} } dd { class: "grand", id: "balance", {money(&inv.balance, l)} }
+                }
+                if !inv.payments.is_empty() {
+                    section {
+                        h2 { {l.t("Payments made")} }
+                        ul { class: "plain",
+                            for (n, p) in inv.payments.iter().enumerate() {
+                                li { key: "{n}",
+                                    if let Some(pr) = p.payment.clone() {
+                                        a { href: "/{tenant}/payments/{pr.id}", "{pr.number}" }
+                                        " · " {date(&pr.received_on, l)} " · "
+                                    }
+                                    if p.reversal { {l.t("Refunded")} " " }
+                                    {money(&p.amount, l)}
+                                }
+                            }
+                        }
+                    }
+                }
+                if let Some(t) = inv.terms.clone() { section { h2 { {l.t("Terms")} } p { class: "pre", "{t}" } } }
+                if let Some(n) = inv.notes.clone() { section { h2 { {l.t("Notes")} } p { class: "pre", "{n}" } } }
+                footer { class: "doc-foot",
+                    h2 { {l.t("Contact")} }
+                    p { "{profile.name}"
+                        if let Some(e) = profile.email.clone() { " · " a { href: "mailto:{e}", "{e}" } }
+                        if let Some(p) = profile.phone.clone() { " · {p}" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pay
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PayData {
+    pub invoices: Nodes<InvoiceRow>,
+    pub payment_settings: PaySettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaySettings {
+    pub methods: Vec<String>,
+    pub allow_partial: bool,
+}
+
+#[component]
+pub fn Pay(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<PayData>(
+            t.clone(),
+            query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial } }"),
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    let chosen = q.all("invoice");
+    let error = q.get("error");
+    loaded!(res, |d| {
+        let rows: Vec<InvoiceRow> = d.invoices.nodes.into_iter().filter(|r| r.balance.minor > 0).collect();
+        rsx! {
+            PageTitle { text: l.t("Pay") }
+            h1 { {l.t("Pay")} }
+            if !error.is_empty() { p { class: "error", role: "alert", "{error}" } }
+            if rows.is_empty() {
+                p { {l.t("Nothing is due.")} }
+            } else {
+                form { method: "post", action: "/{tenant}/pay", class: "stack pay",
+                    fieldset {
+                        legend { {l.t("Choose what to pay")} }
+                        for r in rows.iter() {
+                            div { class: "check", key: "{r.id}",
+                                input {
+                                    r#type: "checkbox", name: "invoice", id: "pay-{r.id}", value: "{r.id}",
+                                    checked: chosen.is_empty() || chosen.contains(&r.id),
+                                }
+                                label { r#for: "pay-{r.id}",
+                                    strong { "{r.number}" } " · " {l.t("Due")} " " {date(&r.due_date, l)} " · "
+                                    {money(&r.balance, l)}
+                                    if r.overdue { " " Status { status: "overdue" } }
+                                }
+                            }
+                        }
+                    }
+                    if d.payment_settings.allow_partial {
+                        label { r#for: "pay-amount", {l.t("Amount to pay (leave empty to pay in full)")} }
+                        input { id: "pay-amount", name: "amount", inputmode: "decimal", pattern: "[0-9]+([.,][0-9]{{1,2}})?", autocomplete: "off" }
+                    }
+                    fieldset {
+                        legend { {l.t("Method")} }
+                        for (n, m) in d.payment_settings.methods.iter().enumerate() {
+                            div { class: "check", key: "{m}",
+                                input { r#type: "radio", name: "method", id: "m-{m}", value: "{m}", checked: n == 0 }
+                                label { r#for: "m-{m}", {method_label(m, l)} }
+                            }
+                        }
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Continue to payment")} }
+                }
+            }
+        }
+    })
+}
+
+fn method_label(m: &str, l: Locale) -> &'static str {
+    match m {
+        "STRIPE" => l.t("Card (Stripe)"),
+        "BANK_TRANSFER" => l.t("Bank transfer"),
+        _ => l.t("Demo gateway"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pay return: live status
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub id: String,
+    pub status: String,
+    pub method: String,
+    pub amount: Money,
+    pub reference: String,
+    pub failure_reason: Option<String>,
+    pub bank_details: Option<String>,
+    pub payment_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptData {
+    pub payment_attempt: Option<Attempt>,
+}
+
+pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id status method amount { ...M } reference failureReason bankDetails paymentId } } fragment M on Money { amount currency minor }";
+
+#[component]
+pub fn PayReturn(tenant: String, attempt: String) -> Element {
+    let t = tenant.clone();
+    let a = attempt.clone();
+    let res = use_server_future(move || fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a })))?;
+    let l = locale();
+    let initial = res.read().clone();
+    #[allow(unused_mut)]
+    let mut live = use_signal(|| None::<Attempt>);
+    #[cfg(feature = "web")]
+    {
+        let t = tenant.clone();
+        let a = attempt.clone();
+        use_effect(move || {
+            let (t, a) = (t.clone(), a.clone());
+            crate::live::subscribe(
+                "subscription($id: ID!) { paymentStatus(attemptId: $id) { action status at } }",
+                json!({ "id": a.clone() }),
+                move |_event| {
+                    let (t, a) = (t.clone(), a.clone());
+                    spawn(async move {
+                        if let Ok(d) = fetch::<AttemptData>(t, ATTEMPT_QUERY, json!({ "id": a })).await {
+                            live.set(d.payment_attempt);
+                        }
+                    });
+                },
+            );
+        });
+    }
+    let data = match (live.read().clone(), initial) {
+        (Some(a), _) => Ok(Some(a)),
+        (None, None) => return rsx! {},
+        (None, Some(r)) => r.map(|d| d.payment_attempt),
+    };
+    let a = match data {
+        Err(e) => return rsx! { Problem { error: e } },
+        Ok(None) => return rsx! { Problem { error: PageError::NotFound } },
+        Ok(Some(a)) => a,
+    };
+    let status = a.status.to_ascii_lowercase();
+    rsx! {
+        PageTitle { text: l.t("Payment status") }
+        h1 { {l.t("Payment status")} }
+        div { class: "panel", "aria-live": "polite", id: "attempt-status", "data-status": "{status}",
+            p { class: "big", Status { status: status.clone() } }
+            p { {l.t("Amount")} ": " {money(&a.amount, l)} " · " {l.t("Reference")} ": " code { "{a.reference}" } }
+            if let Some(r) = a.failure_reason.clone() { p { class: "error", "{r}" } }
+            if let Some(b) = a.bank_details.clone() { pre { class: "bank", "{b}" } }
+            if let Some(p) = a.payment_id.clone() { p { a { href: "/{tenant}/payments/{p}", {l.t("Receipt")} } } }
+        }
+        if status == "processing" || status == "awaiting_transfer" {
+            p { class: "muted", {l.t("This page updates by itself.")} " "
+                a { href: "/{tenant}/pay/return/{a.id}", {l.t("Check again")} }
+            }
+        }
+        p { a { href: "/{tenant}/", "← " {l.t("Dashboard")} } }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments and receipts
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceRef {
+    pub id: String,
+    pub number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaidAllocation {
+    pub amount: Money,
+    pub reversal: bool,
+    pub invoice: Option<InvoiceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRow {
+    pub id: String,
+    pub number: String,
+    pub amount: Money,
+    pub method: String,
+    pub reference: Option<String>,
+    pub received_on: String,
+    pub unallocated: Money,
+    pub refunded: Money,
+    pub notes: Option<String>,
+    pub client: Option<ClientFull>,
+    pub allocations: Vec<PaidAllocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentsData {
+    pub payments: Nodes<PaymentRow>,
+}
+
+#[component]
+pub fn Payments(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<PaymentsData>(
+            t.clone(),
+            query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"),
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Payment history") }
+        h1 { {l.t("Payment history")} }
+        if d.payments.nodes.is_empty() {
+            p { class: "muted", {l.t("No payments yet.")} }
+        } else {
+            table { class: "list",
+                thead { tr {
+                    th { scope: "col", {l.t("Receipt")} }
+                    th { scope: "col", {l.t("Date")} }
+                    th { scope: "col", {l.t("Method")} }
+                    th { scope: "col", {l.t("Invoices")} }
+                    th { scope: "col", class: "num", {l.t("Amount")} }
+                } }
+                tbody {
+                    for p in d.payments.nodes.iter() {
+                        tr { key: "{p.id}",
+                            td { "data-label": l.t("Receipt"), a { href: "/{tenant}/payments/{p.id}", "{p.number}" } }
+                            td { "data-label": l.t("Date"), {date(&p.received_on, l)} }
+                            td { "data-label": l.t("Method"), {p.method.to_ascii_lowercase().replace('_', " ")} }
+                            td { "data-label": l.t("Invoices"),
+                                for (n, a) in p.allocations.iter().filter(|a| !a.reversal).enumerate() {
+                                    if let Some(i) = a.invoice.clone() {
+                                        span { key: "{n}", a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } " " }
+                                    }
+                                }
+                            }
+                            td { class: "num", "data-label": l.t("Amount"), {money(&p.amount, l)}
+                                if p.refunded.minor > 0 { br {} span { class: "muted", {l.t("Refunded")} " " {money(&p.refunded, l)} } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptData {
+    pub node: Option<PaymentRow>,
+}
+
+#[component]
+pub fn Receipt(tenant: String, id: String) -> Element {
+    let t = tenant.clone();
+    let i = id.clone();
+    let res = use_server_future(move || {
+        fetch::<ReceiptData>(
+            t.clone(),
+            query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"),
+            json!({ "id": i }),
+        )
+    })?;
+    let l = locale();
+    let profile = use_shell().profile.unwrap_or_default();
+    loaded!(res, |d| {
+        let Some(p) = d.node else { return rsx! { Problem { error: PageError::NotFound } } };
+        let title = format!("{} {}", l.t("Receipt"), p.number);
+        rsx! {
+            PageTitle { text: title.clone() }
+            div { class: "toolbar noprint",
+                a { href: "/{tenant}/payments", "← " {l.t("Payments")} }
+            }
+            article { class: "document receipt",
+                header { class: "doc-head",
+                    div {
+                        p { class: "company", "{profile.name}" }
+                        if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
+                    }
+                    div { class: "doc-title",
+                        h1 { "{title}" }
+                        dl { class: "meta",
+                            dt { {l.t("Date")} } dd { {date(&p.received_on, l)} }
+                            dt { {l.t("Method")} } dd { {p.method.to_ascii_lowercase().replace('_', " ")} }
+                            if let Some(r) = p.reference.clone() { dt { {l.t("Reference")} } dd { "{r}" } }
+                        }
+                    }
+                }
+                if let Some(c) = p.client.clone() {
+                    section { class: "bill-to", h2 { {l.t("Client")} } p { class: "company", "{c.name}" }
+                        if let Some(a) = c.address.clone() { p { class: "pre", "{a}" } }
+                    }
+                }
+                table { class: "lines",
+                    thead { tr { th { scope: "col", {l.t("Invoice")} } th { scope: "col", class: "num", {l.t("Amount")} } } }
+                    tbody {
+                        for (n, a) in p.allocations.iter().enumerate() {
+                            tr { key: "{n}",
+                                td { if a.reversal { {l.t("Refunded")} " " }
+                                    if let Some(i) = a.invoice.clone() { a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } } }
+                                td { class: "num", {money(&a.amount, l)} }
+                            }
+                        }
+                    }
+                }
+                dl { class: "totals",
+                    dt { class: "grand", {l.t("Total")} } dd { class: "grand", {money(&p.amount, l)} }
+                    if p.unallocated.minor != 0 { dt { {l.t("Unallocated")} } dd { {money(&p.unallocated, l)} } }
+                    if p.refunded.minor != 0 { dt { {l.t("Refunded")} } dd { {money(&p.refunded, l)} } }
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Estimates
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EstimateRow {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub issue_date: String,
+    pub valid_until: Option<String>,
+    pub total: Money,
+    pub notes: Option<String>,
+    pub decision_comment: Option<String>,
+    pub decided_by: Option<String>,
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EstimatesData {
+    pub estimates: Nodes<EstimateRow>,
+}
+
+#[component]
+pub fn Estimates(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<EstimatesData>(
+            t.clone(),
+            query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"),
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    let can_decide = use_shell()
+        .viewer
+        .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Estimates") }
+        h1 { {l.t("Estimates")} }
+        Notice { done: q.get("done"), error: q.get("error") }
+        if d.estimates.nodes.is_empty() { p { class: "muted", {l.t("No estimates.")} } }
+        for e in d.estimates.nodes.iter() {
+            article { class: "panel estimate", key: "{e.id}", id: "estimate-{e.id}",
+                h2 { "{e.number} " Status { status: e.status.clone() } }
+                p { {l.t("Issued")} " " {date(&e.issue_date, l)}
+                    if let Some(v) = e.valid_until.clone() { " · " {l.t("Valid until")} " " {date(&v, l)} }
+                    " · " {l.t("Total")} " " strong { {money(&e.total, l)} }
+                }
+                ul { class: "plain",
+                    for (n, line) in e.lines.iter().enumerate() {
+                        li { key: "{n}", "{line.description} × {line.quantity} — " {money(&line.total, l)} }
+                    }
+                }
+                if let Some(c) = e.decision_comment.clone() {
+                    p { class: "muted", "“{c}”" if let Some(b) = e.decided_by.clone() { " — {b}" } }
+                }
+                if can_decide && e.status == "SENT" {
+                    div { class: "decide",
+                        form { method: "post", action: "/{tenant}/estimates/{e.id}/accept", class: "stack",
+                            label { r#for: "c-{e.id}", {l.t("Comment (optional)")} }
+                            textarea { id: "c-{e.id}", name: "comment", rows: "2", maxlength: "2000" }
+                            button { r#type: "submit", class: "primary", {l.t("Accept")} }
+                        }
+                        form { method: "post", action: "/{tenant}/estimates/{e.id}/reject", class: "stack",
+                            label { r#for: "r-{e.id}", {l.t("Reason")} }
+                            textarea { id: "r-{e.id}", name: "reason", rows: "2", required: true, maxlength: "2000" }
+                            button { r#type: "submit", {l.t("Reject")} }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credit notes
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditRow {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub reason: String,
+    pub issue_date: String,
+    pub total: Money,
+    pub applied: Money,
+    pub remaining: Money,
+    pub invoice: Option<InvoiceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditData {
+    pub credit_notes: Nodes<CreditRow>,
+}
+
+#[component]
+pub fn CreditNotes(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<CreditData>(
+            t.clone(),
+            query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } } } }"),
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Credit notes") }
+        h1 { {l.t("Credit notes")} }
+        if d.credit_notes.nodes.is_empty() {
+            p { class: "muted", {l.t("No credit notes.")} }
+        } else {
+            table { class: "list",
+                thead { tr {
+                    th { scope: "col", {l.t("Number")} }
+                    th { scope: "col", {l.t("Status")} }
+                    th { scope: "col", {l.t("Issued")} }
+                    th { scope: "col", {l.t("Reason")} }
+                    th { scope: "col", {l.t("Invoice")} }
+                    th { scope: "col", class: "num", {l.t("Total")} }
+                    th { scope: "col", class: "num", {l.t("Applied")} }
+                    th { scope: "col", class: "num", {l.t("Remaining")} }
+                } }
+                tbody {
+                    for c in d.credit_notes.nodes.iter() {
+                        tr { key: "{c.id}",
+                            td { "data-label": l.t("Number"), "{c.number}" }
+                            td { "data-label": l.t("Status"), Status { status: c.status.clone() } }
+                            td { "data-label": l.t("Issued"), {date(&c.issue_date, l)} }
+                            td { "data-label": l.t("Reason"), "{c.reason}" }
+                            td { "data-label": l.t("Invoice"),
+                                if let Some(i) = c.invoice.clone() { a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+                            }
+                            td { class: "num", "data-label": l.t("Total"), {money(&c.total, l)} }
+                            td { class: "num", "data-label": l.t("Applied"), {money(&c.applied, l)} }
+                            td { class: "num", "data-label": l.t("Remaining"), {money(&c.remaining, l)} }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementLine {
+    pub date: String,
+    pub kind: String,
+    pub reference: String,
+    pub document_id: String,
+    pub debit: Money,
+    pub credit: Money,
+    pub balance: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Aging {
+    pub current: Money,
+    pub days1_to30: Money,
+    pub days31_to60: Money,
+    pub days61_to90: Money,
+    pub days_over90: Money,
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Statement {
+    pub currency: String,
+    pub from: String,
+    pub to: String,
+    pub opening_balance: Money,
+    pub lines: Vec<StatementLine>,
+    pub total_debits: Money,
+    pub total_credits: Money,
+    pub closing_balance: Money,
+    pub aging: Aging,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementData {
+    pub statement: Statement,
+}
+
+#[component]
+pub fn StatementPage(tenant: String, q: Qs) -> Element {
+    let shell = use_shell();
+    let l = shell.locale;
+    let Some(client) = shell.viewer.as_ref().and_then(|v| v.client.clone()) else {
+        return rsx! {
+            PageTitle { text: l.t("Statement") }
+            h1 { {l.t("Statement")} }
+            p { a { href: "/{tenant}/staff/clients", {l.t("Clients")} } }
+        };
+    };
+    let today = shell.today.clone();
+    let from = Some(q.get("from")).filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{}-01-01", today.get(..4).unwrap_or("2026")));
+    let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
+    let t = tenant.clone();
+    let (f2, t2) = (from.clone(), to.clone());
+    let res = use_server_future(move || {
+        fetch::<StatementData>(
+            t.clone(),
+            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } }"),
+            json!({ "c": client.id, "from": f2, "to": t2 }),
+        )
+    })?;
+    rsx! {
+        PageTitle { text: l.t("Statement") }
+        h1 { {l.t("Statement")} }
+        form { method: "get", action: "/{tenant}/statement", class: "filters",
+            div { class: "field", label { r#for: "s-from", {l.t("From")} } input { id: "s-from", name: "from", r#type: "date", value: "{from}" } }
+            div { class: "field", label { r#for: "s-to", {l.t("To")} } input { id: "s-to", name: "to", r#type: "date", value: "{to}" } }
+            button { r#type: "submit", class: "primary", {l.t("Show")} }
+        }
+        {loaded!(res, |d| {
+            let s = d.statement;
+            rsx! {
+                table { class: "list statement",
+                    caption { "{s.currency} · " {date(&s.from, l)} " – " {date(&s.to, l)} }
+                    thead { tr {
+                        th { scope: "col", {l.t("Date")} }
+                        th { scope: "col", {l.t("Document")} }
+                        th { scope: "col", class: "num", {l.t("Debit")} }
+                        th { scope: "col", class: "num", {l.t("Credit")} }
+                        th { scope: "col", class: "num", {l.t("Balance")} }
+                    } }
+                    tbody {
+                        tr { td { colspan: "4", {l.t("Opening balance")} } td { class: "num", {money(&s.opening_balance, l)} } }
+                        for (n, line) in s.lines.iter().enumerate() {
+                            tr { key: "{n}",
+                                td { "data-label": l.t("Date"), {date(&line.date, l)} }
+                                td { "data-label": l.t("Document"),
+                                    if line.kind == "invoice" {
+                                        a { href: "/{tenant}/invoices/{line.document_id}", "{line.reference}" }
+                                    } else if line.kind == "payment" {
+                                        a { href: "/{tenant}/payments/{line.document_id}", "{line.reference}" }
+                                    } else {
+                                        "{line.reference}"
+                                    }
+                                }
+                                td { class: "num", "data-label": l.t("Debit"), if line.debit.minor != 0 { {money(&line.debit, l)} } }
+                                td { class: "num", "data-label": l.t("Credit"), if line.credit.minor != 0 { {money(&line.credit, l)} } }
+                                td { class: "num", "data-label": l.t("Balance"), {money(&line.balance, l)} }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr {
+                            th { scope: "row", colspan: "2", {l.t("Closing balance")} }
+                            td { class: "num", {money(&s.total_debits, l)} }
+                            td { class: "num", {money(&s.total_credits, l)} }
+                            td { class: "num", strong { {money(&s.closing_balance, l)} } }
+                        }
+                    }
+                }
+                section { class: "panel",
+                    h2 { {l.t("Aging")} }
+                    dl { class: "aging",
+                        div { dt { {l.t("Current")} } dd { {money(&s.aging.current, l)} } }
+                        div { dt { {l.t("1–30 days")} } dd { {money(&s.aging.days1_to30, l)} } }
+                        div { dt { {l.t("31–60 days")} } dd { {money(&s.aging.days31_to60, l)} } }
+                        div { dt { {l.t("61–90 days")} } dd { {money(&s.aging.days61_to90, l)} } }
+                        div { dt { {l.t("Over 90 days")} } dd { {money(&s.aging.days_over90, l)} } }
+                        div { dt { {l.t("Total")} } dd { strong { {money(&s.aging.total, l)} } } }
+                    }
+                }
+            }
+        })}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeEntry {
+    pub id: String,
+    pub task: String,
+    pub assignee: String,
+    pub date: String,
+    pub hours: String,
+    pub billable: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeSummary {
+    pub key: String,
+    pub hours: String,
+    pub billable_hours: String,
+    pub entries: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub total_hours: String,
+    pub time_entries: Vec<TimeEntry>,
+    pub summary_by_task: Vec<TimeSummary>,
+    pub summary_by_assignee: Vec<TimeSummary>,
+    pub summary_by_month: Vec<TimeSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectsData {
+    pub projects: Vec<Project>,
+}
+
+/// `"7.25"` hours → minutes (exact: at most two decimals are meaningful here).
+fn minutes(h: &str) -> i64 {
+    let (i, f) = h.split_once('.').unwrap_or((h, "0"));
+    let whole: i64 = i.parse().unwrap_or(0);
+    let frac = format!("{:0<2}", f.get(..2).unwrap_or(f));
+    let hundredths: i64 = frac.parse().unwrap_or(0);
+    whole * 60 + hundredths * 60 / 100
+}
+
+#[component]
+pub fn Projects(tenant: String, q: Qs) -> Element {
+    let billable = q.get("billable") == "1";
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<ProjectsData>(
+            t.clone(),
+            "query($b: Boolean!) { projects { id name description status totalHours timeEntries(billableOnly: $b) { id task assignee date hours billable note } summaryByTask { key hours billableHours entries } summaryByAssignee { key hours billableHours entries } summaryByMonth { key hours billableHours entries } } }",
+            json!({ "b": billable }),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Projects") }
+        h1 { {l.t("Projects")} }
+        nav { class: "tabs", aria_label: l.t("Time entries"),
+            a { href: "/{tenant}/projects", "aria-current": if billable { "false" } else { "page" }, {l.t("Show all")} }
+            a { href: "/{tenant}/projects?billable=1", "aria-current": if billable { "page" } else { "false" }, {l.t("Billable only")} }
+        }
+        if d.projects.is_empty() { p { class: "muted", {l.t("No projects.")} } }
+        for p in d.projects.iter() {
+            section { class: "panel project", key: "{p.id}",
+                h2 { "{p.name} " Status { status: p.status.clone() } }
+                if let Some(desc) = p.description.clone() { p { "{desc}" } }
+                p { {l.t("Hours")} ": " strong { {hours(minutes(&p.total_hours))} } }
+                BarChart {
+                    bars: p.summary_by_month.iter().map(|m| Bar { label: m.key.clone(), a: minutes(&m.hours), b: minutes(&m.billable_hours) }).collect::<Vec<_>>(),
+                    a_label: l.t("Hours"),
+                    b_label: l.t("Billable"),
+                    describe: format!("{}: {}", l.t("Hours by month"), p.name),
+                }
+                div { class: "columns",
+                    SummaryTable { title: l.t("By task"), key_label: l.t("Task"), rows: p.summary_by_task.clone() }
+                    SummaryTable { title: l.t("By assignee"), key_label: l.t("Person"), rows: p.summary_by_assignee.clone() }
+                }
+                details {
+                    summary { {l.t("Time entries")} " ({p.time_entries.len()})" }
+                    table { class: "list",
+                        thead { tr {
+                            th { scope: "col", {l.t("Date")} }
+                            th { scope: "col", {l.t("Task")} }
+                            th { scope: "col", {l.t("Person")} }
+                            th { scope: "col", class: "num", {l.t("Hours")} }
+                            th { scope: "col", {l.t("Billable")} }
+                        } }
+                        tbody {
+                            for e in p.time_entries.iter() {
+                                tr { key: "{e.id}",
+                                    td { "data-label": l.t("Date"), {date(&e.date, l)} }
+                                    td { "data-label": l.t("Task"), "{e.task}" if let Some(n) = e.note.clone() { span { class: "muted", " — {n}" } } }
+                                    td { "data-label": l.t("Person"), "{e.assignee}" }
+                                    td { class: "num", "data-label": l.t("Hours"), "{e.hours}" }
+                                    td { "data-label": l.t("Billable"), if e.billable { "✓" } else { "—" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[component]
+fn SummaryTable(title: String, key_label: String, rows: Vec<TimeSummary>) -> Element {
+    let l = locale();
+    rsx! {
+        table { class: "list summary",
+            caption { "{title}" }
+            thead { tr {
+                th { scope: "col", "{key_label}" }
+                th { scope: "col", class: "num", {l.t("Hours")} }
+                th { scope: "col", class: "num", {l.t("Billable")} }
+            } }
+            tbody {
+                for r in rows {
+                    tr { key: "{r.key}",
+                        td { "{r.key}" }
+                        td { class: "num", "{r.hours}" }
+                        td { class: "num", "{r.billable_hours}" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub author_kind: String,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadRow {
+    pub id: String,
+    pub title: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub message_count: i64,
+    pub unread_count: i64,
+    pub last_message_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadsData {
+    pub threads: Vec<ThreadRow>,
+}
+
+#[component]
+pub fn Messages(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<ThreadsData>(
+            t.clone(),
+            "{ threads { id title subjectKind subjectId messageCount unreadCount lastMessageAt } }",
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Messages") }
+        h1 { {l.t("Messages")} }
+        if d.threads.is_empty() { p { class: "muted", {l.t("No messages.")} } }
+        ul { class: "threads",
+            for th in d.threads.iter() {
+                li { key: "{th.id}", class: if th.unread_count > 0 { "unread" } else { "" },
+                    a { href: "/{tenant}/messages/{th.id}", "{th.title}" }
+                    span { class: "muted", " · {th.message_count} · " {instant(th.last_message_at)} }
+                    if th.unread_count > 0 { " " span { class: "badge", "{th.unread_count}" span { class: "sr", " " {l.t("unread")} } } }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadFull {
+    pub id: String,
+    pub title: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadData {
+    pub thread: Option<ThreadFull>,
+}
+
+#[component]
+pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let i = id.clone();
+    let res = use_server_future(move || {
+        fetch::<ThreadData>(
+            t.clone(),
+            "query($id: ID!) { thread(id: $id) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }",
+            json!({ "id": i }),
+        )
+    })?;
+    let l = locale();
+    let error = q.get("error");
+    loaded!(res, |d| {
+        let Some(th) = d.thread else { return rsx! { Problem { error: PageError::NotFound } } };
+        let subject_href = match th.subject_kind.as_str() {
+            "invoice" => format!("/{tenant}/invoices/{}", th.subject_id),
+            "estimate" => format!("/{tenant}/estimates"),
+            _ => format!("/{tenant}/projects"),
+        };
+        rsx! {
+            PageTitle { text: th.title.clone() }
+            p { a { href: "/{tenant}/messages", "← " {l.t("Messages")} } }
+            h1 { a { href: "{subject_href}", "{th.title}" } }
+            ol { class: "messages",
+                for m in th.messages.iter() {
+                    li { key: "{m.id}", class: "msg {m.author_kind}",
+                        p { class: "by", strong { "{m.author_name}" } " · " {instant(m.created_at)} }
+                        p { class: "pre", "{m.body}" }
+                    }
+                }
+            }
+            if !error.is_empty() { p { class: "error", role: "alert", "{error}" } }
+            form { method: "post", action: "/{tenant}/messages/{th.id}", class: "stack",
+                input { r#type: "hidden", name: "subject", value: "{th.subject_id}" }
+                label { r#for: "m-body", {l.t("Write a message")} }
+                textarea { id: "m-body", name: "body", rows: "4", required: true, maxlength: "5000" }
+                button { r#type: "submit", class: "primary", {l.t("Send")} }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Passkey {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRow {
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsViewer {
+    pub client: Option<ClientFull>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsData {
+    pub viewer: SettingsViewer,
+    pub my_passkeys: Vec<Passkey>,
+    pub my_sessions: Vec<SessionRow>,
+}
+
+#[component]
+pub fn Settings(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<SettingsData>(
+            t.clone(),
+            "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }",
+            json!({}),
+        )
+    })?;
+    let shell = use_shell();
+    let l = shell.locale;
+    let can_edit_billing = shell.viewer.as_ref().is_some_and(|v| v.role == "contact_admin");
+    #[allow(unused_mut)]
+    let mut passkey_msg = use_signal(String::new);
+    let t2 = tenant.clone();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Settings") }
+        h1 { {l.t("Settings")} }
+        Notice { done: q.get("done"), error: q.get("error") }
+        if let Some(c) = d.viewer.client.clone() {
+            section { class: "panel",
+                h2 { {l.t("Billing details")} }
+                form { method: "post", action: "/{tenant}/settings/billing", class: "stack",
+                    label { r#for: "b-name", {l.t("Name")} }
+                    input { id: "b-name", name: "name", value: "{c.name}", required: true, disabled: !can_edit_billing, autocomplete: "organization" }
+                    label { r#for: "b-email", {l.t("Email")} }
+                    input { id: "b-email", name: "email", r#type: "email", value: "{c.email.clone().unwrap_or_default()}", disabled: !can_edit_billing, autocomplete: "email" }
+                    label { r#for: "b-tax", {l.t("Tax ID")} }
+                    input { id: "b-tax", name: "tax_id", value: "{c.tax_id.clone().unwrap_or_default()}", disabled: !can_edit_billing }
+                    label { r#for: "b-addr", {l.t("Address")} }
+                    textarea { id: "b-addr", name: "address", rows: "3", disabled: !can_edit_billing, autocomplete: "street-address", "{c.address.clone().unwrap_or_default()}" }
+                    if can_edit_billing { button { r#type: "submit", class: "primary", {l.t("Save")} } }
+                }
+            }
+        }
+        section { class: "panel",
+            h2 { {l.t("Language")} }
+            form { method: "post", action: "/{tenant}/settings/language", class: "inline-form",
+                label { r#for: "lang", {l.t("Language")} }
+                select { id: "lang", name: "locale", lang: "",
+                    option { value: "en", selected: l == Locale::En, lang: "en", "English" }
+                    option { value: "el", selected: l == Locale::El, lang: "el", "Ελληνικά" }
+                }
+                button { r#type: "submit", {l.t("Save")} }
+            }
+        }
+        section { class: "panel",
+            h2 { {l.t("Passkeys")} }
+            ul { class: "plain",
+                for p in d.my_passkeys.iter() {
+                    li { key: "{p.id}",
+                        strong { "{p.name}" } " · " {instant(p.created_at)}
+                        form { method: "post", action: "/{tenant}/settings/passkeys/{p.id}/remove", class: "inline",
+                            button { r#type: "submit", class: "link", {l.t("Remove")} span { class: "sr", " {p.name}" } }
+                        }
+                    }
+                }
+            }
+            button {
+                id: "passkey-add",
+                r#type: "button",
+                onclick: move |_| {
+                    #[cfg(feature = "web")]
+                    {
+                        let t = t2.clone();
+                        spawn(async move {
+                            match crate::live::passkey_register(&t).await {
+                                Ok(()) => {
+                                    let _ = web_sys::window().map(|w| w.location().set_href(&format!("/{t}/settings?done=passkey")));
+                                }
+                                Err(e) => passkey_msg.set(e),
+                            }
+                        });
+                    }
+                    #[cfg(not(feature = "web"))]
+                    let _ = &t2;
+                },
+                {l.t("Add a passkey")}
+            }
+            noscript { p { class: "muted", {l.t("Passkeys need JavaScript.")} } }
+            if !passkey_msg.read().is_empty() { p { class: "error", role: "alert", "{passkey_msg}" } }
+        }
+        section { class: "panel",
+            h2 { {l.t("Sessions")} }
+            ul { class: "plain",
+                for s in d.my_sessions.iter() {
+                    li { key: "{s.id}",
+                        {s.user_agent.clone().unwrap_or_default()} " · " {s.ip.clone().unwrap_or_default()} " · " {instant(s.last_seen_at)}
+                        if s.current {
+                            " " strong { {l.t("This session")} }
+                        } else {
+                            form { method: "post", action: "/{tenant}/settings/sessions/{s.id}/end", class: "inline",
+                                button { r#type: "submit", class: "link", {l.t("End")} }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help
+
+#[component]
+pub fn Help(tenant: String) -> Element {
+    let shell = use_shell();
+    let l = shell.locale;
+    let p = shell.profile.unwrap_or_default();
+    let faq = [
+        ("How do I pay an invoice?", "Open the invoice or the dashboard and choose Pay now. You can pay several invoices at once, or part of one when the business allows it."),
+        ("Where is my receipt?", "Every payment has a receipt under Payments."),
+        ("How do I sign in without email?", "Add a passkey in Settings; next time choose Sign in with a passkey."),
+    ];
+    let _ = &tenant;
+    rsx! {
+        PageTitle { text: l.t("Help") }
+        h1 { {l.t("Help")} }
+        section { class: "panel",
+            h2 { {l.t("Contact")} }
+            p { class: "company", "{p.name}" }
+            dl { class: "meta",
+                if let Some(e) = p.email.clone() { dt { {l.t("Email")} } dd { a { href: "mailto:{e}", "{e}" } } }
+                if let Some(ph) = p.phone.clone() { dt { {l.t("Phone")} } dd { a { href: "tel:{ph}", "{ph}" } } }
+                if let Some(a) = p.address.clone() { dt { {l.t("Address")} } dd { class: "pre", "{a}" } }
+            }
+        }
+        section { class: "panel",
+            h2 { {l.t("Frequently asked questions")} }
+            for (n, (qq, a)) in faq.iter().enumerate() {
+                details { key: "{n}", summary { {l.t(qq)} } p { {l.t(a)} } }
+            }
+        }
+    }
+}
+

@@ -1,0 +1,176 @@
+//! The server side of the portal: the GraphQL executor the `portico` binary hands in, the axum
+//! router that renders pages, and the middleware that gives every page a CSP nonce and its language.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use dioxus::fullstack::FullstackContext;
+use dioxus::prelude::*;
+
+use crate::i18n::Locale;
+
+/// One GraphQL operation the portal runs for the person whose browser made `headers`' request.
+pub struct Call<'a> {
+    /// The page or form request's method: mutations run only for POST with the portal's Origin.
+    pub method: &'a Method,
+    /// The request's headers (session cookie, Origin, Accept-Language).
+    pub headers: &'a HeaderMap,
+    /// The portal the page belongs to: a session of another tenant counts as signed out.
+    pub tenant: &'a str,
+    pub query: &'a str,
+    pub variables: serde_json::Value,
+}
+
+/// The answer: `data` and the first error's code and message, as the API reports them.
+#[derive(Debug, Default)]
+pub struct Answer {
+    pub data: serde_json::Value,
+    pub error: Option<(String, String)>,
+}
+
+/// Executes GraphQL in-process as the caller. Implemented by the API crate (the portal never sees
+/// the store), so the portal sees exactly what the API allows the caller to see.
+pub trait GraphqlExecutor: Send + Sync + 'static {
+    fn execute<'a>(&'a self, call: Call<'a>) -> Pin<Box<dyn Future<Output = Answer> + Send + 'a>>;
+}
+
+/// The executor as an axum extension (cloned into every request).
+#[derive(Clone)]
+pub struct Executor(pub Arc<dyn GraphqlExecutor>);
+
+/// Runs `query` for the request the current page render or server function serves.
+pub(crate) async fn run(tenant: &str, query: &str, variables: serde_json::Value) -> Answer {
+    let Some(ctx) = FullstackContext::current() else {
+        return Answer {
+            error: Some(("INTERNAL".into(), "no request context".into())),
+            ..Answer::default()
+        };
+    };
+    let Some(exec) = ctx.extension::<Executor>() else {
+        return Answer {
+            error: Some(("INTERNAL".into(), "the portal has no executor".into())),
+            ..Answer::default()
+        };
+    };
+    let (method, headers) = {
+        let parts = ctx.parts_mut();
+        (parts.method.clone(), parts.headers.clone())
+    };
+    exec.0
+        .execute(Call {
+            method: &method,
+            headers: &headers,
+            tenant,
+            query,
+            variables,
+        })
+        .await
+}
+
+/// The locale of the current request: the `portico_lang` cookie, else Accept-Language, else English.
+pub(crate) fn request_locale() -> Locale {
+    FullstackContext::current()
+        .map(|ctx| locale_of(&ctx.parts_mut().headers))
+        .unwrap_or_default()
+}
+
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == "portico_lang")
+        .and_then(|(_, v)| Locale::parse(v));
+    cookie
+        .or_else(|| {
+            let accept = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+            accept
+                .split(',')
+                .map(|p| p.split(';').next().unwrap_or("").trim())
+                .find_map(|tag| Locale::parse(tag.split('-').next().unwrap_or(tag)))
+        })
+        .unwrap_or_default()
+}
+
+/// The portal's routes, merged by the `portico` binary beside `/graphql`: form actions, static
+/// assets from `assets_dir` at `/assets`, and every other path rendered by Dioxus.
+pub fn router(exec: Executor, assets_dir: PathBuf) -> axum::Router {
+    let pages: axum::Router = axum::Router::new()
+        .serve_api_application(ServeConfig::new(), crate::App)
+        .layer(axum::middleware::from_fn(page_headers));
+    crate::forms::routes()
+        .nest_service(
+            "/assets",
+            tower_http::services::ServeDir::new(assets_dir).precompressed_gzip(),
+        )
+        .merge(pages)
+        .layer(axum::Extension(exec))
+}
+
+/// The default place of the portal's static files (stylesheet, scripts, the WASM bundle).
+pub fn default_assets_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/public"))
+}
+
+/// Gives each HTML page a fresh CSP nonce on the scripts Dioxus writes inline (the hydration data),
+/// its `<html lang>`, and `no-store` (pages carry a signed-in person's data).
+async fn page_headers(req: Request, next: Next) -> Response {
+    let lang = locale_of(req.headers()).code();
+    let resp = next.run(req).await;
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let nonce = nonce();
+    let html = String::from_utf8_lossy(&bytes)
+        .replacen("<html>", &format!("<!DOCTYPE html><html lang=\"{lang}\">"), 1)
+        .replace("<script>", &format!("<script nonce=\"{nonce}\">"))
+        .replace("<script type=\"module\"", &format!("<script nonce=\"{nonce}\" type=\"module\""));
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let h = &mut parts.headers;
+    h.remove(header::CONTENT_LENGTH);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    Response::from_parts(parts, Body::from(html))
+}
+
+fn nonce() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Answers the page being rendered with `status` (404 for unknown pages, 401/403/500 for errors).
+pub(crate) fn set_status(status: u16) {
+    if let Ok(code) = StatusCode::from_u16(status) {
+        FullstackContext::commit_http_status(code, None);
+    }
+}
+
+pub(crate) fn not_found() {
+    set_status(404);
+}

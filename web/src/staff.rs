@@ -1,0 +1,295 @@
+//! Staff pages: the live payments feed, clients with balances, invitations and notifications.
+
+use dioxus::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::data::{fetch, Money};
+use crate::fmt::{date, instant, money};
+use crate::pages::{Nodes, PaymentRow};
+use crate::ui::{locale, Notice, PageTitle, Problem, Status};
+use crate::Qs;
+
+macro_rules! loaded {
+    ($res:expr, |$d:ident| $body:expr) => {{
+        let value = $res.read().clone();
+        match value {
+            None => rsx! {},
+            Some(Err(e)) => rsx! { Problem { error: e } },
+            Some(Ok($d)) => $body,
+        }
+    }};
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedData {
+    pub payments: Nodes<PaymentRow>,
+}
+
+pub const FEED_QUERY: &str = "{ payments(first: 30) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } } fragment M on Money { amount currency minor }";
+
+/// Payments as they arrive: rendered on the server, then refreshed by the `paymentEvents`
+/// subscription (no reload, no polling).
+#[component]
+pub fn StaffPayments(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || fetch::<FeedData>(t.clone(), FEED_QUERY, json!({})))?;
+    let l = locale();
+    #[allow(unused_mut)]
+    let mut live = use_signal(|| None::<FeedData>);
+    #[allow(unused_mut)]
+    let mut connected = use_signal(|| false);
+    #[cfg(feature = "web")]
+    {
+        let t = tenant.clone();
+        use_effect(move || {
+            let t = t.clone();
+            connected.set(true);
+            crate::live::subscribe(
+                "subscription { paymentEvents { action subjectId at } }",
+                json!({}),
+                move |_event| {
+                    let t = t.clone();
+                    spawn(async move {
+                        if let Ok(d) = fetch::<FeedData>(t, FEED_QUERY, json!({})).await {
+                            live.set(Some(d));
+                        }
+                    });
+                },
+            );
+        });
+    }
+    let initial = res.read().clone();
+    let data = match (live.read().clone(), initial) {
+        (Some(d), _) => Ok(d),
+        (None, Some(r)) => r,
+        (None, None) => return rsx! {},
+    };
+    let d = match data {
+        Ok(d) => d,
+        Err(e) => return rsx! { Problem { error: e } },
+    };
+    rsx! {
+        PageTitle { text: l.t("Live payments") }
+        h1 { {l.t("Live payments")} }
+        p { class: "muted", id: "feed-state", "data-live": if connected() { "on" } else { "off" }, {l.t("New payments appear here as they arrive.")} }
+        ol { class: "feed", id: "payments-feed", "aria-live": "polite",
+            for p in d.payments.nodes.iter() {
+                li { key: "{p.id}", "data-number": "{p.number}",
+                    strong { {money(&p.amount, l)} }
+                    " · " {p.client.as_ref().map(|c| c.name.clone()).unwrap_or_default()}
+                    " · " a { href: "/{tenant}/payments/{p.id}", "{p.number}" }
+                    " · " {date(&p.received_on, l)}
+                    " · " {p.method.to_ascii_lowercase().replace('_', " ")}
+                    for (n, a) in p.allocations.iter().filter(|a| !a.reversal).enumerate() {
+                        if let Some(i) = a.invoice.clone() {
+                            span { key: "{n}", " · " a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientBalance {
+    pub client_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub currency: String,
+    pub due: Money,
+    pub overdue: Money,
+    pub credit: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientsData {
+    pub client_balances: Vec<ClientBalance>,
+}
+
+#[component]
+pub fn StaffClients(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<ClientsData>(
+            t.clone(),
+            "{ clientBalances { clientId name email currency due { ...M } overdue { ...M } credit { ...M } } } fragment M on Money { amount currency minor }",
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Clients") }
+        h1 { {l.t("Clients")} }
+        table { class: "list",
+            thead { tr {
+                th { scope: "col", {l.t("Client")} }
+                th { scope: "col", {l.t("Email")} }
+                th { scope: "col", class: "num", {l.t("Amount due")} }
+                th { scope: "col", class: "num", {l.t("Overdue")} }
+                th { scope: "col", class: "num", {l.t("Credit available")} }
+            } }
+            tbody {
+                for c in d.client_balances.iter() {
+                    tr { key: "{c.client_id}-{c.currency}",
+                        td { "data-label": l.t("Client"), "{c.name}" }
+                        td { "data-label": l.t("Email"), {c.email.clone().unwrap_or_default()} }
+                        td { class: "num", "data-label": l.t("Amount due"), {money(&c.due, l)} }
+                        td { class: "num", "data-label": l.t("Overdue"), {money(&c.overdue, l)} }
+                        td { class: "num", "data-label": l.t("Credit available"), {money(&c.credit, l)} }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub id: String,
+    pub client_id: String,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub sent_count: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientName {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationsData {
+    pub invitations: Vec<Invitation>,
+    pub clients: Nodes<ClientName>,
+}
+
+#[component]
+pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<InvitationsData>(
+            t.clone(),
+            "{ invitations { id clientId email name status sentCount expiresAt } clients(first: 100) { nodes { id name } } }",
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| {
+        let name_of = |id: &str| d.clients.nodes.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
+        rsx! {
+            PageTitle { text: l.t("Invitations") }
+            h1 { {l.t("Invitations")} }
+            Notice { done: q.get("done"), error: q.get("error") }
+            section { class: "panel",
+                h2 { {l.t("Invite")} }
+                form { method: "post", action: "/{tenant}/staff/invitations", class: "grid-form",
+                    label { r#for: "i-client", {l.t("Client")} }
+                    select { id: "i-client", name: "client", required: true,
+                        for c in d.clients.nodes.iter() { option { key: "{c.id}", value: "{c.id}", "{c.name}" } }
+                    }
+                    label { r#for: "i-name", {l.t("Name")} }
+                    input { id: "i-name", name: "name", required: true, maxlength: "200" }
+                    label { r#for: "i-email", {l.t("Email")} }
+                    input { id: "i-email", name: "email", r#type: "email", required: true }
+                    label { r#for: "i-role", {l.t("Role")} }
+                    select { id: "i-role", name: "role",
+                        option { value: "PAYER", "payer" }
+                        option { value: "ADMIN", "admin" }
+                        option { value: "VIEWER", "viewer" }
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Invite")} }
+                }
+            }
+            table { class: "list",
+                thead { tr {
+                    th { scope: "col", {l.t("Name")} }
+                    th { scope: "col", {l.t("Client")} }
+                    th { scope: "col", {l.t("Status")} }
+                    th { scope: "col", {l.t("Expires")} }
+                    th { scope: "col", span { class: "sr", {l.t("Invite")} } }
+                } }
+                tbody {
+                    for i in d.invitations.iter() {
+                        tr { key: "{i.id}",
+                            td { "data-label": l.t("Name"), "{i.name} " span { class: "muted", "{i.email}" } }
+                            td { "data-label": l.t("Client"), {name_of(&i.client_id)} }
+                            td { "data-label": l.t("Status"), Status { status: i.status.clone() } " ×{i.sent_count}" }
+                            td { "data-label": l.t("Expires"), {instant(i.expires_at)} }
+                            td {
+                                if i.status == "pending" || i.status == "expired" {
+                                    form { method: "post", action: "/{tenant}/staff/invitations/{i.id}/resend", class: "inline",
+                                        button { r#type: "submit", class: "link", {l.t("Resend")} span { class: "sr", " {i.email}" } }
+                                    }
+                                }
+                                if i.status == "pending" {
+                                    form { method: "post", action: "/{tenant}/staff/invitations/{i.id}/revoke", class: "inline",
+                                        button { r#type: "submit", class: "link", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    pub id: String,
+    pub kind: String,
+    pub message: String,
+    pub subject_id: Option<String>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationsData {
+    pub notifications: Vec<Notification>,
+}
+
+#[component]
+pub fn StaffNotifications(tenant: String) -> Element {
+    let t = tenant.clone();
+    let res = use_server_future(move || {
+        fetch::<NotificationsData>(
+            t.clone(),
+            "{ notifications(first: 100) { id kind message subjectId createdAt read } }",
+            json!({}),
+        )
+    })?;
+    let l = locale();
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Notifications") }
+        h1 { {l.t("Notifications")} }
+        if d.notifications.is_empty() { p { class: "muted", {l.t("No notifications.")} } }
+        else {
+            form { method: "post", action: "/{tenant}/staff/notifications/read", class: "inline",
+                button { r#type: "submit", {l.t("Done.")} }
+            }
+        }
+        ol { class: "feed",
+            for n in d.notifications.iter() {
+                li { key: "{n.id}", class: if n.read { "" } else { "unread" },
+                    span { class: "status", "{n.kind}" } " "
+                    "{n.message}"
+                    span { class: "muted", " · " {instant(n.created_at)} }
+                    if !n.read { " " span { class: "badge", {l.t("Unread")} } }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,215 @@
+//! The layout every tenant page shares, and small building blocks.
+
+use dioxus::prelude::*;
+
+use crate::data::{load_shell, PageError, ShellData};
+use crate::i18n::Locale;
+use crate::Route;
+
+/// Sets the page's `<title>` during the server render (the browser keeps it; no script needed).
+#[component]
+pub fn PageTitle(text: String) -> Element {
+    #[cfg(feature = "server")]
+    document::document().set_title(text);
+    #[cfg(not(feature = "server"))]
+    let _ = text;
+    rsx! {}
+}
+
+/// The signed-in person's shell data, provided by `Shell` to every page below it.
+pub fn use_shell() -> ShellData {
+    use_context::<ShellData>()
+}
+
+pub fn locale() -> Locale {
+    use_shell().locale
+}
+
+/// Header with the tenant's name, logo and colour, the menu, and the page below it. Signed-out
+/// visitors get the sign-in form instead of the page.
+#[component]
+pub fn Shell(tenant: String) -> Element {
+    let t = tenant.clone();
+    let shell = use_server_future(move || load_shell(t.clone()))?;
+    let data = shell.read().clone();
+    match data {
+        None => rsx! {},
+        Some(Err(e)) => rsx! { ErrorPage { error: e, locale: Locale::En } },
+        Some(Ok(s)) if s.profile.is_none() => rsx! {
+            ErrorPage { error: PageError::NotFound, locale: s.locale }
+        },
+        Some(Ok(s)) => rsx! { ShellBody { tenant, shell: s } },
+    }
+}
+
+#[component]
+fn ShellBody(tenant: String, shell: ShellData) -> Element {
+    use_context_provider(|| shell.clone());
+    let l = shell.locale;
+    let profile = shell.profile.clone().unwrap_or_default();
+    let Some(viewer) = shell.viewer.clone() else {
+        return rsx! {
+            crate::pages::SignInBody { tenant, profile, locale: l, sent: false, error: String::new() }
+        };
+    };
+    let brand = safe_color(&profile.brand_color);
+    let base = format!("/{tenant}");
+    let mut links: Vec<(String, &'static str, i64)> = Vec::new();
+    if viewer.is_staff() {
+        links.push((format!("{base}/"), "Dashboard", 0));
+        links.push((format!("{base}/staff/payments"), "Live payments", 0));
+        links.push((format!("{base}/staff/clients"), "Clients", 0));
+        links.push((format!("{base}/invoices"), "Invoices", 0));
+        links.push((format!("{base}/staff/invitations"), "Invitations", 0));
+        links.push((format!("{base}/messages"), "Messages", viewer.unread_messages));
+        links.push((format!("{base}/staff/notifications"), "Notifications", viewer.unread_notifications));
+        links.push((format!("{base}/settings"), "Settings", 0));
+    } else {
+        links.push((format!("{base}/"), "Dashboard", 0));
+        links.push((format!("{base}/invoices"), "Invoices", 0));
+        links.push((format!("{base}/payments"), "Payments", 0));
+        links.push((format!("{base}/estimates"), "Estimates", 0));
+        links.push((format!("{base}/credit-notes"), "Credit notes", 0));
+        links.push((format!("{base}/statement"), "Statement", 0));
+        links.push((format!("{base}/projects"), "Projects", 0));
+        links.push((format!("{base}/messages"), "Messages", viewer.unread_messages));
+        links.push((format!("{base}/settings"), "Settings", 0));
+        links.push((format!("{base}/help"), "Help", 0));
+    }
+    let route = use_route::<Route>();
+    let here = route.to_string();
+    let here_path = here.split('?').next().unwrap_or("").to_owned();
+    let who = match &viewer.client {
+        Some(c) => format!("{} · {}", viewer.name, c.name),
+        None => viewer.name.clone(),
+    };
+    rsx! {
+        div { class: "shell", style: "--brand: {brand}",
+            a { class: "skip", href: "#content", {l.t("Skip to content")} }
+            header { class: "top",
+                a { class: "brand", href: "{base}/",
+                    if let Some(logo) = profile.logo.clone() {
+                        img { src: "{logo}", alt: "", width: "32", height: "32" }
+                    }
+                    span { "{profile.name}" }
+                }
+                span { class: "who", "{who}" }
+                form { method: "post", action: "{base}/auth/logout", class: "inline",
+                    button { r#type: "submit", class: "link", {l.t("Sign out")} }
+                }
+            }
+            nav { class: "menu", aria_label: l.t("Main menu"),
+                ul {
+                    for (href, label, badge) in links {
+                        li { key: "{href}",
+                            a {
+                                href: "{href}",
+                                "aria-current": if href == here_path || (href.len() > base.len() + 1 && here_path.starts_with(&href)) { "page" } else { "false" },
+                                {l.t(label)}
+                                if badge > 0 {
+                                    span { class: "badge", "{badge}" span { class: "sr", " " {l.t("unread")} } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            main { id: "content", tabindex: "-1", Outlet::<Route> {} }
+            footer { class: "foot",
+                span { "{profile.name}" }
+                if let Some(e) = profile.email.clone() { span { " · " a { href: "mailto:{e}", "{e}" } } }
+                if let Some(p) = profile.phone.clone() { span { " · {p}" } }
+            }
+        }
+    }
+}
+
+/// Only `#rgb`/`#rrggbb` colours reach the style attribute.
+pub fn safe_color(c: &str) -> String {
+    let ok = c.starts_with('#')
+        && matches!(c.len(), 4 | 7)
+        && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+    if ok {
+        c.to_owned()
+    } else {
+        "#1f4e79".to_owned()
+    }
+}
+
+#[component]
+pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
+    let l = locale;
+    #[cfg(feature = "server")]
+    crate::server::set_status(match &error {
+        PageError::NotFound => 404,
+        PageError::Forbidden(_) => 403,
+        PageError::SignedOut => 401,
+        PageError::Failed(_) => 500,
+    });
+    let (title, detail) = match &error {
+        PageError::NotFound => (l.t("Page not found"), String::new()),
+        PageError::Forbidden(m) => (l.t("You may not see this page."), m.clone()),
+        PageError::SignedOut => (l.t("Sign in"), String::new()),
+        PageError::Failed(m) => (l.t("Something went wrong"), m.clone()),
+    };
+    rsx! {
+        PageTitle { text: title }
+        main { id: "content", class: "landing",
+            h1 { "{title}" }
+            if !detail.is_empty() { p { class: "error", role: "alert", "{detail}" } }
+        }
+    }
+}
+
+/// The error box a page shows in place of its content.
+#[component]
+pub fn Problem(error: PageError) -> Element {
+    let l = locale();
+    #[cfg(feature = "server")]
+    crate::server::set_status(match &error {
+        PageError::NotFound => 404,
+        PageError::Forbidden(_) => 403,
+        PageError::SignedOut => 401,
+        PageError::Failed(_) => 500,
+    });
+    let text = match &error {
+        PageError::NotFound => l.t("Page not found").to_owned(),
+        PageError::Forbidden(m) => format!("{} {m}", l.t("You may not see this page.")),
+        PageError::SignedOut => l.t("Sign in").to_owned(),
+        PageError::Failed(m) => format!("{}: {m}", l.t("Something went wrong")),
+    };
+    rsx! { p { class: "error", role: "alert", "{text}" } }
+}
+
+/// A status word in the interface language.
+pub fn status_text(status: &str, l: Locale) -> String {
+    let key = status.to_ascii_lowercase();
+    match l {
+        Locale::El => crate::i18n::greek(&key).map(str::to_owned),
+        Locale::En => None,
+    }
+    .unwrap_or_else(|| key.replace('_', " "))
+}
+
+/// A status word as a coloured badge (text, not colour alone, carries the meaning).
+#[component]
+pub fn Status(status: String) -> Element {
+    let l = locale();
+    let key = status.to_ascii_lowercase();
+    let text = status_text(&key, l);
+    rsx! { span { class: "status s-{key}", "{text}" } }
+}
+
+/// A notice from a form's redirect (`?done=…` / `?error=…`).
+#[component]
+pub fn Notice(done: String, error: String) -> Element {
+    let l = locale();
+    rsx! {
+        if !error.is_empty() {
+            p { class: "error", role: "alert", "{error}" }
+        }
+        if !done.is_empty() {
+            p { class: "ok", role: "status", {l.t("Done.")} }
+        }
+    }
+}
