@@ -22,6 +22,8 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// Stripe's API base URL (tests point it at a local server).
     pub stripe_api_base: String,
+    /// The portal's static files (stylesheet, scripts, the WASM bundle `cargo xtask client` builds).
+    pub web_assets: PathBuf,
 }
 
 impl Config {
@@ -52,6 +54,9 @@ impl Config {
             secret_key: var("PORTICO_SECRET_KEY"),
             stripe_api_base: var("PORTICO_STRIPE_API_BASE")
                 .unwrap_or_else(|| "https://api.stripe.com".into()),
+            web_assets: var("PORTICO_WEB_ASSETS")
+                .map(PathBuf::from)
+                .unwrap_or_else(portico_web::server::default_assets_dir),
         })
     }
 
@@ -87,6 +92,7 @@ impl Config {
             mail_from: "Portico <no-reply@localhost>".into(),
             secret_key: None,
             stripe_api_base: "https://api.stripe.com".into(),
+            web_assets: portico_web::server::default_assets_dir(),
         }
     }
 

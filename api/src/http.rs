@@ -27,6 +27,13 @@ pub struct HttpState {
 
 pub fn router(state: HttpState) -> Router {
     let secure = state.shared.config.secure_cookies();
+    let portal = portico_web::server::router(
+        portico_web::server::Executor(Arc::new(crate::portal::PortalExecutor {
+            schema: state.schema.clone(),
+            shared: state.shared.clone(),
+        })),
+        state.shared.config.web_assets.clone(),
+    );
     Router::new()
         .route("/graphql", post(graphql_post).get(graphql_get))
         .route("/graphql/ws", get(graphql_ws))
@@ -40,7 +47,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::payments::stripe::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
-        .merge(portico_web::server::router())
+        .merge(portal)
         .layer(axum::middleware::map_response(
             move |resp: Response| async move { security_headers(resp, secure) },
         ))
@@ -121,7 +128,7 @@ async fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Option<Sco
     }
 }
 
-async fn session_scope(shared: &Shared, cookie: &str) -> Result<Scope, ()> {
+pub(crate) async fn session_scope(shared: &Shared, cookie: &str) -> Result<Scope, ()> {
     let tenant = crate::auth::tokens::tenant_of_with("ps", cookie).ok_or(())?;
     match shared
         .store
@@ -161,7 +168,7 @@ async fn authenticate_token(
     }
 }
 
-fn prepare(shared: &Shared, scope: &Option<Scope>, req: Request) -> Request {
+pub(crate) fn prepare(shared: &Shared, scope: &Option<Scope>, req: Request) -> Request {
     let introspection = scope.as_ref().is_some_and(|s| s.is_staff());
     let req = req.data(RequestData::new(shared, scope.clone()));
     if introspection {

@@ -14,6 +14,7 @@ pub mod http;
 pub mod mail;
 pub mod pages;
 pub mod payments;
+pub mod portal;
 pub mod store;
 
 pub use portico_domain as domain;

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod smtp;
+pub mod webdriver;
 pub mod ws;
 
 use axum::body::Body;

@@ -139,8 +139,19 @@ async fn page_headers(req: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let nonce = nonce();
-    let html = String::from_utf8_lossy(&bytes)
-        .replacen("<html>", &format!("<!DOCTYPE html><html lang=\"{lang}\">"), 1)
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    // Without an index.html Dioxus writes the title before the document; move it into <head>.
+    if html.starts_with("<title>") {
+        if let Some(end) = html.find("</title>") {
+            let title = html[..end + "</title>".len()].to_owned();
+            html = html[title.len()..].replacen("<head>", &format!("<head><meta charset=\"utf-8\">{title}"), 1);
+        }
+    } else {
+        html = html.replacen("<head>", "<head><meta charset=\"utf-8\">", 1);
+    }
+    let html = html
+        .trim_start()
+        .replacen("<html>", &format!("<html lang=\"{lang}\">"), 1)
         .replace("<script>", &format!("<script nonce=\"{nonce}\">"))
         .replace("<script type=\"module\"", &format!("<script nonce=\"{nonce}\" type=\"module\""));
     let csp = format!(

@@ -1,0 +1,102 @@
+//! The portal's window onto the API: runs GraphQL in-process as the person whose browser made the
+//! page or form request, under the same rules as `/graphql` with a session cookie.
+//!
+//! - The session cookie is the only credential (no bearer tokens from pages).
+//! - A session of another tenant than the page's counts as signed out.
+//! - Queries run for page loads (GET, no Origin needed: navigations carry none and a cross-site
+//!   page cannot read the answer) and for POSTs with the portal's Origin.
+//! - Mutations run only for POST with the portal's Origin; subscriptions never (they use the
+//!   WebSocket).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Variables};
+use axum::http::Method;
+use portico_web::server::{Answer, Call, GraphqlExecutor};
+
+use crate::graphql::{PorticoSchema, Shared};
+
+pub struct PortalExecutor {
+    pub schema: PorticoSchema,
+    pub shared: Shared,
+}
+
+fn refused(code: &str, message: &str) -> Answer {
+    Answer {
+        data: serde_json::Value::Null,
+        error: Some((code.into(), message.into())),
+    }
+}
+
+/// Which kinds of operation a document holds (`None` when it does not parse).
+fn operation_kinds(query: &str) -> Option<Vec<OperationType>> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    Some(doc.operations.iter().map(|(_, op)| op.node.ty).collect())
+}
+
+impl GraphqlExecutor for PortalExecutor {
+    fn execute<'a>(&'a self, call: Call<'a>) -> Pin<Box<dyn Future<Output = Answer> + Send + 'a>> {
+        Box::pin(async move {
+            let config = &self.shared.config;
+            let post = call.method == Method::POST;
+            let origin_ok = crate::auth::web::origin_ok(config, call.headers);
+            if post && !origin_ok {
+                return refused("FORBIDDEN", "cross-origin request refused");
+            }
+            let kinds = operation_kinds(call.query).unwrap_or_default();
+            if kinds.contains(&OperationType::Subscription) {
+                return refused("BAD_USER_INPUT", "subscribe over /graphql/ws");
+            }
+            if kinds.contains(&OperationType::Mutation) && !post {
+                return refused("FORBIDDEN", "changes need a form submitted from the portal");
+            }
+            let mut scope = None;
+            if let Some(cookie) = crate::auth::web::session_token(config, call.headers) {
+                scope = crate::http::session_scope(&self.shared, &cookie)
+                    .await
+                    .ok()
+                    .filter(|s| s.tenant_slug == call.tenant);
+            }
+            let req = Request::new(call.query).variables(Variables::from_json(call.variables));
+            let resp = self
+                .schema
+                .execute(crate::http::prepare(&self.shared, &scope, req))
+                .await;
+            let error = resp.errors.first().map(|e| {
+                let code = e
+                    .extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .and_then(|v| match v {
+                        async_graphql::Value::String(s) => Some(s.clone()),
+                        async_graphql::Value::Enum(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| "INTERNAL".into());
+                (code, e.message.clone())
+            });
+            let data = resp.data.into_json().unwrap_or_default();
+            Answer { data, error }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_operation_kinds() {
+        assert_eq!(
+            operation_kinds("{ viewer { name } }"),
+            Some(vec![OperationType::Query])
+        );
+        assert_eq!(
+            operation_kinds("query a { viewer { name } } mutation b { revokeSession(id: \"x\") }"),
+            Some(vec![OperationType::Query, OperationType::Mutation])
+        );
+        assert_eq!(operation_kinds("{"), None);
+    }
+}

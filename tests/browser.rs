@@ -1,0 +1,487 @@
+//! The portal in a real browser: Debian's headless Chromium over WebDriver, against the real server
+//! (SQLite, in-process bus, demo data, mail over a loopback SMTP server) with the WASM bundle that
+//! `cargo xtask client` builds. Covers sign-in by magic link and by passkey (Chromium's virtual
+//! authenticator), filtering and paying invoices with the status changing live, the staff feed
+//! updating live, deciding an estimate, posting a message, every page at desktop and phone widths
+//! (screenshots under test-output/screenshots, axe-core with no serious or critical violations, no
+//! console errors), and every page complete with JavaScript off.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use common::smtp::SmtpServer;
+use common::webdriver::{Browser, Driver};
+use common::{Kind, TestApp};
+use portico::auth::Role;
+use serde_json::{json, Value};
+
+const TENANT: &str = "acme";
+
+struct Portal {
+    app: TestApp,
+    smtp: SmtpServer,
+    base: String,
+    owner_token: String,
+    contact_token: String,
+    contact_email: String,
+    staff_email: String,
+    http: reqwest::Client,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn output_dir() -> PathBuf {
+    repo().join("test-output")
+}
+
+/// Fails under CI (skips otherwise) when the browser bundle has not been built.
+fn bundle_built() -> bool {
+    let wasm = repo().join("web/public/wasm/portal_bg.wasm");
+    if wasm.is_file() {
+        return true;
+    }
+    let msg = "the portal's WASM bundle is missing: run `cargo xtask client`";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}");
+    }
+    eprintln!("skipped: {msg}");
+    false
+}
+
+impl Portal {
+    async fn start() -> Option<Portal> {
+        if !bundle_built() {
+            return None;
+        }
+        let smtp = SmtpServer::start().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        // Passkeys need a host name, not an IP address: the portal lives at localhost.
+        let base = format!("http://localhost:{port}");
+        let smtp_url = smtp.url();
+        let b = base.clone();
+        let app = TestApp::start_with(Kind::Sqlite, move |c| {
+            c.base_url = b;
+            c.smtp_url = Some(smtp_url);
+        })
+        .await?;
+        portico::demo::seed_if_empty(&app.app.store)
+            .await
+            .expect("demo data");
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
+        let tenant = app
+            .app
+            .store
+            .tenant_by_slug(TENANT)
+            .await
+            .expect("tenant")
+            .expect("acme exists");
+        let owner_token = app.token(&tenant.id, Role::Owner, None).await;
+        let clients = app
+            .ok(
+                &owner_token,
+                "{ clients(first: 1) { nodes { contacts { id email role } } } }",
+                json!({}),
+            )
+            .await;
+        let admin = clients["clients"]["nodes"][0]["contacts"]
+            .as_array()
+            .expect("contacts")
+            .iter()
+            .find(|c| c["role"] == "ADMIN")
+            .expect("an admin contact")
+            .clone();
+        let contact_email = admin["email"].as_str().expect("email").to_owned();
+        let contact_id = admin["id"].as_str().expect("id").to_owned();
+        let contact_id = portico::graphql::ids::decode(&async_graphql::ID(contact_id), "Contact").expect("contact id");
+        let contact_token = app
+            .token(&tenant.id, Role::ContactAdmin, Some(&contact_id))
+            .await;
+        Some(Portal {
+            app,
+            smtp,
+            base,
+            owner_token,
+            contact_token,
+            contact_email,
+            staff_email: "olivia@acme.example".into(),
+            http: reqwest::Client::new(),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{TENANT}{path}", self.base)
+    }
+
+    /// The sign-in link from the next email to `to`.
+    async fn link_for(&self, to: &str) -> String {
+        loop {
+            let mail = self.smtp.next(20).await.expect("a sign-in email arrives");
+            if mail.to.iter().any(|t| t.contains(to)) {
+                return mail.link_containing("/auth/magic").expect("a link");
+            }
+        }
+    }
+
+    /// Signs `browser` in as `email`: the sign-in form, the email over SMTP, its link.
+    async fn sign_in_with_form(&self, browser: &Browser, email: &str) {
+        browser.goto(&self.url("/sign-in")).await;
+        browser.type_into("#email", email).await;
+        browser.click("form[action$='/auth/magic-link'] button").await;
+        browser.wait_text("main", "on its way").await;
+        let link = self.link_for(email).await;
+        browser.goto(&link).await;
+        browser.click("form button[type=submit]").await;
+        browser.find("nav.menu").await;
+    }
+
+    /// Signs in without the form (for tests about other things): asks for a link over HTTP.
+    async fn sign_in(&self, browser: &Browser, email: &str) {
+        let r = self
+            .http
+            .post(self.url("/auth/magic-link"))
+            .json(&json!({ "email": email }))
+            .send()
+            .await
+            .expect("magic link request");
+        assert_eq!(r.status().as_u16(), 202);
+        let link = self.link_for(email).await;
+        browser.goto(&link).await;
+        browser.click("form button[type=submit]").await;
+        browser.find("nav.menu").await;
+    }
+
+    async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.app.ok(token, query, variables).await
+    }
+}
+
+/// Fails on console errors (CSP violations, failed loads, panics); returns the warnings.
+async fn assert_clean_console(browser: &Browser, page: &str) {
+    let errors: Vec<String> = browser
+        .console()
+        .await
+        .into_iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(errors.is_empty(), "console errors on {page}: {errors:#?}");
+}
+
+/// Runs axe-core in the page; returns serious and critical WCAG violations.
+async fn axe(browser: &Browser) -> Vec<String> {
+    let path = repo().join("tests/browser/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("axe-core is missing: npm ci --prefix tests/browser (tests/run does it)")
+    });
+    browser
+        .js(&format!("{source}\nreturn true;"), json!([]))
+        .await;
+    let r = browser
+        .js_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            json!([]),
+        )
+        .await;
+    r.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Magic-link sign-in (email read from the SMTP server), search and filter invoices, open one,
+/// pay it through the demo gateway and watch the status change without a reload while a staff
+/// browser receives the payment in its live feed; then accept an estimate and post a message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_signs_in_pays_and_staff_see_it_live() {
+    let Some(portal) = Portal::start().await else { return };
+    let Some(driver) = Driver::start().await else { return };
+    let client = driver.session(1280, 900, true).await;
+    let staff = driver.session(1280, 900, true).await;
+
+    // Staff watch the live feed.
+    portal.sign_in(&staff, &portal.staff_email).await;
+    staff.goto(&portal.url("/staff/payments")).await;
+    staff.wait_js("the feed to go live", "return document.querySelector('#feed-state')?.dataset.live === 'on'").await;
+    staff.js("window.__stayed = 'yes'; return true;", json!([])).await;
+
+    // The client signs in with the emailed link.
+    portal.sign_in_with_form(&client, &portal.contact_email).await;
+    assert!(client.text("h1").await.contains("Dashboard"));
+    assert!(client.text("main").await.contains("Amount due"));
+
+    // Search by number, then filter by status.
+    let open = portal
+        .gql(
+            &portal.contact_token,
+            "{ invoices(first: 50, filter: { status: [ISSUED] }) { nodes { id number balance { amount } } } }",
+            json!({}),
+        )
+        .await;
+    let target = open["invoices"]["nodes"][0].clone();
+    let number = target["number"].as_str().expect("an open invoice").to_owned();
+    client.goto(&portal.url("/invoices")).await;
+    client.type_into("#f-q", &number).await;
+    client.click("form.filters button[type=submit]").await;
+    client.wait_js("the search result", &format!(
+        "return location.search.includes('q=') && document.querySelectorAll('table.invoices tbody tr').length === 1 && document.querySelector('table.invoices tbody').innerText.includes('{number}')"
+    )).await;
+    client.goto(&portal.url("/invoices?status=paid")).await;
+    let rows = client
+        .js("return [...document.querySelectorAll('table.invoices tbody tr')].map(r => r.innerText)", json!([]))
+        .await;
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty(), "some paid invoices");
+    assert!(rows.iter().all(|r| r.as_str().unwrap_or("").contains("paid")), "{rows:?}");
+
+    // Open the invoice and pay it through the demo gateway, leaving it pending at first.
+    client.goto(&portal.url("/invoices")).await;
+    client.type_into("#f-q", &number).await;
+    client.click("form.filters button[type=submit]").await;
+    client.click(&format!("table.invoices a[href$='/invoices/{}']", target["id"].as_str().unwrap_or_default())).await;
+    client.wait_text("h1", &number).await;
+    client.click("a.button.primary[href*='/pay?invoice=']").await;
+    client.find("form.pay").await;
+    // Only this invoice, through the demo gateway.
+    client
+        .js(
+            "document.querySelectorAll('form.pay input[name=invoice]').forEach(i => i.checked = i.value === arguments[0]);
+             document.querySelector('#m-DEMO').checked = true; return true;",
+            json!([target["id"]]),
+        )
+        .await;
+    client.click("form.pay button[type=submit]").await;
+    client.wait_text("h1", "Demo payment").await;
+    let demo_page = client.url().await;
+    client.click("input[value=pending] + button").await;
+    client.wait_js("the return page", "return document.querySelector('#attempt-status')?.dataset.status === 'processing'").await;
+    client.js("window.__stayed = 'yes'; return true;", json!([])).await;
+
+    // The gateway reports success out of band (as a webhook would).
+    let r = portal
+        .http
+        .post(&demo_page)
+        .header("Origin", &portal.base)
+        .form(&[("outcome", "succeeded")])
+        .send()
+        .await
+        .expect("gateway");
+    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+
+    client.wait_js("the status to turn succeeded", "return document.querySelector('#attempt-status')?.dataset.status === 'succeeded'").await;
+    assert_eq!(client.js("return window.__stayed", json!([])).await, json!("yes"), "the client page reloaded");
+    let paid = portal
+        .gql(&portal.contact_token, "query($id: ID!) { invoice(id: $id) { status balance { minor } } }", json!({ "id": target["id"] }))
+        .await;
+    assert_eq!(paid["invoice"]["status"], "PAID");
+    let receipt = client.text("#attempt-status").await;
+    assert!(receipt.contains("Receipt"), "{receipt}");
+
+    // Staff saw it arrive without a reload.
+    let payment_number = portal
+        .gql(&portal.owner_token, "{ payments(first: 1) { nodes { number } } }", json!({}))
+        .await["payments"]["nodes"][0]["number"]
+        .as_str()
+        .expect("payment")
+        .to_owned();
+    staff.wait_js("the payment in the feed", &format!(
+        "return !!document.querySelector('#payments-feed li[data-number=\"{payment_number}\"]')"
+    )).await;
+    assert_eq!(staff.js("return window.__stayed", json!([])).await, json!("yes"), "the staff page reloaded");
+    assert_clean_console(&client, "payment").await;
+    assert_clean_console(&staff, "staff feed").await;
+
+    // Accept an estimate with a comment.
+    client.goto(&portal.url("/estimates")).await;
+    let form = client.find("form[action$='/accept']").await;
+    let _ = form;
+    let action = client
+        .js("return document.querySelector(\"form[action$='/accept']\").getAttribute('action')", json!([]))
+        .await;
+    let action = action.as_str().expect("accept form").to_owned();
+    let estimate_id = action.trim_end_matches("/accept").rsplit('/').next().unwrap_or_default().to_owned();
+    client.type_into(&format!("#c-{estimate_id}"), "Looks good, go ahead").await;
+    client.click(&format!("form[action='{action}'] button")).await;
+    client.wait_text("main", "Done.").await;
+    client.wait_text(&format!("#estimate-{estimate_id}"), "Looks good, go ahead").await;
+    let e = portal
+        .gql(&portal.contact_token, "query($id: ID!) { node(id: $id) { ... on Estimate { status decisionComment } } }", json!({ "id": estimate_id }))
+        .await;
+    assert_eq!(e["node"]["status"], "ACCEPTED");
+
+    // Post a message in a thread.
+    client.goto(&portal.url("/messages")).await;
+    client.click("ul.threads li a").await;
+    client.type_into("#m-body", "Could you send the timesheet too?").await;
+    client.click("form[action*='/messages/'] button[type=submit]").await;
+    client.wait_text("ol.messages", "Could you send the timesheet too?").await;
+    assert_clean_console(&client, "messages").await;
+
+    client.close().await;
+    staff.close().await;
+}
+
+/// A contact adds a passkey with the browser's virtual authenticator, signs out, and signs back
+/// in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_is_registered_and_signs_in() {
+    let Some(portal) = Portal::start().await else { return };
+    let Some(driver) = Driver::start().await else { return };
+    let b = driver.session(1280, 900, true).await;
+    let authenticator = b.virtual_authenticator().await;
+    portal.sign_in(&b, &portal.contact_email).await;
+    b.goto(&portal.url("/settings")).await;
+    b.click("#passkey-add").await;
+    b.wait_js("the passkey to be saved", "return location.search.includes('done=passkey')").await;
+    b.wait_text("main", "Passkey on").await;
+    assert_eq!(b.credentials(&authenticator).await.len(), 1);
+
+    b.click("form[action$='/auth/logout'] button").await;
+    b.wait_js("the sign-in page", "return !!document.querySelector('#passkey-login')").await;
+    b.goto(&portal.url("/sign-in")).await;
+    b.click("#passkey-login").await;
+    b.wait_js("the dashboard", "return !!document.querySelector('nav.menu')").await;
+    assert!(b.text("h1").await.contains("Dashboard"));
+    assert_clean_console(&b, "passkeys").await;
+    b.close().await;
+}
+
+/// The pages a contact and a staff member can open (path, a text the page must show).
+async fn pages(portal: &Portal) -> (Vec<(String, &'static str)>, Vec<(String, &'static str)>) {
+    let ids = portal
+        .gql(
+            &portal.contact_token,
+            "{ invoices(first: 1, filter: { status: [PARTIALLY_PAID] }) { nodes { id } } payments(first: 1) { nodes { id } } threads { id } }",
+            json!({}),
+        )
+        .await;
+    let invoice = ids["invoices"]["nodes"][0]["id"].as_str().expect("invoice").to_owned();
+    let payment = ids["payments"]["nodes"][0]["id"].as_str().expect("payment").to_owned();
+    let thread = ids["threads"][0]["id"].as_str().expect("thread").to_owned();
+    let client = vec![
+        ("/".to_owned(), "Amount due"),
+        ("/invoices".to_owned(), "Invoices"),
+        (format!("/invoices/{invoice}"), "Balance"),
+        (format!("/invoices/{invoice}?print=1"), "Bill to"),
+        ("/pay".to_owned(), "Choose what to pay"),
+        ("/payments".to_owned(), "Payment history"),
+        (format!("/payments/{payment}"), "Receipt"),
+        ("/estimates".to_owned(), "Estimates"),
+        ("/credit-notes".to_owned(), "Credit notes"),
+        ("/statement".to_owned(), "Closing balance"),
+        ("/projects".to_owned(), "By task"),
+        ("/messages".to_owned(), "Messages"),
+        (format!("/messages/{thread}"), "Write a message"),
+        ("/settings".to_owned(), "Billing details"),
+        ("/help".to_owned(), "Frequently asked questions"),
+    ];
+    let staff = vec![
+        ("/".to_owned(), "Amount due"),
+        ("/staff/payments".to_owned(), "Live payments"),
+        ("/staff/clients".to_owned(), "Clients"),
+        ("/staff/invitations".to_owned(), "Invite"),
+        ("/staff/notifications".to_owned(), "Notifications"),
+        ("/invoices".to_owned(), "Invoices"),
+    ];
+    (client, staff)
+}
+
+fn shot_name(who: &str, path: &str, width: &str) -> String {
+    let slug: String = path
+        .trim_matches('/')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = if slug.is_empty() { "home".to_owned() } else { slug };
+    format!("{who}-{}-{width}.png", &slug[..slug.len().min(60)])
+}
+
+/// Every page at desktop and phone widths: a screenshot, axe-core without serious or critical
+/// violations, and no console errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_at_desktop_and_phone_widths() {
+    let Some(portal) = Portal::start().await else { return };
+    let Some(driver) = Driver::start().await else { return };
+    let (client_pages, staff_pages) = pages(&portal).await;
+    let dir = output_dir().join("screenshots");
+    let mut problems = Vec::new();
+
+    let signed_out = driver.session(1280, 900, true).await;
+    for (width, w, h) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        signed_out.resize(w, h).await;
+        signed_out.goto(&portal.url("/sign-in")).await;
+        signed_out.find("#email").await;
+        signed_out.screenshot(&dir.join(shot_name("anon", "sign-in", width))).await;
+        for v in axe(&signed_out).await {
+            problems.push(format!("sign-in ({width}): {v}"));
+        }
+        assert_clean_console(&signed_out, "sign-in").await;
+    }
+    signed_out.close().await;
+
+    for (who, email, list) in [
+        ("client", portal.contact_email.clone(), client_pages),
+        ("staff", portal.staff_email.clone(), staff_pages),
+    ] {
+        let b = driver.session(1280, 900, true).await;
+        portal.sign_in(&b, &email).await;
+        for (width, w, h) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+            b.resize(w, h).await;
+            for (path, expect) in &list {
+                b.goto(&portal.url(path)).await;
+                b.wait_text("main", expect).await;
+                b.screenshot(&dir.join(shot_name(who, path, width))).await;
+                for v in axe(&b).await {
+                    problems.push(format!("{who} {path} ({width}): {v}"));
+                }
+                assert_clean_console(&b, path).await;
+            }
+        }
+        b.close().await;
+    }
+    assert!(problems.is_empty(), "accessibility violations:\n{}", problems.join("\n"));
+}
+
+/// With JavaScript off every page still arrives complete: its heading, its data and its forms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_complete_without_javascript() {
+    let Some(portal) = Portal::start().await else { return };
+    let Some(driver) = Driver::start().await else { return };
+    let (client_pages, staff_pages) = pages(&portal).await;
+    for (email, list) in [
+        (portal.contact_email.clone(), client_pages),
+        (portal.staff_email.clone(), staff_pages),
+    ] {
+        let b = driver.session(1280, 900, false).await;
+        // Forms work without script: sign in through the sign-in form.
+        portal.sign_in_with_form(&b, &email).await;
+        assert_eq!(b.js("return 1", json!([])).await, json!(1));
+        for (path, expect) in &list {
+            b.goto(&portal.url(path)).await;
+            let text = b.text("main").await;
+            assert!(text.contains(expect), "{path} without JavaScript lacks {expect:?}: {text}");
+        }
+        b.close().await;
+    }
+}
