@@ -41,6 +41,10 @@ const STAFF_AND_CLIENT_ADMIN: &[Who] = &[
 const ADMINS: &[Who] = &[Who::Owner, Who::Admin];
 const REFUNDERS: &[Who] = &[Who::Owner, Who::Admin, Who::Partner];
 const DECIDERS: &[Who] = &[Who::ContactAdmin, Who::ContactPayer];
+const CLIENT_ADMIN: &[Who] = &[Who::ContactAdmin];
+/// People with a stored language: here only contacts (the staff callers are API tokens, which
+/// stand for no staff user; a signed-in staff user may too, see tests/portal_api.rs).
+const PEOPLE: &[Who] = &[Who::ContactAdmin, Who::ContactPayer, Who::ContactViewer];
 const WRITERS: &[Who] = &[
     Who::Owner,
     Who::Admin,
@@ -273,6 +277,9 @@ fn ops() -> Vec<Op> {
         Op { name: "setInvitationDailyLimit", query: "mutation { setInvitationDailyLimit(limit: 40) }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "createApiToken", query: "mutation { createApiToken(name: \"x\", role: PARTNER) { id } }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "revokeApiToken", query: "mutation($id: ID!) { revokeApiToken(id: $id) }", vars: |f| json!({ "id": f.id("token") }), allowed: ADMINS },
+        Op { name: "updateMyBillingDetails", query: "mutation($i: BillingDetailsInput!) { updateMyBillingDetails(input: $i) { id } }", vars: |_| json!({ "i": { "name": "Renamed by its admin", "email": "billing@fixture.example" } }), allowed: CLIENT_ADMIN },
+        Op { name: "setMyLanguage", query: "mutation { setMyLanguage(locale: \"el\") }", vars: |_| json!({}), allowed: PEOPLE },
+        Op { name: "markNotificationsRead", query: "mutation { markNotificationsRead }", vars: |_| json!({}), allowed: STAFF },
         Op { name: "disableContact", query: "mutation($id: ID!) { disableContact(id: $id) { id } }", vars: |f| json!({ "id": f.id("spare_contact") }), allowed: STAFF_AND_CLIENT_ADMIN },
     ]
 }

@@ -32,6 +32,27 @@ pub fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
     None
 }
 
+/// Whether a request body is an HTML form post (`application/x-www-form-urlencoded`).
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Percent-encodes a query parameter value (everything but RFC 3986's unreserved characters).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn form_decode(v: &str) -> String {
     let bytes = v.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -66,6 +87,16 @@ mod tests {
     fn form_values_are_decoded() {
         assert_eq!(form_decode("a%40b.example+x"), "a@b.example x");
         assert_eq!(form_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_and_decode_back() {
+        let text = "Too many requests. Wait 15 minutes & ask again: café?";
+        let encoded = percent_encode(text);
+        assert!(encoded
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~%".contains(c)));
+        assert_eq!(form_decode(&encoded), text);
     }
 
     #[test]

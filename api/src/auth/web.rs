@@ -1,7 +1,8 @@
 //! Sign-in over HTTP: magic links (request, the page the link opens, consume by POST), logout,
 //! and the session cookie. A GET never consumes a link (mail scanners follow links); the request
 //! answers the same way, after the same minimum time, whether or not the address is known; every
-//! attempt is audited; requests are rate-limited per address and per IP.
+//! attempt is audited; requests are rate-limited per address and per IP. A request posted by the
+//! portal's HTML sign-in form is answered with a redirect back to that page instead of JSON.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -17,7 +18,7 @@ use portico_domain::Email;
 use super::tokens;
 use crate::config::Config;
 use crate::http::HttpState;
-use crate::pages::{escape, field};
+use crate::pages::{escape, field, is_form, percent_encode};
 use crate::store::{LoginClient, Store, UserKind};
 
 pub const RATE_WINDOW_MS: i64 = 15 * 60_000;
@@ -119,6 +120,27 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     resp
 }
 
+/// `303 See Other` to the portal's sign-in page with a query (`sent=1` or `error=…`).
+fn to_sign_in(slug: &str, query: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, format!("/{slug}/sign-in?{query}")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+/// The answer to a refused magic-link request: JSON for API callers, or back to the sign-in page
+/// with the message for the HTML form.
+fn refused(form: Option<&str>, status: StatusCode, message: &str) -> Response {
+    match form {
+        Some(slug) => to_sign_in(slug, &format!("error={}", percent_encode(message))),
+        None => json(status, serde_json::json!({ "error": message })),
+    }
+}
+
 async fn tenant(store: &Store, slug: &str) -> Option<crate::store::Tenant> {
     store.tenant_by_slug(slug).await.ok().flatten()
 }
@@ -147,20 +169,37 @@ async fn request_link(
             serde_json::json!({ "error": "unknown portal" }),
         );
     };
+    // The HTML form is answered with redirects to the sign-in page, API callers with JSON.
+    let form = is_form(&headers).then_some(t.slug.as_str());
     let Some(raw) = field(&headers, &body, "email") else {
-        return json(
-            StatusCode::BAD_REQUEST,
-            serde_json::json!({ "error": "send an email address (JSON or form field `email`)" }),
-        );
+        let message = match form {
+            Some(_) => "Enter your email address.",
+            None => "send an email address (JSON or form field `email`)",
+        };
+        return refused(form, StatusCode::BAD_REQUEST, message);
     };
     let email = match Email::parse(&raw) {
         Ok(e) => e,
         Err(_) => {
-            return json(
-                StatusCode::BAD_REQUEST,
-                serde_json::json!({ "error": "that is not an email address" }),
+            let message = match form {
+                Some(_) => "That is not an email address.",
+                None => "that is not an email address",
+            };
+            return refused(form, StatusCode::BAD_REQUEST, message);
+        }
+    };
+    let fail = |e: crate::error::AppError| match form {
+        Some(slug) => {
+            tracing::error!(error = %e, "sign-in failed");
+            to_sign_in(
+                slug,
+                &format!(
+                    "error={}",
+                    percent_encode("Sign-in is unavailable, try again shortly.")
+                ),
             )
         }
+        None => unavailable(e),
     };
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
@@ -173,7 +212,7 @@ async fn request_link(
         .await;
     let (by_address, by_ip) = match (by_address, by_ip) {
         (Ok(a), Ok(i)) => (a, i),
-        (Err(e), _) | (_, Err(e)) => return unavailable(e),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
     };
     if by_address >= MAX_REQUESTS_PER_ADDRESS || by_ip >= MAX_REQUESTS_PER_IP {
         let _ = store
@@ -185,14 +224,15 @@ async fn request_link(
                 serde_json::json!({ "ip": ip }),
             )
             .await;
-        return json(
+        return refused(
+            form,
             StatusCode::TOO_MANY_REQUESTS,
-            serde_json::json!({ "error": "Too many sign-in requests. Wait 15 minutes, then ask for a new link." }),
+            "Too many sign-in requests. Wait 15 minutes, then ask for a new link.",
         );
     }
     let user = match store.find_login_user(&t.id, email.as_str()).await {
         Ok(u) => u,
-        Err(e) => return unavailable(e),
+        Err(e) => return fail(e),
     };
     if let Some(user) = &user {
         let (token, hash) = tokens::generate_with("ml", &t.id);
@@ -211,7 +251,7 @@ async fn request_link(
             .create_magic_link(&t.id, user, &hash, &subject, &body)
             .await
         {
-            return unavailable(e);
+            return fail(e);
         }
         state.shared.mail_wake.notify_one();
     }
@@ -226,6 +266,9 @@ async fn request_link(
         )
         .await;
     tokio::time::sleep_until((started + REQUEST_FLOOR).into()).await;
+    if let Some(slug) = form {
+        return to_sign_in(slug, "sent=1");
+    }
     json(
         StatusCode::ACCEPTED,
         serde_json::json!({ "status": "ok", "message": "If this address can sign in here, a link is on its way. It works once, for 10 minutes." }),

@@ -42,6 +42,16 @@ pub struct UpdateClientInput {
     pub address: Option<String>,
 }
 
+/// A client's billing details as its admin contact sets them: every field is replaced (a missing
+/// or blank optional field is cleared).
+#[derive(InputObject)]
+pub struct BillingDetailsInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub tax_id: Option<String>,
+    pub address: Option<String>,
+}
+
 #[derive(InputObject)]
 pub struct CreateContactInput {
     pub client_id: ID,
@@ -330,6 +340,39 @@ impl Mutation {
             )
             .await?;
         Ok(Client(client))
+    }
+
+    /// A client's admin contact changes the client's billing details (name, email, tax id,
+    /// address), validated like `createClient`/`updateClient`.
+    async fn update_my_billing_details(
+        &self,
+        ctx: &Context<'_>,
+        input: BillingDetailsInput,
+    ) -> Result<Client> {
+        let given_email = input.email.as_deref().filter(|e| !e.trim().is_empty());
+        let details = store::BillingDetails {
+            name: name("name", &input.name)?,
+            email: email(given_email)?,
+            tax_id: short_text("taxId", input.tax_id.as_deref())?,
+            address: long_text("address", input.address.as_deref())?,
+        };
+        Ok(Client(
+            store(ctx)
+                .update_billing_details(scope(ctx)?, details)
+                .await?,
+        ))
+    }
+
+    /// Stores the signed-in person's language: `en` or `el`.
+    async fn set_my_language(&self, ctx: &Context<'_>, locale: String) -> Result<bool> {
+        store(ctx).set_my_locale(scope(ctx)?, locale.trim()).await?;
+        Ok(true)
+    }
+
+    /// Marks all the business's unread notifications read (staff); returns how many.
+    async fn mark_notifications_read(&self, ctx: &Context<'_>) -> Result<i64> {
+        let n = store(ctx).mark_notifications_read(scope(ctx)?).await?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
     async fn create_contact(

@@ -91,6 +91,33 @@ pub struct Tenant {
     pub brand_color: String,
 }
 
+/// What the sign-in page shows of a business (public: no sign-in needed).
+#[derive(SimpleObject)]
+pub struct PortalProfile {
+    pub slug: String,
+    pub name: String,
+    pub brand_color: String,
+    /// A `data:` URI of an SVG, PNG or JPEG image.
+    pub logo: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+impl From<store::Tenant> for PortalProfile {
+    fn from(t: store::Tenant) -> Self {
+        PortalProfile {
+            slug: t.slug,
+            name: t.name,
+            brand_color: t.brand_color,
+            logo: t.logo,
+            email: t.email,
+            phone: t.phone,
+            address: t.address,
+        }
+    }
+}
+
 impl From<store::Tenant> for Tenant {
     fn from(t: store::Tenant) -> Self {
         Tenant {
@@ -138,5 +165,18 @@ impl Viewer {
             Some(id) => Ok(store(ctx).contact(s, id).await?.map(Contact)),
             None => Ok(None),
         }
+    }
+    /// The language the signed-in person chose (`en` or `el`); null when unset, and for API
+    /// tokens that stand for no person.
+    async fn locale(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(store(ctx).my_locale(scope(ctx)?).await?)
+    }
+    /// Messages by others, in the threads the caller may see, since the caller last opened each.
+    async fn unread_messages(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(store(ctx).unread_messages(scope(ctx)?).await?)
+    }
+    /// Unread staff notifications (always 0 for contacts).
+    async fn unread_notifications(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(store(ctx).unread_notifications(scope(ctx)?).await?)
     }
 }

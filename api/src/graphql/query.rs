@@ -7,12 +7,13 @@ use async_graphql::{
 use base64::Engine;
 use chrono::Datelike;
 
-use super::context::{scope, store, today};
+use super::context::{scope, shared, store, today};
 use super::ids;
 use super::inputs::{currency_opt, InvoiceFilterInput, InvoiceOrderInput};
 use super::ledger::{CreditNote, Invoice, Payment};
-use super::parties::{Client, Contact, Viewer};
-use super::reports::{AuditEvent, Dashboard, Statement};
+use super::mutation::PaymentChannel;
+use super::parties::{Client, Contact, PortalProfile, Viewer};
+use super::reports::{AuditEvent, ClientBalance, Dashboard, PortalPaymentSettings, Statement};
 use super::scalars::Date;
 use super::work::{Estimate, Project, Thread};
 use crate::error::AppError;
@@ -101,6 +102,18 @@ pub struct Query;
 
 #[Object]
 impl Query {
+    /// A business's public profile for its sign-in page, by slug; no sign-in needed. Null for an
+    /// unknown slug.
+    async fn portal(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PortalProfile>> {
+        if slug.len() > 100 {
+            return Ok(None);
+        }
+        Ok(store(ctx)
+            .portal_profile(&slug)
+            .await?
+            .map(PortalProfile::from))
+    }
+
     /// The caller: role, tenant, and for contacts their client.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
         scope(ctx)?;
@@ -130,7 +143,7 @@ impl Query {
         let d = store(ctx)
             .dashboard(s, client.as_deref(), today, from, to)
             .await?;
-        Ok(Dashboard::new(d, Date(from), Date(to)))
+        Ok(Dashboard::new(d, Date(from), Date(to), client))
     }
 
     /// Invoices, filtered and ordered, with keyset pagination.
@@ -169,9 +182,22 @@ impl Query {
         Ok(conn)
     }
 
+    /// One invoice. When a client's contact opens it, staff are notified (at most once an hour
+    /// per contact and invoice).
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Invoice>> {
+        let s = scope(ctx)?;
         let id = ids::decode(&id, "Invoice")?;
-        Ok(store(ctx).invoice(scope(ctx)?, &id).await?.map(Invoice))
+        let found = store(ctx).invoice(s, &id).await?;
+        if let Some(inv) = &found {
+            // A write during a read: it must never fail the query.
+            if let Err(e) = store(ctx)
+                .note_invoice_view(s, &inv.id, &inv.number, &inv.client_id)
+                .await
+            {
+                tracing::warn!(error = ?e, invoice = %inv.id, "recording an invoice view failed");
+            }
+        }
+        Ok(found.map(Invoice))
     }
 
     async fn invoice_by_number(
@@ -301,6 +327,71 @@ impl Query {
             .await?
             .into_iter()
             .map(Thread)
+            .collect())
+    }
+
+    /// One thread (by the same rules as `threads`); opening it marks it read for the caller.
+    async fn thread(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Thread>> {
+        let id = ids::decode(&id, "Thread")?;
+        Ok(store(ctx).open_thread(scope(ctx)?, &id).await?.map(Thread))
+    }
+
+    /// How the caller's client may pay: the methods available and the partial payment rules.
+    async fn payment_settings(&self, ctx: &Context<'_>) -> Result<PortalPaymentSettings> {
+        let s = scope(ctx)?;
+        let st = store(ctx);
+        let settings = st.payment_settings(&s.tenant_id).await?;
+        let stripe = match crate::payments::stripe_for(shared(ctx), &s.tenant_id).await {
+            Ok(gateway) => gateway.is_some(),
+            Err(e) => {
+                tracing::warn!(error = ?e, "reading the Stripe credentials failed");
+                false
+            }
+        };
+        let mut methods = Vec::new();
+        if stripe {
+            methods.push(PaymentChannel::Stripe);
+        }
+        if settings
+            .bank_details
+            .as_deref()
+            .is_some_and(|b| !b.trim().is_empty())
+        {
+            methods.push(PaymentChannel::BankTransfer);
+        }
+        methods.push(PaymentChannel::Demo);
+        let min_partial = if settings.allow_partial && settings.min_partial > 0 {
+            let client = match s.client_filter() {
+                Some(id) => st.client(s, id).await?,
+                None => None,
+            };
+            let currency = match client {
+                Some(c) => c.currency,
+                None => {
+                    st.tenant_by_id(&s.tenant_id)
+                        .await?
+                        .ok_or(AppError::NotFound("tenant"))?
+                        .default_currency
+                }
+            };
+            Some(portico_domain::Money::new(settings.min_partial, currency).into())
+        } else {
+            None
+        };
+        Ok(PortalPaymentSettings {
+            methods,
+            allow_partial: settings.allow_partial,
+            min_partial,
+        })
+    }
+
+    /// Every client's amounts due, overdue and credit per currency, largest due first (staff).
+    async fn client_balances(&self, ctx: &Context<'_>) -> Result<Vec<ClientBalance>> {
+        Ok(store(ctx)
+            .client_balances(scope(ctx)?, today(ctx))
+            .await?
+            .into_iter()
+            .map(ClientBalance::from)
             .collect())
     }
 

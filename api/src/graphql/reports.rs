@@ -1,9 +1,14 @@
-//! GraphQL types for the dashboard, statements and the audit trail.
+//! GraphQL types for the dashboard (with its monthly chart), client balances, statements and the
+//! audit trail.
 
-use async_graphql::{SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Result, SimpleObject, ID};
 
+use super::context::{scope, store, today};
 use super::ids;
+use super::inputs::currency_opt;
+use super::mutation::PaymentChannel;
 use super::scalars::{Date, Money};
+use crate::error::AppError;
 use crate::store;
 
 #[derive(SimpleObject)]
@@ -22,6 +27,7 @@ pub struct StatusCount {
 }
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Dashboard {
     /// One entry per currency in use.
     pub currencies: Vec<CurrencyFigures>,
@@ -29,11 +35,105 @@ pub struct Dashboard {
     pub overdue_count: i64,
     pub period_from: Date,
     pub period_to: Date,
+    /// The client the dashboard is narrowed to (staff's `clientId`), for `monthly`.
+    #[graphql(skip)]
+    pub client_id: Option<String>,
+}
+
+#[ComplexObject]
+impl Dashboard {
+    /// Invoiced (issued invoices' totals, not drafts or void) and paid (payments received less
+    /// refunds made) per calendar month: the last `months` (1–36) ending with this month, oldest
+    /// first, every month present. Only amounts in `currency` count (default: the client's
+    /// currency for a client's dashboard, else the business's).
+    async fn monthly(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 12)] months: Option<i32>,
+        currency: Option<String>,
+    ) -> Result<Vec<MonthFigures>> {
+        let months = u32::try_from(months.unwrap_or(12))
+            .ok()
+            .filter(|m| (1..=store::MAX_MONTHS).contains(m))
+            .ok_or_else(|| {
+                AppError::bad_input(
+                    "months",
+                    format!("months is between 1 and {}", store::MAX_MONTHS),
+                )
+            })?;
+        let currency = currency_opt(currency.as_deref())?;
+        let list = store(ctx)
+            .monthly_figures(
+                scope(ctx)?,
+                self.client_id.as_deref(),
+                currency,
+                today(ctx),
+                months,
+            )
+            .await?;
+        Ok(list
+            .into_iter()
+            .map(|m| MonthFigures {
+                month: m.month,
+                invoiced: m.invoiced.into(),
+                paid: m.paid.into(),
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub invoiced: Money,
+    pub paid: Money,
+}
+
+/// One client's balances in one currency (staff's overview).
+#[derive(SimpleObject)]
+pub struct ClientBalance {
+    pub client_id: ID,
+    pub name: String,
+    pub email: Option<String>,
+    pub currency: String,
+    /// Balance of issued and partially paid invoices.
+    pub due: Money,
+    /// The part of `due` past its due date.
+    pub overdue: Money,
+    /// Unallocated payments and what is left of open credit notes.
+    pub credit: Money,
+}
+
+impl From<store::ClientBalance> for ClientBalance {
+    fn from(b: store::ClientBalance) -> Self {
+        ClientBalance {
+            client_id: ids::encode("Client", &b.client_id),
+            name: b.name,
+            email: b.email,
+            currency: b.currency.code().to_owned(),
+            due: b.due.into(),
+            overdue: b.overdue.into(),
+            credit: b.credit.into(),
+        }
+    }
+}
+
+/// How the caller's client may pay.
+#[derive(SimpleObject)]
+pub struct PortalPaymentSettings {
+    /// Available payment methods; `DEMO` is always there, last.
+    pub methods: Vec<PaymentChannel>,
+    /// Whether less than the full amount due may be paid.
+    pub allow_partial: bool,
+    /// The smallest partial payment, when partial payments are allowed and have a minimum.
+    pub min_partial: Option<Money>,
 }
 
 impl Dashboard {
-    pub fn new(d: store::Dashboard, from: Date, to: Date) -> Self {
+    pub fn new(d: store::Dashboard, from: Date, to: Date, client_id: Option<String>) -> Self {
         Dashboard {
+            client_id,
             currencies: d
                 .figures
                 .into_iter()

@@ -234,6 +234,10 @@ impl Thread {
     async fn message_count(&self) -> i64 {
         self.0.message_count
     }
+    /// Messages by others since the caller last opened this thread (with `thread(id)`).
+    async fn unread_count(&self) -> i64 {
+        self.0.unread_count
+    }
     async fn last_message_at(&self) -> i64 {
         self.0.last_message_at
     }

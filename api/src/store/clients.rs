@@ -28,6 +28,15 @@ pub struct NewClient {
     pub currency: Currency,
 }
 
+/// A client's billing details as its admin contact sets them (every field replaced).
+#[derive(Debug, Clone)]
+pub struct BillingDetails {
+    pub name: String,
+    pub email: Option<Email>,
+    pub tax_id: Option<String>,
+    pub address: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Contact {
     pub id: String,
@@ -128,6 +137,51 @@ impl Store {
             .await?
             .ok_or(AppError::NotFound("client"))?;
         audit::record(&mut tx, scope, "client.updated", "client", id, None).await?;
+        tx.commit().await?;
+        client(&row)
+    }
+
+    /// A client's admin contact replaces its billing details (name, email, tax id, address;
+    /// `None` clears a field). Nobody else may, staff included: they use `update_client`.
+    pub async fn update_billing_details(
+        &self,
+        scope: &Scope,
+        details: BillingDetails,
+    ) -> AppResult<Client> {
+        let client_id = match (scope.role, scope.client_filter()) {
+            (crate::auth::Role::ContactAdmin, Some(c)) if scope.grants.write => c.to_owned(),
+            _ => {
+                return Err(AppError::forbidden(
+                    "only the client's admin contacts change its billing details",
+                ))
+            }
+        };
+        let mut tx = self.write_scoped(scope).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!(
+                    "UPDATE clients SET name = $1, email = $2, tax_id = $3, address = $4, updated_at = $5 \
+                     WHERE tenant_id = $6 AND id = $7 RETURNING {CLIENT_COLUMNS}"
+                ))
+                .bind(details.name)
+                .bind(details.email.map(|e| e.as_str().to_owned()))
+                .bind(details.tax_id)
+                .bind(details.address)
+                .bind(now_ms())
+                .bind(scope.tenant_id.clone())
+                .bind(client_id.clone()),
+            )
+            .await?
+            .ok_or(AppError::NotFound("client"))?;
+        audit::record(
+            &mut tx,
+            scope,
+            "client.billing_details_updated",
+            "client",
+            &client_id,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         client(&row)
     }

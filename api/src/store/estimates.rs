@@ -1,5 +1,6 @@
 //! Estimates (quotes): drafted with lines, sent, then accepted with a comment or rejected with a
-//! reason by the client's contacts. A sent estimate past its validity reads as expired.
+//! reason by the client's contacts (staff are notified). A sent estimate past its validity reads
+//! as expired.
 
 use chrono::NaiveDate;
 use portico_domain::{self as domain, Currency, DocumentNumber, EstimateStatus, Money};
@@ -8,7 +9,7 @@ use sqlx::any::AnyRow;
 use super::invoices::tenant_rounding;
 use super::lines::{self, NewLine, MAX_LINES};
 use super::tenants::next_number;
-use super::{audit, new_id, now_ms, rows, Store, Tx};
+use super::{audit, new_id, notifications, now_ms, rows, Store, Tx};
 use crate::auth::Scope;
 use crate::error::{AppError, AppResult};
 
@@ -246,7 +247,7 @@ impl Store {
                 )
                 .bind(next.as_str())
                 .bind(i64::from(deciding))
-                .bind(comment)
+                .bind(comment.clone())
                 .bind(now_ms())
                 .bind(scope.actor_name.clone())
                 .bind(scope.tenant_id.clone())
@@ -260,6 +261,21 @@ impl Store {
             ));
         }
         audit::record(&mut tx, scope, action, "estimate", &e.id, None).await?;
+        if deciding {
+            let client = notifications::client_name(&mut tx, scope, &e.client_id).await?;
+            let verb = match next {
+                EstimateStatus::Accepted => "accepted",
+                _ => "rejected",
+            };
+            let mut text = format!(
+                "Estimate {} was {verb} by {} ({client})",
+                e.number, scope.actor_name
+            );
+            if let Some(c) = comment.as_deref().filter(|c| !c.trim().is_empty()) {
+                text.push_str(&format!(": \u{201c}{c}\u{201d}"));
+            }
+            notifications::notify(&mut tx, scope, action, &text, Some(&e.id)).await?;
+        }
         let e = load(&mut tx, scope, &e.id).await?;
         tx.commit().await?;
         Ok(e)

@@ -11,14 +11,17 @@ mod clients;
 mod credit_notes;
 mod dashboard;
 mod estimates;
+mod figures;
 mod identity;
 mod invitations;
 mod invoice_links;
 mod invoices;
 mod lines;
+mod notifications;
 mod outbox;
 mod passkeys;
 mod payments;
+mod profile;
 mod projects;
 mod rows;
 mod sql;
@@ -32,10 +35,11 @@ pub use attempts::{
 };
 pub use audit::AuditEvent;
 pub use bulk::BenchTenant;
-pub use clients::{Client, Contact, NewClient, NewContact};
+pub use clients::{BillingDetails, Client, Contact, NewClient, NewContact};
 pub use credit_notes::{CreditNote, NewCreditNote};
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use estimates::{Estimate, NewEstimate};
+pub use figures::{ClientBalance, MonthFigures, MAX_MONTHS};
 pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
     MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
@@ -46,9 +50,11 @@ pub use invoices::{
     Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
 };
 pub use lines::{Line, NewLine};
+pub use notifications::VIEW_NOTICE_WINDOW_MS;
 pub use outbox::OutboxItem;
 pub use passkeys::StoredPasskey;
 pub use payments::{AllocationRow, NewPayment, Payment, Refund};
+pub use profile::{validate_logo, LOCALES, MAX_LOGO_BYTES};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};
 pub use tenants::{NewTenant, Tenant};
 pub use threads::{Message, SubjectKind, Thread};

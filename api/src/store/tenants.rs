@@ -20,6 +20,8 @@ pub struct Tenant {
     pub created_at: i64,
     pub invitation_daily_limit: i64,
     pub allow_link_payments: bool,
+    /// A `data:` URI of an SVG, PNG or JPEG image (see [`validate_logo`]).
+    pub logo: Option<String>,
 }
 
 pub struct NewTenant {
@@ -42,7 +44,7 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
-     invitation_daily_limit, allow_link_payments";
+     invitation_daily_limit, allow_link_payments, logo";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -58,6 +60,7 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
         created_at: rows::int(row, "created_at")?,
         invitation_daily_limit: rows::int(row, "invitation_daily_limit")?,
         allow_link_payments: rows::flag(row, "allow_link_payments")?,
+        logo: rows::opt_text(row, "logo")?,
     })
 }
 

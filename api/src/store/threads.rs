@@ -1,9 +1,11 @@
 //! Message threads attached to an invoice, estimate or project, and their messages. A thread is
-//! created with its first message; contacts can post only on their own client's documents.
+//! created with its first message; contacts can post only on their own client's documents (and
+//! staff are notified). Each reader has a read marker per thread: messages by others after it are
+//! unread.
 
 use sqlx::any::AnyRow;
 
-use super::{audit, new_id, now_ms, rows, Store, Tx};
+use super::{audit, new_id, notifications, now_ms, rows, Store, Tx};
 use crate::auth::Scope;
 use crate::error::{AppError, AppResult};
 
@@ -49,6 +51,8 @@ pub struct Thread {
     pub created_at: i64,
     pub last_message_at: i64,
     pub message_count: i64,
+    /// Messages by others since the caller last opened the thread (all of them if never).
+    pub unread_count: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +75,7 @@ fn thread(row: &AnyRow) -> AppResult<Thread> {
         created_at: rows::int(row, "created_at")?,
         last_message_at: rows::int(row, "last_message_at")?,
         message_count: rows::int(row, "message_count")?,
+        unread_count: rows::int(row, "unread_count")?,
     })
 }
 
@@ -113,8 +118,33 @@ async fn subject(
     Ok((rows::text(&row, "client_id")?, rows::text(&row, "title")?))
 }
 
-const THREAD_COLUMNS: &str = "t.id, t.client_id, t.subject_kind, t.subject_id, t.title, t.created_at, t.last_message_at, \
-     (SELECT CAST(COUNT(*) AS BIGINT) FROM messages m WHERE m.tenant_id = t.tenant_id AND m.thread_id = t.id) AS message_count";
+/// The thread columns with its message count and the reader's unread count; `kind` and `id` are
+/// the placeholders of the reader's kind and id.
+fn thread_columns(kind: &str, id: &str) -> String {
+    format!(
+        "t.id, t.client_id, t.subject_kind, t.subject_id, t.title, t.created_at, t.last_message_at, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM messages m WHERE m.tenant_id = t.tenant_id AND m.thread_id = t.id) AS message_count, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM messages m WHERE m.tenant_id = t.tenant_id AND m.thread_id = t.id \
+            AND NOT (m.author_kind = {kind} AND COALESCE(m.author_id, '') = {id}) \
+            AND m.created_at > COALESCE((SELECT r.read_at FROM thread_reads r WHERE r.tenant_id = t.tenant_id \
+              AND r.thread_id = t.id AND r.reader_kind = {kind} AND r.reader_id = {id}), -1)) AS unread_count"
+    )
+}
+
+/// Who the caller is as a reader and author of messages (`staff`, `contact` or `partner`, and id).
+fn reader(scope: &Scope) -> (&'static str, String) {
+    (scope.actor_kind(), scope.actor_id.clone())
+}
+
+/// Whether opening a thread records the caller's read marker: people and tokens that stand for a
+/// staff role or a contact do; partners (systems) and contact views without a contact do not.
+fn keeps_read_markers(scope: &Scope) -> bool {
+    match scope.actor_kind() {
+        "partner" => false,
+        "contact" => scope.contact_id.is_some(),
+        _ => true,
+    }
+}
 
 impl Store {
     /// Posts a message on a document's thread, creating the thread on first use.
@@ -145,7 +175,7 @@ impl Store {
         .await?;
         let t = tx
             .fetch_one(
-                sqlx::query("SELECT id FROM threads WHERE tenant_id = $1 AND subject_kind = $2 AND subject_id = $3")
+                sqlx::query("SELECT id, client_id, title FROM threads WHERE tenant_id = $1 AND subject_kind = $2 AND subject_id = $3")
                     .bind(scope.tenant_id.clone())
                     .bind(kind.as_str())
                     .bind(subject_id.to_owned()),
@@ -173,7 +203,7 @@ impl Store {
             sqlx::query("UPDATE threads SET last_message_at = $1 WHERE tenant_id = $2 AND id = $3")
                 .bind(now)
                 .bind(scope.tenant_id.clone())
-                .bind(thread_id),
+                .bind(thread_id.clone()),
         )
         .await?;
         audit::record(
@@ -185,6 +215,17 @@ impl Store {
             None,
         )
         .await?;
+        if scope.role.is_contact() {
+            let client =
+                notifications::client_name(&mut tx, scope, &rows::text(&t, "client_id")?).await?;
+            let text = format!(
+                "{} ({client}) posted a message on {}",
+                scope.actor_name,
+                rows::text(&t, "title")?
+            );
+            notifications::notify(&mut tx, scope, "message.posted", &text, Some(&thread_id))
+                .await?;
+        }
         tx.commit().await?;
         message(&row)
     }
@@ -196,19 +237,23 @@ impl Store {
         subject: Option<(SubjectKind, &str)>,
         id: Option<&str>,
     ) -> AppResult<Vec<Thread>> {
+        let (reader_kind, reader_id) = reader(scope);
         let mut tx = self.read_scoped(scope).await?;
         let rows = tx
             .fetch_all(
                 sqlx::query(&format!(
-                    "SELECT {THREAD_COLUMNS} FROM threads t WHERE t.tenant_id = $1 AND ($2 IS NULL OR t.client_id = $2) \
+                    "SELECT {} FROM threads t WHERE t.tenant_id = $1 AND ($2 IS NULL OR t.client_id = $2) \
                      AND ($3 IS NULL OR t.subject_kind = $3) AND ($4 IS NULL OR t.subject_id = $4) \
-                     AND ($5 IS NULL OR t.id = $5) ORDER BY t.last_message_at DESC, t.id LIMIT 200"
+                     AND ($5 IS NULL OR t.id = $5) ORDER BY t.last_message_at DESC, t.id LIMIT 200",
+                    thread_columns("$6", "$7")
                 ))
                 .bind(scope.tenant_id.clone())
                 .bind(scope.client_filter().map(str::to_owned))
                 .bind(subject.map(|(k, _)| k.as_str()))
                 .bind(subject.map(|(_, s)| s.to_owned()))
-                .bind(id.map(str::to_owned)),
+                .bind(id.map(str::to_owned))
+                .bind(reader_kind)
+                .bind(reader_id),
             )
             .await?;
         tx.commit().await?;
@@ -233,5 +278,88 @@ impl Store {
             .await?;
         tx.commit().await?;
         rows.iter().map(message).collect()
+    }
+}
+
+impl Store {
+    /// A thread the caller may see, marking it read for the caller (see [`keeps_read_markers`]):
+    /// its unread count is then zero. `None` when the caller may not see it.
+    pub async fn open_thread(&self, scope: &Scope, id: &str) -> AppResult<Option<Thread>> {
+        if !keeps_read_markers(scope) {
+            return Ok(self
+                .threads(scope, None, Some(id))
+                .await?
+                .into_iter()
+                .next());
+        }
+        let (reader_kind, reader_id) = reader(scope);
+        let mut tx = self.write_scoped(scope).await?;
+        let visible = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT id FROM threads WHERE tenant_id = $1 AND id = $2 AND ($3 IS NULL OR client_id = $3)",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned())
+                .bind(scope.client_filter().map(str::to_owned)),
+            )
+            .await?;
+        if visible.is_none() {
+            tx.commit().await?;
+            return Ok(None);
+        }
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO thread_reads (tenant_id, thread_id, reader_kind, reader_id, read_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (tenant_id, thread_id, reader_kind, reader_id) DO UPDATE SET read_at = \
+                 CASE WHEN excluded.read_at > thread_reads.read_at THEN excluded.read_at ELSE thread_reads.read_at END",
+            )
+            .bind(scope.tenant_id.clone())
+            .bind(id.to_owned())
+            .bind(reader_kind)
+            .bind(reader_id.clone())
+            .bind(now_ms()),
+        )
+        .await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(&format!(
+                    "SELECT {} FROM threads t WHERE t.tenant_id = $1 AND t.id = $2",
+                    thread_columns("$3", "$4")
+                ))
+                .bind(scope.tenant_id.clone())
+                .bind(id.to_owned())
+                .bind(reader_kind)
+                .bind(reader_id),
+            )
+            .await?;
+        tx.commit().await?;
+        thread(&row).map(Some)
+    }
+
+    /// Messages by others, in every thread the caller may see, since the caller last opened each
+    /// thread (all of a thread's if never).
+    pub async fn unread_messages(&self, scope: &Scope) -> AppResult<i64> {
+        let (reader_kind, reader_id) = reader(scope);
+        let mut tx = self.read_scoped(scope).await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM messages m \
+                     JOIN threads t ON t.tenant_id = m.tenant_id AND t.id = m.thread_id \
+                     LEFT JOIN thread_reads r ON r.tenant_id = m.tenant_id AND r.thread_id = m.thread_id \
+                       AND r.reader_kind = $3 AND r.reader_id = $4 \
+                     WHERE m.tenant_id = $1 AND ($2 IS NULL OR t.client_id = $2) \
+                     AND NOT (m.author_kind = $3 AND COALESCE(m.author_id, '') = $4) \
+                     AND (r.read_at IS NULL OR m.created_at > r.read_at)",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(scope.client_filter().map(str::to_owned))
+                .bind(reader_kind)
+                .bind(reader_id),
+            )
+            .await?;
+        tx.commit().await?;
+        rows::int(&row, "n")
     }
 }
