@@ -1,7 +1,7 @@
 //! The demo gateway: a local stand-in for a hosted payment page, so `portico demo` works offline.
 //! Its page lets the payer make the payment succeed, fail or stay pending; the choice goes through
-//! the same exactly-once pipeline as a real gateway's webhook. The return page shows the attempt's
-//! status and refreshes itself while it is processing.
+//! the same exactly-once pipeline as a real gateway's webhook, then the payer goes back to the
+//! portal's return page (`/{tenant}/pay/return/{attempt}`, rendered by the portal with live status).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -11,26 +11,19 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::auth::tokens;
-use crate::auth::web::{origin_ok, session_token};
+use crate::auth::web::origin_ok;
 use crate::http::HttpState;
 use crate::pages::{escape, field};
 use crate::store::{EventKind, GatewayEvent};
 
 pub fn routes() -> Router<HttpState> {
-    Router::new()
-        .route("/{tenant}/pay/demo/{token}", get(page).post(choose))
-        .route("/{tenant}/pay/return/{attempt}", get(return_page))
+    Router::new().route("/{tenant}/pay/demo/{token}", get(page).post(choose))
 }
 
-fn html(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
-    let meta = if refresh {
-        "<meta http-equiv=\"refresh\" content=\"2\">"
-    } else {
-        ""
-    };
+fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let doc = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, \
-         initial-scale=1\">{meta}<title>{title}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 30rem; \
+         initial-scale=1\"><title>{title}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 30rem; \
          margin: 3rem auto; padding: 0 1rem\">{body}</body></html>"
     );
     let mut resp = (status, Html(doc)).into_response();
@@ -59,19 +52,13 @@ async fn page(
     Path((slug, token)): Path<(String, String)>,
 ) -> Response {
     let Some(tenant) = tenant_id(&state, &slug).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "<p>Unknown portal.</p>",
-            false,
-        );
+        return html(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
     };
     if tokens::tenant_of_with("pd", &token).as_deref() != Some(tenant.as_str()) {
         return html(
             StatusCode::NOT_FOUND,
             "Not found",
             "<p>Unknown payment.</p>",
-            false,
         );
     }
     let Ok(Some(a)) = state.shared.store.attempt_by_ref(&tenant, &token).await else {
@@ -79,7 +66,6 @@ async fn page(
             StatusCode::NOT_FOUND,
             "Not found",
             "<p>Unknown payment.</p>",
-            false,
         );
     };
     let button = |outcome: &str, label: &str| {
@@ -99,7 +85,7 @@ async fn page(
         button("failed", "Pay (card declined)"),
         button("pending", "Leave it pending"),
     );
-    html(StatusCode::OK, "Demo payment", &body, false)
+    html(StatusCode::OK, "Demo payment", &body)
 }
 
 async fn choose(
@@ -113,23 +99,16 @@ async fn choose(
             StatusCode::FORBIDDEN,
             "Refused",
             "<p>This request did not come from this portal.</p>",
-            false,
         );
     }
     let Some(tenant) = tenant_id(&state, &slug).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "<p>Unknown portal.</p>",
-            false,
-        );
+        return html(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
     };
     let Ok(Some(a)) = state.shared.store.attempt_by_ref(&tenant, &token).await else {
         return html(
             StatusCode::NOT_FOUND,
             "Not found",
             "<p>Unknown payment.</p>",
-            false,
         );
     };
     let outcome = field(&headers, &body, "outcome").unwrap_or_default();
@@ -147,7 +126,6 @@ async fn choose(
                 StatusCode::BAD_REQUEST,
                 "Bad request",
                 "<p>Choose an outcome.</p>",
-                false,
             )
         }
     };
@@ -171,7 +149,6 @@ async fn choose(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Unavailable",
                 "<p>Try again shortly.</p>",
-                false,
             );
         }
     }
@@ -180,82 +157,4 @@ async fn choose(
         [(header::LOCATION, format!("/{slug}/pay/return/{}", a.id))],
     )
         .into_response()
-}
-
-/// Where a payer lands after the hosted page: the attempt's status, refreshed while processing.
-async fn return_page(
-    State(state): State<HttpState>,
-    Path((slug, attempt)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(tenant) = tenant_id(&state, &slug).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "<p>Unknown portal.</p>",
-            false,
-        );
-    };
-    let store = &state.shared.store;
-    let scope = match session_token(&state.shared.config, &headers) {
-        Some(t) => store
-            .session_scope(&tenant, &tokens::hash(&t))
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
-    let Some(scope) = scope else {
-        return html(
-            StatusCode::UNAUTHORIZED,
-            "Sign in",
-            &format!(
-                "<p><a href=\"/{}/\">Sign in</a> to see this payment.</p>",
-                escape(&slug)
-            ),
-            false,
-        );
-    };
-    let Ok(Some(a)) = store.attempt(&scope, &attempt).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "<p>Unknown payment.</p>",
-            false,
-        );
-    };
-    let (title, text, refresh) = match a.status.as_str() {
-        "succeeded" => (
-            "Payment received",
-            "Thank you: your payment was received. A receipt is on its way by email.".to_owned(),
-            false,
-        ),
-        "failed" => (
-            "Payment failed",
-            format!(
-                "The payment did not go through ({}). You can try again with another method.",
-                a.failure_reason.as_deref().unwrap_or("declined")
-            ),
-            false,
-        ),
-        "awaiting_transfer" => (
-            "Awaiting your transfer",
-            format!("Quote the reference {} in your transfer.", a.reference),
-            false,
-        ),
-        _ => (
-            "Processing",
-            "Your payment is being processed; this page updates by itself.".to_owned(),
-            true,
-        ),
-    };
-    let body = format!(
-        "<h1 data-status=\"{status}\">{title}</h1><p>{amount} · reference {reference}</p><p>{text}</p><p><a href=\"/{slug}/\">Back to the portal</a></p>",
-        status = escape(&a.status),
-        amount = a.amount,
-        reference = escape(&a.reference),
-        text = escape(&text),
-        slug = escape(&slug),
-    );
-    html(StatusCode::OK, title, &body, refresh)
 }
