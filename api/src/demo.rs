@@ -1,8 +1,9 @@
 //! `portico demo`: seeds two tenants with a realistic ledger (clients with several contacts,
 //! 240 invoices in every state and several currencies, payments, credit notes, estimates,
-//! projects with time entries, threads) through the same store calls the API uses, then prints
-//! what a newcomer needs.
+//! projects with time entries, threads with unread messages, a logo per tenant) through the same
+//! store calls the API uses, then prints what a newcomer needs.
 
+use base64::Engine;
 use chrono::{Days, NaiveDate};
 use portico_domain::{Currency, Discount, Email, LineInput, Money, PaymentMethod, Slug};
 use rust_decimal::Decimal;
@@ -39,6 +40,8 @@ struct TenantPlan {
     name: &'static str,
     currency: &'static str,
     email: &'static str,
+    /// The logo: initials on a rounded square of this colour.
+    logo: (&'static str, &'static str),
     clients: &'static [(&'static str, &'static str)],
     services: &'static [(&'static str, i64)],
 }
@@ -49,6 +52,7 @@ const PLANS: [TenantPlan; 2] = [
         name: "Acme Design Studio",
         currency: "EUR",
         email: "billing@acme.example",
+        logo: ("AD", "#c2410c"),
         clients: &[
             ("Helios Hotels", "EUR"),
             ("Kykladic Ferries", "EUR"),
@@ -71,6 +75,7 @@ const PLANS: [TenantPlan; 2] = [
         name: "Northwind Builders",
         currency: "USD",
         email: "ar@northwind.example",
+        logo: ("NB", "#1f4e79"),
         clients: &[
             ("Maple Street Condos", "USD"),
             ("Riverside School District", "USD"),
@@ -130,6 +135,21 @@ fn contact_scope(staff: &Scope, client_id: &str, contact_id: &str, name: &str) -
     }
 }
 
+/// A small self-contained SVG logo (no external references) as a `data:` URI.
+fn logo((initials, colour): (&str, &str)) -> String {
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\
+         <rect width=\"64\" height=\"64\" rx=\"14\" fill=\"{colour}\"/>\
+         <path d=\"M12 50 L52 50\" stroke=\"#ffffff\" stroke-opacity=\"0.5\" stroke-width=\"3\"/>\
+         <text x=\"32\" y=\"40\" font-family=\"system-ui, sans-serif\" font-size=\"24\" font-weight=\"700\" \
+         text-anchor=\"middle\" fill=\"#ffffff\">{initials}</text></svg>"
+    );
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    )
+}
+
 fn err(e: crate::error::AppError) -> anyhow::Error {
     anyhow::anyhow!("seeding demo data: {e}")
 }
@@ -166,6 +186,9 @@ async fn seed_tenant(
         })
         .await?;
     let staff = staff(&tenant.id, &tenant.slug);
+    store
+        .set_tenant_logo(&staff, Some(&logo(plan.logo)))
+        .await?;
     let domain = plan.email.split('@').nth(1).unwrap_or("example.com");
     for (name, role) in [
         ("Olivia Owner", Role::Owner),
@@ -223,6 +246,7 @@ async fn seed_tenant(
         let as_contact = contact_scope(&staff, &client.id, &contact_id, contact_name);
 
         // 20 invoices per client over the last ~14 months, in every state.
+        let mut open_invoice = None;
         for n in 0..20u64 {
             let issue = today - Days::new(420 - n * 21 + dice.next(10));
             let mut lines = Vec::new();
@@ -272,6 +296,9 @@ async fn seed_tenant(
                 continue; // draft
             }
             let inv = store.issue_invoice(&staff, &inv.id).await?;
+            if matches!(fate, 1 | 2) {
+                open_invoice = Some(inv.id.clone());
+            }
             let pay = |amount: Money, on: NaiveDate| NewPayment {
                 client_id: client.id.clone(),
                 amount,
@@ -466,6 +493,26 @@ async fn seed_tenant(
                 "Thanks! Looking forward to it.".into(),
             )
             .await?;
+        // A question on an open invoice that staff answered: the contact has an unread reply.
+        if let Some(invoice_id) = &open_invoice {
+            store
+                .post_message(
+                    &as_contact,
+                    SubjectKind::Invoice,
+                    invoice_id,
+                    "Could you confirm the bank details for this invoice?".into(),
+                )
+                .await?;
+            store
+                .post_message(
+                    &staff,
+                    SubjectKind::Invoice,
+                    invoice_id,
+                    "Of course: they are on the invoice, and you can also pay by card in the portal."
+                        .into(),
+                )
+                .await?;
+        }
     }
     Ok(())
 }
