@@ -95,7 +95,7 @@ async fn a_magic_link_signs_in_once_and_a_get_never_consumes_it(app: TestApp) {
         assert!(page.body.contains("method=\"post\""), "{}", page.body);
         assert_eq!(
             page.header("referrer-policy").as_deref(),
-            Some("no-referrer")
+            Some("same-origin")
         );
     }
     let first = consume(&app, "alpha", &token, &[]).await;
@@ -492,8 +492,8 @@ async fn responses_carry_security_headers(app: TestApp) {
     let csp = home.header("content-security-policy").unwrap_or_default();
     assert!(
         csp.contains("frame-ancestors 'none'")
-            && csp.contains("script-src 'self'")
-            && !csp.contains("unsafe-eval"),
+            && csp.contains("script-src 'self' 'nonce-")
+            && !csp.contains("'unsafe-eval'"),
         "{csp}"
     );
     assert!(
@@ -515,7 +515,7 @@ async fn responses_carry_security_headers(app: TestApp) {
         .await;
     assert_eq!(
         page.header("referrer-policy").as_deref(),
-        Some("no-referrer")
+        Some("same-origin")
     );
 }
 

@@ -106,7 +106,8 @@ impl Portal {
             .clone();
         let contact_email = admin["email"].as_str().expect("email").to_owned();
         let contact_id = admin["id"].as_str().expect("id").to_owned();
-        let contact_id = portico::graphql::ids::decode(&async_graphql::ID(contact_id), "Contact").expect("contact id");
+        let contact_id = portico::graphql::ids::decode(&async_graphql::ID(contact_id), "Contact")
+            .expect("contact id");
         let contact_token = app
             .token(&tenant.id, Role::ContactAdmin, Some(&contact_id))
             .await;
@@ -140,7 +141,9 @@ impl Portal {
     async fn sign_in_with_form(&self, browser: &Browser, email: &str) {
         browser.goto(&self.url("/sign-in")).await;
         browser.type_into("#email", email).await;
-        browser.click("form[action$='/auth/magic-link'] button").await;
+        browser
+            .click("form[action$='/auth/magic-link'] button")
+            .await;
         browser.wait_text("main", "on its way").await;
         let link = self.link_for(email).await;
         browser.goto(&link).await;
@@ -215,19 +218,32 @@ async fn axe(browser: &Browser) -> Vec<String> {
 /// browser receives the payment in its live feed; then accept an estimate and post a message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_signs_in_pays_and_staff_see_it_live() {
-    let Some(portal) = Portal::start().await else { return };
-    let Some(driver) = Driver::start().await else { return };
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
     let client = driver.session(1280, 900, true).await;
     let staff = driver.session(1280, 900, true).await;
 
     // Staff watch the live feed.
     portal.sign_in(&staff, &portal.staff_email).await;
     staff.goto(&portal.url("/staff/payments")).await;
-    staff.wait_js("the feed to go live", "return document.querySelector('#feed-state')?.dataset.live === 'on'").await;
-    staff.js("window.__stayed = 'yes'; return true;", json!([])).await;
+    staff
+        .wait_js(
+            "the feed to go live",
+            "return document.querySelector('#feed-state')?.dataset.live === 'on'",
+        )
+        .await;
+    staff
+        .js("window.__stayed = 'yes'; return true;", json!([]))
+        .await;
 
     // The client signs in with the emailed link.
-    portal.sign_in_with_form(&client, &portal.contact_email).await;
+    portal
+        .sign_in_with_form(&client, &portal.contact_email)
+        .await;
     assert!(client.text("h1").await.contains("Dashboard"));
     assert!(client.text("main").await.contains("Amount due"));
 
@@ -240,7 +256,10 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         )
         .await;
     let target = open["invoices"]["nodes"][0].clone();
-    let number = target["number"].as_str().expect("an open invoice").to_owned();
+    let number = target["number"]
+        .as_str()
+        .expect("an open invoice")
+        .to_owned();
     client.goto(&portal.url("/invoices")).await;
     client.type_into("#f-q", &number).await;
     client.click("form.filters button[type=submit]").await;
@@ -253,15 +272,29 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         .await;
     let rows = rows.as_array().expect("rows");
     assert!(!rows.is_empty(), "some paid invoices");
-    assert!(rows.iter().all(|r| r.as_str().unwrap_or("").contains("paid")), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r.as_str().unwrap_or("").contains("paid")),
+        "{rows:?}"
+    );
 
     // Open the invoice and pay it through the demo gateway, leaving it pending at first.
     client.goto(&portal.url("/invoices")).await;
     client.type_into("#f-q", &number).await;
     client.click("form.filters button[type=submit]").await;
-    client.click(&format!("table.invoices a[href$='/invoices/{}']", target["id"].as_str().unwrap_or_default())).await;
+    client
+        .wait_js("the search", "return location.search.includes('q=')")
+        .await;
+    client
+        .click(&format!(
+            "table.invoices a[href$='/invoices/{}']",
+            target["id"].as_str().unwrap_or_default()
+        ))
+        .await;
     client.wait_text("h1", &number).await;
-    client.click("a.button.primary[href*='/pay?invoice=']").await;
+    client
+        .click("a.button.primary[href*='/pay?invoice=']")
+        .await;
     client.find("form.pay").await;
     // Only this invoice, through the demo gateway.
     client
@@ -275,8 +308,10 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
     client.wait_text("h1", "Demo payment").await;
     let demo_page = client.url().await;
     client.click("input[value=pending] + button").await;
-    client.wait_js("the return page", "return document.querySelector('#attempt-status')?.dataset.status === 'processing'").await;
-    client.js("window.__stayed = 'yes'; return true;", json!([])).await;
+    client.wait_js("the return page to go live", "const s = document.querySelector('#attempt-status'); return s?.dataset.status === 'processing' && s?.dataset.live === 'on'").await;
+    client
+        .js("window.__stayed = 'yes'; return true;", json!([]))
+        .await;
 
     // The gateway reports success out of band (as a webhook would).
     let r = portal
@@ -287,12 +322,29 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         .send()
         .await
         .expect("gateway");
-    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+    assert!(
+        r.status().is_redirection() || r.status().is_success(),
+        "{}",
+        r.status()
+    );
 
-    client.wait_js("the status to turn succeeded", "return document.querySelector('#attempt-status')?.dataset.status === 'succeeded'").await;
-    assert_eq!(client.js("return window.__stayed", json!([])).await, json!("yes"), "the client page reloaded");
+    client
+        .wait_js(
+            "the status to turn succeeded",
+            "return document.querySelector('#attempt-status')?.dataset.status === 'succeeded'",
+        )
+        .await;
+    assert_eq!(
+        client.js("return window.__stayed", json!([])).await,
+        json!("yes"),
+        "the client page reloaded"
+    );
     let paid = portal
-        .gql(&portal.contact_token, "query($id: ID!) { invoice(id: $id) { status balance { minor } } }", json!({ "id": target["id"] }))
+        .gql(
+            &portal.contact_token,
+            "query($id: ID!) { invoice(id: $id) { status balance { minor } } }",
+            json!({ "id": target["id"] }),
+        )
         .await;
     assert_eq!(paid["invoice"]["status"], "PAID");
     let receipt = client.text("#attempt-status").await;
@@ -300,15 +352,28 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
 
     // Staff saw it arrive without a reload.
     let payment_number = portal
-        .gql(&portal.owner_token, "{ payments(first: 1) { nodes { number } } }", json!({}))
+        .gql(
+            &portal.owner_token,
+            "{ payments(first: 1) { nodes { number } } }",
+            json!({}),
+        )
         .await["payments"]["nodes"][0]["number"]
         .as_str()
         .expect("payment")
         .to_owned();
-    staff.wait_js("the payment in the feed", &format!(
+    staff
+        .wait_js(
+            "the payment in the feed",
+            &format!(
         "return !!document.querySelector('#payments-feed li[data-number=\"{payment_number}\"]')"
-    )).await;
-    assert_eq!(staff.js("return window.__stayed", json!([])).await, json!("yes"), "the staff page reloaded");
+    ),
+        )
+        .await;
+    assert_eq!(
+        staff.js("return window.__stayed", json!([])).await,
+        json!("yes"),
+        "the staff page reloaded"
+    );
     assert_clean_console(&client, "payment").await;
     assert_clean_console(&staff, "staff feed").await;
 
@@ -317,25 +382,49 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
     let form = client.find("form[action$='/accept']").await;
     let _ = form;
     let action = client
-        .js("return document.querySelector(\"form[action$='/accept']\").getAttribute('action')", json!([]))
+        .js(
+            "return document.querySelector(\"form[action$='/accept']\").getAttribute('action')",
+            json!([]),
+        )
         .await;
     let action = action.as_str().expect("accept form").to_owned();
-    let estimate_id = action.trim_end_matches("/accept").rsplit('/').next().unwrap_or_default().to_owned();
-    client.type_into(&format!("#c-{estimate_id}"), "Looks good, go ahead").await;
-    client.click(&format!("form[action='{action}'] button")).await;
+    let estimate_id = action
+        .trim_end_matches("/accept")
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    client
+        .type_into(&format!("#c-{estimate_id}"), "Looks good, go ahead")
+        .await;
+    client
+        .click(&format!("form[action='{action}'] button"))
+        .await;
     client.wait_text("main", "Done.").await;
-    client.wait_text(&format!("#estimate-{estimate_id}"), "Looks good, go ahead").await;
+    client
+        .wait_text(&format!("#estimate-{estimate_id}"), "Looks good, go ahead")
+        .await;
     let e = portal
-        .gql(&portal.contact_token, "query($id: ID!) { node(id: $id) { ... on Estimate { status decisionComment } } }", json!({ "id": estimate_id }))
+        .gql(
+            &portal.contact_token,
+            "query($id: ID!) { node(id: $id) { ... on Estimate { status decisionComment } } }",
+            json!({ "id": estimate_id }),
+        )
         .await;
     assert_eq!(e["node"]["status"], "ACCEPTED");
 
     // Post a message in a thread.
     client.goto(&portal.url("/messages")).await;
     client.click("ul.threads li a").await;
-    client.type_into("#m-body", "Could you send the timesheet too?").await;
-    client.click("form[action*='/messages/'] button[type=submit]").await;
-    client.wait_text("ol.messages", "Could you send the timesheet too?").await;
+    client
+        .type_into("#m-body", "Could you send the timesheet too?")
+        .await;
+    client
+        .click("form[action*='/messages/'] button[type=submit]")
+        .await;
+    client
+        .wait_text("ol.messages", "Could you send the timesheet too?")
+        .await;
     assert_clean_console(&client, "messages").await;
 
     client.close().await;
@@ -346,22 +435,38 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
 /// in with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passkey_is_registered_and_signs_in() {
-    let Some(portal) = Portal::start().await else { return };
-    let Some(driver) = Driver::start().await else { return };
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
     let b = driver.session(1280, 900, true).await;
     let authenticator = b.virtual_authenticator().await;
     portal.sign_in(&b, &portal.contact_email).await;
     b.goto(&portal.url("/settings")).await;
     b.click("#passkey-add").await;
-    b.wait_js("the passkey to be saved", "return location.search.includes('done=passkey')").await;
+    b.wait_js(
+        "the passkey to be saved",
+        "return location.search.includes('done=passkey')",
+    )
+    .await;
     b.wait_text("main", "Passkey on").await;
     assert_eq!(b.credentials(&authenticator).await.len(), 1);
 
     b.click("form[action$='/auth/logout'] button").await;
-    b.wait_js("the sign-in page", "return !!document.querySelector('#passkey-login')").await;
+    b.wait_js(
+        "the sign-in page",
+        "return !!document.querySelector('#passkey-login')",
+    )
+    .await;
     b.goto(&portal.url("/sign-in")).await;
     b.click("#passkey-login").await;
-    b.wait_js("the dashboard", "return !!document.querySelector('nav.menu')").await;
+    b.wait_js(
+        "the dashboard",
+        "return !!document.querySelector('nav.menu')",
+    )
+    .await;
     assert!(b.text("h1").await.contains("Dashboard"));
     assert_clean_console(&b, "passkeys").await;
     b.close().await;
@@ -376,8 +481,14 @@ async fn pages(portal: &Portal) -> (Vec<(String, &'static str)>, Vec<(String, &'
             json!({}),
         )
         .await;
-    let invoice = ids["invoices"]["nodes"][0]["id"].as_str().expect("invoice").to_owned();
-    let payment = ids["payments"]["nodes"][0]["id"].as_str().expect("payment").to_owned();
+    let invoice = ids["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("invoice")
+        .to_owned();
+    let payment = ids["payments"]["nodes"][0]["id"]
+        .as_str()
+        .expect("payment")
+        .to_owned();
     let thread = ids["threads"][0]["id"].as_str().expect("thread").to_owned();
     let client = vec![
         ("/".to_owned(), "Amount due"),
@@ -413,7 +524,11 @@ fn shot_name(who: &str, path: &str, width: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let slug = if slug.is_empty() { "home".to_owned() } else { slug };
+    let slug = if slug.is_empty() {
+        "home".to_owned()
+    } else {
+        slug
+    };
     format!("{who}-{}-{width}.png", &slug[..slug.len().min(60)])
 }
 
@@ -421,8 +536,12 @@ fn shot_name(who: &str, path: &str, width: &str) -> String {
 /// violations, and no console errors.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_at_desktop_and_phone_widths() {
-    let Some(portal) = Portal::start().await else { return };
-    let Some(driver) = Driver::start().await else { return };
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
     let (client_pages, staff_pages) = pages(&portal).await;
     let dir = output_dir().join("screenshots");
     let mut problems = Vec::new();
@@ -432,7 +551,9 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
         signed_out.resize(w, h).await;
         signed_out.goto(&portal.url("/sign-in")).await;
         signed_out.find("#email").await;
-        signed_out.screenshot(&dir.join(shot_name("anon", "sign-in", width))).await;
+        signed_out
+            .screenshot(&dir.join(shot_name("anon", "sign-in", width)))
+            .await;
         for v in axe(&signed_out).await {
             problems.push(format!("sign-in ({width}): {v}"));
         }
@@ -460,14 +581,22 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
         }
         b.close().await;
     }
-    assert!(problems.is_empty(), "accessibility violations:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "accessibility violations:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// With JavaScript off every page still arrives complete: its heading, its data and its forms.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_complete_without_javascript() {
-    let Some(portal) = Portal::start().await else { return };
-    let Some(driver) = Driver::start().await else { return };
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
     let (client_pages, staff_pages) = pages(&portal).await;
     for (email, list) in [
         (portal.contact_email.clone(), client_pages),
@@ -480,7 +609,10 @@ async fn pages_are_complete_without_javascript() {
         for (path, expect) in &list {
             b.goto(&portal.url(path)).await;
             let text = b.text("main").await;
-            assert!(text.contains(expect), "{path} without JavaScript lacks {expect:?}: {text}");
+            assert!(
+                text.contains(expect),
+                "{path} without JavaScript lacks {expect:?}: {text}"
+            );
         }
         b.close().await;
     }

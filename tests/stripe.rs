@@ -200,7 +200,13 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
     }
     assert_eq!(
         f.get("success_url").map(String::as_str),
-        Some(format!("http://localhost/alpha/pay/return/{attempt}").as_str())
+        Some(
+            format!(
+                "http://localhost/alpha/pay/return/{}",
+                portico::graphql::ids::encode("PaymentAttempt", &attempt).0
+            )
+            .as_str()
+        )
     );
     // Stripe unreachable or failing: the attempt fails with a clear reason and can be retried.
     fake.lock().expect("lock").fail_next = true;

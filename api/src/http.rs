@@ -54,7 +54,8 @@ pub fn router(state: HttpState) -> Router {
 }
 
 /// Headers on every response: no framing, no sniffing, a CSP without inline script, HSTS over
-/// https. Pages that carry secrets in their URL set `Referrer-Policy: no-referrer` themselves.
+/// https. Pages that carry secrets in their URL set a stricter `Referrer-Policy` themselves
+/// (`same-origin` where they post a form back: a browser sends `Origin: null` under `no-referrer`).
 fn security_headers(mut resp: Response, secure: bool) -> Response {
     use axum::http::HeaderValue;
     let h = resp.headers_mut();

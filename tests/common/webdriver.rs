@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{json, Value};
 
-pub const ELEMENT: &str = "element-6066-11e4-a52f-4a3d3f5d84d5";
+pub const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// Finds a program on PATH.
 pub fn which(name: &str) -> Option<PathBuf> {
@@ -229,9 +229,27 @@ impl Browser {
         }
     }
 
+    /// Clicks the element matching `css` (found afresh if the page replaced it meanwhile).
     pub async fn click(&self, css: &str) {
-        let e = self.find(css).await;
-        self.post(&format!("/element/{e}/click"), json!({})).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let e = self.find(css).await;
+            let r: Value = self
+                .http
+                .post(format!("{}/element/{e}/click", self.base))
+                .json(&json!({}))
+                .send()
+                .await
+                .expect("click")
+                .json()
+                .await
+                .expect("click json");
+            match r["value"].get("error").and_then(|e| e.as_str()) {
+                None => return,
+                Some("stale element reference") if Instant::now() < deadline => continue,
+                Some(err) => panic!("click {css}: {err} {}", r["value"]["message"]),
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -243,15 +261,23 @@ impl Browser {
 
     /// The visible text of the first element matching `css` (empty when absent).
     pub async fn text(&self, css: &str) -> String {
-        match self.find_opt(css).await {
-            Some(e) => self
-                .call(reqwest::Method::GET, &format!("/element/{e}/text"), None)
+        // Empty while absent, and while a navigation replaces the element.
+        let Some(e) = self.find_opt(css).await else {
+            return String::new();
+        };
+        let r: Option<Value> = async {
+            self.http
+                .get(format!("{}/element/{e}/text", self.base))
+                .send()
                 .await
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            None => String::new(),
+                .ok()?
+                .json()
+                .await
+                .ok()
         }
+        .await;
+        r.and_then(|v| v["value"].as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     /// Waits (up to 20 s) until `css`'s text contains `needle`; returns the text.
@@ -278,7 +304,12 @@ impl Browser {
             if self.js(script, json!([])).await == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} on {}: {}",
+                self.url().await,
+                self.text("body").await
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -118,7 +118,8 @@ pub struct ShellData {
 }
 
 const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } }";
-const VIEWER: &str = "{ viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const VIEWER: &str =
+    "{ viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {

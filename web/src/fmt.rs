@@ -113,7 +113,10 @@ mod tests {
     #[test]
     fn money_in_both_languages() {
         assert_eq!(money_text("1234567.50", "EUR", Locale::En), "€1,234,567.50");
-        assert_eq!(money_text("1234567.50", "EUR", Locale::El), "1.234.567,50 €");
+        assert_eq!(
+            money_text("1234567.50", "EUR", Locale::El),
+            "1.234.567,50 €"
+        );
         assert_eq!(money_text("-12.00", "USD", Locale::En), "-$12.00");
         assert_eq!(money_text("999.99", "SEK", Locale::En), "999.99 SEK");
         assert_eq!(money_text("0", "JPY", Locale::En), "¥0");

@@ -1,4 +1,4 @@
-//! The portal's form actions: plain HTML POSTs (they work with JavaScript off) that run one
+//! The portal's form actions (under `/{tenant}/forms/`, apart from the pages' paths): plain HTML POSTs (they work with JavaScript off) that run one
 //! GraphQL mutation as the signed-in person and answer `303 See Other` back to a page, with
 //! `?done=…` or `?error=…`. The executor refuses mutations without the portal's Origin.
 
@@ -15,16 +15,22 @@ use crate::{decode, encode};
 
 pub fn routes() -> Router {
     Router::new()
-        .route("/{tenant}/pay", post(pay))
-        .route("/{tenant}/estimates/{id}/{decision}", post(decide))
-        .route("/{tenant}/messages/{thread}", post(message))
-        .route("/{tenant}/settings/language", post(language))
-        .route("/{tenant}/settings/billing", post(billing))
-        .route("/{tenant}/settings/passkeys/{id}/remove", post(remove_passkey))
-        .route("/{tenant}/settings/sessions/{id}/end", post(end_session))
-        .route("/{tenant}/staff/invitations", post(invite))
-        .route("/{tenant}/staff/invitations/{id}/{action}", post(invitation_action))
-        .route("/{tenant}/staff/notifications/read", post(notifications_read))
+        .route("/{tenant}/forms/pay", post(pay))
+        .route("/{tenant}/forms/estimates/{id}/{decision}", post(decide))
+        .route("/{tenant}/forms/messages/{thread}", post(message))
+        .route("/{tenant}/forms/language", post(language))
+        .route("/{tenant}/forms/billing", post(billing))
+        .route("/{tenant}/forms/passkeys/{id}/remove", post(remove_passkey))
+        .route("/{tenant}/forms/sessions/{id}/end", post(end_session))
+        .route("/{tenant}/forms/invitations", post(invite))
+        .route(
+            "/{tenant}/forms/invitations/{id}/{action}",
+            post(invitation_action),
+        )
+        .route(
+            "/{tenant}/forms/notifications/read",
+            post(notifications_read),
+        )
 }
 
 /// The submitted fields, decoded, in order (repeated names are kept).
@@ -188,7 +194,10 @@ async fn language(
 ) -> Response {
     let f = fields(&body);
     let Some(locale) = crate::i18n::Locale::parse(&field(&f, "locale")) else {
-        return back(&format!("/{tenant}/settings"), Err("choose English or Greek".into()));
+        return back(
+            &format!("/{tenant}/settings"),
+            Err("choose English or Greek".into()),
+        );
     };
     let result = mutate(
         &exec,
@@ -199,9 +208,11 @@ async fn language(
     )
     .await;
     let mut resp = back(&format!("/{tenant}/settings"), result.map(|_| "language"));
-    if resp.headers().get(header::LOCATION).is_some_and(|l| {
-        l.to_str().is_ok_and(|s| s.contains("done="))
-    }) {
+    if resp
+        .headers()
+        .get(header::LOCATION)
+        .is_some_and(|l| l.to_str().is_ok_and(|s| s.contains("done=")))
+    {
         let cookie = format!(
             "portico_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
             locale.code()
@@ -299,7 +310,10 @@ async fn invite(
         json!({ "input": input }),
     )
     .await;
-    back(&format!("/{tenant}/staff/invitations"), result.map(|_| "invited"))
+    back(
+        &format!("/{tenant}/staff/invitations"),
+        result.map(|_| "invited"),
+    )
 }
 
 async fn invitation_action(
@@ -313,7 +327,10 @@ async fn invitation_action(
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
-    back(&format!("/{tenant}/staff/invitations"), result.map(|_| "done"))
+    back(
+        &format!("/{tenant}/staff/invitations"),
+        result.map(|_| "done"),
+    )
 }
 
 async fn notifications_read(
@@ -329,5 +346,8 @@ async fn notifications_read(
         json!({}),
     )
     .await;
-    back(&format!("/{tenant}/staff/notifications"), result.map(|_| "read"))
+    back(
+        &format!("/{tenant}/staff/notifications"),
+        result.map(|_| "read"),
+    )
 }

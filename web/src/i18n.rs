@@ -48,10 +48,7 @@ pub fn months(l: Locale) -> [&'static str; 12] {
 }
 
 pub(crate) fn greek(en: &str) -> Option<&'static str> {
-    GREEK
-        .iter()
-        .find(|(k, _)| *k == en)
-        .map(|(_, v)| *v)
+    GREEK.iter().find(|(k, _)| *k == en).map(|(_, v)| *v)
 }
 
 pub(crate) const GREEK: &[(&str, &str)] = &[

@@ -7,7 +7,9 @@
 //! payments feed and the passkey ceremonies.
 
 #[cfg(all(feature = "server", feature = "web"))]
-compile_error!("portico-web: enable `server` or `web`, never both (hydration breaks when they unify)");
+compile_error!(
+    "portico-web: enable `server` or `web`, never both (hydration breaks when they unify)"
+);
 
 use dioxus::prelude::*;
 
@@ -147,7 +149,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::new();
     for c in s.bytes() {
         match c {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(c as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(c as char)
+            }
             _ => out.push_str(&format!("%{c:02X}")),
         }
     }

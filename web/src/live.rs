@@ -42,15 +42,20 @@ pub async fn passkey_register(tenant: &str) -> Result<(), String> {
     outcome(passkey_register_js(tenant, &name).await)
 }
 
-/// Subscribes with `query` and calls `on_next` with each event's payload. Reconnects after a
-/// drop (the page shows server-rendered data meanwhile; the callback refetches on each event).
+/// Subscribes with `query`: `{"subscribed": true}` arrives on the returned channel once the
+/// subscription is sent (after every reconnect), then each event's `data` (read it from a task the
+/// component spawned). Reconnects after a drop (the page keeps its server-rendered data
+/// meanwhile).
 pub fn subscribe(
     query: &'static str,
     variables: serde_json::Value,
-    on_next: impl FnMut(serde_json::Value) + 'static,
-) {
-    let on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>> = Rc::new(RefCell::new(on_next));
+) -> futures_channel::mpsc::UnboundedReceiver<serde_json::Value> {
+    let (tx, rx) = futures_channel::mpsc::unbounded();
+    let on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>> = Rc::new(RefCell::new(move |v| {
+        let _ = tx.unbounded_send(v);
+    }));
     connect(query, variables, on_next, 0);
+    rx
 }
 
 fn connect(
@@ -59,7 +64,9 @@ fn connect(
     on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>>,
     attempt: u32,
 ) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let loc = window.location();
     let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
         "wss"
@@ -67,7 +74,10 @@ fn connect(
         "ws"
     };
     let host = loc.host().unwrap_or_default();
-    let Ok(ws) = WebSocket::new_with_str(&format!("{scheme}://{host}/graphql/ws"), "graphql-transport-ws") else {
+    let Ok(ws) = WebSocket::new_with_str(
+        &format!("{scheme}://{host}/graphql/ws"),
+        "graphql-transport-ws",
+    ) else {
         return;
     };
     let opened = ws.clone();
@@ -81,8 +91,12 @@ fn connect(
     let vars = variables.clone();
     let next = on_next.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let Some(text) = e.data().as_string() else { return };
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        let Some(text) = e.data().as_string() else {
+            return;
+        };
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return;
+        };
         match msg.get("type").and_then(|t| t.as_str()) {
             Some("connection_ack") => {
                 let sub = serde_json::json!({
@@ -91,6 +105,8 @@ fn connect(
                     "payload": { "query": query, "variables": vars },
                 });
                 let _ = sock.send_with_str(&sub.to_string());
+                // Tell the page it is live (it refetches once: nothing between render and now is missed).
+                (next.borrow_mut())(serde_json::json!({ "subscribed": true }));
             }
             Some("ping") => {
                 let _ = sock.send_with_str(r#"{"type":"pong"}"#);
@@ -117,7 +133,10 @@ fn connect(
         let delay = 500 * (attempt as i32 + 1).min(10);
         let retry = Closure::once_into_js(move || connect(q, v, n, attempt + 1));
         if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.unchecked_ref(),
+                delay,
+            );
         }
     });
     ws.set_onclose(Some(onclose.as_ref().unchecked_ref()));

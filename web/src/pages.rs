@@ -57,7 +57,13 @@ pub fn SignIn(tenant: String, q: Qs) -> Element {
 
 /// The sign-in form: a magic link by email (works without JavaScript) or a passkey.
 #[component]
-pub fn SignInBody(tenant: String, profile: Profile, locale: Locale, sent: bool, error: String) -> Element {
+pub fn SignInBody(
+    tenant: String,
+    profile: Profile,
+    locale: Locale,
+    sent: bool,
+    error: String,
+) -> Element {
     let l = locale;
     let brand = crate::ui::safe_color(&profile.brand_color);
     let title = format!("{} {}", l.t("Sign in to"), profile.name);
@@ -199,7 +205,12 @@ pub fn Home(tenant: String) -> Element {
             .collect();
         let total_invoiced: i64 = d.dashboard.monthly.iter().map(|m| m.invoiced.minor).sum();
         let total_paid: i64 = d.dashboard.monthly.iter().map(|m| m.paid.minor).sum();
-        let chart_currency = d.dashboard.monthly.first().map(|m| m.invoiced.currency.clone()).unwrap_or_default();
+        let chart_currency = d
+            .dashboard
+            .monthly
+            .first()
+            .map(|m| m.invoiced.currency.clone())
+            .unwrap_or_default();
         let describe = format!(
             "{}: {} {}, {} {}",
             l.t("Invoiced vs paid, last 12 months"),
@@ -208,7 +219,11 @@ pub fn Home(tenant: String) -> Element {
             l.t("Paid"),
             crate::fmt::money_text(&minor_text(total_paid), &chart_currency, l),
         );
-        let due: bool = d.dashboard.currencies.iter().any(|c| c.amount_due.minor > 0);
+        let due: bool = d
+            .dashboard
+            .currencies
+            .iter()
+            .any(|c| c.amount_due.minor > 0);
         rsx! {
             PageTitle { text: l.t("Dashboard") }
             h1 { {l.t("Dashboard")} }
@@ -274,10 +289,21 @@ fn minor_text(minor: i64) -> String {
 
 /// Invoices as a table on wide screens and as cards on phones (CSS), with optional columns.
 #[component]
-pub fn InvoiceTable(tenant: String, rows: Vec<InvoiceRow>, cols: Vec<String>, show_client: bool) -> Element {
+pub fn InvoiceTable(
+    tenant: String,
+    rows: Vec<InvoiceRow>,
+    cols: Vec<String>,
+    show_client: bool,
+) -> Element {
     let l = locale();
     let has = |c: &str| cols.iter().any(|x| x == c);
-    let (c_ref, c_issued, c_due, c_total, c_balance) = (has("reference"), has("issued"), has("due"), has("total"), has("balance"));
+    let (c_ref, c_issued, c_due, c_total, c_balance) = (
+        has("reference"),
+        has("issued"),
+        has("due"),
+        has("total"),
+        has("balance"),
+    );
     if rows.is_empty() {
         return rsx! { p { class: "muted", {l.t("No invoices match.")} } };
     }
@@ -352,7 +378,14 @@ const SORTS: &[(&str, &str, &str, &str)] = &[
     ("balance-asc", "BALANCE", "ASC", "Balance"),
 ];
 
-const STATUSES: &[&str] = &["issued", "partially_paid", "paid", "overdue", "void", "draft"];
+const STATUSES: &[&str] = &[
+    "issued",
+    "partially_paid",
+    "paid",
+    "overdue",
+    "void",
+    "draft",
+];
 const OPTIONAL_COLS: &[(&str, &str)] = &[
     ("reference", "Reference"),
     ("issued", "Issued"),
@@ -419,11 +452,22 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
     let sort = q.get("sort");
     let mut cols = q.all("cols");
     if cols.is_empty() {
-        cols = vec!["issued".into(), "due".into(), "total".into(), "balance".into()];
+        cols = vec![
+            "issued".into(),
+            "due".into(),
+            "total".into(),
+            "balance".into(),
+        ];
     }
     let keep: String = {
         let mut parts = vec![];
-        for (k, v) in [("status", &status), ("q", &search), ("from", &from), ("to", &to), ("sort", &sort)] {
+        for (k, v) in [
+            ("status", &status),
+            ("q", &search),
+            ("from", &from),
+            ("to", &to),
+            ("sort", &sort),
+        ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", encode(v)));
             }
@@ -599,7 +643,9 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let Some(inv) = d.invoice else {
             return rsx! { Problem { error: PageError::NotFound } };
         };
-        let payable = can_pay && inv.balance.minor > 0 && matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
+        let payable = can_pay
+            && inv.balance.minor > 0
+            && matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
         let title = format!("{} {}", l.t("Invoice"), inv.number);
         rsx! {
             PageTitle { text: title.clone() }
@@ -737,7 +783,12 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
     let chosen = q.all("invoice");
     let error = q.get("error");
     loaded!(res, |d| {
-        let rows: Vec<InvoiceRow> = d.invoices.nodes.into_iter().filter(|r| r.balance.minor > 0).collect();
+        let rows: Vec<InvoiceRow> = d
+            .invoices
+            .nodes
+            .into_iter()
+            .filter(|r| r.balance.minor > 0)
+            .collect();
         rsx! {
             PageTitle { text: l.t("Pay") }
             h1 { {l.t("Pay")} }
@@ -745,7 +796,7 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
             if rows.is_empty() {
                 p { {l.t("Nothing is due.")} }
             } else {
-                form { method: "post", action: "/{tenant}/pay", class: "stack pay",
+                form { method: "post", action: "/{tenant}/forms/pay", class: "stack pay",
                     fieldset {
                         legend { {l.t("Choose what to pay")} }
                         for r in rows.iter() {
@@ -818,29 +869,39 @@ pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id 
 pub fn PayReturn(tenant: String, attempt: String) -> Element {
     let t = tenant.clone();
     let a = attempt.clone();
-    let res = use_server_future(move || fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a })))?;
+    let res = use_server_future(move || {
+        fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a }))
+    })?;
     let l = locale();
     let initial = res.read().clone();
     #[allow(unused_mut)]
     let mut live = use_signal(|| None::<Attempt>);
+    #[allow(unused_mut)]
+    let mut connected = use_signal(|| false);
     #[cfg(feature = "web")]
     {
         let t = tenant.clone();
         let a = attempt.clone();
         use_effect(move || {
             let (t, a) = (t.clone(), a.clone());
-            crate::live::subscribe(
-                "subscription($id: ID!) { paymentStatus(attemptId: $id) { action status at } }",
-                json!({ "id": a.clone() }),
-                move |_event| {
-                    let (t, a) = (t.clone(), a.clone());
-                    spawn(async move {
-                        if let Ok(d) = fetch::<AttemptData>(t, ATTEMPT_QUERY, json!({ "id": a })).await {
-                            live.set(d.payment_attempt);
-                        }
-                    });
-                },
-            );
+            spawn(async move {
+                use futures_util::StreamExt;
+                let mut events = crate::live::subscribe(
+                    "subscription($id: ID!) { paymentStatus(attemptId: $id) { action status at } }",
+                    json!({ "id": a.clone() }),
+                );
+                while let Some(event) = events.next().await {
+                    if event.get("subscribed").is_some() {
+                        connected.set(true);
+                    }
+                    if let Ok(d) =
+                        fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a.clone() }))
+                            .await
+                    {
+                        live.set(d.payment_attempt);
+                    }
+                }
+            });
         });
     }
     let data = match (live.read().clone(), initial) {
@@ -857,7 +918,7 @@ pub fn PayReturn(tenant: String, attempt: String) -> Element {
     rsx! {
         PageTitle { text: l.t("Payment status") }
         h1 { {l.t("Payment status")} }
-        div { class: "panel", "aria-live": "polite", id: "attempt-status", "data-status": "{status}",
+        div { class: "panel", "aria-live": "polite", id: "attempt-status", "data-status": "{status}", "data-live": if connected() { "on" } else { "off" },
             p { class: "big", Status { status: status.clone() } }
             p { {l.t("Amount")} ": " {money(&a.amount, l)} " · " {l.t("Reference")} ": " code { "{a.reference}" } }
             if let Some(r) = a.failure_reason.clone() { p { class: "error", "{r}" } }
@@ -980,7 +1041,9 @@ pub fn Receipt(tenant: String, id: String) -> Element {
     let l = locale();
     let profile = use_shell().profile.unwrap_or_default();
     loaded!(res, |d| {
-        let Some(p) = d.node else { return rsx! { Problem { error: PageError::NotFound } } };
+        let Some(p) = d.node else {
+            return rsx! { Problem { error: PageError::NotFound } };
+        };
         let title = format!("{} {}", l.t("Receipt"), p.number);
         rsx! {
             PageTitle { text: title.clone() }
@@ -1088,12 +1151,12 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
                 }
                 if can_decide && e.status == "SENT" {
                     div { class: "decide",
-                        form { method: "post", action: "/{tenant}/estimates/{e.id}/accept", class: "stack",
+                        form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/accept", class: "stack",
                             label { r#for: "c-{e.id}", {l.t("Comment (optional)")} }
                             textarea { id: "c-{e.id}", name: "comment", rows: "2", maxlength: "2000" }
                             button { r#type: "submit", class: "primary", {l.t("Accept")} }
                         }
-                        form { method: "post", action: "/{tenant}/estimates/{e.id}/reject", class: "stack",
+                        form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/reject", class: "stack",
                             label { r#for: "r-{e.id}", {l.t("Reason")} }
                             textarea { id: "r-{e.id}", name: "reason", rows: "2", required: true, maxlength: "2000" }
                             button { r#type: "submit", {l.t("Reject")} }
@@ -1234,7 +1297,9 @@ pub fn StatementPage(tenant: String, q: Qs) -> Element {
         };
     };
     let today = shell.today.clone();
-    let from = Some(q.get("from")).filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{}-01-01", today.get(..4).unwrap_or("2026")));
+    let from = Some(q.get("from"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{}-01-01", today.get(..4).unwrap_or("2026")));
     let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
     let t = tenant.clone();
     let (f2, t2) = (from.clone(), to.clone());
@@ -1535,7 +1600,9 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
     let l = locale();
     let error = q.get("error");
     loaded!(res, |d| {
-        let Some(th) = d.thread else { return rsx! { Problem { error: PageError::NotFound } } };
+        let Some(th) = d.thread else {
+            return rsx! { Problem { error: PageError::NotFound } };
+        };
         let subject_href = match th.subject_kind.as_str() {
             "invoice" => format!("/{tenant}/invoices/{}", th.subject_id),
             "estimate" => format!("/{tenant}/estimates"),
@@ -1554,7 +1621,7 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
                 }
             }
             if !error.is_empty() { p { class: "error", role: "alert", "{error}" } }
-            form { method: "post", action: "/{tenant}/messages/{th.id}", class: "stack",
+            form { method: "post", action: "/{tenant}/forms/messages/{th.id}", class: "stack",
                 input { r#type: "hidden", name: "subject", value: "{th.subject_id}" }
                 label { r#for: "m-body", {l.t("Write a message")} }
                 textarea { id: "m-body", name: "body", rows: "4", required: true, maxlength: "5000" }
@@ -1613,7 +1680,10 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
     })?;
     let shell = use_shell();
     let l = shell.locale;
-    let can_edit_billing = shell.viewer.as_ref().is_some_and(|v| v.role == "contact_admin");
+    let can_edit_billing = shell
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.role == "contact_admin");
     #[allow(unused_mut)]
     let mut passkey_msg = use_signal(String::new);
     let t2 = tenant.clone();
@@ -1624,7 +1694,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         if let Some(c) = d.viewer.client.clone() {
             section { class: "panel",
                 h2 { {l.t("Billing details")} }
-                form { method: "post", action: "/{tenant}/settings/billing", class: "stack",
+                form { method: "post", action: "/{tenant}/forms/billing", class: "stack",
                     label { r#for: "b-name", {l.t("Name")} }
                     input { id: "b-name", name: "name", value: "{c.name}", required: true, disabled: !can_edit_billing, autocomplete: "organization" }
                     label { r#for: "b-email", {l.t("Email")} }
@@ -1639,7 +1709,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         }
         section { class: "panel",
             h2 { {l.t("Language")} }
-            form { method: "post", action: "/{tenant}/settings/language", class: "inline-form",
+            form { method: "post", action: "/{tenant}/forms/language", class: "inline-form",
                 label { r#for: "lang", {l.t("Language")} }
                 select { id: "lang", name: "locale", lang: "",
                     option { value: "en", selected: l == Locale::En, lang: "en", "English" }
@@ -1654,7 +1724,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                 for p in d.my_passkeys.iter() {
                     li { key: "{p.id}",
                         strong { "{p.name}" } " · " {instant(p.created_at)}
-                        form { method: "post", action: "/{tenant}/settings/passkeys/{p.id}/remove", class: "inline",
+                        form { method: "post", action: "/{tenant}/forms/passkeys/{p.id}/remove", class: "inline",
                             button { r#type: "submit", class: "link", {l.t("Remove")} span { class: "sr", " {p.name}" } }
                         }
                     }
@@ -1693,7 +1763,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                         if s.current {
                             " " strong { {l.t("This session")} }
                         } else {
-                            form { method: "post", action: "/{tenant}/settings/sessions/{s.id}/end", class: "inline",
+                            form { method: "post", action: "/{tenant}/forms/sessions/{s.id}/end", class: "inline",
                                 button { r#type: "submit", class: "link", {l.t("End")} }
                             }
                         }
@@ -1738,4 +1808,3 @@ pub fn Help(tenant: String) -> Element {
         }
     }
 }
-

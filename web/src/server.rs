@@ -108,6 +108,12 @@ pub fn router(exec: Executor, assets_dir: PathBuf) -> axum::Router {
         .serve_api_application(ServeConfig::new(), crate::App)
         .layer(axum::middleware::from_fn(page_headers));
     crate::forms::routes()
+        .route(
+            "/favicon.ico",
+            axum::routing::get(|| async {
+                axum::response::Redirect::permanent("/assets/favicon.svg")
+            }),
+        )
         .nest_service(
             "/assets",
             tower_http::services::ServeDir::new(assets_dir).precompressed_gzip(),
@@ -144,7 +150,11 @@ async fn page_headers(req: Request, next: Next) -> Response {
     if html.starts_with("<title>") {
         if let Some(end) = html.find("</title>") {
             let title = html[..end + "</title>".len()].to_owned();
-            html = html[title.len()..].replacen("<head>", &format!("<head><meta charset=\"utf-8\">{title}"), 1);
+            html = html[title.len()..].replacen(
+                "<head>",
+                &format!("<head><meta charset=\"utf-8\">{title}"),
+                1,
+            );
         }
     } else {
         html = html.replacen("<head>", "<head><meta charset=\"utf-8\">", 1);
@@ -153,7 +163,10 @@ async fn page_headers(req: Request, next: Next) -> Response {
         .trim_start()
         .replacen("<html>", &format!("<html lang=\"{lang}\">"), 1)
         .replace("<script>", &format!("<script nonce=\"{nonce}\">"))
-        .replace("<script type=\"module\"", &format!("<script nonce=\"{nonce}\" type=\"module\""));
+        .replace(
+            "<script type=\"module\"",
+            &format!("<script nonce=\"{nonce}\" type=\"module\""),
+        );
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -164,7 +177,10 @@ async fn page_headers(req: Request, next: Next) -> Response {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
     Response::from_parts(parts, Body::from(html))
 }
 

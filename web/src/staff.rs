@@ -44,19 +44,21 @@ pub fn StaffPayments(tenant: String) -> Element {
         let t = tenant.clone();
         use_effect(move || {
             let t = t.clone();
-            connected.set(true);
-            crate::live::subscribe(
-                "subscription { paymentEvents { action subjectId at } }",
-                json!({}),
-                move |_event| {
-                    let t = t.clone();
-                    spawn(async move {
-                        if let Ok(d) = fetch::<FeedData>(t, FEED_QUERY, json!({})).await {
-                            live.set(Some(d));
-                        }
-                    });
-                },
-            );
+            spawn(async move {
+                use futures_util::StreamExt;
+                let mut events = crate::live::subscribe(
+                    "subscription { paymentEvents { action subjectId at } }",
+                    json!({}),
+                );
+                while let Some(event) = events.next().await {
+                    if event.get("subscribed").is_some() {
+                        connected.set(true);
+                    }
+                    if let Ok(d) = fetch::<FeedData>(t.clone(), FEED_QUERY, json!({})).await {
+                        live.set(Some(d));
+                    }
+                }
+            });
         });
     }
     let initial = res.read().clone();
@@ -185,14 +187,21 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
     })?;
     let l = locale();
     loaded!(res, |d| {
-        let name_of = |id: &str| d.clients.nodes.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
+        let name_of = |id: &str| {
+            d.clients
+                .nodes
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default()
+        };
         rsx! {
             PageTitle { text: l.t("Invitations") }
             h1 { {l.t("Invitations")} }
             Notice { done: q.get("done"), error: q.get("error") }
             section { class: "panel",
                 h2 { {l.t("Invite")} }
-                form { method: "post", action: "/{tenant}/staff/invitations", class: "grid-form",
+                form { method: "post", action: "/{tenant}/forms/invitations", class: "grid-form",
                     label { r#for: "i-client", {l.t("Client")} }
                     select { id: "i-client", name: "client", required: true,
                         for c in d.clients.nodes.iter() { option { key: "{c.id}", value: "{c.id}", "{c.name}" } }
@@ -227,12 +236,12 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                             td { "data-label": l.t("Expires"), {instant(i.expires_at)} }
                             td {
                                 if i.status == "pending" || i.status == "expired" {
-                                    form { method: "post", action: "/{tenant}/staff/invitations/{i.id}/resend", class: "inline",
+                                    form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/resend", class: "inline",
                                         button { r#type: "submit", class: "link", {l.t("Resend")} span { class: "sr", " {i.email}" } }
                                     }
                                 }
                                 if i.status == "pending" {
-                                    form { method: "post", action: "/{tenant}/staff/invitations/{i.id}/revoke", class: "inline",
+                                    form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/revoke", class: "inline",
                                         button { r#type: "submit", class: "link", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
                                     }
                                 }
@@ -277,7 +286,7 @@ pub fn StaffNotifications(tenant: String) -> Element {
         h1 { {l.t("Notifications")} }
         if d.notifications.is_empty() { p { class: "muted", {l.t("No notifications.")} } }
         else {
-            form { method: "post", action: "/{tenant}/staff/notifications/read", class: "inline",
+            form { method: "post", action: "/{tenant}/forms/notifications/read", class: "inline",
                 button { r#type: "submit", {l.t("Done.")} }
             }
         }

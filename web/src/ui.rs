@@ -61,8 +61,16 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
         links.push((format!("{base}/staff/clients"), "Clients", 0));
         links.push((format!("{base}/invoices"), "Invoices", 0));
         links.push((format!("{base}/staff/invitations"), "Invitations", 0));
-        links.push((format!("{base}/messages"), "Messages", viewer.unread_messages));
-        links.push((format!("{base}/staff/notifications"), "Notifications", viewer.unread_notifications));
+        links.push((
+            format!("{base}/messages"),
+            "Messages",
+            viewer.unread_messages,
+        ));
+        links.push((
+            format!("{base}/staff/notifications"),
+            "Notifications",
+            viewer.unread_notifications,
+        ));
         links.push((format!("{base}/settings"), "Settings", 0));
     } else {
         links.push((format!("{base}/"), "Dashboard", 0));
@@ -72,7 +80,11 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
         links.push((format!("{base}/credit-notes"), "Credit notes", 0));
         links.push((format!("{base}/statement"), "Statement", 0));
         links.push((format!("{base}/projects"), "Projects", 0));
-        links.push((format!("{base}/messages"), "Messages", viewer.unread_messages));
+        links.push((
+            format!("{base}/messages"),
+            "Messages",
+            viewer.unread_messages,
+        ));
         links.push((format!("{base}/settings"), "Settings", 0));
         links.push((format!("{base}/help"), "Help", 0));
     }

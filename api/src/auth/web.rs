@@ -114,7 +114,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let h = resp.headers_mut();
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

@@ -31,7 +31,7 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.headers_mut().insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     resp
 }
@@ -154,7 +154,13 @@ async fn choose(
     }
     (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/{slug}/pay/return/{}", a.id))],
+        [(
+            header::LOCATION,
+            format!(
+                "/{slug}/pay/return/{}",
+                crate::graphql::ids::encode("PaymentAttempt", &a.id).0
+            ),
+        )],
     )
         .into_response()
 }

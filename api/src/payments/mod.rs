@@ -74,7 +74,11 @@ pub async fn start(
             let secret_key = sealer
                 .open(&creds.secret_key_enc)
                 .map_err(AppError::Internal)?;
-            let return_url = format!("{base}/{}/pay/return/{}", scope.tenant_slug, attempt.id);
+            let return_url = format!(
+                "{base}/{}/pay/return/{}",
+                scope.tenant_slug,
+                crate::graphql::ids::encode("PaymentAttempt", &attempt.id).0
+            );
             let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
             let gateway = gateway::StripeGateway {
                 api_base: shared.config.stripe_api_base.clone(),

@@ -72,11 +72,16 @@ fn cargo() -> String {
 
 fn client() -> Result<PathBuf> {
     let root = root();
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let wb = locked_version(&lock, "wasm-bindgen").ok_or("wasm-bindgen is not in Cargo.lock")?;
 
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         eprintln!("xtask: adding the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -87,22 +92,20 @@ fn client() -> Result<PathBuf> {
     }
 
     eprintln!("xtask: building the portal for wasm32 (profile wasm-release)");
-    run(Command::new(cargo())
-        .current_dir(&root)
-        .args([
-            "build",
-            "--locked",
-            "-p",
-            "portico-web",
-            "--bin",
-            "portal",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--features",
-            "web",
-            "--profile",
-            "wasm-release",
-        ]))?;
+    run(Command::new(cargo()).current_dir(&root).args([
+        "build",
+        "--locked",
+        "-p",
+        "portico-web",
+        "--bin",
+        "portal",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "web",
+        "--profile",
+        "wasm-release",
+    ]))?;
     let target_dir = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("target"));
@@ -110,7 +113,14 @@ fn client() -> Result<PathBuf> {
     let out = root.join("web/public/wasm");
     let _ = std::fs::remove_dir_all(&out);
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "portal", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "portal",
+            "--out-dir",
+        ])
         .arg(&out)
         .arg(&wasm))?;
     let bundle = out.join("portal_bg.wasm");
@@ -148,7 +158,10 @@ mod tests {
     #[test]
     fn reads_a_locked_version() {
         let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(locked_version(lock, "serde"), None);
     }
 }
