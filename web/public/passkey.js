@@ -64,6 +64,11 @@ export async function passkeyRegister(tenant, name) {
     const pk = start.options.publicKey;
     pk.challenge = b64uToBuf(pk.challenge);
     pk.user.id = b64uToBuf(pk.user.id);
+    // Ask for a discoverable credential, so "Sign in with a passkey" works without an email.
+    pk.authenticatorSelection = Object.assign({}, pk.authenticatorSelection, {
+      residentKey: "required",
+      requireResidentKey: true,
+    });
     (pk.excludeCredentials || []).forEach((c) => { c.id = b64uToBuf(c.id); });
     const cred = await navigator.credentials.create({ publicKey: pk });
     const r = cred.response;
