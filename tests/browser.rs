@@ -496,7 +496,11 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
         ("dashboard", "/".to_owned(), "Amount due"),
         ("invoices", "/invoices".to_owned(), "Invoices"),
         ("invoice", format!("/invoices/{invoice}"), "Balance"),
-        ("invoice-print", format!("/invoices/{invoice}?print=1"), "Bill to"),
+        (
+            "invoice-print",
+            format!("/invoices/{invoice}?print=1"),
+            "Bill to",
+        ),
         ("pay", "/pay".to_owned(), "Choose what to pay"),
         ("payments", "/payments".to_owned(), "Payment history"),
         ("receipt", format!("/payments/{payment}"), "Receipt"),
@@ -511,10 +515,18 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
     ];
     let staff = vec![
         ("dashboard", "/".to_owned(), "Amount due"),
-        ("live-payments", "/staff/payments".to_owned(), "Live payments"),
+        (
+            "live-payments",
+            "/staff/payments".to_owned(),
+            "Live payments",
+        ),
         ("clients", "/staff/clients".to_owned(), "Clients"),
         ("invitations", "/staff/invitations".to_owned(), "Invite"),
-        ("notifications", "/staff/notifications".to_owned(), "Notifications"),
+        (
+            "notifications",
+            "/staff/notifications".to_owned(),
+            "Notifications",
+        ),
         ("invoices", "/invoices".to_owned(), "Invoices"),
     ];
     (client, staff)
@@ -561,7 +573,8 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
             for (name, path, expect) in &list {
                 b.goto(&portal.url(path)).await;
                 b.wait_text("main", expect).await;
-                b.screenshot(&dir.join(format!("{who}-{name}-{width}.png"))).await;
+                b.screenshot(&dir.join(format!("{who}-{name}-{width}.png")))
+                    .await;
                 for v in axe(&b).await {
                     problems.push(format!("{who} {path} ({width}): {v}"));
                 }

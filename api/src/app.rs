@@ -76,7 +76,7 @@ impl App {
         })
     }
 
-    fn shared(&self) -> Shared {
+    pub fn shared(&self) -> Shared {
         Shared {
             store: self.store.clone(),
             bus: self.bus.clone(),

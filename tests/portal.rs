@@ -1,0 +1,393 @@
+//! The portal over HTTP on both backends (no browser): pages rendered on the server with the
+//! signed-in person's data, tenant and client isolation, the rules for the in-process executor
+//! (no mutation without a POST from the portal's Origin), form actions, the CSP nonce, the page
+//! language, and status codes.
+
+mod common;
+
+use common::{Kind, TestApp};
+use portico::auth::Role;
+use serde_json::json;
+
+const ORIGIN: &str = "http://localhost";
+
+async fn seeded(app: &TestApp) {
+    portico::demo::seed_if_empty(&app.app.store)
+        .await
+        .expect("demo data");
+}
+
+/// Signs `email` in to `slug` through a magic link; returns the session cookie.
+async fn login(app: &TestApp, slug: &str, email: &str) -> String {
+    let r = app
+        .request(
+            "POST",
+            &format!("/{slug}/auth/magic-link"),
+            &[("content-type", "application/json")],
+            &json!({ "email": email }).to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let tenant = app
+        .app
+        .store
+        .tenant_by_slug(slug)
+        .await
+        .expect("tenant")
+        .expect("exists");
+    let mail = app.app.store.outbox(&tenant.id, 1).await.expect("outbox");
+    let token = mail[0]
+        .body
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("token")
+        .to_owned();
+    let r = app
+        .request(
+            "POST",
+            &format!("/{slug}/auth/magic"),
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            &format!("token={token}"),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.cookie().expect("session cookie")
+}
+
+/// The admin contact of acme's first client: (email, client name).
+async fn acme_contact(app: &TestApp) -> (String, String, String) {
+    let tenant = app
+        .app
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("tenant")
+        .expect("acme");
+    let owner = app.token(&tenant.id, Role::Owner, None).await;
+    let d = app
+        .ok(
+            &owner,
+            "{ clients(first: 2) { nodes { name contacts { email role } } } }",
+            json!({}),
+        )
+        .await;
+    let first = &d["clients"]["nodes"][0];
+    let email = first["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .find(|c| c["role"] == "ADMIN")
+        .expect("admin")["email"]
+        .as_str()
+        .expect("email")
+        .to_owned();
+    (
+        email,
+        first["name"].as_str().expect("name").to_owned(),
+        d["clients"]["nodes"][1]["name"]
+            .as_str()
+            .expect("second client")
+            .to_owned(),
+    )
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
+    app.request("GET", path, &[("cookie", cookie)], "").await
+}
+
+/// A contact's pages arrive complete from the server: their client's data, never another
+/// client's or tenant's; the signed-out visitor gets the sign-in form.
+async fn pages_show_the_signed_in_contacts_data_only(app: TestApp) {
+    seeded(&app).await;
+    let (email, client, other_client) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+
+    let home = page(&app, "/acme/", &cookie).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Amount due"), "{}", home.body);
+    assert!(home.body.contains(&client));
+    assert!(
+        home.body.contains("<svg"),
+        "the chart is drawn on the server"
+    );
+    assert!(!home.body.contains(&other_client));
+
+    let list = page(&app, "/acme/invoices?status=paid", &cookie).await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("INV-"), "{}", list.body);
+    assert!(!list.body.contains(&other_client));
+
+    // The same session on another tenant's portal counts as signed out.
+    let other = page(&app, "/northwind/", &cookie).await;
+    assert_eq!(other.status, 200);
+    assert!(
+        other.body.contains("Email me a sign-in link"),
+        "{}",
+        other.body
+    );
+    assert!(!other.body.contains(&client));
+
+    // No session: the sign-in form, with the tenant's name.
+    let anon = app.request("GET", "/acme/invoices", &[], "").await;
+    assert!(
+        anon.body.contains("Sign in to Acme Design Studio"),
+        "{}",
+        anon.body
+    );
+    assert!(!anon.body.contains("INV-"));
+
+    // Unknown things are 404.
+    assert_eq!(
+        app.request("GET", "/acme/nope/nope", &[], "").await.status,
+        404
+    );
+    let missing = page(
+        &app,
+        "/acme/invoices/SW52b2ljZTowMWEyMDJiZi1iMmQxLTcyMjAtYTgwZC1mZjMwYmQ2NjcwMDA",
+        &cookie,
+    )
+    .await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert_eq!(
+        app.request("GET", "/nosuchtenant/", &[], "").await.status,
+        404
+    );
+}
+
+/// Pages carry a fresh CSP nonce on their inline scripts, `<html lang>` and a title in `<head>`.
+async fn pages_carry_a_nonce_their_language_and_a_title(app: TestApp) {
+    seeded(&app).await;
+    let a = app.request("GET", "/acme/sign-in", &[], "").await;
+    let b = app.request("GET", "/acme/sign-in", &[], "").await;
+    let nonce = |r: &common::Raw| {
+        let csp = r.header("content-security-policy").expect("csp");
+        let n = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .expect("a nonce")
+            .to_owned();
+        assert!(
+            !csp.contains("'unsafe-inline'; ")
+                || !csp.contains("script-src 'self' 'unsafe-inline'")
+        );
+        n
+    };
+    let (na, nb) = (nonce(&a), nonce(&b));
+    assert_ne!(na, nb, "a new nonce per response");
+    assert!(
+        a.body.contains(&format!("<script nonce=\"{na}\">")),
+        "{}",
+        a.body
+    );
+    assert!(
+        !a.body
+            .replace(&format!("<script nonce=\"{na}\">"), "")
+            .contains("<script>"),
+        "every inline script carries the nonce"
+    );
+    assert!(
+        a.body.starts_with("<!DOCTYPE html>") && a.body.contains("<html lang=\"en\">"),
+        "{}",
+        &a.body[..200.min(a.body.len())]
+    );
+    assert!(a
+        .body
+        .contains("<head><meta charset=\"utf-8\"><title>Sign in to Acme Design Studio</title>"));
+    assert_eq!(a.header("cache-control").as_deref(), Some("no-store"));
+
+    let greek = app
+        .request(
+            "GET",
+            "/acme/sign-in",
+            &[("accept-language", "el-GR,el;q=0.9,en;q=0.5")],
+            "",
+        )
+        .await;
+    assert!(greek.body.contains("<html lang=\"el\">"));
+    assert!(
+        greek.body.contains("Στείλτε μου σύνδεσμο"),
+        "{}",
+        greek.body
+    );
+    let cookie_wins = app
+        .request(
+            "GET",
+            "/acme/sign-in",
+            &[("accept-language", "el"), ("cookie", "portico_lang=en")],
+            "",
+        )
+        .await;
+    assert!(cookie_wins.body.contains("Email me a sign-in link"));
+}
+
+/// Forms change things only when posted from the portal's own pages; the language a person
+/// chooses is stored and used on every page.
+async fn forms_need_the_portals_origin_and_language_is_per_person(app: TestApp) {
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+
+    // Without Origin (or from another site) nothing changes.
+    for origin in [None, Some("https://evil.example")] {
+        let mut headers = vec![
+            ("cookie", cookie.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        if let Some(o) = origin {
+            headers.push(("origin", o));
+        }
+        let r = app
+            .request("POST", "/acme/forms/language", &headers, "locale=el")
+            .await;
+        assert_eq!(r.status, 303);
+        let to = r.header("location").unwrap_or_default();
+        assert!(to.contains("error="), "{to}");
+        let home = page(&app, "/acme/", &cookie).await;
+        assert!(home.body.contains("<html lang=\"en\">"));
+    }
+
+    // From the portal: Greek, remembered for this person (not only the browser's cookie).
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/language",
+            &[
+                ("cookie", cookie.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            "locale=el",
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(r.header("location").unwrap_or_default().contains("done="));
+    assert!(r
+        .header("set-cookie")
+        .unwrap_or_default()
+        .contains("portico_lang=el"));
+    let home = page(&app, "/acme/", &cookie).await;
+    assert!(home.body.contains("Οφειλόμενο ποσό"), "{}", home.body);
+    let viewer = app
+        .gql_cookie(&cookie, "{ viewer { locale } }", json!({}))
+        .await
+        .json();
+    assert_eq!(viewer["data"]["viewer"]["locale"], "el");
+
+    // A bad value is refused and changes nothing.
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/language",
+            &[
+                ("cookie", cookie.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            "locale=xx",
+        )
+        .await;
+    assert!(r.header("location").unwrap_or_default().contains("error="));
+    let viewer = app
+        .gql_cookie(&cookie, "{ viewer { locale } }", json!({}))
+        .await
+        .json();
+    assert_eq!(viewer["data"]["viewer"]["locale"], "el");
+}
+
+/// The portal's server function runs queries for the signed-in person, refuses other sites, and
+/// never runs a mutation from a page load.
+async fn the_server_function_follows_the_apis_rules(app: TestApp) {
+    seeded(&app).await;
+    let (email, client, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let call = |origin: Option<&'static str>, query: &'static str| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let mut headers = vec![
+                ("cookie", cookie.as_str()),
+                ("content-type", "application/json"),
+            ];
+            if let Some(o) = origin {
+                headers.push(("origin", o));
+            }
+            app.request(
+                "POST",
+                "/_portal/api/graphql",
+                &headers,
+                &json!({ "tenant": "acme", "query": query, "variables": {} }).to_string(),
+            )
+            .await
+            .json()
+        }
+    };
+    let ok = call(Some(ORIGIN), "{ viewer { client { name } } }").await;
+    assert_eq!(
+        ok["ok"]["viewer"]["client"]["name"],
+        client.as_str(),
+        "{ok}"
+    );
+    let foreign = call(Some("https://evil.example"), "{ viewer { name } }").await;
+    assert_eq!(foreign["err"][0], "FORBIDDEN", "{foreign}");
+    let none = call(None, "{ viewer { name } }").await;
+    assert_eq!(none["err"][0], "FORBIDDEN", "{none}");
+    let sub = call(Some(ORIGIN), "subscription { paymentEvents { action } }").await;
+    assert_eq!(sub["err"][0], "BAD_USER_INPUT", "{sub}");
+}
+
+both_backends!(
+    pages_show_the_signed_in_contacts_data_only,
+    pages_carry_a_nonce_their_language_and_a_title,
+    forms_need_the_portals_origin_and_language_is_per_person,
+    the_server_function_follows_the_apis_rules,
+);
+
+/// A mutation in a page load (GET) is refused by the executor even with a valid session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_loads_never_run_mutations() {
+    use portico_web::server::{Call, GraphqlExecutor};
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let exec = portico::portal::PortalExecutor {
+        schema: app.app.schema.clone(),
+        shared: app.app.shared(),
+    };
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().expect("header"));
+    let answer = exec
+        .execute(Call {
+            method: &axum::http::Method::GET,
+            headers: &headers,
+            tenant: "acme",
+            query: "mutation { setMyLanguage(locale: \"el\") }",
+            variables: json!({}),
+        })
+        .await;
+    assert_eq!(answer.error.map(|e| e.0).as_deref(), Some("FORBIDDEN"));
+    let viewer = app
+        .gql_cookie(&cookie, "{ viewer { locale } }", json!({}))
+        .await
+        .json();
+    assert_ne!(viewer["data"]["viewer"]["locale"], "el");
+    // A query in the same page load runs.
+    let answer = exec
+        .execute(Call {
+            method: &axum::http::Method::GET,
+            headers: &headers,
+            tenant: "acme",
+            query: "{ viewer { role } }",
+            variables: json!({}),
+        })
+        .await;
+    assert!(answer.error.is_none(), "{:?}", answer.error);
+    assert_eq!(answer.data["viewer"]["role"], "contact_admin");
+}
