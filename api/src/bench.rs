@@ -1,5 +1,6 @@
 //! `portico bench`: loads invoices across many tenants into an empty database, then measures
-//! `invoices(first: 20)` for one client's contact over real HTTP on loopback, and prints load
+//! `invoices(first: 20)` for one client's contact over real HTTP on loopback, then the portal's
+//! dashboard and invoices pages rendered on the server for that contact's session, and prints load
 //! throughput, request throughput and latency percentiles. Run it against SQLite (default, a fresh
 //! temporary file) or PostgreSQL (`--database-url`, an empty database).
 
@@ -115,48 +116,64 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
     let body = Arc::new(serde_json::json!({ "query": QUERY }).to_string());
-    let one = |client: reqwest::Client, url: String, token: String, body: Arc<String>| async move {
-        let t0 = Instant::now();
-        let resp = client
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {token}"))
-            .body((*body).clone())
-            .send()
-            .await?;
-        let text = resp.text().await?;
-        anyhow::ensure!(
-            text.contains("\"edges\"") && !text.contains("\"errors\""),
-            "bad response: {text}"
-        );
-        Ok::<Duration, anyhow::Error>(t0.elapsed())
-    };
-    for _ in 0..100 {
-        one(client.clone(), url.clone(), token.clone(), body.clone()).await?;
-    }
-    let started = Instant::now();
-    let mut latencies = Vec::with_capacity(args.requests);
-    let per_worker = args.requests / args.concurrency.max(1);
-    let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..args.concurrency.max(1) {
-        let (client, url, token, body) = (client.clone(), url.clone(), token.clone(), body.clone());
-        workers.spawn(async move {
-            let mut mine = Vec::with_capacity(per_worker);
-            for _ in 0..per_worker {
-                mine.push(one(client.clone(), url.clone(), token.clone(), body.clone()).await?);
+    let graphql = {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        move || {
+            let (client, url, token, body) =
+                (client.clone(), url.clone(), token.clone(), body.clone());
+            async move {
+                let resp = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body((*body).clone())
+                    .send()
+                    .await?;
+                let text = resp.text().await?;
+                anyhow::ensure!(
+                    text.contains("\"edges\"") && !text.contains("\"errors\""),
+                    "bad response: {text}"
+                );
+                Ok(())
             }
-            Ok::<_, anyhow::Error>(mine)
-        });
-    }
-    while let Some(r) = workers.join_next().await {
-        latencies.extend(r??);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pct = |p: f64| {
-        latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]
+        }
     };
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let api = measure(args.requests, args.concurrency, graphql).await?;
+
+    // The portal's pages, rendered on the server for the same contact's session.
+    let (session, hash) = crate::auth::tokens::generate_with("ps", &first.tenant_id);
+    app.store
+        .create_session(
+            &first.tenant_id,
+            crate::store::UserKind::Contact,
+            &contact.id,
+            &hash,
+            &crate::store::LoginClient::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = url.trim_end_matches("/graphql").to_owned();
+    let page = |path: &'static str, expect: &'static str| {
+        let (client, base, session) = (client.clone(), base.clone(), session.clone());
+        move || {
+            let (client, base, session) = (client.clone(), base.clone(), session.clone());
+            async move {
+                let resp = client
+                    .get(format!("{base}/bench-0{path}"))
+                    .header("cookie", format!("portico_session={session}"))
+                    .send()
+                    .await?;
+                anyhow::ensure!(resp.status().is_success(), "{path}: {}", resp.status());
+                let text = resp.text().await?;
+                anyhow::ensure!(text.contains(expect), "{path} lacks {expect:?}: {text}");
+                Ok(())
+            }
+        }
+    };
+    let page_requests = (args.requests / 2).max(args.concurrency);
+    let dashboard = measure(page_requests, args.concurrency, page("/", "Amount due")).await?;
+    let invoices = measure(page_requests, args.concurrency, page("/invoices", "INV")).await?;
+
     println!("backend: {backend}");
     println!(
         "load: {loaded} invoices (+{loaded} lines) across {} tenants in {:.1} s = {:.0} invoices/s",
@@ -165,16 +182,88 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         loaded as f64 / load_time.as_secs_f64()
     );
     println!(
-        "invoices(first: 20) as one client's contact over HTTP: {} requests, concurrency {}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        latencies.len(),
-        args.concurrency,
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        ms(pct(0.50)),
-        ms(pct(0.99)),
-        ms(*latencies.last().unwrap_or(&Duration::ZERO)),
+        "invoices(first: 20) as one client's contact over HTTP, concurrency {}: {api}",
+        args.concurrency
     );
+    println!(
+        "portal dashboard page (server render incl. 12-month chart), concurrency {}: {dashboard}",
+        args.concurrency
+    );
+    println!(
+        "portal invoices page (server render, 20 rows), concurrency {}: {invoices}",
+        args.concurrency
+    );
+
     if args.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     Ok(())
+}
+
+/// Request figures: throughput and latency percentiles.
+struct Stats {
+    requests: usize,
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "{} requests, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.requests,
+            self.per_second,
+            ms(self.p50),
+            ms(self.p99),
+            ms(self.max)
+        )
+    }
+}
+
+/// Runs `one` 100 times to warm up, then `requests` times from `concurrency` workers.
+async fn measure<F, Fut>(requests: usize, concurrency: usize, one: F) -> anyhow::Result<Stats>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    for _ in 0..100 {
+        one().await?;
+    }
+    let workers_n = concurrency.max(1);
+    let per_worker = requests / workers_n;
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..workers_n {
+        let one = one.clone();
+        workers.spawn(async move {
+            let mut mine = Vec::with_capacity(per_worker);
+            for _ in 0..per_worker {
+                let t0 = Instant::now();
+                one().await?;
+                mine.push(t0.elapsed());
+            }
+            Ok::<_, anyhow::Error>(mine)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    while let Some(r) = workers.join_next().await {
+        latencies.extend(r??);
+    }
+    let elapsed = started.elapsed();
+    anyhow::ensure!(!latencies.is_empty(), "no requests measured");
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
+    Ok(Stats {
+        requests: latencies.len(),
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pct(0.50),
+        p99: pct(0.99),
+        max: *latencies.last().unwrap_or(&Duration::ZERO),
+    })
 }
