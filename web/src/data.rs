@@ -183,3 +183,17 @@ fn today() -> String {
         String::new()
     }
 }
+
+/// A page's data: `query` run as the caller during the server render (the browser gets the result
+/// in the hydration data). Suspends the page until it is loaded.
+pub fn use_query<T>(
+    tenant: &str,
+    query: &'static str,
+    variables: serde_json::Value,
+) -> Result<Resource<Loaded<T>>, RenderError>
+where
+    T: Serialize + DeserializeOwned + 'static,
+{
+    let tenant = tenant.to_owned();
+    use_server_future(move || fetch::<T>(tenant.clone(), query, variables.clone()))
+}

@@ -20,13 +20,8 @@ pub fn routes() -> Router {
         .route("/{tenant}/forms/messages/{thread}", post(message))
         .route("/{tenant}/forms/language", post(language))
         .route("/{tenant}/forms/billing", post(billing))
-        .route("/{tenant}/forms/passkeys/{id}/remove", post(remove_passkey))
-        .route("/{tenant}/forms/sessions/{id}/end", post(end_session))
         .route("/{tenant}/forms/invitations", post(invite))
-        .route(
-            "/{tenant}/forms/invitations/{id}/{action}",
-            post(invitation_action),
-        )
+        .route("/{tenant}/forms/{kind}/{id}/{action}", post(by_id))
         .route(
             "/{tenant}/forms/notifications/read",
             post(notifications_read),
@@ -180,10 +175,42 @@ async fn message(
         json!({ "s": field(&f, "subject"), "b": field(&f, "body") }),
     )
     .await;
+    let subject = field(&f, "subject");
     match result {
-        Ok(_) => see_other(&format!("/{tenant}/messages/{thread}#end")),
+        Ok(_) if thread == "new" => {
+            // The first message opens the document's thread: go to it.
+            let found = thread_about(&exec, &headers, &tenant, &subject).await;
+            match found {
+                Some(id) => see_other(&format!("/{tenant}/messages/{id}")),
+                None => see_other(&format!("/{tenant}/messages")),
+            }
+        }
+        Ok(_) => see_other(&format!("/{tenant}/messages/{thread}")),
+        Err(e) if thread == "new" => {
+            back(&format!("/{tenant}/invoices/{}", encode(&subject)), Err(e))
+        }
         Err(e) => back(&format!("/{tenant}/messages/{thread}"), Err(e)),
     }
+}
+
+/// The id of the thread about `subject`, if any.
+async fn thread_about(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    subject: &str,
+) -> Option<String> {
+    let answer = exec
+        .0
+        .execute(Call {
+            method: &Method::POST,
+            headers,
+            tenant,
+            query: "query($s: ID!) { threads(subjectId: $s) { id } }",
+            variables: json!({ "s": subject }),
+        })
+        .await;
+    answer.data["threads"][0]["id"].as_str().map(str::to_owned)
 }
 
 async fn language(
@@ -256,38 +283,6 @@ async fn billing(
     back(&format!("/{tenant}/settings"), result.map(|_| "billing"))
 }
 
-async fn remove_passkey(
-    Extension(exec): Extension<Executor>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($id: ID!) { removePasskey(id: $id) }",
-        json!({ "id": id }),
-    )
-    .await;
-    back(&format!("/{tenant}/settings"), result.map(|_| "passkey"))
-}
-
-async fn end_session(
-    Extension(exec): Extension<Executor>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($id: ID!) { revokeSession(id: $id) }",
-        json!({ "id": id }),
-    )
-    .await;
-    back(&format!("/{tenant}/settings"), result.map(|_| "session"))
-}
-
 async fn invite(
     Extension(exec): Extension<Executor>,
     Path(tenant): Path<String>,
@@ -316,23 +311,6 @@ async fn invite(
     )
 }
 
-async fn invitation_action(
-    Extension(exec): Extension<Executor>,
-    Path((tenant, id, action)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let query = match action.as_str() {
-        "resend" => "mutation($id: ID!) { resendInvitation(id: $id) { id } }",
-        "revoke" => "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
-    back(
-        &format!("/{tenant}/staff/invitations"),
-        result.map(|_| "done"),
-    )
-}
-
 async fn notifications_read(
     Extension(exec): Extension<Executor>,
     Path(tenant): Path<String>,
@@ -350,4 +328,45 @@ async fn notifications_read(
         &format!("/{tenant}/staff/notifications"),
         result.map(|_| "read"),
     )
+}
+
+/// Actions on one thing by its id: (kind, action, mutation, page to return to).
+const BY_ID: &[(&str, &str, &str, &str)] = &[
+    (
+        "passkeys",
+        "remove",
+        "mutation($id: ID!) { removePasskey(id: $id) }",
+        "/settings",
+    ),
+    (
+        "sessions",
+        "end",
+        "mutation($id: ID!) { revokeSession(id: $id) }",
+        "/settings",
+    ),
+    (
+        "invitations",
+        "resend",
+        "mutation($id: ID!) { resendInvitation(id: $id) { id } }",
+        "/staff/invitations",
+    ),
+    (
+        "invitations",
+        "revoke",
+        "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
+        "/staff/invitations",
+    ),
+];
+
+async fn by_id(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, kind, id, action)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((_, done, query, page)) = BY_ID.iter().find(|(k, a, _, _)| *k == kind && *a == action)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
+    back(&format!("/{tenant}{page}"), result.map(|_| *done))
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::chart::{Bar, BarChart};
-use crate::data::{fetch, Money, PageError, Profile};
+use crate::data::{use_query, Money, PageError, Profile};
 use crate::fmt::{date, hours, instant, money};
 use crate::i18n::Locale;
 use crate::ui::{locale, use_shell, Notice, PageTitle, Problem, Status};
@@ -175,14 +175,7 @@ pub struct DashboardData {
 
 #[component]
 pub fn Home(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<DashboardData>(
-            t.clone(),
-            query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"),
-            json!({}),
-        )
-    })?;
+    let res = use_query::<DashboardData>(&tenant, query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"), json!({}))?;
     let l = locale();
     let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
     loaded!(res, |d| {
@@ -434,15 +427,11 @@ pub fn invoice_vars(q: &Qs) -> serde_json::Value {
 
 #[component]
 pub fn Invoices(tenant: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let vars = invoice_vars(&q);
-    let res = use_server_future(move || {
-        fetch::<InvoicesData>(
-            t.clone(),
+    let res = use_query::<InvoicesData>(
+            &tenant,
             query!("query($filter: InvoiceFilterInput, $orderBy: InvoiceOrderInput, $after: String) { invoices(first: 20, after: $after, filter: $filter, orderBy: $orderBy) { totalCount pageInfo { hasNextPage endCursor } nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"),
-            vars.clone(),
-        )
-    })?;
+            invoice_vars(&q),
+    )?;
     let l = locale();
     let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
     let status = q.get("status");
@@ -618,19 +607,19 @@ pub struct InvoiceFull {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvoiceData {
     pub invoice: Option<InvoiceFull>,
+    pub threads: Vec<ThreadRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadRef {
+    pub id: String,
+    pub message_count: i64,
 }
 
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let i = id.clone();
-    let res = use_server_future(move || {
-        fetch::<InvoiceData>(
-            t.clone(),
-            query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } }"),
-            json!({ "id": i }),
-        )
-    })?;
+    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
     let profile = shell.profile.clone().unwrap_or_default();
@@ -649,13 +638,31 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let title = format!("{} {}", l.t("Invoice"), inv.number);
         rsx! {
             PageTitle { text: title.clone() }
+            Notice { done: String::new(), error: q.get("error") }
             div { class: if print { "toolbar noprint print-mode" } else { "toolbar noprint" },
-                a { href: "/{tenant}/invoices", "← " {l.t("Invoices")} }
-                if payable {
+                a { href: if print { format!("/{tenant}/invoices/{}", inv.id) } else { format!("/{tenant}/invoices") }, "← " {if print { l.t("Back") } else { l.t("Invoices") }} }
+                if payable && !print {
                     a { class: "button primary", href: "/{tenant}/pay?invoice={inv.id}", {l.t("Pay now")} }
                 }
-                a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", target: "_blank", rel: "noopener", {l.t("Print")} }
-                a { href: "/{tenant}/messages?subject={inv.id}", {l.t("Messages")} }
+                if print {
+                    button {
+                        r#type: "button",
+                        class: "primary",
+                        id: "print",
+                        onclick: move |_| {
+                            #[cfg(feature = "web")]
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.print();
+                            }
+                        },
+                        {l.t("Print")}
+                    }
+                } else {
+                    a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", {l.t("Print")} }
+                }
+                if let Some(th) = d.threads.first() {
+                    a { href: "/{tenant}/messages/{th.id}", {l.t("Messages")} " ({th.message_count})" }
+                }
             }
             article { class: "document",
                 header { class: "doc-head",
@@ -740,6 +747,14 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                 }
                 if let Some(t) = inv.terms.clone() { section { h2 { {l.t("Terms")} } p { class: "pre", "{t}" } } }
                 if let Some(n) = inv.notes.clone() { section { h2 { {l.t("Notes")} } p { class: "pre", "{n}" } } }
+                if d.threads.is_empty() && !print {
+                    form { method: "post", action: "/{tenant}/forms/messages/new", class: "stack noprint",
+                        input { r#type: "hidden", name: "subject", value: "{inv.id}" }
+                        label { r#for: "m-body", {l.t("Write a message")} }
+                        textarea { id: "m-body", name: "body", rows: "3", required: true, maxlength: "5000" }
+                        button { r#type: "submit", {l.t("Send")} }
+                    }
+                }
                 footer { class: "doc-foot",
                     h2 { {l.t("Contact")} }
                     p { "{profile.name}"
@@ -771,14 +786,7 @@ pub struct PaySettings {
 
 #[component]
 pub fn Pay(tenant: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<PayData>(
-            t.clone(),
-            query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial } }"),
-            json!({}),
-        )
-    })?;
+    let res = use_query::<PayData>(&tenant, query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial } }"), json!({}))?;
     let l = locale();
     let chosen = q.all("invoice");
     let error = q.get("error");
@@ -867,11 +875,7 @@ pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id 
 
 #[component]
 pub fn PayReturn(tenant: String, attempt: String) -> Element {
-    let t = tenant.clone();
-    let a = attempt.clone();
-    let res = use_server_future(move || {
-        fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a }))
-    })?;
+    let res = use_query::<AttemptData>(&tenant, ATTEMPT_QUERY, json!({ "id": attempt }))?;
     let l = locale();
     let initial = res.read().clone();
     #[allow(unused_mut)]
@@ -895,7 +899,7 @@ pub fn PayReturn(tenant: String, attempt: String) -> Element {
                         connected.set(true);
                     }
                     if let Ok(d) =
-                        fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a.clone() }))
+                        crate::data::fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a.clone() }))
                             .await
                     {
                         live.set(d.payment_attempt);
@@ -975,14 +979,7 @@ pub struct PaymentsData {
 
 #[component]
 pub fn Payments(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<PaymentsData>(
-            t.clone(),
-            query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"),
-            json!({}),
-        )
-    })?;
+    let res = use_query::<PaymentsData>(&tenant, query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"), json!({}))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Payment history") }
@@ -1029,15 +1026,7 @@ pub struct ReceiptData {
 
 #[component]
 pub fn Receipt(tenant: String, id: String) -> Element {
-    let t = tenant.clone();
-    let i = id.clone();
-    let res = use_server_future(move || {
-        fetch::<ReceiptData>(
-            t.clone(),
-            query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"),
-            json!({ "id": i }),
-        )
-    })?;
+    let res = use_query::<ReceiptData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"), json!({ "id": id }))?;
     let l = locale();
     let profile = use_shell().profile.unwrap_or_default();
     loaded!(res, |d| {
@@ -1117,14 +1106,7 @@ pub struct EstimatesData {
 
 #[component]
 pub fn Estimates(tenant: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<EstimatesData>(
-            t.clone(),
-            query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"),
-            json!({}),
-        )
-    })?;
+    let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"), json!({}))?;
     let l = locale();
     let can_decide = use_shell()
         .viewer
@@ -1193,14 +1175,7 @@ pub struct CreditData {
 
 #[component]
 pub fn CreditNotes(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<CreditData>(
-            t.clone(),
-            query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } } } }"),
-            json!({}),
-        )
-    })?;
+    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } } } }"), json!({}))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Credit notes") }
@@ -1301,15 +1276,11 @@ pub fn StatementPage(tenant: String, q: Qs) -> Element {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("{}-01-01", today.get(..4).unwrap_or("2026")));
     let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
-    let t = tenant.clone();
-    let (f2, t2) = (from.clone(), to.clone());
-    let res = use_server_future(move || {
-        fetch::<StatementData>(
-            t.clone(),
+    let res = use_query::<StatementData>(
+            &tenant,
             query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } }"),
-            json!({ "c": client.id, "from": f2, "to": t2 }),
-        )
-    })?;
+            json!({ "c": client.id, "from": from, "to": to }),
+    )?;
     rsx! {
         PageTitle { text: l.t("Statement") }
         h1 { {l.t("Statement")} }
@@ -1430,14 +1401,7 @@ fn minutes(h: &str) -> i64 {
 #[component]
 pub fn Projects(tenant: String, q: Qs) -> Element {
     let billable = q.get("billable") == "1";
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<ProjectsData>(
-            t.clone(),
-            "query($b: Boolean!) { projects { id name description status totalHours timeEntries(billableOnly: $b) { id task assignee date hours billable note } summaryByTask { key hours billableHours entries } summaryByAssignee { key hours billableHours entries } summaryByMonth { key hours billableHours entries } } }",
-            json!({ "b": billable }),
-        )
-    })?;
+    let res = use_query::<ProjectsData>(&tenant, "query($b: Boolean!) { projects { id name description status totalHours timeEntries(billableOnly: $b) { id task assignee date hours billable note } summaryByTask { key hours billableHours entries } summaryByAssignee { key hours billableHours entries } summaryByMonth { key hours billableHours entries } } }", json!({ "b": billable }))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Projects") }
@@ -1546,14 +1510,11 @@ pub struct ThreadsData {
 
 #[component]
 pub fn Messages(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<ThreadsData>(
-            t.clone(),
-            "{ threads { id title subjectKind subjectId messageCount unreadCount lastMessageAt } }",
-            json!({}),
-        )
-    })?;
+    let res = use_query::<ThreadsData>(
+        &tenant,
+        "{ threads { id title subjectKind subjectId messageCount unreadCount lastMessageAt } }",
+        json!({}),
+    )?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Messages") }
@@ -1588,15 +1549,7 @@ pub struct ThreadData {
 
 #[component]
 pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let i = id.clone();
-    let res = use_server_future(move || {
-        fetch::<ThreadData>(
-            t.clone(),
-            "query($id: ID!) { thread(id: $id) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }",
-            json!({ "id": i }),
-        )
-    })?;
+    let res = use_query::<ThreadData>(&tenant, "query($id: ID!) { thread(id: $id) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }", json!({ "id": id }))?;
     let l = locale();
     let error = q.get("error");
     loaded!(res, |d| {
@@ -1670,14 +1623,7 @@ pub struct SettingsData {
 
 #[component]
 pub fn Settings(tenant: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<SettingsData>(
-            t.clone(),
-            "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }",
-            json!({}),
-        )
-    })?;
+    let res = use_query::<SettingsData>(&tenant, "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }", json!({}))?;
     let shell = use_shell();
     let l = shell.locale;
     let can_edit_billing = shell

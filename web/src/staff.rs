@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::data::{fetch, Money};
+use crate::data::{use_query, Money};
 use crate::fmt::{date, instant, money};
 use crate::pages::{Nodes, PaymentRow};
 use crate::ui::{locale, Notice, PageTitle, Problem, Status};
@@ -32,8 +32,7 @@ pub const FEED_QUERY: &str = "{ payments(first: 30) { nodes { id number amount {
 /// subscription (no reload, no polling).
 #[component]
 pub fn StaffPayments(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || fetch::<FeedData>(t.clone(), FEED_QUERY, json!({})))?;
+    let res = use_query::<FeedData>(&tenant, FEED_QUERY, json!({}))?;
     let l = locale();
     #[allow(unused_mut)]
     let mut live = use_signal(|| None::<FeedData>);
@@ -54,7 +53,9 @@ pub fn StaffPayments(tenant: String) -> Element {
                     if event.get("subscribed").is_some() {
                         connected.set(true);
                     }
-                    if let Ok(d) = fetch::<FeedData>(t.clone(), FEED_QUERY, json!({})).await {
+                    if let Ok(d) =
+                        crate::data::fetch::<FeedData>(t.clone(), FEED_QUERY, json!({})).await
+                    {
                         live.set(Some(d));
                     }
                 }
@@ -114,14 +115,7 @@ pub struct ClientsData {
 
 #[component]
 pub fn StaffClients(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<ClientsData>(
-            t.clone(),
-            "{ clientBalances { clientId name email currency due { ...M } overdue { ...M } credit { ...M } } } fragment M on Money { amount currency minor }",
-            json!({}),
-        )
-    })?;
+    let res = use_query::<ClientsData>(&tenant, "{ clientBalances { clientId name email currency due { ...M } overdue { ...M } credit { ...M } } } fragment M on Money { amount currency minor }", json!({}))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Clients") }
@@ -177,14 +171,7 @@ pub struct InvitationsData {
 
 #[component]
 pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<InvitationsData>(
-            t.clone(),
-            "{ invitations { id clientId email name status sentCount expiresAt } clients(first: 100) { nodes { id name } } }",
-            json!({}),
-        )
-    })?;
+    let res = use_query::<InvitationsData>(&tenant, "{ invitations { id clientId email name status sentCount expiresAt } clients(first: 100) { nodes { id name } } }", json!({}))?;
     let l = locale();
     loaded!(res, |d| {
         let name_of = |id: &str| {
@@ -272,14 +259,11 @@ pub struct NotificationsData {
 
 #[component]
 pub fn StaffNotifications(tenant: String) -> Element {
-    let t = tenant.clone();
-    let res = use_server_future(move || {
-        fetch::<NotificationsData>(
-            t.clone(),
-            "{ notifications(first: 100) { id kind message subjectId createdAt read } }",
-            json!({}),
-        )
-    })?;
+    let res = use_query::<NotificationsData>(
+        &tenant,
+        "{ notifications(first: 100) { id kind message subjectId createdAt read } }",
+        json!({}),
+    )?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Notifications") }

@@ -54,41 +54,52 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     };
     let brand = safe_color(&profile.brand_color);
     let base = format!("/{tenant}");
-    let mut links: Vec<(String, &'static str, i64)> = Vec::new();
-    if viewer.is_staff() {
-        links.push((format!("{base}/"), "Dashboard", 0));
-        links.push((format!("{base}/staff/payments"), "Live payments", 0));
-        links.push((format!("{base}/staff/clients"), "Clients", 0));
-        links.push((format!("{base}/invoices"), "Invoices", 0));
-        links.push((format!("{base}/staff/invitations"), "Invitations", 0));
-        links.push((
-            format!("{base}/messages"),
-            "Messages",
-            viewer.unread_messages,
-        ));
-        links.push((
-            format!("{base}/staff/notifications"),
-            "Notifications",
-            viewer.unread_notifications,
-        ));
-        links.push((format!("{base}/settings"), "Settings", 0));
+    // (path under the portal, label, unread count shown as a badge)
+    let menu: &[(&str, &'static str)] = if viewer.is_staff() {
+        &[
+            ("/", "Dashboard"),
+            ("/staff/payments", "Live payments"),
+            ("/staff/clients", "Clients"),
+            ("/invoices", "Invoices"),
+            ("/staff/invitations", "Invitations"),
+            ("/messages", "Messages"),
+            ("/staff/notifications", "Notifications"),
+            ("/settings", "Settings"),
+        ]
     } else {
-        links.push((format!("{base}/"), "Dashboard", 0));
-        links.push((format!("{base}/invoices"), "Invoices", 0));
-        links.push((format!("{base}/payments"), "Payments", 0));
-        links.push((format!("{base}/estimates"), "Estimates", 0));
-        links.push((format!("{base}/credit-notes"), "Credit notes", 0));
-        links.push((format!("{base}/statement"), "Statement", 0));
-        links.push((format!("{base}/projects"), "Projects", 0));
-        links.push((
-            format!("{base}/messages"),
-            "Messages",
-            viewer.unread_messages,
-        ));
-        links.push((format!("{base}/settings"), "Settings", 0));
-        links.push((format!("{base}/help"), "Help", 0));
-    }
+        &[
+            ("/", "Dashboard"),
+            ("/invoices", "Invoices"),
+            ("/payments", "Payments"),
+            ("/estimates", "Estimates"),
+            ("/credit-notes", "Credit notes"),
+            ("/statement", "Statement"),
+            ("/projects", "Projects"),
+            ("/messages", "Messages"),
+            ("/settings", "Settings"),
+            ("/help", "Help"),
+        ]
+    };
+    let links: Vec<(String, &'static str, i64)> = menu
+        .iter()
+        .map(|(path, label)| {
+            let badge = match *path {
+                "/messages" => viewer.unread_messages,
+                "/staff/notifications" => viewer.unread_notifications,
+                _ => 0,
+            };
+            (format!("{base}{path}"), *label, badge)
+        })
+        .collect();
     let route = use_route::<Route>();
+    // The print view of a document: the document alone, no menu.
+    if matches!(&route, Route::InvoicePage { q, .. } if q.get("print") == "1") {
+        return rsx! {
+            div { class: "print-page", style: "--brand: {brand}",
+                main { id: "content", Outlet::<Route> {} }
+            }
+        };
+    }
     let here = route.to_string();
     let here_path = here.split('?').next().unwrap_or("").to_owned();
     let who = match &viewer.client {
