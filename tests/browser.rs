@@ -533,7 +533,7 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
 }
 
 /// Every page at desktop and phone widths: a screenshot, axe-core without serious or critical
-/// violations, and no console errors.
+/// violations, no sideways scrolling, and no console errors.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_at_desktop_and_phone_widths() {
     let Some(portal) = Portal::start().await else {
@@ -577,6 +577,18 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
                     .await;
                 for v in axe(&b).await {
                     problems.push(format!("{who} {path} ({width}): {v}"));
+                }
+                // Usable on a phone: nothing makes the page scroll sideways.
+                let overflow = b
+                    .js(
+                        "const d = document.documentElement; return d.scrollWidth - d.clientWidth",
+                        json!([]),
+                    )
+                    .await;
+                if overflow.as_i64().unwrap_or(0) > 0 {
+                    problems.push(format!(
+                        "{who} {path} ({width}): {overflow} px wider than the window"
+                    ));
                 }
                 assert_clean_console(&b, path).await;
             }

@@ -898,9 +898,12 @@ pub fn PayReturn(tenant: String, attempt: String) -> Element {
                     if event.get("subscribed").is_some() {
                         connected.set(true);
                     }
-                    if let Ok(d) =
-                        crate::data::fetch::<AttemptData>(t.clone(), ATTEMPT_QUERY, json!({ "id": a.clone() }))
-                            .await
+                    if let Ok(d) = crate::data::fetch::<AttemptData>(
+                        t.clone(),
+                        ATTEMPT_QUERY,
+                        json!({ "id": a.clone() }),
+                    )
+                    .await
                     {
                         live.set(d.payment_attempt);
                     }

@@ -114,9 +114,20 @@ pub fn router(exec: Executor, assets_dir: PathBuf) -> axum::Router {
                 axum::response::Redirect::permanent("/assets/favicon.svg")
             }),
         )
-        .nest_service(
-            "/assets",
-            tower_http::services::ServeDir::new(assets_dir).precompressed_gzip(),
+        .merge(
+            axum::Router::new()
+                .nest_service(
+                    "/assets",
+                    tower_http::services::ServeDir::new(assets_dir).precompressed_gzip(),
+                )
+                // Browsers revalidate (a cheap 304) so a new release's files are used at once.
+                .layer(axum::middleware::map_response(
+                    |mut resp: Response| async move {
+                        resp.headers_mut()
+                            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                        resp
+                    },
+                )),
         )
         .merge(pages)
         .layer(axum::Extension(exec))
