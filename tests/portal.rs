@@ -340,11 +340,270 @@ async fn the_server_function_follows_the_apis_rules(app: TestApp) {
     assert_eq!(sub["err"][0], "BAD_USER_INPUT", "{sub}");
 }
 
+async fn estimate(app: &TestApp, cookie: &str, id: &str) -> serde_json::Value {
+    app.gql_cookie(
+        cookie,
+        "query($id: ID!) { node(id: $id) { ... on Estimate { status decisionComment } } }",
+        json!({ "id": id }),
+    )
+    .await
+    .json()["data"]["node"]
+        .clone()
+}
+
+fn form_headers(cookie: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("cookie", cookie),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("origin", ORIGIN),
+    ]
+}
+
+/// The portal's forms: reject an estimate (a reason is required), pay (to the gateway's page),
+/// billing details (the client's admin only), invitations (staff), and the print view.
+async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let h = form_headers(&cookie);
+
+    // Reject a sent estimate: without a reason nothing changes; with one it is rejected.
+    let sent = app
+        .gql_cookie(
+            &cookie,
+            "{ estimates(first: 50) { nodes { id status } } }",
+            json!({}),
+        )
+        .await
+        .json();
+    let est = sent["data"]["estimates"]["nodes"]
+        .as_array()
+        .expect("estimates")
+        .iter()
+        .find(|e| e["status"] == "SENT")
+        .expect("a sent estimate")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let path = format!("/acme/forms/estimates/{est}/reject");
+    let r = app.request("POST", &path, &h, "reason=").await;
+    assert!(
+        r.header("location").unwrap_or_default().contains("error="),
+        "{:?}",
+        r.header("location")
+    );
+
+    assert_eq!(estimate(&app, &cookie, &est).await["status"], "SENT");
+    let r = app
+        .request("POST", &path, &h, "reason=Too+expensive+%26+late")
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/estimates?done=rejected")
+    );
+    let after = estimate(&app, &cookie, &est).await;
+    assert_eq!(after["status"], "REJECTED");
+    assert_eq!(after["decisionComment"], "Too expensive & late");
+
+    // Pay: to the demo gateway's page; choosing nothing is refused.
+    let open = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .json();
+    let inv = open["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("open invoice")
+        .to_owned();
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/pay",
+            &h,
+            &format!("invoice={inv}&method=DEMO"),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        r.header("location")
+            .unwrap_or_default()
+            .contains("/acme/pay/demo/pd_"),
+        "{:?}",
+        r.header("location")
+    );
+    let r = app
+        .request("POST", "/acme/forms/pay", &h, "method=DEMO")
+        .await;
+    assert!(r.header("location").unwrap_or_default().contains("error="));
+
+    // Billing details: the client's admin saves them; a bad email is refused and changes nothing.
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/billing",
+            &h,
+            "name=Brooklyn+Coffee+Co&email=not-an-email&tax_id=&address=",
+        )
+        .await;
+    assert!(r.header("location").unwrap_or_default().contains("error="));
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/billing",
+            &h,
+            "name=Brooklyn+Coffee+Co&email=ap%40brooklyn.example&tax_id=EL123&address=1+Main+St",
+        )
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/settings?done=billing")
+    );
+    let settings = page(&app, "/acme/settings", &cookie).await;
+    assert!(
+        settings.body.contains("ap@brooklyn.example"),
+        "{}",
+        settings.body
+    );
+
+    // The print view is the document alone.
+    let print = page(&app, &format!("/acme/invoices/{inv}?print=1"), &cookie).await;
+    assert!(print.body.contains("Bill to"));
+    assert!(!print.body.contains("class=\"menu\""));
+    let normal = page(&app, &format!("/acme/invoices/{inv}"), &cookie).await;
+    assert!(normal.body.contains("class=\"menu\""));
+
+    // A client's admin invites people to its own client; another client's id is refused.
+    let clients = app
+        .gql_cookie(&cookie, "{ viewer { client { id } } }", json!({}))
+        .await
+        .json();
+    let client_id = clients["data"]["viewer"]["client"]["id"]
+        .as_str()
+        .expect("client")
+        .to_owned();
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &h,
+            &format!("client={client_id}&name=X&email=x%40y.example&role=ADMIN"),
+        )
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/staff/invitations?done=invited")
+    );
+    let other = app
+        .ok(
+            &app.token(
+                &app.app
+                    .store
+                    .tenant_by_slug("acme")
+                    .await
+                    .expect("t")
+                    .expect("acme")
+                    .id,
+                Role::Owner,
+                None,
+            )
+            .await,
+            "{ clients(first: 2) { nodes { id } } }",
+            json!({}),
+        )
+        .await["clients"]["nodes"][1]["id"]
+        .as_str()
+        .expect("second client")
+        .to_owned();
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &h,
+            &format!("client={other}&name=X&email=x2%40y.example&role=ADMIN"),
+        )
+        .await;
+    assert!(
+        r.header("location").unwrap_or_default().contains("error="),
+        "{:?}",
+        r.header("location")
+    );
+
+    // Staff invite, see it pending, and revoke it.
+    let staff = login(&app, "acme", "olivia@acme.example").await;
+    let hs = form_headers(&staff);
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &hs,
+            &format!(
+                "client={client_id}&name=New+Person&email=new.person%40brooklyn.example&role=PAYER"
+            ),
+        )
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/staff/invitations?done=invited")
+    );
+    let list = page(&app, "/acme/staff/invitations", &staff).await;
+    assert!(
+        list.body.contains("new.person@brooklyn.example"),
+        "{}",
+        list.body
+    );
+    let inv_id = app
+        .gql_cookie(&staff, "{ invitations { id email status } }", json!({}))
+        .await
+        .json()["data"]["invitations"]
+        .as_array()
+        .expect("invitations")
+        .iter()
+        .find(|i| i["email"] == "new.person@brooklyn.example")
+        .expect("the invitation")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let r = app
+        .request(
+            "POST",
+            &format!("/acme/forms/invitations/{inv_id}/revoke"),
+            &hs,
+            "",
+        )
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/staff/invitations?done=revoke")
+    );
+    let after = app
+        .gql_cookie(&staff, "{ invitations { email status } }", json!({}))
+        .await
+        .json();
+    assert!(after["data"]["invitations"]
+        .as_array()
+        .expect("invitations")
+        .iter()
+        .any(|i| i["email"] == "new.person@brooklyn.example" && i["status"] == "revoked"));
+    let r = app
+        .request(
+            "POST",
+            &format!("/acme/forms/invitations/{inv_id}/explode"),
+            &hs,
+            "",
+        )
+        .await;
+    assert_eq!(r.status, 404);
+}
+
 both_backends!(
     pages_show_the_signed_in_contacts_data_only,
     pages_carry_a_nonce_their_language_and_a_title,
     forms_need_the_portals_origin_and_language_is_per_person,
     the_server_function_follows_the_apis_rules,
+    forms_do_what_they_say_and_refuse_bad_input,
 );
 
 /// A mutation in a page load (GET) is refused by the executor even with a valid session.
