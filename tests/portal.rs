@@ -256,11 +256,7 @@ async fn forms_need_the_portals_origin_and_language_is_per_person(app: TestApp) 
         .request(
             "POST",
             "/acme/forms/language",
-            &[
-                ("cookie", cookie.as_str()),
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("origin", ORIGIN),
-            ],
+            &form_headers(&cookie),
             "locale=el",
         )
         .await;
@@ -283,11 +279,7 @@ async fn forms_need_the_portals_origin_and_language_is_per_person(app: TestApp) 
         .request(
             "POST",
             "/acme/forms/language",
-            &[
-                ("cookie", cookie.as_str()),
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("origin", ORIGIN),
-            ],
+            &form_headers(&cookie),
             "locale=xx",
         )
         .await;
