@@ -492,6 +492,16 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
         .expect("payment")
         .to_owned();
     let thread = ids["threads"][0]["id"].as_str().expect("thread").to_owned();
+    let client_id = portal
+        .gql(
+            &portal.owner_token,
+            "{ clients(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await["clients"]["nodes"][0]["id"]
+        .as_str()
+        .expect("client")
+        .to_owned();
     let client = vec![
         ("dashboard", "/".to_owned(), "Amount due"),
         ("invoices", "/invoices".to_owned(), "Invoices"),
@@ -521,6 +531,11 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "Live payments",
         ),
         ("clients", "/staff/clients".to_owned(), "Clients"),
+        (
+            "client-statement",
+            format!("/statement?client={client_id}"),
+            "Closing balance",
+        ),
         ("invitations", "/staff/invitations".to_owned(), "Invite"),
         (
             "notifications",

@@ -1267,13 +1267,20 @@ pub struct StatementData {
 pub fn StatementPage(tenant: String, q: Qs) -> Element {
     let shell = use_shell();
     let l = shell.locale;
-    let Some(client) = shell.viewer.as_ref().and_then(|v| v.client.clone()) else {
+    // A contact's own client; staff choose one (from the clients page).
+    let client_id = shell
+        .viewer
+        .as_ref()
+        .and_then(|v| v.client.as_ref().map(|c| c.id.clone()))
+        .unwrap_or_else(|| q.get("client"));
+    if client_id.is_empty() {
         return rsx! {
             PageTitle { text: l.t("Statement") }
             h1 { {l.t("Statement")} }
             p { a { href: "/{tenant}/staff/clients", {l.t("Clients")} } }
         };
-    };
+    }
+    let staff_choice = q.get("client");
     let today = shell.today.clone();
     let from = Some(q.get("from"))
         .filter(|s| !s.is_empty())
@@ -1282,12 +1289,13 @@ pub fn StatementPage(tenant: String, q: Qs) -> Element {
     let res = use_query::<StatementData>(
             &tenant,
             query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } }"),
-            json!({ "c": client.id, "from": from, "to": to }),
+            json!({ "c": client_id, "from": from, "to": to }),
     )?;
     rsx! {
         PageTitle { text: l.t("Statement") }
         h1 { {l.t("Statement")} }
         form { method: "get", action: "/{tenant}/statement", class: "filters",
+            if !staff_choice.is_empty() { input { r#type: "hidden", name: "client", value: "{staff_choice}" } }
             div { class: "field", label { r#for: "s-from", {l.t("From")} } input { id: "s-from", name: "from", r#type: "date", value: "{from}" } }
             div { class: "field", label { r#for: "s-to", {l.t("To")} } input { id: "s-to", name: "to", r#type: "date", value: "{to}" } }
             button { r#type: "submit", class: "primary", {l.t("Show")} }

@@ -131,7 +131,9 @@ pub fn StaffClients(tenant: String) -> Element {
             tbody {
                 for c in d.client_balances.iter() {
                     tr { key: "{c.client_id}-{c.currency}",
-                        td { "data-label": l.t("Client"), "{c.name}" }
+                        td { "data-label": l.t("Client"),
+                            a { href: "/{tenant}/statement?client={c.client_id}", "{c.name}" }
+                        }
                         td { "data-label": l.t("Email"), {c.email.clone().unwrap_or_default()} }
                         td { class: "num", "data-label": l.t("Amount due"), {money(&c.due, l)} }
                         td { class: "num", "data-label": l.t("Overdue"), {money(&c.overdue, l)} }

@@ -147,16 +147,43 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     }
 }
 
-/// Only `#rgb`/`#rrggbb` colours reach the style attribute.
+/// The tenant's colour as used on the page: only `#rgb`/`#rrggbb` reach the style attribute, and
+/// a colour too light for white text (and for links on white) is darkened, keeping its hue, until
+/// it has WCAG AA contrast (4.5:1) with white.
 pub fn safe_color(c: &str) -> String {
-    let ok = c.starts_with('#')
-        && matches!(c.len(), 4 | 7)
-        && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-    if ok {
-        c.to_owned()
+    const FALLBACK: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
+    let hex = c.strip_prefix('#').unwrap_or("");
+    let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit());
+    let full: String = if hex.len() == 3 {
+        hex.chars().flat_map(|ch| [ch, ch]).collect()
     } else {
-        "#1f4e79".to_owned()
+        hex.to_owned()
+    };
+    let channel =
+        |i: usize| u8::from_str_radix(full.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    let (mut r, mut g, mut b) = if ok {
+        (channel(0), channel(2), channel(4))
+    } else {
+        FALLBACK
+    };
+    while contrast_with_white(r, g, b) < 4.5 {
+        let darker = |x: u8| (u16::from(x) * 9 / 10) as u8;
+        (r, g, b) = (darker(r), darker(g), darker(b));
     }
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+fn contrast_with_white(r: u8, g: u8, b: u8) -> f64 {
+    let lin = |x: u8| {
+        let c = f64::from(x) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    1.05 / (l + 0.05)
 }
 
 #[component]
@@ -234,5 +261,23 @@ pub fn Notice(done: String, error: String) -> Element {
         if !done.is_empty() {
             p { class: "ok", role: "status", {l.t("Done.")} }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brand_colours_keep_aa_contrast_with_white() {
+        assert_eq!(safe_color("#1f4e79"), "#1f4e79");
+        assert_eq!(safe_color("#FFF"), safe_color("#ffffff"));
+        for c in ["#ffcc00", "#fff", "#7fffd4", "#c2410c"] {
+            let s = safe_color(c);
+            let v = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).expect("hex");
+            assert!(contrast_with_white(v(1), v(3), v(5)) >= 4.5, "{c} → {s}");
+        }
+        assert_eq!(safe_color("red; background: url(x)"), "#1f4e79");
+        assert_eq!(safe_color(""), "#1f4e79");
     }
 }
