@@ -117,6 +117,9 @@ fn client() -> Result<PathBuf> {
             "--target",
             "web",
             "--no-typescript",
+            // Names and producer notes are for debuggers; without them the bundle is ~15% smaller.
+            "--remove-name-section",
+            "--remove-producers-section",
             "--out-name",
             "portal",
             "--out-dir",
