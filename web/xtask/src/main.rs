@@ -147,7 +147,36 @@ fn client() -> Result<PathBuf> {
     Ok(out)
 }
 
+/// The server links the system OpenSSL (lettre's and webauthn-rs's TLS): on Debian, install
+/// `libssl-dev` and `pkg-config` when they are missing (as root, or through sudo).
+fn ensure_openssl() -> Result<()> {
+    let present = Command::new("pkg-config")
+        .args(["--exists", "openssl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if present {
+        return Ok(());
+    }
+    eprintln!("xtask: installing libssl-dev and pkg-config (the server links OpenSSL)");
+    let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "libssl-dev", "pkg-config"])
+        .map_err(|e| format!("{e}: install libssl-dev and pkg-config yourself"))
+}
+
 fn demo(args: &[String]) -> Result<()> {
+    ensure_openssl()?;
     run(Command::new(cargo())
         .current_dir(root())
         .args(["run", "--locked", "-p", "portico", "--", "demo"])
