@@ -579,6 +579,16 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
         .expect("invitations")
         .iter()
         .any(|i| i["email"] == "new.person@brooklyn.example" && i["status"] == "revoked"));
+    // A tenant segment that decodes to a path elsewhere never becomes a redirect.
+    for evil in [
+        "/%2Fevil.example/forms/pay",
+        "/%2F%2Fevil.example/forms/language",
+        "/ACME/forms/language",
+    ] {
+        let r = app.request("POST", evil, &hs, "locale=el").await;
+        assert_eq!(r.status, 404, "{evil}");
+        assert!(r.header("location").is_none());
+    }
     let r = app
         .request(
             "POST",

@@ -14,6 +14,25 @@ use crate::server::{Call, Executor};
 use crate::{decode, encode};
 
 pub fn routes() -> Router {
+    forms().layer(axum::middleware::from_fn(
+        |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            // Redirects are built from the tenant segment: only a well-formed slug gets that far
+            // (a decoded `%2F` would otherwise make `//elsewhere.example` of it).
+            let slug = req.uri().path().split('/').nth(1).unwrap_or("");
+            let ok = !slug.is_empty()
+                && slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if ok {
+                next.run(req).await
+            } else {
+                StatusCode::NOT_FOUND.into_response()
+            }
+        },
+    ))
+}
+
+fn forms() -> Router {
     Router::new()
         .route("/{tenant}/forms/pay", post(pay))
         .route("/{tenant}/forms/estimates/{id}/{decision}", post(decide))
