@@ -118,29 +118,28 @@ pub struct ShellData {
 }
 
 const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } }";
-const VIEWER: &str =
-    "{ viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {
     portal: Option<Profile>,
 }
 #[derive(Deserialize)]
-struct ViewerData {
+struct BothData {
+    portal: Option<Profile>,
     viewer: Viewer,
 }
 
-/// The tenant's profile, the signed-in person (if any) and the interface language.
+/// The tenant's profile, the signed-in person (if any) and the interface language: one GraphQL
+/// operation for a signed-in person, and the public profile alone otherwise.
 pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
-    let profile: ProfileData = fetch(
-        tenant.clone(),
-        PROFILE,
-        serde_json::json!({ "slug": tenant }),
-    )
-    .await?;
-    let viewer = match fetch::<ViewerData>(tenant.clone(), VIEWER, serde_json::json!({})).await {
-        Ok(v) => Some(v.viewer),
-        Err(PageError::SignedOut) => None,
+    let slug = serde_json::json!({ "slug": tenant });
+    let (profile, viewer) = match fetch::<BothData>(tenant.clone(), BOTH, slug.clone()).await {
+        Ok(both) => (both.portal, Some(both.viewer)),
+        Err(PageError::SignedOut) => (
+            fetch::<ProfileData>(tenant.clone(), PROFILE, slug).await?.portal,
+            None,
+        ),
         Err(e) => return Err(e),
     };
     let locale = viewer
@@ -149,7 +148,7 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
         .and_then(crate::i18n::Locale::parse)
         .unwrap_or(request_locale().await);
     Ok(ShellData {
-        profile: profile.portal,
+        profile,
         viewer,
         locale,
         today: today(),
