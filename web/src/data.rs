@@ -137,7 +137,9 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
     let (profile, viewer) = match fetch::<BothData>(tenant.clone(), BOTH, slug.clone()).await {
         Ok(both) => (both.portal, Some(both.viewer)),
         Err(PageError::SignedOut) => (
-            fetch::<ProfileData>(tenant.clone(), PROFILE, slug).await?.portal,
+            fetch::<ProfileData>(tenant.clone(), PROFILE, slug)
+                .await?
+                .portal,
             None,
         ),
         Err(e) => return Err(e),
