@@ -247,6 +247,30 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
     assert!(client.text("h1").await.contains("Dashboard"));
     assert!(client.text("main").await.contains("Amount due"));
 
+    // Keyboard: the first Tab reaches the skip link, which takes focus to the page's content;
+    // the next Tab goes to the content's first control, not back to the menu.
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    client.press(TAB).await;
+    assert_eq!(
+        client
+            .js("return document.activeElement.className", json!([]))
+            .await,
+        json!("skip")
+    );
+    client.press(ENTER).await;
+    client
+        .wait_js(
+            "focus on the content",
+            "return document.activeElement.id === 'content'",
+        )
+        .await;
+    client.press(TAB).await;
+    assert_eq!(
+        client.js("return !!document.activeElement.closest('main') && !document.activeElement.closest('nav')", json!([])).await,
+        json!(true)
+    );
+
     // Search by number, then filter by status.
     let open = portal
         .gql(

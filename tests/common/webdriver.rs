@@ -314,6 +314,22 @@ impl Browser {
         }
     }
 
+    /// Presses and releases one key (a WebDriver key code such as `"\u{E004}"` for Tab).
+    pub async fn press(&self, key: &str) {
+        self.post(
+            "/actions",
+            json!({ "actions": [{
+                "type": "key",
+                "id": "keyboard",
+                "actions": [
+                    { "type": "keyDown", "value": key },
+                    { "type": "keyUp", "value": key },
+                ],
+            }] }),
+        )
+        .await;
+    }
+
     pub async fn screenshot(&self, path: &Path) {
         let b64 = self.call(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64::engine::general_purpose::STANDARD
