@@ -233,6 +233,7 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Unread", "Αδιάβαστα"),
     ("Phone", "Τηλέφωνο"),
     ("Portal", "Πύλη"),
+    ("Mark all read", "Σήμανση όλων ως αναγνωσμένων"),
 ];
 
 #[cfg(test)]

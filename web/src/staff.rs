@@ -273,7 +273,7 @@ pub fn StaffNotifications(tenant: String) -> Element {
         if d.notifications.is_empty() { p { class: "muted", {l.t("No notifications.")} } }
         else {
             form { method: "post", action: "/{tenant}/forms/notifications/read", class: "inline",
-                button { r#type: "submit", {l.t("Done.")} }
+                button { r#type: "submit", {l.t("Mark all read")} }
             }
         }
         ol { class: "feed",
