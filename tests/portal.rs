@@ -386,6 +386,48 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
     );
 
     assert_eq!(estimate(&app, &cookie, &est).await["status"], "SENT");
+    // The page shows the action's own (signed) message; a forged one reads as a generic failure.
+    let back_to = r.header("location").unwrap_or_default();
+    let shown = page(&app, &back_to, &cookie).await;
+    assert!(shown.body.contains("class=\"error\""), "{}", shown.body);
+    assert!(back_to.contains("&sig="), "{back_to}");
+    let message = back_to
+        .split("error=")
+        .nth(1)
+        .and_then(|m| m.split('&').next())
+        .unwrap_or("");
+    assert!(!message.is_empty());
+    let forged = page(
+        &app,
+        "/acme/estimates?error=Call+us+at+555-0100&sig=00",
+        &cookie,
+    )
+    .await;
+    assert!(!forged.body.contains("555-0100"), "{}", forged.body);
+    assert!(forged.body.contains("Something went wrong"));
+    let forged = app
+        .request(
+            "GET",
+            "/acme/sign-in?error=Your+account+is+locked.+Call+555-0100",
+            &[],
+            "",
+        )
+        .await;
+    assert!(!forged.body.contains("555-0100"));
+    assert!(forged.body.contains("Sign-in failed. Try again."));
+    let known = app
+        .request(
+            "GET",
+            "/acme/sign-in?error=That%20is%20not%20an%20email%20address.",
+            &[("accept-language", "el")],
+            "",
+        )
+        .await;
+    assert!(
+        known.body.contains("Αυτό δεν είναι διεύθυνση email."),
+        "{}",
+        known.body
+    );
     let r = app
         .request("POST", &path, &h, "reason=Too+expensive+%26+late")
         .await;
@@ -430,6 +472,13 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
         .request("POST", "/acme/forms/pay", &h, "method=DEMO")
         .await;
     assert!(r.header("location").unwrap_or_default().contains("error="));
+    let r = app
+        .request("POST", "/acme/forms/pay", &h, &format!("invoice={inv}"))
+        .await;
+    assert!(
+        r.header("location").unwrap_or_default().contains("error="),
+        "no method chosen"
+    );
 
     // Billing details: the client's admin saves them; a bad email is refused and changes nothing.
     let r = app
@@ -651,4 +700,135 @@ async fn page_loads_never_run_mutations() {
         .await;
     assert!(answer.error.is_none(), "{:?}", answer.error);
     assert_eq!(answer.data["viewer"]["role"], "contact_admin");
+}
+
+/// Outside the demo the demo gateway is off: not offered, refused, and its pages are gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_gateway_is_off_unless_enabled() {
+    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| c.demo_gateway = false).await else {
+        return;
+    };
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let settings = app
+        .gql_cookie(&cookie, "{ paymentSettings { methods } }", json!({}))
+        .await
+        .json();
+    let methods = settings["data"]["paymentSettings"]["methods"]
+        .as_array()
+        .expect("methods")
+        .clone();
+    assert!(!methods.contains(&json!("DEMO")), "{methods:?}");
+    let open = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .json();
+    let inv = open["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("invoice")
+        .to_owned();
+    let r = app
+        .gql_cookie(
+            &cookie,
+            "mutation($i: StartPaymentInput!) { startPayment(input: $i) { id } }",
+            json!({ "i": { "invoiceIds": [inv], "method": "DEMO" } }),
+        )
+        .await
+        .json();
+    assert_eq!(r["errors"][0]["extensions"]["code"], "CONFLICT", "{r}");
+    let pay = page(&app, "/acme/pay", &cookie).await;
+    assert!(
+        !pay.body.contains("m-DEMO"),
+        "the pay page offers no demo gateway"
+    );
+    let demo = app
+        .request("GET", "/acme/pay/demo/pd_whatever", &[], "")
+        .await;
+    assert_eq!(demo.status, 404);
+}
+
+/// Another site cannot make the portal mail sign-in links, and logging out never redirects off-site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_and_out_refuse_other_sites() {
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let tenant = app
+        .app
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("tenant")
+        .expect("acme");
+    let before = app
+        .app
+        .store
+        .outbox(&tenant.id, 100)
+        .await
+        .expect("outbox")
+        .len();
+    let r = app
+        .request(
+            "POST",
+            "/acme/auth/magic-link",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "https://evil.example"),
+            ],
+            &format!("email={email}"),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let after = app
+        .app
+        .store
+        .outbox(&tenant.id, 100)
+        .await
+        .expect("outbox")
+        .len();
+    assert_eq!(before, after, "no mail was queued");
+    // From the portal's own form it works.
+    let r = app
+        .request(
+            "POST",
+            "/acme/auth/magic-link",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            &format!("email={email}"),
+        )
+        .await;
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/acme/sign-in?sent=1")
+    );
+
+    let cookie = login(&app, "acme", &email).await;
+    let out = app
+        .request(
+            "POST",
+            "/%2Fevil.example/auth/logout",
+            &[("cookie", cookie.as_str()), ("origin", ORIGIN)],
+            "",
+        )
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location").as_deref(), Some("/"));
+    let out = app
+        .request(
+            "POST",
+            "/acme/auth/logout",
+            &[("cookie", cookie.as_str()), ("origin", ORIGIN)],
+            "",
+        )
+        .await;
+    assert_eq!(out.header("location").as_deref(), Some("/acme/"));
 }

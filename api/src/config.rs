@@ -24,6 +24,9 @@ pub struct Config {
     pub stripe_api_base: String,
     /// The portal's static files (stylesheet, scripts, the WASM bundle `cargo xtask client` builds).
     pub web_assets: PathBuf,
+    /// The demo payment gateway (a local page that records a payment without money moving): on for
+    /// `portico demo`, tests and benchmarks; off unless `PORTICO_DEMO_GATEWAY=true` otherwise.
+    pub demo_gateway: bool,
 }
 
 impl Config {
@@ -57,6 +60,13 @@ impl Config {
             web_assets: var("PORTICO_WEB_ASSETS")
                 .map(PathBuf::from)
                 .unwrap_or_else(portico_web::server::default_assets_dir),
+            demo_gateway: match var("PORTICO_DEMO_GATEWAY").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => {
+                    anyhow::bail!("PORTICO_DEMO_GATEWAY: expected true or false, got {other:?}")
+                }
+            },
         })
     }
 
@@ -93,6 +103,7 @@ impl Config {
             secret_key: None,
             stripe_api_base: "https://api.stripe.com".into(),
             web_assets: portico_web::server::default_assets_dir(),
+            demo_gateway: true,
         }
     }
 

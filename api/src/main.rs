@@ -133,7 +133,9 @@ async fn main() -> anyhow::Result<()> {
             data_dir,
             no_serve,
         } => {
-            let config = Config::from_env()?.with_overrides(listen, data_dir);
+            let mut config = Config::from_env()?.with_overrides(listen, data_dir);
+            // The demo is for trying payments out: its gateway is on.
+            config.demo_gateway = true;
             let app = App::build(config).await?;
             let listener = if no_serve {
                 None

@@ -47,6 +47,14 @@ fn forms() -> Router {
         )
 }
 
+/// Whether `url` is on the portal's own `origin` (`scheme://host[:port]`).
+fn same_origin(url: &str, origin: &str) -> bool {
+    !origin.is_empty()
+        && url
+            .strip_prefix(origin)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The submitted fields, decoded, in order (repeated names are kept).
 fn fields(body: &[u8]) -> Vec<(String, String)> {
     String::from_utf8_lossy(body)
@@ -99,7 +107,11 @@ fn back(path: &str, result: Result<&str, String>) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     match result {
         Ok(done) => see_other(&format!("{path}{sep}done={}", encode(done))),
-        Err(e) => see_other(&format!("{path}{sep}error={}", encode(&e))),
+        Err(e) => see_other(&format!(
+            "{path}{sep}error={}&sig={}",
+            encode(&e),
+            crate::server::sign(&e)
+        )),
     }
 }
 
@@ -117,7 +129,7 @@ async fn pay(
         .collect();
     let amount = field(&f, "amount").replace(',', ".");
     let method = field(&f, "method");
-    let mut input = json!({ "invoiceIds": ids, "method": if method.is_empty() { "DEMO".to_owned() } else { method } });
+    let mut input = json!({ "invoiceIds": ids, "method": method });
     if !amount.is_empty() {
         input["amount"] = json!(amount);
     }
@@ -131,6 +143,9 @@ async fn pay(
     if ids.is_empty() {
         return back(&back_to, Err("choose at least one invoice".into()));
     }
+    if method.is_empty() {
+        return back(&back_to, Err("choose how to pay".into()));
+    }
     match mutate(
         &exec,
         &headers,
@@ -143,8 +158,15 @@ async fn pay(
         Ok(data) => {
             let a = &data["startPayment"];
             let id = a["id"].as_str().unwrap_or_default();
+            let origin = headers
+                .get(header::ORIGIN)
+                .and_then(|o| o.to_str().ok())
+                .unwrap_or_default();
             match a["redirectUrl"].as_str() {
-                Some(url) => see_other(url),
+                Some(url) if same_origin(url, origin) => see_other(url),
+                // A hosted page elsewhere (Stripe): the page's CSP (`form-action 'self'`) forbids
+                // a form's redirect there, so the return page links on (and goes on by itself).
+                Some(_) => see_other(&format!("/{tenant}/pay/return/{id}?go=1")),
                 None => see_other(&format!("/{tenant}/pay/return/{id}")),
             }
         }
@@ -388,4 +410,27 @@ async fn by_id(
     };
     let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
     back(&format!("/{tenant}{page}"), result.map(|_| *done))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_portals_own_urls_are_same_origin() {
+        let o = "http://localhost:8080";
+        assert!(same_origin("http://localhost:8080/acme/pay/demo/x", o));
+        assert!(!same_origin("http://localhost:8080.evil.example/x", o));
+        assert!(!same_origin("https://checkout.stripe.com/c/pay/cs_1", o));
+        assert!(!same_origin("http://localhost:8080/x", ""));
+    }
+
+    #[test]
+    fn fields_are_decoded_and_repeated_names_kept() {
+        let f = fields(b"invoice=a&invoice=b&amount=12%2C50&note=two+words");
+        assert_eq!(f.iter().filter(|(k, _)| k == "invoice").count(), 2);
+        assert_eq!(field(&f, "amount"), "12,50");
+        assert_eq!(field(&f, "note"), "two words");
+        assert_eq!(field(&f, "missing"), "");
+    }
 }

@@ -234,6 +234,11 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Phone", "Τηλέφωνο"),
     ("Portal", "Πύλη"),
     ("Mark all read", "Σήμανση όλων ως αναγνωσμένων"),
+    ("That is not an email address.", "Αυτό δεν είναι διεύθυνση email."),
+    ("Enter your email address.", "Γράψτε τη διεύθυνση email σας."),
+    ("Sign-in is unavailable, try again shortly.", "Η σύνδεση δεν είναι διαθέσιμη, δοκιμάστε ξανά σε λίγο."),
+    ("Too many sign-in requests. Wait 15 minutes, then ask for a new link.", "Πάρα πολλά αιτήματα σύνδεσης. Περιμένετε 15 λεπτά και ζητήστε νέο σύνδεσμο."),
+    ("Sign-in failed. Try again.", "Η σύνδεση απέτυχε. Δοκιμάστε ξανά."),
 ];
 
 #[cfg(test)]

@@ -50,8 +50,8 @@ pub enum Route {
             InvoicePage { tenant: String, id: String, q: Qs },
             #[route("/pay?:..q")]
             Pay { tenant: String, q: Qs },
-            #[route("/pay/return/:attempt")]
-            PayReturn { tenant: String, attempt: String },
+            #[route("/pay/return/:attempt?:..q")]
+            PayReturn { tenant: String, attempt: String, q: Qs },
             #[route("/payments")]
             Payments { tenant: String },
             #[route("/payments/:id")]

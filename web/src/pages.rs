@@ -81,8 +81,8 @@ pub fn SignInBody(
                 if sent {
                     p { class: "ok", role: "status", {l.t("If the address belongs to this portal, a sign-in link is on its way.")} }
                 }
-                if !error.is_empty() {
-                    p { class: "error", role: "alert", "{error}" }
+                if let Some(message) = sign_in_error(&error, l) {
+                    p { class: "error", role: "alert", "{message}" }
                 }
                 p { {l.t("We email you a sign-in link. It works once, for 10 minutes.")} }
                 form { method: "post", action: "/{tenant}/auth/magic-link", class: "stack",
@@ -116,6 +116,25 @@ pub fn SignInBody(
             }
         }
     }
+}
+
+/// The sign-in endpoint's known refusals, in the page's language; any other `?error=` text reads
+/// as a generic failure (a link cannot put its own words on the page).
+fn sign_in_error(error: &str, l: Locale) -> Option<&'static str> {
+    if error.is_empty() {
+        return None;
+    }
+    Some(match error {
+        "That is not an email address." => l.t("That is not an email address."),
+        "Enter your email address." => l.t("Enter your email address."),
+        "Sign-in is unavailable, try again shortly." => {
+            l.t("Sign-in is unavailable, try again shortly.")
+        }
+        e if e.starts_with("Too many sign-in requests") => {
+            l.t("Too many sign-in requests. Wait 15 minutes, then ask for a new link.")
+        }
+        _ => l.t("Sign-in failed. Try again."),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,6 +638,7 @@ pub struct ThreadRef {
 
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash_error(&q);
     let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
@@ -638,7 +658,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let title = format!("{} {}", l.t("Invoice"), inv.number);
         rsx! {
             PageTitle { text: title.clone() }
-            Notice { done: String::new(), error: q.get("error") }
+            Notice { done: String::new(), error: flash.clone() }
             div { class: if print { "toolbar noprint print-mode" } else { "toolbar noprint" },
                 a { href: if print { format!("/{tenant}/invoices/{}", inv.id) } else { format!("/{tenant}/invoices") }, "← " {if print { l.t("Back") } else { l.t("Invoices") }} }
                 if payable && !print {
@@ -789,7 +809,7 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
     let res = use_query::<PayData>(&tenant, query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial } }"), json!({}))?;
     let l = locale();
     let chosen = q.all("invoice");
-    let error = q.get("error");
+    let error = crate::ui::use_flash_error(&q);
     loaded!(res, |d| {
         let rows: Vec<InvoiceRow> = d
             .invoices
@@ -863,6 +883,7 @@ pub struct Attempt {
     pub failure_reason: Option<String>,
     pub bank_details: Option<String>,
     pub payment_id: Option<String>,
+    pub redirect_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -871,10 +892,10 @@ pub struct AttemptData {
     pub payment_attempt: Option<Attempt>,
 }
 
-pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id status method amount { ...M } reference failureReason bankDetails paymentId } } fragment M on Money { amount currency minor }";
+pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id status method amount { ...M } reference failureReason bankDetails paymentId redirectUrl } } fragment M on Money { amount currency minor }";
 
 #[component]
-pub fn PayReturn(tenant: String, attempt: String) -> Element {
+pub fn PayReturn(tenant: String, attempt: String, q: Qs) -> Element {
     let res = use_query::<AttemptData>(&tenant, ATTEMPT_QUERY, json!({ "id": attempt }))?;
     let l = locale();
     let initial = res.read().clone();
@@ -922,9 +943,17 @@ pub fn PayReturn(tenant: String, attempt: String) -> Element {
         Ok(Some(a)) => a,
     };
     let status = a.status.to_ascii_lowercase();
+    // Straight from the pay form to a hosted page elsewhere: go on (a link without JavaScript).
+    let go_on = (q.get("go") == "1" && status == "processing")
+        .then(|| a.redirect_url.clone())
+        .flatten()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     rsx! {
         PageTitle { text: l.t("Payment status") }
         h1 { {l.t("Payment status")} }
+        if let Some(url) = go_on.clone() {
+            GoOn { url }
+        }
         div { class: "panel", "aria-live": "polite", id: "attempt-status", "data-status": "{status}", "data-live": if connected() { "on" } else { "off" },
             p { class: "big", Status { status: status.clone() } }
             p { {l.t("Amount")} ": " {money(&a.amount, l)} " · " {l.t("Reference")} ": " code { "{a.reference}" } }
@@ -938,6 +967,24 @@ pub fn PayReturn(tenant: String, attempt: String) -> Element {
             }
         }
         p { a { href: "/{tenant}/", "← " {l.t("Dashboard")} } }
+    }
+}
+
+/// A link on to a hosted payment page; with JavaScript it is followed at once.
+#[component]
+fn GoOn(url: String) -> Element {
+    let l = locale();
+    #[cfg(feature = "web")]
+    {
+        let target = url.clone();
+        use_effect(move || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&target);
+            }
+        });
+    }
+    rsx! {
+        p { a { class: "button primary", id: "continue-payment", href: "{url}", {l.t("Continue to payment")} } }
     }
 }
 
@@ -1109,6 +1156,7 @@ pub struct EstimatesData {
 
 #[component]
 pub fn Estimates(tenant: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash_error(&q);
     let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"), json!({}))?;
     let l = locale();
     let can_decide = use_shell()
@@ -1117,7 +1165,7 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Estimates") }
         h1 { {l.t("Estimates")} }
-        Notice { done: q.get("done"), error: q.get("error") }
+        Notice { done: q.get("done"), error: flash.clone() }
         if d.estimates.nodes.is_empty() { p { class: "muted", {l.t("No estimates.")} } }
         for e in d.estimates.nodes.iter() {
             article { class: "panel estimate", key: "{e.id}", id: "estimate-{e.id}",
@@ -1562,7 +1610,7 @@ pub struct ThreadData {
 pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
     let res = use_query::<ThreadData>(&tenant, "query($id: ID!) { thread(id: $id) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }", json!({ "id": id }))?;
     let l = locale();
-    let error = q.get("error");
+    let error = crate::ui::use_flash_error(&q);
     loaded!(res, |d| {
         let Some(th) = d.thread else {
             return rsx! { Problem { error: PageError::NotFound } };
@@ -1634,6 +1682,7 @@ pub struct SettingsData {
 
 #[component]
 pub fn Settings(tenant: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash_error(&q);
     let res = use_query::<SettingsData>(&tenant, "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }", json!({}))?;
     let shell = use_shell();
     let l = shell.locale;
@@ -1647,7 +1696,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Settings") }
         h1 { {l.t("Settings")} }
-        Notice { done: q.get("done"), error: q.get("error") }
+        Notice { done: q.get("done"), error: flash.clone() }
         if let Some(c) = d.viewer.client.clone() {
             section { class: "panel",
                 h2 { {l.t("Billing details")} }

@@ -212,3 +212,57 @@ pub(crate) fn set_status(status: u16) {
 pub(crate) fn not_found() {
     set_status(404);
 }
+
+/// Form actions answer `?error=MESSAGE&sig=…`: pages show a message only with a valid signature
+/// (a key made at start), so a link cannot put words of its choosing on the portal.
+fn flash_key() -> &'static [u8; 32] {
+    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        use rand::RngCore;
+        let mut k = [0u8; 32];
+        rand::rng().fill_bytes(&mut k);
+        k
+    })
+}
+
+pub(crate) fn sign(message: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(flash_key()).expect("any key length");
+    mac.update(message.as_bytes());
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(crate) fn verify(message: &str, sig: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    let Some(bytes) = (0..sig.len())
+        .step_by(2)
+        .map(|i| {
+            sig.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+    else {
+        return false;
+    };
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(flash_key()).expect("any key length");
+    mac.update(message.as_bytes());
+    mac.verify_truncated_left(&bytes).is_ok() && bytes.len() == 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flash_messages_are_signed() {
+        let sig = sign("choose how to pay");
+        assert!(verify("choose how to pay", &sig));
+        assert!(!verify("call us at 555-0100", &sig));
+        assert!(!verify("choose how to pay", "00"));
+        assert!(!verify("choose how to pay", "zz"));
+        assert!(!verify("choose how to pay", ""));
+    }
+}

@@ -173,6 +173,7 @@ pub struct InvitationsData {
 
 #[component]
 pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash_error(&q);
     let res = use_query::<InvitationsData>(&tenant, "{ invitations { id clientId email name status sentCount expiresAt } clients(first: 100) { nodes { id name } } }", json!({}))?;
     let l = locale();
     loaded!(res, |d| {
@@ -187,7 +188,7 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
         rsx! {
             PageTitle { text: l.t("Invitations") }
             h1 { {l.t("Invitations")} }
-            Notice { done: q.get("done"), error: q.get("error") }
+            Notice { done: q.get("done"), error: flash.clone() }
             section { class: "panel",
                 h2 { {l.t("Invite")} }
                 form { method: "post", action: "/{tenant}/forms/invitations", class: "grid-form",

@@ -281,3 +281,32 @@ mod tests {
         assert_eq!(safe_color(""), "#1f4e79");
     }
 }
+
+/// The error a form action sent back (`?error=…&sig=…`), shown only when the server signed it;
+/// anything else reads as a generic failure. Decided on the server, carried to the browser.
+pub fn use_flash_error(q: &crate::Qs) -> String {
+    let (message, sig) = (q.get("error"), q.get("sig"));
+    let l = locale();
+    let verified = use_server_cached(move || {
+        #[cfg(feature = "server")]
+        {
+            if message.is_empty() {
+                None
+            } else if crate::server::verify(&message, &sig) {
+                Some(message.clone())
+            } else {
+                Some(String::new())
+            }
+        }
+        #[cfg(not(feature = "server"))]
+        {
+            let _ = (&message, &sig);
+            None::<String>
+        }
+    });
+    match verified {
+        None => String::new(),
+        Some(m) if m.is_empty() => l.t("Something went wrong").to_owned(),
+        Some(m) => m,
+    }
+}

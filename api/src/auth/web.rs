@@ -169,6 +169,14 @@ async fn request_link(
             serde_json::json!({ "error": "unknown portal" }),
         );
     };
+    // Browsers always send Origin on a cross-site POST: another site's page may not make the
+    // portal mail sign-in links (API callers send none).
+    if headers.contains_key(header::ORIGIN) && !origin_ok(config, &headers) {
+        return json(
+            StatusCode::FORBIDDEN,
+            serde_json::json!({ "error": "cross-origin request refused" }),
+        );
+    }
     // The HTML form is answered with redirects to the sign-in page, API callers with JSON.
     let form = is_form(&headers).then_some(t.slug.as_str());
     let Some(raw) = field(&headers, &body, "email") else {
@@ -501,11 +509,12 @@ async fn logout(
                 .await;
         }
     }
-    let mut resp = (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/{}/", escape(&slug)))],
-    )
-        .into_response();
+    // Back to the portal's front page: only a real portal's slug goes into the Location.
+    let to = match tenant(&state.shared.store, &slug).await {
+        Some(t) => format!("/{}/", t.slug),
+        None => "/".to_owned(),
+    };
+    let mut resp = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
     resp.headers_mut()
         .insert(header::SET_COOKIE, session_cookie(config, "", 0));
     resp

@@ -359,7 +359,9 @@ impl Query {
         {
             methods.push(PaymentChannel::BankTransfer);
         }
-        methods.push(PaymentChannel::Demo);
+        if shared(ctx).config.demo_gateway {
+            methods.push(PaymentChannel::Demo);
+        }
         let min_partial = if settings.allow_partial && settings.min_partial > 0 {
             let client = match s.client_filter() {
                 Some(id) => st.client(s, id).await?,

@@ -51,6 +51,13 @@ async fn page(
     State(state): State<HttpState>,
     Path((slug, token)): Path<(String, String)>,
 ) -> Response {
+    if !state.shared.config.demo_gateway {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>The demo gateway is off on this server.</p>",
+        );
+    }
     let Some(tenant) = tenant_id(&state, &slug).await else {
         return html(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
     };
@@ -94,6 +101,13 @@ async fn choose(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if !state.shared.config.demo_gateway {
+        return html(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>The demo gateway is off on this server.</p>",
+        );
+    }
     if !origin_ok(&state.shared.config, &headers) {
         return html(
             StatusCode::FORBIDDEN,

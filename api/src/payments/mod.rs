@@ -31,6 +31,11 @@ pub async fn start(
     amount: Option<&str>,
     channel: Channel,
 ) -> AppResult<Started> {
+    if channel == Channel::Demo && !shared.config.demo_gateway {
+        return Err(AppError::Conflict(
+            "the demo gateway is off on this server (PORTICO_DEMO_GATEWAY)".into(),
+        ));
+    }
     let store = &shared.store;
     let attempt = store
         .create_attempt(scope, invoice_ids, amount, channel)
