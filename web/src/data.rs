@@ -59,7 +59,8 @@ pub async fn fetch<T: DeserializeOwned>(
         return Err(PageError::from_code(code, message));
     }
     let data = value.get("ok").cloned().unwrap_or_default();
-    serde_json::from_value(data).map_err(|e| PageError::Failed(format!("unexpected answer: {e}")))
+    serde_json::from_value(data)
+        .map_err(|_| PageError::Failed("the answer could not be read".into()))
 }
 
 /// The portal's public face: shown before sign-in too.

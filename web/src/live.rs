@@ -54,7 +54,7 @@ pub fn subscribe(
     let on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>> = Rc::new(RefCell::new(move |v| {
         let _ = tx.unbounded_send(v);
     }));
-    connect(query, variables, on_next, 0);
+    connect(query, variables, on_next, Rc::new(std::cell::Cell::new(0)));
     rx
 }
 
@@ -62,7 +62,9 @@ fn connect(
     query: &'static str,
     variables: serde_json::Value,
     on_next: Rc<RefCell<dyn FnMut(serde_json::Value)>>,
-    attempt: u32,
+    // Failed connections in a row: reset by every acknowledged one, so only a dead server (or a
+    // refused sign-in) stops the retries.
+    failures: Rc<std::cell::Cell<u32>>,
 ) {
     let Some(window) = web_sys::window() else {
         return;
@@ -89,6 +91,7 @@ fn connect(
 
     let sock = ws.clone();
     let vars = variables.clone();
+    let acked = failures.clone();
     let next = on_next.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let Some(text) = e.data().as_string() else {
@@ -99,6 +102,7 @@ fn connect(
         };
         match msg.get("type").and_then(|t| t.as_str()) {
             Some("connection_ack") => {
+                acked.set(0);
                 let sub = serde_json::json!({
                     "id": "1",
                     "type": "subscribe",
@@ -126,12 +130,15 @@ fn connect(
     onmessage.forget();
 
     let onclose = Closure::<dyn FnMut()>::new(move || {
+        let attempt = failures.get();
         if attempt >= 20 {
             return;
         }
+        failures.set(attempt + 1);
         let (q, v, n) = (query, variables.clone(), on_next.clone());
         let delay = 500 * (attempt as i32 + 1).min(10);
-        let retry = Closure::once_into_js(move || connect(q, v, n, attempt + 1));
+        let f = failures.clone();
+        let retry = Closure::once_into_js(move || connect(q, v, n, f));
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
                 retry.unchecked_ref(),

@@ -1328,6 +1328,14 @@ pub fn StatementPage(tenant: String, q: Qs) -> Element {
             p { a { href: "/{tenant}/staff/clients", {l.t("Clients")} } }
         };
     }
+    rsx! { StatementBody { tenant, client_id, q } }
+}
+
+/// The statement of one client (its own hooks, so the page above may return early).
+#[component]
+fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
+    let shell = use_shell();
+    let l = shell.locale;
     let staff_choice = q.get("client");
     let today = shell.today.clone();
     let from = Some(q.get("from"))
