@@ -264,24 +264,6 @@ pub fn Notice(done: String, error: String) -> Element {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn brand_colours_keep_aa_contrast_with_white() {
-        assert_eq!(safe_color("#1f4e79"), "#1f4e79");
-        assert_eq!(safe_color("#FFF"), safe_color("#ffffff"));
-        for c in ["#ffcc00", "#fff", "#7fffd4", "#c2410c"] {
-            let s = safe_color(c);
-            let v = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).expect("hex");
-            assert!(contrast_with_white(v(1), v(3), v(5)) >= 4.5, "{c} → {s}");
-        }
-        assert_eq!(safe_color("red; background: url(x)"), "#1f4e79");
-        assert_eq!(safe_color(""), "#1f4e79");
-    }
-}
-
 /// The error a form action sent back (`?error=…&sig=…`), shown only when the server signed it;
 /// anything else reads as a generic failure. Decided on the server, carried to the browser.
 pub fn use_flash_error(q: &crate::Qs) -> String {
@@ -308,5 +290,23 @@ pub fn use_flash_error(q: &crate::Qs) -> String {
         None => String::new(),
         Some(m) if m.is_empty() => l.t("Something went wrong").to_owned(),
         Some(m) => m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brand_colours_keep_aa_contrast_with_white() {
+        assert_eq!(safe_color("#1f4e79"), "#1f4e79");
+        assert_eq!(safe_color("#FFF"), safe_color("#ffffff"));
+        for c in ["#ffcc00", "#fff", "#7fffd4", "#c2410c"] {
+            let s = safe_color(c);
+            let v = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).expect("hex");
+            assert!(contrast_with_white(v(1), v(3), v(5)) >= 4.5, "{c} → {s}");
+        }
+        assert_eq!(safe_color("red; background: url(x)"), "#1f4e79");
+        assert_eq!(safe_color(""), "#1f4e79");
     }
 }
