@@ -832,3 +832,96 @@ async fn sign_in_and_out_refuse_other_sites() {
         .await;
     assert_eq!(out.header("location").as_deref(), Some("/acme/"));
 }
+
+/// A live subscription opened with a session stops when the session ends: after logout no event
+/// reaches the socket and the subscription completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_updates_stop_when_the_session_ends() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let tenant = app
+        .app
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("tenant")
+        .expect("acme");
+    let client = app
+        .gql_cookie(&cookie, "{ viewer { client { id } } }", json!({}))
+        .await
+        .json()["data"]["viewer"]["client"]["id"]
+        .as_str()
+        .expect("client")
+        .to_owned();
+    let client_id =
+        portico::graphql::ids::decode(&async_graphql::ID(client), "Client").expect("id");
+    let event = |action: &str| portico::events::Event {
+        tenant_id: tenant.id.clone(),
+        client_id: client_id.clone(),
+        topic: portico::events::Topic::Payment,
+        action: action.to_owned(),
+        subject_id: "p".into(),
+        status: None,
+        amount_minor: Some(100),
+        currency: Some("USD".into()),
+        at: 0,
+    };
+    let addr = app.spawn_server().await;
+    let (mut ws, acked) = common::ws::connect(
+        addr,
+        &[("Cookie", cookie.as_str()), ("Origin", ORIGIN)],
+        json!({}),
+    )
+    .await;
+    assert!(acked);
+    common::ws::subscribe(&mut ws, "1", "subscription { paymentEvents { action } }").await;
+    // Publish until the subscription (registered asynchronously) delivers one.
+    let mut got = None;
+    for _ in 0..50 {
+        app.app.bus.publish(event("recorded")).await;
+        if let Some(v) = common::ws::next_data(&mut ws, 200).await {
+            got = Some(v);
+            break;
+        }
+    }
+    assert_eq!(
+        got.expect("a live event while signed in")["payload"]["data"]["paymentEvents"]["action"],
+        "recorded"
+    );
+
+    let out = app
+        .request(
+            "POST",
+            "/acme/auth/logout",
+            &[("cookie", cookie.as_str()), ("origin", ORIGIN)],
+            "",
+        )
+        .await;
+    assert_eq!(out.status, 303);
+    app.app.bus.publish(event("refunded")).await;
+    // The next message is the subscription's end, never the event.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let msg = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("the subscription completes")
+            .expect("socket open")
+            .expect("message");
+        if let Message::Text(t) = msg {
+            let v: serde_json::Value = serde_json::from_str(&t).expect("json");
+            assert_ne!(
+                v["type"], "next",
+                "an event reached a signed-out socket: {v}"
+            );
+            if v["type"] == "complete" {
+                break;
+            }
+        }
+    }
+}

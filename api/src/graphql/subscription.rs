@@ -61,12 +61,39 @@ fn to_gql(e: Event) -> LedgerEvent {
 fn events(ctx: &Context<'_>, topic: Topic) -> Result<impl Stream<Item = LedgerEvent>> {
     let s = scope(ctx)?.clone();
     let rx = shared(ctx).bus.subscribe();
-    Ok(BroadcastStream::new(rx).filter_map(move |item| {
+    let visible = BroadcastStream::new(rx).filter_map(move |item| {
         let e = item.ok()?;
         let visible =
             e.topic == topic && e.tenant_id == s.tenant_id && s.can_see_client(&e.client_id);
         visible.then(|| to_gql(e))
-    }))
+    });
+    Ok(while_signed_in(ctx, visible))
+}
+
+/// Ends a subscription opened with a session once that session has ended (logout, revocation,
+/// a disabled contact, expiry): the session is checked before each event goes out (one indexed
+/// read), so nothing reaches a browser that is no longer signed in.
+fn while_signed_in<S>(ctx: &Context<'_>, events: S) -> impl Stream<Item = LedgerEvent>
+where
+    S: Stream<Item = LedgerEvent> + Send + 'static,
+{
+    let session = scope(ctx)
+        .ok()
+        .and_then(|s| s.session_id.clone().map(|id| (s.tenant_id.clone(), id)));
+    let store = shared(ctx).store.clone();
+    events
+        .then(move |e| {
+            let (session, store) = (session.clone(), store.clone());
+            async move {
+                let alive = match session {
+                    Some((tenant, id)) => store.session_alive(&tenant, &id).await.unwrap_or(false),
+                    None => true,
+                };
+                (e, alive)
+            }
+        })
+        .take_while(|(_, alive)| *alive)
+        .map(|(e, _)| e)
 }
 
 pub struct Subscription;
@@ -89,14 +116,15 @@ impl Subscription {
         let id = ids::decode(&invoice_id, "Invoice")?;
         let s = scope(ctx)?.clone();
         let rx = shared(ctx).bus.subscribe();
-        Ok(BroadcastStream::new(rx).filter_map(move |item| {
+        let mine = BroadcastStream::new(rx).filter_map(move |item| {
             let e = item.ok()?;
             let mine = e.topic == Topic::Invoice
                 && e.tenant_id == s.tenant_id
                 && s.can_see_client(&e.client_id)
                 && e.subject_id == id;
             mine.then(|| to_gql(e))
-        }))
+        });
+        Ok(while_signed_in(ctx, mine))
     }
 
     /// One payment attempt's status as it changes (processing → succeeded / failed).
@@ -108,14 +136,15 @@ impl Subscription {
         let id = ids::decode(&attempt_id, "PaymentAttempt")?;
         let s = scope(ctx)?.clone();
         let rx = shared(ctx).bus.subscribe();
-        Ok(BroadcastStream::new(rx).filter_map(move |item| {
+        let mine = BroadcastStream::new(rx).filter_map(move |item| {
             let e = item.ok()?;
             let mine = e.topic == Topic::Attempt
                 && e.tenant_id == s.tenant_id
                 && s.can_see_client(&e.client_id)
                 && e.subject_id == id;
             mine.then(|| to_gql(e))
-        }))
+        });
+        Ok(while_signed_in(ctx, mine))
     }
 
     /// Payments recorded, allocated or refunded in the caller's tenant; contacts see their own

@@ -553,6 +553,26 @@ pub fn anonymous(tenant_id: &str) -> Scope {
 
 impl Store {
     /// Ends the session with this token hash (logout, or a new login replacing it).
+    /// Whether a session is still signed in (not ended, revoked or expired): live subscriptions
+    /// opened with it stop when it is not.
+    pub async fn session_alive(&self, tenant_id: &str, session_id: &str) -> AppResult<bool> {
+        let now = now_ms();
+        let mut tx = self.read(tenant_id).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT id FROM sessions WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL \
+                     AND expires_at > $3 AND absolute_expires_at > $3",
+                )
+                .bind(tenant_id.to_owned())
+                .bind(session_id.to_owned())
+                .bind(now),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(row.is_some())
+    }
+
     pub async fn end_session_by_token(&self, tenant_id: &str, token_hash: &str) -> AppResult<()> {
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
