@@ -925,3 +925,76 @@ async fn live_updates_stop_when_the_session_ends() {
         }
     }
 }
+
+/// Opening a thread from another site's link reads it without marking it read; opening it from
+/// the portal marks it read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_same_site_visits_mark_a_thread_read() {
+    let Some(app) = TestApp::start(Kind::Sqlite).await else {
+        return;
+    };
+    seeded(&app).await;
+    let (email, _, _) = acme_contact(&app).await;
+    let cookie = login(&app, "acme", &email).await;
+    let threads = app
+        .gql_cookie(&cookie, "{ threads { id unreadCount } }", json!({}))
+        .await
+        .json();
+    let thread = threads["data"]["threads"]
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["unreadCount"].as_i64().unwrap_or(0) > 0)
+        .expect("an unread thread")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let count = |v: serde_json::Value| {
+        v["data"]["threads"]
+            .as_array()
+            .expect("threads")
+            .iter()
+            .find(|t| t["id"] == thread.as_str())
+            .map(|t| t["unreadCount"].as_i64().unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let path = format!("/acme/messages/{thread}");
+    let cross = app
+        .request(
+            "GET",
+            &path,
+            &[
+                ("cookie", cookie.as_str()),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(cross.status, 200);
+    assert!(cross.body.contains("Write a message"));
+    let after = app
+        .gql_cookie(&cookie, "{ threads { id unreadCount } }", json!({}))
+        .await
+        .json();
+    assert!(
+        count(after) > 0,
+        "a cross-site visit marked the thread read"
+    );
+    let same = app
+        .request(
+            "GET",
+            &path,
+            &[
+                ("cookie", cookie.as_str()),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(same.status, 200);
+    let after = app
+        .gql_cookie(&cookie, "{ threads { id unreadCount } }", json!({}))
+        .await
+        .json();
+    assert_eq!(count(after), 0);
+}

@@ -1616,7 +1616,11 @@ pub struct ThreadData {
 
 #[component]
 pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
-    let res = use_query::<ThreadData>(&tenant, "query($id: ID!) { thread(id: $id) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }", json!({ "id": id }))?;
+    let res = use_query::<ThreadData>(
+        &tenant,
+        "query($id: ID!, $mark: Boolean!) { thread(id: $id, markRead: $mark) { id title subjectKind subjectId messages { id authorKind authorName body createdAt } } }",
+        json!({ "id": id, "mark": same_site() }),
+    )?;
     let l = locale();
     let error = crate::ui::use_flash_error(&q);
     loaded!(res, |d| {
@@ -1649,6 +1653,18 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
             }
         }
     })
+}
+
+/// See `server::same_site_request` (the browser never re-runs a page's first query).
+fn same_site() -> bool {
+    #[cfg(feature = "server")]
+    {
+        crate::server::same_site_request()
+    }
+    #[cfg(not(feature = "server"))]
+    {
+        true
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -213,6 +213,25 @@ pub(crate) fn not_found() {
     set_status(404);
 }
 
+/// Whether the page request came from the portal itself or was typed/bookmarked
+/// (`Sec-Fetch-Site: same-origin` or `none`, or a browser that does not say): reading a page
+/// opened from another site's link changes nothing (e.g. no read marker).
+pub(crate) fn same_site_request() -> bool {
+    FullstackContext::current()
+        .map(|ctx| {
+            let parts = ctx.parts_mut();
+            match parts
+                .headers
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok())
+            {
+                None => true,
+                Some(v) => v == "same-origin" || v == "none",
+            }
+        })
+        .unwrap_or(true)
+}
+
 /// Form actions answer `?error=MESSAGE&sig=…`: pages show a message only with a valid signature
 /// (a key made at start), so a link cannot put words of its choosing on the portal.
 fn flash_key() -> &'static [u8; 32] {

@@ -330,10 +330,26 @@ impl Query {
             .collect())
     }
 
-    /// One thread (by the same rules as `threads`); opening it marks it read for the caller.
-    async fn thread(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Thread>> {
+    /// One thread (by the same rules as `threads`); opening it marks it read for the caller
+    /// unless `markRead` is false (the portal passes false for a page opened from another site).
+    async fn thread(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default = true)] mark_read: bool,
+    ) -> Result<Option<Thread>> {
         let id = ids::decode(&id, "Thread")?;
-        Ok(store(ctx).open_thread(scope(ctx)?, &id).await?.map(Thread))
+        let s = scope(ctx)?;
+        if mark_read {
+            Ok(store(ctx).open_thread(s, &id).await?.map(Thread))
+        } else {
+            Ok(store(ctx)
+                .threads(s, None, Some(&id))
+                .await?
+                .into_iter()
+                .next()
+                .map(Thread))
+        }
     }
 
     /// How the caller's client may pay: the methods available and the partial payment rules.
