@@ -592,7 +592,7 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
         signed_out.goto(&portal.url("/sign-in")).await;
         signed_out.find("#email").await;
         signed_out
-            .screenshot(&dir.join(format!("sign-in-{width}.png")))
+            .full_screenshot(&dir.join(format!("sign-in-{width}.png")), w, h)
             .await;
         for v in axe(&signed_out).await {
             problems.push(format!("sign-in ({width}): {v}"));
@@ -612,7 +612,7 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
             for (name, path, expect) in &list {
                 b.goto(&portal.url(path)).await;
                 b.wait_text("main", expect).await;
-                b.screenshot(&dir.join(format!("{who}-{name}-{width}.png")))
+                b.full_screenshot(&dir.join(format!("{who}-{name}-{width}.png")), w, h)
                     .await;
                 for v in axe(&b).await {
                     problems.push(format!("{who} {path} ({width}): {v}"));

@@ -341,6 +341,20 @@ impl Browser {
         std::fs::write(path, png).expect("write screenshot");
     }
 
+    /// A screenshot of the whole page: the window grows to the page's height (at most 8000 px)
+    /// for the shot, then returns to `width`×`height`.
+    pub async fn full_screenshot(&self, path: &Path, width: u32, height: u32) {
+        let page = self
+            .js("return document.documentElement.scrollHeight", json!([]))
+            .await
+            .as_u64()
+            .unwrap_or(u64::from(height));
+        let tall = u32::try_from(page).unwrap_or(height).clamp(height, 8000);
+        self.resize(width, tall).await;
+        self.screenshot(path).await;
+        self.resize(width, height).await;
+    }
+
     /// Browser console entries since the last call (errors, CSP violations, failed loads).
     pub async fn console(&self) -> Vec<Value> {
         self.post("/se/log", json!({ "type": "browser" }))
