@@ -17,57 +17,35 @@ async fn seeded(app: &TestApp) {
         .expect("demo data");
 }
 
-/// Signs `email` in to `slug` through a magic link; returns the session cookie.
-async fn login(app: &TestApp, slug: &str, email: &str) -> String {
-    let r = app
-        .request(
-            "POST",
-            &format!("/{slug}/auth/magic-link"),
-            &[("content-type", "application/json")],
-            &json!({ "email": email }).to_string(),
-        )
-        .await;
-    assert_eq!(r.status, 202, "{}", r.body);
-    let tenant = app
-        .app
-        .store
-        .tenant_by_slug(slug)
-        .await
-        .expect("tenant")
-        .expect("exists");
-    let mail = app.app.store.outbox(&tenant.id, 1).await.expect("outbox");
-    let token = mail[0]
-        .body
-        .split("token=")
-        .nth(1)
-        .and_then(|t| t.split_whitespace().next())
-        .expect("token")
-        .to_owned();
-    let r = app
-        .request(
-            "POST",
-            &format!("/{slug}/auth/magic"),
-            &[
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("origin", ORIGIN),
-            ],
-            &format!("token={token}"),
-        )
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    r.cookie().expect("session cookie")
-}
-
-/// The admin contact of acme's first client: (email, client name).
-async fn acme_contact(app: &TestApp) -> (String, String, String) {
-    let tenant = app
-        .app
+/// The demo tenant `acme`'s id.
+async fn acme_id(app: &TestApp) -> String {
+    app.app
         .store
         .tenant_by_slug("acme")
         .await
         .expect("tenant")
-        .expect("acme");
-    let owner = app.token(&tenant.id, Role::Owner, None).await;
+        .expect("acme")
+        .id
+}
+
+/// An issued invoice the signed-in contact can see.
+async fn open_invoice(app: &TestApp, cookie: &str) -> String {
+    app.gql_cookie(
+        cookie,
+        "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id } } }",
+        json!({}),
+    )
+    .await
+    .json()["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an open invoice")
+        .to_owned()
+}
+
+/// The admin contact of acme's first client: (email, client name).
+async fn acme_contact(app: &TestApp) -> (String, String, String) {
+    let tenant_id = acme_id(&app).await;
+    let owner = app.token(&tenant_id, Role::Owner, None).await;
     let d = app
         .ok(
             &owner,
@@ -104,7 +82,7 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
 async fn pages_show_the_signed_in_contacts_data_only(app: TestApp) {
     seeded(&app).await;
     let (email, client, other_client) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
 
     let home = page(&app, "/acme/", &cookie).await;
     assert_eq!(home.status, 200);
@@ -230,7 +208,7 @@ async fn pages_carry_a_nonce_their_language_and_a_title(app: TestApp) {
 async fn forms_need_the_portals_origin_and_language_is_per_person(app: TestApp) {
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
 
     // Without Origin (or from another site) nothing changes.
     for origin in [None, Some("https://evil.example")] {
@@ -296,7 +274,7 @@ async fn forms_need_the_portals_origin_and_language_is_per_person(app: TestApp) 
 async fn the_server_function_follows_the_apis_rules(app: TestApp) {
     seeded(&app).await;
     let (email, client, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let call = |origin: Option<&'static str>, query: &'static str| {
         let cookie = cookie.clone();
         let app = &app;
@@ -356,7 +334,7 @@ fn form_headers(cookie: &str) -> Vec<(&str, &str)> {
 async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let h = form_headers(&cookie);
 
     // Reject a sent estimate: without a reason nothing changes; with one it is rejected.
@@ -440,18 +418,7 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
     assert_eq!(after["decisionComment"], "Too expensive & late");
 
     // Pay: to the demo gateway's page; choosing nothing is refused.
-    let open = app
-        .gql_cookie(
-            &cookie,
-            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id } } }",
-            json!({}),
-        )
-        .await
-        .json();
-    let inv = open["data"]["invoices"]["nodes"][0]["id"]
-        .as_str()
-        .expect("open invoice")
-        .to_owned();
+    let inv = open_invoice(&app, &cookie).await;
     let r = app
         .request(
             "POST",
@@ -539,18 +506,7 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
     );
     let other = app
         .ok(
-            &app.token(
-                &app.app
-                    .store
-                    .tenant_by_slug("acme")
-                    .await
-                    .expect("t")
-                    .expect("acme")
-                    .id,
-                Role::Owner,
-                None,
-            )
-            .await,
+            &app.token(&acme_id(&app).await, Role::Owner, None).await,
             "{ clients(first: 2) { nodes { id } } }",
             json!({}),
         )
@@ -573,7 +529,7 @@ async fn forms_do_what_they_say_and_refuse_bad_input(app: TestApp) {
     );
 
     // Staff invite, see it pending, and revoke it.
-    let staff = login(&app, "acme", "olivia@acme.example").await;
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
     let hs = form_headers(&staff);
     let r = app
         .request(
@@ -666,7 +622,7 @@ async fn page_loads_never_run_mutations() {
     };
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let exec = portico::portal::PortalExecutor {
         schema: app.app.schema.clone(),
         shared: app.app.shared(),
@@ -710,7 +666,7 @@ async fn the_demo_gateway_is_off_unless_enabled() {
     };
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let settings = app
         .gql_cookie(&cookie, "{ paymentSettings { methods } }", json!({}))
         .await
@@ -720,18 +676,7 @@ async fn the_demo_gateway_is_off_unless_enabled() {
         .expect("methods")
         .clone();
     assert!(!methods.contains(&json!("DEMO")), "{methods:?}");
-    let open = app
-        .gql_cookie(
-            &cookie,
-            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id } } }",
-            json!({}),
-        )
-        .await
-        .json();
-    let inv = open["data"]["invoices"]["nodes"][0]["id"]
-        .as_str()
-        .expect("invoice")
-        .to_owned();
+    let inv = open_invoice(&app, &cookie).await;
     let r = app
         .gql_cookie(
             &cookie,
@@ -760,17 +705,11 @@ async fn sign_in_and_out_refuse_other_sites() {
     };
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let tenant = app
-        .app
-        .store
-        .tenant_by_slug("acme")
-        .await
-        .expect("tenant")
-        .expect("acme");
+    let tenant_id = acme_id(&app).await;
     let before = app
         .app
         .store
-        .outbox(&tenant.id, 100)
+        .outbox(&tenant_id, 100)
         .await
         .expect("outbox")
         .len();
@@ -789,7 +728,7 @@ async fn sign_in_and_out_refuse_other_sites() {
     let after = app
         .app
         .store
-        .outbox(&tenant.id, 100)
+        .outbox(&tenant_id, 100)
         .await
         .expect("outbox")
         .len();
@@ -811,7 +750,7 @@ async fn sign_in_and_out_refuse_other_sites() {
         Some("/acme/sign-in?sent=1")
     );
 
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let out = app
         .request(
             "POST",
@@ -844,14 +783,8 @@ async fn live_updates_stop_when_the_session_ends() {
     };
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
-    let tenant = app
-        .app
-        .store
-        .tenant_by_slug("acme")
-        .await
-        .expect("tenant")
-        .expect("acme");
+    let cookie = app.sign_in("acme", &email).await;
+    let tenant_id = acme_id(&app).await;
     let client = app
         .gql_cookie(&cookie, "{ viewer { client { id } } }", json!({}))
         .await
@@ -862,7 +795,7 @@ async fn live_updates_stop_when_the_session_ends() {
     let client_id =
         portico::graphql::ids::decode(&async_graphql::ID(client), "Client").expect("id");
     let event = |action: &str| portico::events::Event {
-        tenant_id: tenant.id.clone(),
+        tenant_id: tenant_id.clone(),
         client_id: client_id.clone(),
         topic: portico::events::Topic::Payment,
         action: action.to_owned(),
@@ -935,7 +868,7 @@ async fn only_same_site_visits_mark_a_thread_read() {
     };
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
-    let cookie = login(&app, "acme", &email).await;
+    let cookie = app.sign_in("acme", &email).await;
     let threads = app
         .gql_cookie(&cookie, "{ threads { id unreadCount } }", json!({}))
         .await

@@ -11,7 +11,6 @@ use portico::auth::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
 
-const ORIGIN: &str = "http://localhost";
 const VIEWER: &str = "{ viewer { locale unreadMessages unreadNotifications } }";
 const NOTIFICATIONS: &str = "{ notifications(first: 100) { kind message subjectId read } }";
 
@@ -28,39 +27,6 @@ async fn scope_of(app: &TestApp, token: &str) -> portico::auth::Scope {
         .await
         .expect("auth")
         .expect("scope")
-}
-
-/// Signs a person in through a magic link; returns the session cookie.
-async fn sign_in(app: &TestApp, tenant_id: &str, email: &str) -> String {
-    let asked = app
-        .request(
-            "POST",
-            "/alpha/auth/magic-link",
-            &[("content-type", "application/json")],
-            &json!({ "email": email }).to_string(),
-        )
-        .await;
-    assert_eq!(asked.status, 202, "{}", asked.body);
-    let mail = app.app.store.outbox(tenant_id, 1).await.expect("outbox");
-    let token = mail[0]
-        .body
-        .split("token=")
-        .nth(1)
-        .and_then(|t| t.split_whitespace().next())
-        .expect("token")
-        .to_owned();
-    app.request(
-        "POST",
-        "/alpha/auth/magic",
-        &[
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("origin", ORIGIN),
-        ],
-        &format!("token={token}"),
-    )
-    .await
-    .cookie()
-    .expect("session cookie")
 }
 
 /// Runs an operation with a session cookie; it must succeed.
@@ -191,7 +157,7 @@ async fn people_choose_english_or_greek_and_the_viewer_shows_it(app: TestApp) {
         )
         .await
         .expect("staff");
-    let cookie = sign_in(&app, &t, "sam@alpha.example").await;
+    let cookie = app.sign_in("alpha", "sam@alpha.example").await;
     ok_cookie(&app, &cookie, set, json!({ "l": "el" })).await;
     assert_eq!(
         ok_cookie(&app, &cookie, VIEWER, json!({})).await["viewer"]["locale"],

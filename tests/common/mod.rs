@@ -312,6 +312,50 @@ impl TestApp {
         }
     }
 
+    /// Signs `email` in to the portal `slug` the way a browser does (a magic link requested as
+    /// JSON, its token read from the outbox, consumed by a same-origin form post); returns the
+    /// session cookie.
+    pub async fn sign_in(&self, slug: &str, email: &str) -> String {
+        let asked = self
+            .request(
+                "POST",
+                &format!("/{slug}/auth/magic-link"),
+                &[("content-type", "application/json")],
+                &json!({ "email": email }).to_string(),
+            )
+            .await;
+        assert_eq!(asked.status, 202, "{}", asked.body);
+        let tenant = self
+            .app
+            .store
+            .tenant_by_slug(slug)
+            .await
+            .expect("tenant")
+            .expect("the tenant exists");
+        let mail = self.app.store.outbox(&tenant.id, 1).await.expect("outbox");
+        let token = mail[0]
+            .body
+            .split("token=")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .expect("token")
+            .to_owned();
+        let origin = self.app.config.origin();
+        let done = self
+            .request(
+                "POST",
+                &format!("/{slug}/auth/magic"),
+                &[
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("origin", &origin),
+                ],
+                &format!("token={token}"),
+            )
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        done.cookie().expect("session cookie")
+    }
+
     /// GraphQL as a browser would send it: session cookie, JSON, the portal's Origin.
     pub async fn gql_cookie(&self, cookie: &str, query: &str, variables: Value) -> Raw {
         let origin = self.app.config.origin();
