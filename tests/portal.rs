@@ -44,7 +44,7 @@ async fn open_invoice(app: &TestApp, cookie: &str) -> String {
 
 /// The admin contact of acme's first client: (email, client name).
 async fn acme_contact(app: &TestApp) -> (String, String, String) {
-    let tenant_id = acme_id(&app).await;
+    let tenant_id = acme_id(app).await;
     let owner = app.token(&tenant_id, Role::Owner, None).await;
     let d = app
         .ok(
