@@ -30,10 +30,12 @@ fn refused(code: &str, message: &str) -> Answer {
     }
 }
 
-/// Which kinds of operation a document holds (`None` when it does not parse).
-fn operation_kinds(query: &str) -> Option<Vec<OperationType>> {
-    let doc = async_graphql::parser::parse_query(query).ok()?;
-    Some(doc.operations.iter().map(|(_, op)| op.node.ty).collect())
+/// Which kinds of operation the request holds, parsed once: the request keeps the parsed
+/// document and execution reuses it (empty when it does not parse; execution reports that).
+fn operation_kinds(req: &mut Request) -> Vec<OperationType> {
+    req.parsed_query()
+        .map(|doc| doc.operations.iter().map(|(_, op)| op.node.ty).collect())
+        .unwrap_or_default()
 }
 
 impl GraphqlExecutor for PortalExecutor {
@@ -45,7 +47,8 @@ impl GraphqlExecutor for PortalExecutor {
             if post && !origin_ok {
                 return refused("FORBIDDEN", "cross-origin request refused");
             }
-            let kinds = operation_kinds(call.query).unwrap_or_default();
+            let mut req = Request::new(call.query).variables(Variables::from_json(call.variables));
+            let kinds = operation_kinds(&mut req);
             if kinds.contains(&OperationType::Subscription) {
                 return refused("BAD_USER_INPUT", "subscribe over /graphql/ws");
             }
@@ -59,7 +62,6 @@ impl GraphqlExecutor for PortalExecutor {
                     .ok()
                     .filter(|s| s.tenant_slug == call.tenant);
             }
-            let req = Request::new(call.query).variables(Variables::from_json(call.variables));
             let resp = self
                 .schema
                 .execute(crate::http::prepare(&self.shared, &scope, req))
@@ -89,15 +91,11 @@ mod tests {
 
     #[test]
     fn finds_operation_kinds() {
-        assert_eq!(
-            operation_kinds("{ viewer { name } }"),
-            Some(vec![OperationType::Query])
-        );
-        let mut kinds =
-            operation_kinds("query a { viewer { name } } mutation b { revokeSession(id: \"x\") }")
-                .unwrap_or_default();
-        kinds.sort_by_key(|k| *k == OperationType::Mutation);
-        assert_eq!(kinds, vec![OperationType::Query, OperationType::Mutation]);
-        assert_eq!(operation_kinds("{"), None);
+        let kinds = |q: &str| operation_kinds(&mut Request::new(q));
+        assert_eq!(kinds("{ viewer { name } }"), vec![OperationType::Query]);
+        let mut both = kinds("query a { viewer { name } } mutation b { revokeSession(id: \"x\") }");
+        both.sort_by_key(|k| *k == OperationType::Mutation);
+        assert_eq!(both, vec![OperationType::Query, OperationType::Mutation]);
+        assert!(kinds("{").is_empty());
     }
 }

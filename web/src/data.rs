@@ -149,7 +149,7 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
         .as_ref()
         .and_then(|v| v.locale.as_deref())
         .and_then(crate::i18n::Locale::parse)
-        .unwrap_or(request_locale().await);
+        .unwrap_or_else(request_locale);
     Ok(ShellData {
         profile,
         viewer,
@@ -158,9 +158,9 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
     })
 }
 
-/// The language the request asks for (cookie, then Accept-Language); on the browser, the one the
-/// server chose (read back from `<html lang>`).
-pub async fn request_locale() -> crate::i18n::Locale {
+/// The language the request asks for (cookie, then Accept-Language). The browser never runs the
+/// shell's first load itself (its result comes with the page), so there it is only a default.
+pub fn request_locale() -> crate::i18n::Locale {
     #[cfg(feature = "server")]
     {
         crate::server::request_locale()

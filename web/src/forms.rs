@@ -79,7 +79,8 @@ fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
-/// Runs a mutation; `Err(message)` for any error the API reports.
+/// Runs an operation (a mutation, or a query a form needs) as the form's sender;
+/// `Err(message)` for any error the API reports.
 async fn mutate(
     exec: &Executor,
     headers: &HeaderMap,
@@ -241,17 +242,16 @@ async fn thread_about(
     tenant: &str,
     subject: &str,
 ) -> Option<String> {
-    let answer = exec
-        .0
-        .execute(Call {
-            method: &Method::POST,
-            headers,
-            tenant,
-            query: "query($s: ID!) { threads(subjectId: $s) { id } }",
-            variables: json!({ "s": subject }),
-        })
-        .await;
-    answer.data["threads"][0]["id"].as_str().map(str::to_owned)
+    let data = mutate(
+        exec,
+        headers,
+        tenant,
+        "query($s: ID!) { threads(subjectId: $s) { id } }",
+        json!({ "s": subject }),
+    )
+    .await
+    .ok()?;
+    data["threads"][0]["id"].as_str().map(str::to_owned)
 }
 
 async fn language(

@@ -8,25 +8,13 @@ use crate::chart::{Bar, BarChart};
 use crate::data::{use_query, Money, PageError, Profile};
 use crate::fmt::{date, hours, instant, money};
 use crate::i18n::Locale;
-use crate::ui::{locale, use_shell, Notice, PageTitle, Problem, Status};
+use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
 
 macro_rules! query {
     ($q:literal) => {
         concat!($q, " fragment M on Money { amount currency minor }")
     };
-}
-
-/// Renders a loaded page: nothing while pending (the server waits), the problem, or the page.
-macro_rules! loaded {
-    ($res:expr, |$d:ident| $body:expr) => {{
-        let value = $res.read().clone();
-        match value {
-            None => rsx! {},
-            Some(Err(e)) => rsx! { Problem { error: e } },
-            Some(Ok($d)) => $body,
-        }
-    }};
 }
 
 // ---------------------------------------------------------------------------------------------

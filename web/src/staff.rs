@@ -7,19 +7,8 @@ use serde_json::json;
 use crate::data::{use_query, Money};
 use crate::fmt::{date, instant, money};
 use crate::pages::{Nodes, PaymentRow};
-use crate::ui::{locale, Notice, PageTitle, Problem, Status};
+use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
 use crate::Qs;
-
-macro_rules! loaded {
-    ($res:expr, |$d:ident| $body:expr) => {{
-        let value = $res.read().clone();
-        match value {
-            None => rsx! {},
-            Some(Err(e)) => rsx! { Problem { error: e } },
-            Some(Ok($d)) => $body,
-        }
-    }};
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedData {

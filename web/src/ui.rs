@@ -186,22 +186,28 @@ fn contrast_with_white(r: u8, g: u8, b: u8) -> f64 {
     1.05 / (l + 0.05)
 }
 
-#[component]
-pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
-    let l = locale;
+/// What a page error says (a heading and the API's detail) and answers (its HTTP status, set
+/// on the response being rendered).
+fn describe(error: &PageError, l: Locale) -> (&'static str, String) {
     #[cfg(feature = "server")]
-    crate::server::set_status(match &error {
+    crate::server::set_status(match error {
         PageError::NotFound => 404,
         PageError::Forbidden(_) => 403,
         PageError::SignedOut => 401,
         PageError::Failed(_) => 500,
     });
-    let (title, detail) = match &error {
+    match error {
         PageError::NotFound => (l.t("Page not found"), String::new()),
         PageError::Forbidden(m) => (l.t("You may not see this page."), m.clone()),
         PageError::SignedOut => (l.t("Sign in"), String::new()),
         PageError::Failed(m) => (l.t("Something went wrong"), m.clone()),
-    };
+    }
+}
+
+/// A whole page for an error (outside the signed-in layout).
+#[component]
+pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
+    let (title, detail) = describe(&error, locale);
     rsx! {
         PageTitle { text: title }
         main { id: "content", class: "landing",
@@ -214,22 +220,28 @@ pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
 /// The error box a page shows in place of its content.
 #[component]
 pub fn Problem(error: PageError) -> Element {
-    let l = locale();
-    #[cfg(feature = "server")]
-    crate::server::set_status(match &error {
-        PageError::NotFound => 404,
-        PageError::Forbidden(_) => 403,
-        PageError::SignedOut => 401,
-        PageError::Failed(_) => 500,
-    });
-    let text = match &error {
-        PageError::NotFound => l.t("Page not found").to_owned(),
-        PageError::Forbidden(m) => format!("{} {m}", l.t("You may not see this page.")),
-        PageError::SignedOut => l.t("Sign in").to_owned(),
-        PageError::Failed(m) => format!("{}: {m}", l.t("Something went wrong")),
+    let (title, detail) = describe(&error, locale());
+    let text = if detail.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{title}: {detail}")
     };
     rsx! { p { class: "error", role: "alert", "{text}" } }
 }
+
+/// Renders a page's loaded data: nothing while pending (the server waits), the problem, or the
+/// page built by `$body` from the data bound to `$d`.
+macro_rules! loaded {
+    ($res:expr, |$d:ident| $body:expr) => {{
+        let value = $res.read().clone();
+        match value {
+            None => rsx! {},
+            Some(Err(e)) => rsx! { $crate::ui::Problem { error: e } },
+            Some(Ok($d)) => $body,
+        }
+    }};
+}
+pub(crate) use loaded;
 
 /// A status word in the interface language.
 pub fn status_text(status: &str, l: Locale) -> String {
