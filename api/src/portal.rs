@@ -67,16 +67,21 @@ impl GraphqlExecutor for PortalExecutor {
                 .execute(crate::http::prepare(&self.shared, &scope, req))
                 .await;
             let error = resp.errors.first().map(|e| {
-                let code = e
-                    .extensions
-                    .as_ref()
-                    .and_then(|x| x.get("code"))
-                    .and_then(|v| match v {
-                        async_graphql::Value::String(s) => Some(s.clone()),
-                        async_graphql::Value::Enum(s) => Some(s.to_string()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| "INTERNAL".into());
+                let ext = |name: &str| {
+                    e.extensions
+                        .as_ref()
+                        .and_then(|x| x.get(name))
+                        .and_then(|v| match v {
+                            async_graphql::Value::String(s) => Some(s.clone()),
+                            async_graphql::Value::Enum(s) => Some(s.to_string()),
+                            _ => None,
+                        })
+                };
+                let code = ext("code").unwrap_or_else(|| "INTERNAL".into());
+                // A page's address with a malformed or mistyped id names nothing: not found.
+                if !post && code == "BAD_USER_INPUT" && ext("field").as_deref() == Some("id") {
+                    return ("NOT_FOUND".to_owned(), e.message.clone());
+                }
                 (code, e.message.clone())
             });
             let data = resp.data.into_json().unwrap_or_default();

@@ -13,6 +13,8 @@ pub enum PageError {
     SignedOut,
     Forbidden(String),
     NotFound,
+    /// The page's own input (a filter, a period) was refused: said on the page, not an error page.
+    Invalid(String),
     Failed(String),
 }
 
@@ -22,6 +24,7 @@ impl PageError {
             "UNAUTHENTICATED" => PageError::SignedOut,
             "FORBIDDEN" => PageError::Forbidden(message),
             "NOT_FOUND" => PageError::NotFound,
+            "BAD_USER_INPUT" => PageError::Invalid(message),
             _ => PageError::Failed(message),
         }
     }

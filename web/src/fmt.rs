@@ -48,6 +48,30 @@ pub fn money_text(amount: &str, currency: &str, l: Locale) -> String {
     }
 }
 
+/// `n` things with the right plural in `l` ("1 invoice", "8 invoices"; "1 τιμολόγιο", "8 τιμολόγια").
+pub fn count(n: i64, noun: &str, l: Locale) -> String {
+    // (English one, English other, Greek one, Greek other)
+    const NOUNS: &[(&str, &str, &str, &str)] = &[
+        ("invoice", "invoices", "τιμολόγιο", "τιμολόγια"),
+        ("payment", "payments", "πληρωμή", "πληρωμές"),
+        ("estimate", "estimates", "προσφορά", "προσφορές"),
+        ("credit note", "credit notes", "πιστωτικό", "πιστωτικά"),
+        ("message", "messages", "μήνυμα", "μηνύματα"),
+    ];
+    let (one, other, el_one, el_other) = NOUNS
+        .iter()
+        .find(|x| x.0 == noun)
+        .copied()
+        .unwrap_or((noun, noun, noun, noun));
+    let word = match (l, n == 1) {
+        (Locale::En, true) => one,
+        (Locale::En, false) => other,
+        (Locale::El, true) => el_one,
+        (Locale::El, false) => el_other,
+    };
+    format!("{n} {word}")
+}
+
 pub fn money(m: &Money, l: Locale) -> String {
     money_text(&m.amount, &m.currency, l)
 }
@@ -109,6 +133,14 @@ pub fn hours(minutes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_use_the_right_plural() {
+        assert_eq!(count(1, "invoice", Locale::En), "1 invoice");
+        assert_eq!(count(8, "invoice", Locale::En), "8 invoices");
+        assert_eq!(count(0, "invoice", Locale::El), "0 τιμολόγια");
+        assert_eq!(count(1, "invoice", Locale::El), "1 τιμολόγιο");
+    }
 
     #[test]
     fn money_in_both_languages() {

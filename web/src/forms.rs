@@ -62,7 +62,8 @@ fn fields(body: &[u8]) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
+            // A browser sends a textarea's line breaks as CRLF; they are stored as LF.
+            (decode(k), decode(v).replace("\r\n", "\n"))
         })
         .collect()
 }
@@ -104,16 +105,35 @@ async fn mutate(
     }
 }
 
-fn back(path: &str, result: Result<&str, String>) -> Response {
+/// What a finished action says: a code for the sentence and its subject (a number, an address).
+type Done = (&'static str, String);
+
+/// Back to `path` with what happened: `?done=CODE&n=SUBJECT` or `?error=MESSAGE`, signed so that
+/// the page shows it (a link made elsewhere cannot put words on the portal).
+fn back(path: &str, result: Result<Done, String>) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     match result {
-        Ok(done) => see_other(&format!("{path}{sep}done={}", encode(done))),
+        Ok((code, subject)) if subject.is_empty() => see_other(&format!("{path}{sep}done={code}")),
+        Ok((code, subject)) => see_other(&format!(
+            "{path}{sep}done={code}&n={}&sig={}",
+            encode(&subject),
+            crate::server::sign(&format!("{code}\n{subject}"))
+        )),
         Err(e) => see_other(&format!(
             "{path}{sep}error={}&sig={}",
             encode(&e),
             crate::server::sign(&e)
         )),
     }
+}
+
+/// A string at `path` (`/`-separated keys) of a mutation's answer.
+fn text_at(data: &Value, path: &str) -> String {
+    path.split('/')
+        .fold(data, |v, k| &v[k])
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 async fn pay(
@@ -186,20 +206,23 @@ async fn decide(
         "accept" => {
             let comment = field(&f, "comment");
             (
-                "mutation($id: ID!, $c: String) { acceptEstimate(id: $id, comment: $c) { id } }",
+                "mutation($id: ID!, $c: String) { acceptEstimate(id: $id, comment: $c) { number } }",
                 json!({ "id": id, "c": if comment.is_empty() { Value::Null } else { json!(comment) } }),
-                "accepted",
+                ("accepted", "acceptEstimate/number"),
             )
         }
         "reject" => (
-            "mutation($id: ID!, $r: String!) { rejectEstimate(id: $id, reason: $r) { id } }",
+            "mutation($id: ID!, $r: String!) { rejectEstimate(id: $id, reason: $r) { number } }",
             json!({ "id": id, "r": field(&f, "reason") }),
-            "rejected",
+            ("rejected", "rejectEstimate/number"),
         ),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let result = mutate(&exec, &headers, &tenant, query, vars).await;
-    back(&format!("/{tenant}/estimates"), result.map(|_| done))
+    back(
+        &format!("/{tenant}/estimates"),
+        result.map(|d| (done.0, text_at(&d, done.1))),
+    )
 }
 
 async fn message(
@@ -275,7 +298,10 @@ async fn language(
         json!({ "l": locale.code() }),
     )
     .await;
-    let mut resp = back(&format!("/{tenant}/settings"), result.map(|_| "language"));
+    let mut resp = back(
+        &format!("/{tenant}/settings"),
+        result.map(|_| ("language", String::new())),
+    );
     if resp
         .headers()
         .get(header::LOCATION)
@@ -321,7 +347,10 @@ async fn billing(
         json!({ "input": input }),
     )
     .await;
-    back(&format!("/{tenant}/settings"), result.map(|_| "billing"))
+    back(
+        &format!("/{tenant}/settings"),
+        result.map(|_| ("billing", String::new())),
+    )
 }
 
 async fn invite(
@@ -342,13 +371,13 @@ async fn invite(
         &exec,
         &headers,
         &tenant,
-        "mutation($input: InviteContactInput!) { inviteContact(input: $input) { id } }",
+        "mutation($input: InviteContactInput!) { inviteContact(input: $input) { email } }",
         json!({ "input": input }),
     )
     .await;
     back(
         &format!("/{tenant}/staff/invitations"),
-        result.map(|_| "invited"),
+        result.map(|d| ("invited", text_at(&d, "inviteContact/email"))),
     )
 }
 
@@ -367,36 +396,55 @@ async fn notifications_read(
     .await;
     back(
         &format!("/{tenant}/staff/notifications"),
-        result.map(|_| "read"),
+        result.map(|_| ("read", String::new())),
     )
 }
 
-/// Actions on one thing by its id: (kind, action, mutation, page to return to).
-const BY_ID: &[(&str, &str, &str, &str)] = &[
-    (
-        "passkeys",
-        "remove",
-        "mutation($id: ID!) { removePasskey(id: $id) }",
-        "/settings",
-    ),
-    (
-        "sessions",
-        "end",
-        "mutation($id: ID!) { revokeSession(id: $id) }",
-        "/settings",
-    ),
-    (
-        "invitations",
-        "resend",
-        "mutation($id: ID!) { resendInvitation(id: $id) { id } }",
-        "/staff/invitations",
-    ),
-    (
-        "invitations",
-        "revoke",
-        "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
-        "/staff/invitations",
-    ),
+/// An action on one thing by its id.
+struct ById {
+    kind: &'static str,
+    action: &'static str,
+    mutation: &'static str,
+    /// What the confirmation says, and where in the answer its subject is (or "").
+    done: &'static str,
+    subject_at: &'static str,
+    /// The page to return to, under the portal.
+    page: &'static str,
+}
+
+const BY_ID: &[ById] = &[
+    ById {
+        kind: "passkeys",
+        action: "remove",
+        mutation: "mutation($id: ID!) { removePasskey(id: $id) }",
+        done: "passkey-removed",
+        subject_at: "",
+        page: "/settings",
+    },
+    ById {
+        kind: "sessions",
+        action: "end",
+        mutation: "mutation($id: ID!) { revokeSession(id: $id) }",
+        done: "session-ended",
+        subject_at: "",
+        page: "/settings",
+    },
+    ById {
+        kind: "invitations",
+        action: "resend",
+        mutation: "mutation($id: ID!) { resendInvitation(id: $id) { email } }",
+        done: "resent",
+        subject_at: "resendInvitation/email",
+        page: "/staff/invitations",
+    },
+    ById {
+        kind: "invitations",
+        action: "revoke",
+        mutation: "mutation($id: ID!) { revokeInvitation(id: $id) { email } }",
+        done: "revoked",
+        subject_at: "revokeInvitation/email",
+        page: "/staff/invitations",
+    },
 ];
 
 async fn by_id(
@@ -404,12 +452,14 @@ async fn by_id(
     Path((tenant, kind, id, action)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((_, done, query, page)) = BY_ID.iter().find(|(k, a, _, _)| *k == kind && *a == action)
-    else {
+    let Some(a) = BY_ID.iter().find(|a| a.kind == kind && a.action == action) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let result = mutate(&exec, &headers, &tenant, query, json!({ "id": id })).await;
-    back(&format!("/{tenant}{page}"), result.map(|_| *done))
+    let result = mutate(&exec, &headers, &tenant, a.mutation, json!({ "id": id })).await;
+    back(
+        &format!("/{tenant}{}", a.page),
+        result.map(|d| (a.done, text_at(&d, a.subject_at))),
+    )
 }
 
 #[cfg(test)]

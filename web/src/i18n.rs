@@ -35,6 +35,53 @@ impl Locale {
     }
 }
 
+/// A message from the API (or a form action) as a sentence in `l`: capitalised, with a full stop,
+/// in Greek where `API_GREEK` has it. Messages are matched whole.
+pub fn message(m: &str, l: Locale) -> String {
+    let m = m.trim().trim_end_matches('.');
+    let text = match l {
+        Locale::El => API_GREEK
+            .iter()
+            .find(|(k, _)| *k == m)
+            .map(|(_, v)| *v)
+            .unwrap_or(m),
+        Locale::En => m,
+    };
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), c.as_str()),
+        None => String::new(),
+    }
+}
+
+/// Greek for the API's refusals that people meet through the portal's forms.
+const API_GREEK: &[(&str, &str)] = &[
+    (
+        "this person already has access to the portal",
+        "αυτό το άτομο έχει ήδη πρόσβαση στην πύλη",
+    ),
+    (
+        "choose at least one invoice",
+        "επιλέξτε τουλάχιστον ένα τιμολόγιο",
+    ),
+    ("choose how to pay", "επιλέξτε τρόπο πληρωμής"),
+    ("choose English or Greek", "επιλέξτε Αγγλικά ή Ελληνικά"),
+    (
+        "the invitation is already revoked",
+        "η πρόσκληση έχει ήδη ανακληθεί",
+    ),
+    (
+        "only staff and the client's admin contacts can invite",
+        "προσκλήσεις στέλνουν μόνο το προσωπικό και οι διαχειριστές του πελάτη",
+    ),
+    ("a reason is required", "χρειάζεται αιτιολογία"),
+    ("not an email address", "δεν είναι διεύθυνση email"),
+    (
+        "the end of the period is before its start",
+        "το τέλος της περιόδου είναι πριν από την αρχή της",
+    ),
+];
+
 /// Month abbreviations, January first.
 pub fn months(l: Locale) -> [&'static str; 12] {
     match l {
@@ -199,7 +246,6 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Email me a sign-in link", "Στείλτε μου σύνδεσμο"),
     ("Sign in with a passkey", "Σύνδεση με κλειδί πρόσβασης"),
     ("Passkeys need JavaScript.", "Τα κλειδιά πρόσβασης χρειάζονται JavaScript."),
-    ("If the address belongs to this portal, a sign-in link is on its way.", "Αν η διεύθυνση ανήκει σε αυτή την πύλη, ο σύνδεσμος έρχεται."),
     ("Page not found", "Η σελίδα δεν βρέθηκε"),
     ("Something went wrong", "Κάτι πήγε στραβά"),
     ("You may not see this page.", "Δεν έχετε πρόσβαση σε αυτή τη σελίδα."),
@@ -239,6 +285,33 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Sign-in is unavailable, try again shortly.", "Η σύνδεση δεν είναι διαθέσιμη, δοκιμάστε ξανά σε λίγο."),
     ("Too many sign-in requests. Wait 15 minutes, then ask for a new link.", "Πάρα πολλά αιτήματα σύνδεσης. Περιμένετε 15 λεπτά και ζητήστε νέο σύνδεσμο."),
     ("Sign-in failed. Try again.", "Η σύνδεση απέτυχε. Δοκιμάστε ξανά."),
+    ("Payer: sees and pays invoices", "Πληρωτής: βλέπει και πληρώνει τιμολόγια"),
+    ("Admin: also manages the client's people and billing details", "Διαχειριστής: επιπλέον διαχειρίζεται τα άτομα και τα στοιχεία χρέωσης του πελάτη"),
+    ("Viewer: sees documents, cannot pay", "Θεατής: βλέπει έγγραφα, δεν πληρώνει"),
+    ("Revoke this invitation?", "Ανάκληση αυτής της πρόσκλησης;"),
+    ("The link in the invitation email stops working. People who already have access keep it.", "Ο σύνδεσμος του email πρόσκλησης παύει να λειτουργεί. Όσοι έχουν ήδη πρόσβαση τη διατηρούν."),
+    ("Revoke invitation", "Ανάκληση πρόσκλησης"),
+    ("Cancel", "Άκυρο"),
+    ("Invitation sent to {}.", "Η πρόσκληση στάλθηκε στο {}."),
+    ("Invitation sent again to {}.", "Η πρόσκληση στάλθηκε ξανά στο {}."),
+    ("Invitation for {} revoked.", "Η πρόσκληση για το {} ανακλήθηκε."),
+    ("Estimate {} accepted.", "Η προσφορά {} έγινε αποδεκτή."),
+    ("Estimate {} rejected.", "Η προσφορά {} απορρίφθηκε."),
+    ("Billing details saved.", "Τα στοιχεία χρέωσης αποθηκεύτηκαν."),
+    ("Language saved.", "Η γλώσσα αποθηκεύτηκε."),
+    ("All notifications marked read.", "Όλες οι ειδοποιήσεις σημειώθηκαν ως αναγνωσμένες."),
+    ("Passkey added.", "Το κλειδί πρόσβασης προστέθηκε."),
+    ("Passkey {} removed.", "Το κλειδί πρόσβασης {} αφαιρέθηκε."),
+    ("Session ended.", "Η συνεδρία τερματίστηκε."),
+    ("Invoice not found", "Το τιμολόγιο δεν βρέθηκε"),
+    ("Payment not found", "Η πληρωμή δεν βρέθηκε"),
+    ("Conversation not found", "Η συζήτηση δεν βρέθηκε"),
+    ("The address may be incomplete, or what it named is no longer there.", "Η διεύθυνση μπορεί να είναι ελλιπής ή αυτό που έδειχνε δεν υπάρχει πια."),
+    ("Go to the dashboard", "Μετάβαση στον πίνακα"),
+    ("Check your inbox", "Ελέγξτε τα εισερχόμενά σας"),
+    ("If the address belongs to this portal, a sign-in link is on its way. Open it on this device: it works once, for 10 minutes.", "Αν η διεύθυνση ανήκει σε αυτή την πύλη, ένας σύνδεσμος σύνδεσης είναι καθ' οδόν. Ανοίξτε τον σε αυτή τη συσκευή: λειτουργεί μία φορά, για 10 λεπτά."),
+    ("Nothing after a few minutes? Look in your spam folder, or ask again.", "Τίποτα μετά από λίγα λεπτά; Κοιτάξτε στα ανεπιθύμητα ή ζητήστε ξανά."),
+    ("Use another address", "Χρήση άλλης διεύθυνσης"),
 ];
 
 #[cfg(test)]

@@ -80,6 +80,8 @@ pub enum Route {
             StaffInvitations { tenant: String, q: Qs },
             #[route("/staff/notifications")]
             StaffNotifications { tenant: String },
+            #[route("/:..rest")]
+            TenantNotFound { tenant: String, rest: Vec<String> },
         #[end_layout]
     #[end_nest]
     #[route("/:..segments")]
@@ -179,6 +181,13 @@ fn Landing() -> Element {
             p { "Open your business's portal at /your-business/ — for example the link in your invitation or sign-in email." }
         }
     }
+}
+
+/// An unknown address inside a portal: the portal's own layout with a "not found" box.
+#[component]
+fn TenantNotFound(tenant: String, rest: Vec<String>) -> Element {
+    let _ = (tenant, rest);
+    rsx! { ui::Problem { error: data::PageError::NotFound } }
 }
 
 #[component]

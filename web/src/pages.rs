@@ -34,6 +34,7 @@ pub fn SignIn(tenant: String, q: Qs) -> Element {
                     locale: s.locale,
                     sent: q.get("sent") == "1",
                     error: q.get("error"),
+                    next: q.get("next"),
                 }
             },
             None => rsx! { crate::ui::ErrorPage { error: PageError::NotFound, locale: s.locale } },
@@ -51,8 +52,16 @@ pub fn SignInBody(
     locale: Locale,
     sent: bool,
     error: String,
+    /// The page to return to after signing in (the server accepts only this portal's pages).
+    #[props(default)]
+    next: String,
 ) -> Element {
     let l = locale;
+    let again = if next.is_empty() {
+        format!("/{tenant}/sign-in")
+    } else {
+        format!("/{tenant}/sign-in?next={}", crate::encode(&next))
+    };
     let brand = crate::ui::safe_color(&profile.brand_color);
     let title = format!("{} {}", l.t("Sign in to"), profile.name);
     #[allow(unused_mut)]
@@ -65,41 +74,48 @@ pub fn SignInBody(
                 if let Some(logo) = profile.logo.clone() {
                     img { src: "{logo}", alt: "", width: "48", height: "48" }
                 }
-                h1 { "{title}" }
                 if sent {
-                    p { class: "ok", role: "status", {l.t("If the address belongs to this portal, a sign-in link is on its way.")} }
-                }
-                if let Some(message) = sign_in_error(&error, l) {
-                    p { class: "error", role: "alert", "{message}" }
-                }
-                p { {l.t("We email you a sign-in link. It works once, for 10 minutes.")} }
-                form { method: "post", action: "/{tenant}/auth/magic-link", class: "stack",
-                    label { r#for: "email", {l.t("Email")} }
-                    input { id: "email", name: "email", r#type: "email", required: true, autocomplete: "username webauthn" }
-                    button { r#type: "submit", class: "primary", {l.t("Email me a sign-in link")} }
-                }
-                hr {}
-                button {
-                    id: "passkey-login",
-                    r#type: "button",
-                    onclick: move |_| {
-                        #[cfg(feature = "web")]
-                        {
-                            let t = t2.clone();
-                            spawn(async move {
-                                if let Err(e) = crate::live::passkey_login(&t).await {
-                                    passkey_error.set(e);
-                                }
-                            });
-                        }
-                        #[cfg(not(feature = "web"))]
-                        let _ = &t2;
-                    },
-                    {l.t("Sign in with a passkey")}
-                }
-                noscript { p { class: "muted", {l.t("Passkeys need JavaScript.")} } }
-                if !passkey_error.read().is_empty() {
-                    p { class: "error", role: "alert", "{passkey_error}" }
+                    h1 { {l.t("Check your inbox")} }
+                    div { class: "sent", role: "status", id: "link-sent",
+                        p { {l.t("If the address belongs to this portal, a sign-in link is on its way. Open it on this device: it works once, for 10 minutes.")} }
+                        p { class: "muted", {l.t("Nothing after a few minutes? Look in your spam folder, or ask again.")} }
+                    }
+                    a { class: "button", href: "{again}", {l.t("Use another address")} }
+                } else {
+                    h1 { "{title}" }
+                    if let Some(message) = sign_in_error(&error, l) {
+                        p { class: "error", role: "alert", "{message}" }
+                    }
+                    p { {l.t("We email you a sign-in link. It works once, for 10 minutes.")} }
+                    form { method: "post", action: "/{tenant}/auth/magic-link", class: "stack",
+                        if !next.is_empty() { input { r#type: "hidden", name: "next", value: "{next}" } }
+                        label { r#for: "email", {l.t("Email")} }
+                        input { id: "email", name: "email", r#type: "email", required: true, autocomplete: "username webauthn" }
+                        button { r#type: "submit", class: "primary", {l.t("Email me a sign-in link")} }
+                    }
+                    hr {}
+                    button {
+                        id: "passkey-login",
+                        r#type: "button",
+                        onclick: move |_| {
+                            #[cfg(feature = "web")]
+                            {
+                                let t = t2.clone();
+                                spawn(async move {
+                                    if let Err(e) = crate::live::passkey_login(&t).await {
+                                        passkey_error.set(e);
+                                    }
+                                });
+                            }
+                            #[cfg(not(feature = "web"))]
+                            let _ = &t2;
+                        },
+                        {l.t("Sign in with a passkey")}
+                    }
+                    noscript { p { class: "muted", {l.t("Passkeys need JavaScript.")} } }
+                    if !passkey_error.read().is_empty() {
+                        p { class: "error", role: "alert", "{passkey_error}" }
+                    }
                 }
             }
         }
@@ -294,9 +310,48 @@ pub fn InvoiceTable(
     rows: Vec<InvoiceRow>,
     cols: Vec<String>,
     show_client: bool,
+    /// The list's address without `sort=` (ending in `?` or `&`): headers then sort by their column.
+    #[props(default)]
+    sort_link: String,
+    #[props(default)] sort: String,
 ) -> Element {
     let l = locale();
     let has = |c: &str| cols.iter().any(|x| x == c);
+    // A sortable header: a link that sorts by `key` (descending first, then flips), with the
+    // current direction said in text and `aria-sort`.
+    let head = |key: &'static str, label: &'static str, num: bool| {
+        let current = sort.strip_prefix(key).and_then(|d| d.strip_prefix('-'));
+        let current = match (current, sort.is_empty() && key == "issued") {
+            (Some(d), _) => Some(d.to_owned()),
+            (None, true) => Some("desc".to_owned()),
+            (None, false) => None,
+        };
+        let next = if current.as_deref() == Some("desc") {
+            "asc"
+        } else {
+            "desc"
+        };
+        let aria = match current.as_deref() {
+            Some("asc") => "ascending",
+            Some("desc") => "descending",
+            _ => "none",
+        };
+        let arrow = match current.as_deref() {
+            Some("asc") => " ↑",
+            Some("desc") => " ↓",
+            _ => "",
+        };
+        let class = if num { "num" } else { "" };
+        if sort_link.is_empty() {
+            rsx! { th { scope: "col", class, {l.t(label)} } }
+        } else {
+            rsx! {
+                th { scope: "col", class, "aria-sort": aria,
+                    a { href: "{sort_link}sort={key}-{next}", {l.t(label)} "{arrow}" }
+                }
+            }
+        }
+    };
     let (c_ref, c_issued, c_due, c_total, c_balance) = (
         has("reference"),
         has("issued"),
@@ -311,14 +366,14 @@ pub fn InvoiceTable(
         table { class: "list invoices",
             thead {
                 tr {
-                    th { scope: "col", {l.t("Number")} }
+                    {head("number", "Number", false)}
                     if show_client { th { scope: "col", {l.t("Client")} } }
                     if c_ref { th { scope: "col", {l.t("Reference")} } }
                     th { scope: "col", {l.t("Status")} }
-                    if c_issued { th { scope: "col", {l.t("Issued")} } }
-                    if c_due { th { scope: "col", {l.t("Due")} } }
-                    if c_total { th { scope: "col", class: "num", {l.t("Total")} } }
-                    if c_balance { th { scope: "col", class: "num", {l.t("Balance")} } }
+                    if c_issued { {head("issued", "Issued", false)} }
+                    if c_due { {head("due", "Due", false)} }
+                    if c_total { {head("total", "Total", true)} }
+                    if c_balance { {head("balance", "Balance", true)} }
                 }
             }
             tbody {
@@ -378,7 +433,9 @@ const SORTS: &[(&str, &str, &str, &str)] = &[
     ("balance-asc", "BALANCE", "ASC", "Balance"),
 ];
 
+/// Status filters: `unpaid` is issued or partially paid; `draft` is offered to staff only.
 const STATUSES: &[&str] = &[
+    "unpaid",
     "issued",
     "partially_paid",
     "paid",
@@ -402,6 +459,9 @@ pub fn invoice_vars(q: &Qs) -> serde_json::Value {
         "" | "all" => {}
         "overdue" => {
             filter.insert("overdue".into(), json!(true));
+        }
+        "unpaid" => {
+            filter.insert("status".into(), json!(["ISSUED", "PARTIALLY_PAID"]));
         }
         s if STATUSES.contains(&s) => {
             filter.insert("status".into(), json!([s.to_ascii_uppercase()]));
@@ -473,6 +533,14 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
         }
         parts.join("&")
     };
+    // Column headers sort: the list's address without its sort and page.
+    let sort_link = format!(
+        "/{tenant}/invoices?{}",
+        keep.split('&')
+            .filter(|p| !p.starts_with("sort=") && !p.is_empty())
+            .map(|p| format!("{p}&"))
+            .collect::<String>()
+    );
     rsx! {
         PageTitle { text: l.t("Invoices") }
         h1 { {l.t("Invoices")} }
@@ -483,9 +551,9 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             }
             div { class: "field",
                 label { r#for: "f-status", {l.t("Status")} }
-                select { id: "f-status", name: "status",
+                select { id: "f-status", name: "status", "data-autosubmit": "",
                     option { value: "", selected: status.is_empty(), {l.t("All")} }
-                    for s in STATUSES.iter() {
+                    for s in STATUSES.iter().filter(|s| staff || **s != "draft") {
                         option { key: "{s}", value: "{s}", selected: status == *s, {crate::ui::status_text(s, l)} }
                     }
                 }
@@ -500,7 +568,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             }
             div { class: "field",
                 label { r#for: "f-sort", {l.t("Sort by")} }
-                select { id: "f-sort", name: "sort",
+                select { id: "f-sort", name: "sort", "data-autosubmit": "",
                     for (key, _, dir, label) in SORTS.iter() {
                         option { key: "{key}", value: "{key}", selected: sort == *key || (sort.is_empty() && *key == "issued-desc"),
                             {l.t(label)} if *dir == "ASC" { " ↑" } else { " ↓" }
@@ -520,8 +588,8 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             button { r#type: "submit", class: "primary", {l.t("Filter")} }
         }
         {loaded!(res, |d| rsx! {
-            p { class: "muted", role: "status", "{d.invoices.total_count} " {l.t("Invoices")} }
-            InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff }
+            p { class: "muted", role: "status", {crate::fmt::count(d.invoices.total_count, "invoice", l)} }
+            InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff, sort_link: sort_link.clone(), sort: sort.clone() }
             nav { class: "pager", aria_label: "pagination",
                 if !q.get("after").is_empty() {
                     a { href: "/{tenant}/invoices?{keep}", {l.t("First page")} }
@@ -626,7 +694,7 @@ pub struct ThreadRef {
 
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
-    let flash = crate::ui::use_flash_error(&q);
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
@@ -636,9 +704,9 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         .as_ref()
         .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
     let print = q.get("print") == "1";
-    loaded!(res, |d| {
+    loaded!(res, missing: l.t("Invoice not found").to_owned(), |d| {
         let Some(inv) = d.invoice else {
-            return rsx! { Problem { error: PageError::NotFound } };
+            return rsx! { Problem { error: PageError::NotFound, missing: l.t("Invoice not found") } };
         };
         let payable = can_pay
             && inv.balance.minor > 0
@@ -646,7 +714,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let title = format!("{} {}", l.t("Invoice"), inv.number);
         rsx! {
             PageTitle { text: title.clone() }
-            Notice { done: String::new(), error: flash.clone() }
+            Notice { flash: crate::ui::Flash { done: String::new(), ..flash.clone() } }
             div { class: if print { "toolbar noprint print-mode" } else { "toolbar noprint" },
                 a { href: if print { format!("/{tenant}/invoices/{}", inv.id) } else { format!("/{tenant}/invoices") }, "← " {if print { l.t("Back") } else { l.t("Invoices") }} }
                 if payable && !print {
@@ -797,7 +865,7 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
     let res = use_query::<PayData>(&tenant, query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial } }"), json!({}))?;
     let l = locale();
     let chosen = q.all("invoice");
-    let error = crate::ui::use_flash_error(&q);
+    let error = crate::ui::use_flash(&q).error;
     loaded!(res, |d| {
         let rows: Vec<InvoiceRow> = d
             .invoices
@@ -926,8 +994,10 @@ pub fn PayReturn(tenant: String, attempt: String, q: Qs) -> Element {
         (None, Some(r)) => r.map(|d| d.payment_attempt),
     };
     let a = match data {
-        Err(e) => return rsx! { Problem { error: e } },
-        Ok(None) => return rsx! { Problem { error: PageError::NotFound } },
+        Err(e) => return rsx! { Problem { error: e, missing: l.t("Payment not found") } },
+        Ok(None) => {
+            return rsx! { Problem { error: PageError::NotFound, missing: l.t("Payment not found") } }
+        }
         Ok(Some(a)) => a,
     };
     let status = a.status.to_ascii_lowercase();
@@ -1067,9 +1137,9 @@ pub fn Receipt(tenant: String, id: String) -> Element {
     let res = use_query::<ReceiptData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"), json!({ "id": id }))?;
     let l = locale();
     let profile = use_shell().profile.unwrap_or_default();
-    loaded!(res, |d| {
+    loaded!(res, missing: l.t("Payment not found").to_owned(), |d| {
         let Some(p) = d.node else {
-            return rsx! { Problem { error: PageError::NotFound } };
+            return rsx! { Problem { error: PageError::NotFound, missing: l.t("Payment not found") } };
         };
         let title = format!("{} {}", l.t("Receipt"), p.number);
         rsx! {
@@ -1144,7 +1214,7 @@ pub struct EstimatesData {
 
 #[component]
 pub fn Estimates(tenant: String, q: Qs) -> Element {
-    let flash = crate::ui::use_flash_error(&q);
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"), json!({}))?;
     let l = locale();
     let can_decide = use_shell()
@@ -1153,7 +1223,7 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Estimates") }
         h1 { {l.t("Estimates")} }
-        Notice { done: q.get("done"), error: flash.clone() }
+        Notice { flash: flash.clone() }
         if d.estimates.nodes.is_empty() { p { class: "muted", {l.t("No estimates.")} } }
         for e in d.estimates.nodes.iter() {
             article { class: "panel estimate", key: "{e.id}", id: "estimate-{e.id}",
@@ -1610,10 +1680,10 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
         json!({ "id": id, "mark": same_site() }),
     )?;
     let l = locale();
-    let error = crate::ui::use_flash_error(&q);
-    loaded!(res, |d| {
+    let error = crate::ui::use_flash(&q).error;
+    loaded!(res, missing: l.t("Conversation not found").to_owned(), |d| {
         let Some(th) = d.thread else {
-            return rsx! { Problem { error: PageError::NotFound } };
+            return rsx! { Problem { error: PageError::NotFound, missing: l.t("Conversation not found") } };
         };
         let subject_href = match th.subject_kind.as_str() {
             "invoice" => format!("/{tenant}/invoices/{}", th.subject_id),
@@ -1694,7 +1764,7 @@ pub struct SettingsData {
 
 #[component]
 pub fn Settings(tenant: String, q: Qs) -> Element {
-    let flash = crate::ui::use_flash_error(&q);
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<SettingsData>(&tenant, "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }", json!({}))?;
     let shell = use_shell();
     let l = shell.locale;
@@ -1708,7 +1778,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Settings") }
         h1 { {l.t("Settings")} }
-        Notice { done: q.get("done"), error: flash.clone() }
+        Notice { flash: flash.clone() }
         if let Some(c) = d.viewer.client.clone() {
             section { class: "panel",
                 h2 { {l.t("Billing details")} }
@@ -1720,7 +1790,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                     label { r#for: "b-tax", {l.t("Tax ID")} }
                     input { id: "b-tax", name: "tax_id", value: "{c.tax_id.clone().unwrap_or_default()}", disabled: !can_edit_billing }
                     label { r#for: "b-addr", {l.t("Address")} }
-                    textarea { id: "b-addr", name: "address", rows: "3", disabled: !can_edit_billing, autocomplete: "street-address", "{c.address.clone().unwrap_or_default()}" }
+                    textarea { id: "b-addr", name: "address", rows: "3", disabled: !can_edit_billing, autocomplete: "street-address", dangerous_inner_html: crate::ui::textarea_html(c.address.as_deref().unwrap_or_default()) }
                     if can_edit_billing { button { r#type: "submit", class: "primary", {l.t("Save")} } }
                 }
             }

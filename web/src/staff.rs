@@ -162,10 +162,17 @@ pub struct InvitationsData {
 
 #[component]
 pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
-    let flash = crate::ui::use_flash_error(&q);
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<InvitationsData>(&tenant, "{ invitations { id clientId email name status sentCount expiresAt } clients(first: 100) { nodes { id name } } }", json!({}))?;
     let l = locale();
+    let revoke = q.get("revoke");
     loaded!(res, |d| {
+        // Revoking asks first: `?revoke=ID` shows what would be revoked, and the button that does it.
+        let confirm = d
+            .invitations
+            .iter()
+            .find(|i| i.id == revoke && i.status == "pending")
+            .cloned();
         let name_of = |id: &str| {
             d.clients
                 .nodes
@@ -177,7 +184,20 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
         rsx! {
             PageTitle { text: l.t("Invitations") }
             h1 { {l.t("Invitations")} }
-            Notice { done: q.get("done"), error: flash.clone() }
+            Notice { flash: flash.clone() }
+            if let Some(i) = confirm.as_ref() {
+                section { class: "panel confirm", id: "confirm-revoke", role: "alertdialog", aria_labelledby: "confirm-title",
+                    h2 { id: "confirm-title", {l.t("Revoke this invitation?")} }
+                    p { strong { "{i.name}" } " · {i.email} · " {name_of(&i.client_id)} }
+                    p { {l.t("The link in the invitation email stops working. People who already have access keep it.")} }
+                    div { class: "actions",
+                        form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/revoke", class: "inline",
+                            button { r#type: "submit", class: "danger", {l.t("Revoke invitation")} }
+                        }
+                        a { class: "button", href: "/{tenant}/staff/invitations", {l.t("Cancel")} }
+                    }
+                }
+            }
             section { class: "panel",
                 h2 { {l.t("Invite")} }
                 form { method: "post", action: "/{tenant}/forms/invitations", class: "grid-form",
@@ -191,9 +211,9 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                     input { id: "i-email", name: "email", r#type: "email", required: true }
                     label { r#for: "i-role", {l.t("Role")} }
                     select { id: "i-role", name: "role",
-                        option { value: "PAYER", "payer" }
-                        option { value: "ADMIN", "admin" }
-                        option { value: "VIEWER", "viewer" }
+                        option { value: "PAYER", {l.t("Payer: sees and pays invoices")} }
+                        option { value: "ADMIN", {l.t("Admin: also manages the client's people and billing details")} }
+                        option { value: "VIEWER", {l.t("Viewer: sees documents, cannot pay")} }
                     }
                     button { r#type: "submit", class: "primary", {l.t("Invite")} }
                 }
@@ -220,9 +240,7 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                                     }
                                 }
                                 if i.status == "pending" {
-                                    form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/revoke", class: "inline",
-                                        button { r#type: "submit", class: "link", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
-                                    }
+                                    a { href: "/{tenant}/staff/invitations?revoke={i.id}#confirm-revoke", class: "link", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
                                 }
                             }
                         }

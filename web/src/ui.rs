@@ -47,9 +47,18 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     use_context_provider(|| shell.clone());
     let l = shell.locale;
     let profile = shell.profile.clone().unwrap_or_default();
+    let route = use_route::<Route>();
     let Some(viewer) = shell.viewer.clone() else {
+        // Signed out on one of the portal's pages: sign in, then come back to it.
+        let next = match &route {
+            Route::Home { .. } => String::new(),
+            Route::TenantNotFound { .. } => {
+                return rsx! { ErrorPage { error: PageError::NotFound, locale: l } };
+            }
+            r => r.to_string().trim_end_matches('?').to_owned(),
+        };
         return rsx! {
-            crate::pages::SignInBody { tenant, profile, locale: l, sent: false, error: String::new() }
+            crate::pages::SignInBody { tenant, profile, locale: l, sent: false, error: String::new(), next }
         };
     };
     let brand = safe_color(&profile.brand_color);
@@ -91,7 +100,6 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             (format!("{base}{path}"), *label, badge)
         })
         .collect();
-    let route = use_route::<Route>();
     // The print view of a document: the document alone, no menu.
     if matches!(&route, Route::InvoicePage { q, .. } if q.get("print") == "1") {
         return rsx! {
@@ -100,6 +108,15 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             }
         };
     }
+    // Staff pages do not exist for client contacts (not "forbidden": nothing to find there).
+    let staff_only = matches!(
+        route,
+        Route::StaffPayments { .. }
+            | Route::StaffClients { .. }
+            | Route::StaffInvitations { .. }
+            | Route::StaffNotifications { .. }
+    );
+    let hidden = staff_only && !viewer.is_staff();
     let here = route.to_string();
     let here_path = here.split('?').next().unwrap_or("").to_owned();
     let who = match &viewer.client {
@@ -137,7 +154,9 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
                     }
                 }
             }
-            main { id: "content", tabindex: "-1", Outlet::<Route> {} }
+            main { id: "content", tabindex: "-1",
+                if hidden { Problem { error: PageError::NotFound } } else { Outlet::<Route> {} }
+            }
             footer { class: "foot",
                 span { "{profile.name}" }
                 if let Some(e) = profile.email.clone() { span { " · " a { href: "mailto:{e}", "{e}" } } }
@@ -188,28 +207,37 @@ fn contrast_with_white(r: u8, g: u8, b: u8) -> f64 {
 
 /// What a page error says (a heading and the API's detail) and answers (its HTTP status, set
 /// on the response being rendered).
-fn describe(error: &PageError, l: Locale) -> (&'static str, String) {
+fn describe(error: &PageError, l: Locale, missing: &str) -> (String, String) {
     #[cfg(feature = "server")]
     crate::server::set_status(match error {
         PageError::NotFound => 404,
         PageError::Forbidden(_) => 403,
+        PageError::Invalid(_) => 400,
         PageError::SignedOut => 401,
         PageError::Failed(_) => 500,
     });
     match error {
-        PageError::NotFound => (l.t("Page not found"), String::new()),
-        PageError::Forbidden(m) => (l.t("You may not see this page."), m.clone()),
-        PageError::SignedOut => (l.t("Sign in"), String::new()),
-        PageError::Failed(m) => (l.t("Something went wrong"), m.clone()),
+        PageError::NotFound if !missing.is_empty() => (missing.to_owned(), String::new()),
+        PageError::NotFound => (l.t("Page not found").to_owned(), String::new()),
+        PageError::Forbidden(m) => (
+            l.t("You may not see this page.").to_owned(),
+            crate::i18n::message(m, l),
+        ),
+        PageError::SignedOut => (l.t("Sign in").to_owned(), String::new()),
+        PageError::Invalid(m) => (crate::i18n::message(m, l), String::new()),
+        PageError::Failed(m) => (
+            l.t("Something went wrong").to_owned(),
+            crate::i18n::message(m, l),
+        ),
     }
 }
 
 /// A whole page for an error (outside the signed-in layout).
 #[component]
 pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
-    let (title, detail) = describe(&error, locale);
+    let (title, detail) = describe(&error, locale, "");
     rsx! {
-        PageTitle { text: title }
+        PageTitle { text: title.clone() }
         main { id: "content", class: "landing",
             h1 { "{title}" }
             if !detail.is_empty() { p { class: "error", role: "alert", "{detail}" } }
@@ -217,26 +245,45 @@ pub fn ErrorPage(error: PageError, locale: Locale) -> Element {
     }
 }
 
-/// The error box a page shows in place of its content.
+/// What a page shows in place of its content when it has none: a "not found" heading that names
+/// what is missing (`missing`, e.g. "Invoice not found") with a way back, or the error's box.
 #[component]
-pub fn Problem(error: PageError) -> Element {
-    let (title, detail) = describe(&error, locale());
+pub fn Problem(error: PageError, #[props(default)] missing: String) -> Element {
+    let l = locale();
+    let (title, detail) = describe(&error, l, &missing);
+    if error == PageError::NotFound {
+        let home = use_shell()
+            .profile
+            .map(|p| format!("/{}/", p.slug))
+            .unwrap_or_else(|| "/".into());
+        return rsx! {
+            PageTitle { text: title.clone() }
+            section { class: "empty", id: "not-found",
+                h1 { "{title}" }
+                p { class: "muted", {l.t("The address may be incomplete, or what it named is no longer there.")} }
+                a { class: "button", href: "{home}", {l.t("Go to the dashboard")} }
+            }
+        };
+    }
     let text = if detail.is_empty() {
-        title.to_owned()
+        title
     } else {
         format!("{title}: {detail}")
     };
     rsx! { p { class: "error", role: "alert", "{text}" } }
 }
 
-/// Renders a page's loaded data: nothing while pending (the server waits), the problem, or the
-/// page built by `$body` from the data bound to `$d`.
+/// Renders a page's loaded data: nothing while pending (the server waits), the problem (naming
+/// what is missing when given), or the page built by `$body` from the data bound to `$d`.
 macro_rules! loaded {
-    ($res:expr, |$d:ident| $body:expr) => {{
+    ($res:expr, |$d:ident| $body:expr) => {
+        $crate::ui::loaded!($res, missing: String::new(), |$d| $body)
+    };
+    ($res:expr, missing: $missing:expr, |$d:ident| $body:expr) => {{
         let value = $res.read().clone();
         match value {
             None => rsx! {},
-            Some(Err(e)) => rsx! { $crate::ui::Problem { error: e } },
+            Some(Err(e)) => rsx! { $crate::ui::Problem { error: e, missing: $missing } },
             Some(Ok($d)) => $body,
         }
     }};
@@ -262,52 +309,133 @@ pub fn Status(status: String) -> Element {
     rsx! { span { class: "status s-{key}", "{text}" } }
 }
 
-/// A notice from a form's redirect (`?done=…` / `?error=…`).
+/// What a form's redirect says back (`?done=CODE&n=SUBJECT&sig=…` or `?error=…&sig=…`), as
+/// sentences in the page's language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flash {
+    pub done: String,
+    pub error: String,
+}
+
+/// A notice from a form's redirect.
 #[component]
-pub fn Notice(done: String, error: String) -> Element {
-    let l = locale();
+pub fn Notice(flash: Flash) -> Element {
     rsx! {
-        if !error.is_empty() {
-            p { class: "error", role: "alert", "{error}" }
+        if !flash.error.is_empty() {
+            p { class: "error", role: "alert", "{flash.error}" }
         }
-        if !done.is_empty() {
-            p { class: "ok", role: "status", {l.t("Done.")} }
+        if !flash.done.is_empty() {
+            p { class: "ok", role: "status", "{flash.done}" }
         }
     }
 }
 
-/// The error a form action sent back (`?error=…&sig=…`), shown only when the server signed it;
-/// anything else reads as a generic failure. Decided on the server, carried to the browser.
-pub fn use_flash_error(q: &crate::Qs) -> String {
-    let (message, sig) = (q.get("error"), q.get("sig"));
+/// The sentence for a finished action: `code` says what happened, `subject` (shown only when the
+/// server signed it) to what.
+pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
+    let template = match code {
+        "invited" => l.t("Invitation sent to {}."),
+        "resent" => l.t("Invitation sent again to {}."),
+        "revoked" => l.t("Invitation for {} revoked."),
+        "accepted" => l.t("Estimate {} accepted."),
+        "rejected" => l.t("Estimate {} rejected."),
+        "billing" => l.t("Billing details saved."),
+        "language" => l.t("Language saved."),
+        "read" => l.t("All notifications marked read."),
+        "passkey" => l.t("Passkey added."),
+        "passkey-removed" => l.t("Passkey {} removed."),
+        "session-ended" => l.t("Session ended."),
+        _ => l.t("Done."),
+    };
+    if subject.is_empty() {
+        template.replace(" {}", "").replace("{}", "")
+    } else {
+        template.replace("{}", subject)
+    }
+}
+
+/// The message of a form's redirect: shown only when the server signed it (a link cannot put
+/// words of its choosing on the portal); an unsigned error reads as a generic failure, an
+/// unsigned confirmation loses its subject. Decided on the server, carried to the browser.
+pub fn use_flash(q: &crate::Qs) -> Flash {
+    let (error, done, subject, sig) = (q.get("error"), q.get("done"), q.get("n"), q.get("sig"));
     let l = locale();
     let verified = use_server_cached(move || {
         #[cfg(feature = "server")]
         {
-            if message.is_empty() {
+            let error = if error.is_empty() {
                 None
-            } else if crate::server::verify(&message, &sig) {
-                Some(message.clone())
+            } else if crate::server::verify(&error, &sig) {
+                Some(error.clone())
             } else {
                 Some(String::new())
-            }
+            };
+            let subject = if !subject.is_empty()
+                && crate::server::verify(&format!("{done}\n{subject}"), &sig)
+            {
+                subject.clone()
+            } else {
+                String::new()
+            };
+            (error, done.clone(), subject)
         }
         #[cfg(not(feature = "server"))]
         {
-            let _ = (&message, &sig);
-            None::<String>
+            let _ = (&error, &done, &subject, &sig);
+            (None::<String>, String::new(), String::new())
         }
     });
-    match verified {
-        None => String::new(),
-        Some(m) if m.is_empty() => l.t("Something went wrong").to_owned(),
-        Some(m) => m,
+    let (error, done, subject) = verified;
+    Flash {
+        error: match error {
+            None => String::new(),
+            Some(m) if m.is_empty() => l.t("Something went wrong").to_owned(),
+            Some(m) => crate::i18n::message(&m, l),
+        },
+        done: if done.is_empty() {
+            String::new()
+        } else {
+            done_text(&done, &subject, l)
+        },
     }
+}
+
+/// The inner HTML of a `textarea` that holds exactly `text`. A text child would not do: the
+/// server render wraps dynamic text in hydration markers (`<!--node-id…-->`), and inside a
+/// `textarea` those are text, so they would become part of the value and be saved with it. The
+/// leading newline is the one the HTML parser drops after `<textarea>`, so a value that starts
+/// with a newline keeps it.
+pub fn textarea_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    out.push('\n');
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_textarea_holds_its_text_escaped_and_nothing_else() {
+        assert_eq!(
+            textarea_html("15 Market St\n<b>&"),
+            "\n15 Market St\n&lt;b&gt;&amp;"
+        );
+        assert_eq!(
+            textarea_html("</textarea><script>"),
+            "\n&lt;/textarea&gt;&lt;script&gt;"
+        );
+        assert_eq!(textarea_html(""), "\n");
+    }
 
     #[test]
     fn brand_colours_keep_aa_contrast_with_white() {

@@ -497,8 +497,16 @@ async fn login_finish(
             json!({ "passkey": row.id }),
         )
         .await;
-    let mut resp =
-        start_session(&state, &tenant, &slug, row.user_kind, &row.user_id, &client).await;
+    let mut resp = start_session(
+        &state,
+        &tenant,
+        &slug,
+        row.user_kind,
+        &row.user_id,
+        &client,
+        None,
+    )
+    .await;
     if resp.status() == StatusCode::SEE_OTHER {
         // A JSON caller gets the cookie and where to go next.
         let cookie = resp.headers().get(header::SET_COOKIE).cloned();

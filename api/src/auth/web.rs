@@ -120,6 +120,19 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     resp
 }
 
+/// Where to go after signing in, if `next` is a page of this portal: a path under `/{slug}/`,
+/// never another host (`//…`, `/\…`) or anything with control characters.
+pub fn next_page(slug: &str, next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let ok = next.len() <= 500
+        && next.starts_with(&format!("/{slug}/"))
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.contains("/auth/");
+    ok.then(|| next.to_owned())
+}
+
 /// `303 See Other` to the portal's sign-in page with a query (`sent=1` or `error=…`).
 fn to_sign_in(slug: &str, query: &str) -> Response {
     (
@@ -130,15 +143,6 @@ fn to_sign_in(slug: &str, query: &str) -> Response {
         ],
     )
         .into_response()
-}
-
-/// The answer to a refused magic-link request: JSON for API callers, or back to the sign-in page
-/// with the message for the HTML form.
-fn refused(form: Option<&str>, status: StatusCode, message: &str) -> Response {
-    match form {
-        Some(slug) => to_sign_in(slug, &format!("error={}", percent_encode(message))),
-        None => json(status, serde_json::json!({ "error": message })),
-    }
 }
 
 async fn tenant(store: &Store, slug: &str) -> Option<crate::store::Tenant> {
@@ -177,8 +181,19 @@ async fn request_link(
             serde_json::json!({ "error": "cross-origin request refused" }),
         );
     }
+    // The page the person was on when asked to sign in: the link brings them back to it, and the
+    // sign-in page's answers keep it.
+    let next = next_page(&t.slug, field(&headers, &body, "next").as_deref());
+    let keep = next
+        .as_ref()
+        .map(|n| format!("&next={}", percent_encode(n)))
+        .unwrap_or_default();
     // The HTML form is answered with redirects to the sign-in page, API callers with JSON.
     let form = is_form(&headers).then_some(t.slug.as_str());
+    let refused = |form: Option<&str>, status: StatusCode, message: &str| match form {
+        Some(slug) => to_sign_in(slug, &format!("error={}{keep}", percent_encode(message))),
+        None => json(status, serde_json::json!({ "error": message })),
+    };
     let Some(raw) = field(&headers, &body, "email") else {
         let message = match form {
             Some(_) => "Enter your email address.",
@@ -202,7 +217,7 @@ async fn request_link(
             to_sign_in(
                 slug,
                 &format!(
-                    "error={}",
+                    "error={}{keep}",
                     percent_encode("Sign-in is unavailable, try again shortly.")
                 ),
             )
@@ -245,7 +260,7 @@ async fn request_link(
     if let Some(user) = &user {
         let (token, hash) = tokens::generate_with("ml", &t.id);
         let link = format!(
-            "{}/{}/auth/magic?token={token}",
+            "{}/{}/auth/magic?token={token}{keep}",
             config.base_url.trim_end_matches('/'),
             t.slug
         );
@@ -275,7 +290,7 @@ async fn request_link(
         .await;
     tokio::time::sleep_until((started + REQUEST_FLOOR).into()).await;
     if let Some(slug) = form {
-        return to_sign_in(slug, "sent=1");
+        return to_sign_in(slug, &format!("sent=1{keep}"));
     }
     json(
         StatusCode::ACCEPTED,
@@ -286,6 +301,7 @@ async fn request_link(
 #[derive(serde::Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+    next: Option<String>,
 }
 
 /// The page a magic link opens: it only shows a button that POSTs the token.
@@ -298,13 +314,16 @@ async fn link_page(
         return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
     };
     let token = q.token.unwrap_or_default();
+    let next = next_page(&t.slug, q.next.as_deref()).unwrap_or_default();
     let body = format!(
         "<h1>Sign in to {name}</h1><form method=\"post\" action=\"/{slug}/auth/magic\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\"><button type=\"submit\">Sign in</button></form>\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <button type=\"submit\">Sign in</button></form>\
          <p>This link works once, for 10 minutes.</p>",
         name = escape(&t.name),
         slug = escape(&t.slug),
-        token = escape(&token)
+        token = escape(&token),
+        next = escape(&next)
     );
     page(
         StatusCode::OK,
@@ -364,10 +383,12 @@ async fn consume_link(
             serde_json::json!({ "ip": ip }),
         )
         .await;
-    start_session(&state, &t.id, &t.slug, kind, &user_id, &client).await
+    let next = next_page(&t.slug, field(&headers, &body, "next").as_deref());
+    start_session(&state, &t.id, &t.slug, kind, &user_id, &client, next).await
 }
 
-/// Creates a session and answers with its cookie and a redirect into the portal.
+/// Creates a session and answers with its cookie and a redirect into the portal: to `next` (a
+/// page of this portal, checked by `next_page`) or its front page.
 pub async fn start_session(
     state: &HttpState,
     tenant_id: &str,
@@ -375,6 +396,7 @@ pub async fn start_session(
     kind: UserKind,
     user_id: &str,
     client: &LoginClient,
+    next: Option<String>,
 ) -> Response {
     let (token, hash) = tokens::generate_with("ps", tenant_id);
     if let Err(e) = state
@@ -388,7 +410,10 @@ pub async fn start_session(
     let max_age = crate::store::SESSION_ABSOLUTE_MS / 1000;
     let mut resp = (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/{slug}/"))],
+        [(
+            header::LOCATION,
+            next.unwrap_or_else(|| format!("/{slug}/")),
+        )],
     )
         .into_response();
     resp.headers_mut().insert(
@@ -471,6 +496,7 @@ async fn accept_invite(
                 UserKind::Contact,
                 &contact_id,
                 &client,
+                None,
             )
             .await
         }

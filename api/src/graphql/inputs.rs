@@ -60,6 +60,9 @@ pub struct InvoiceFilterInput {
     pub search: Option<String>,
 }
 
+/// The refusal of a date range that ends before it starts.
+pub const PERIOD_INVERTED: &str = "the end of the period is before its start";
+
 impl InvoiceFilterInput {
     pub fn parse(self) -> AppResult<InvoiceFilter> {
         let search = match self.search {
@@ -71,6 +74,16 @@ impl InvoiceFilterInput {
             }
             other => other,
         };
+        for (from, to, field) in [
+            (&self.issued_from, &self.issued_to, "issuedTo"),
+            (&self.due_from, &self.due_to, "dueTo"),
+        ] {
+            if let (Some(from), Some(to)) = (from, to) {
+                if to.0 < from.0 {
+                    return Err(AppError::bad_input(field, PERIOD_INVERTED));
+                }
+            }
+        }
         Ok(InvoiceFilter {
             statuses: self
                 .status

@@ -170,6 +170,12 @@ impl Store {
         if !scope.can_see_client(client_id) {
             return Err(AppError::NotFound("client"));
         }
+        if to < from {
+            return Err(AppError::bad_input(
+                "to",
+                "the end of the period is before its start",
+            ));
+        }
         let mut tx = self.read_scoped(scope).await?;
         let client = tx
             .fetch_optional(

@@ -11,6 +11,9 @@ use crate::error::{AppError, AppResult};
 
 pub const INVITATION_MS: i64 = 7 * 24 * 3_600_000;
 
+/// The refusal when the invited address already belongs to an active contact of the client.
+pub const ALREADY_HAS_ACCESS: &str = "this person already has access to the portal";
+
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub id: String,
@@ -86,7 +89,8 @@ async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Invitation> {
 
 impl Store {
     /// Invites a person: creates the (disabled) contact unless it exists, stores the invitation
-    /// and queues its email, within the tenant's daily limit.
+    /// (or renews the pending one: one invitation per person) and queues its email, within the
+    /// tenant's daily limit. A person who already has access is refused.
     pub async fn invite_contact(
         &self,
         scope: &Scope,
@@ -131,14 +135,35 @@ impl Store {
         }
         let existing = tx
             .fetch_optional(
-                sqlx::query("SELECT id FROM contacts WHERE tenant_id = $1 AND client_id = $2 AND email = $3")
-                    .bind(scope.tenant_id.clone())
-                    .bind(new.client_id.clone())
-                    .bind(new.email.as_str().to_owned()),
+                sqlx::query(
+                    "SELECT id, CASE WHEN disabled_at IS NULL THEN 1 ELSE 0 END AS active FROM contacts \
+                     WHERE tenant_id = $1 AND client_id = $2 AND email = $3",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(new.client_id.clone())
+                .bind(new.email.as_str().to_owned()),
             )
             .await?;
         let contact_id = match existing {
-            Some(r) => rows::text(&r, "id")?,
+            Some(r) if rows::int(&r, "active")? == 1 => {
+                return Err(AppError::Conflict(ALREADY_HAS_ACCESS.into()));
+            }
+            Some(r) => {
+                // Not yet (or no longer) active: the invitation is theirs, with the name and role
+                // typed now.
+                let id = rows::text(&r, "id")?;
+                tx.execute(
+                    sqlx::query(
+                        "UPDATE contacts SET name = $1, role = $2 WHERE tenant_id = $3 AND id = $4",
+                    )
+                    .bind(new.name.clone())
+                    .bind(new.role.clone())
+                    .bind(scope.tenant_id.clone())
+                    .bind(id.clone()),
+                )
+                .await?;
+                id
+            }
             None => {
                 let id = new_id();
                 tx.execute(
@@ -158,22 +183,53 @@ impl Store {
                 id
             }
         };
-        let id = new_id();
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO invitations (id, tenant_id, contact_id, email, token_hash, status, invited_by, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)",
+        // A pending (or expired) invitation to the same person is sent again: one row per person.
+        let open = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT id FROM invitations WHERE tenant_id = $1 AND contact_id = $2 AND status = 'pending' \
+                     ORDER BY created_at DESC LIMIT 1",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(contact_id.clone()),
             )
-            .bind(id.clone())
-            .bind(scope.tenant_id.clone())
-            .bind(contact_id)
-            .bind(new.email.as_str().to_owned())
-            .bind(mail.token_hash.to_owned())
-            .bind(scope.actor_id.clone())
-            .bind(now)
-            .bind(now + INVITATION_MS),
-        )
-        .await?;
+            .await?;
+        let id = match open {
+            Some(r) => {
+                let id = rows::text(&r, "id")?;
+                tx.execute(
+                    sqlx::query(
+                        "UPDATE invitations SET token_hash = $1, expires_at = $2, sent_count = sent_count + 1 \
+                         WHERE tenant_id = $3 AND id = $4",
+                    )
+                    .bind(mail.token_hash.to_owned())
+                    .bind(now + INVITATION_MS)
+                    .bind(scope.tenant_id.clone())
+                    .bind(id.clone()),
+                )
+                .await?;
+                id
+            }
+            None => {
+                let id = new_id();
+                tx.execute(
+                    sqlx::query(
+                        "INSERT INTO invitations (id, tenant_id, contact_id, email, token_hash, status, invited_by, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)",
+                    )
+                    .bind(id.clone())
+                    .bind(scope.tenant_id.clone())
+                    .bind(contact_id)
+                    .bind(new.email.as_str().to_owned())
+                    .bind(mail.token_hash.to_owned())
+                    .bind(scope.actor_id.clone())
+                    .bind(now)
+                    .bind(now + INVITATION_MS),
+                )
+                .await?;
+                id
+            }
+        };
         outbox::queue_email(
             &mut tx,
             &scope.tenant_id,
@@ -238,7 +294,8 @@ impl Store {
         Ok(inv)
     }
 
-    /// Revokes an invitation: the link stops working and the contact loses access at once.
+    /// Revokes an invitation: the link stops working; revoking an accepted one also ends the
+    /// contact's access at once.
     pub async fn revoke_invitation(&self, scope: &Scope, id: &str) -> AppResult<Invitation> {
         let mut tx = self.write_scoped(scope).await?;
         let inv = load(&mut tx, scope, id).await?;
@@ -256,20 +313,24 @@ impl Store {
                 .bind(id.to_owned()),
         )
         .await?;
-        tx.execute(
-            sqlx::query("UPDATE contacts SET disabled_at = COALESCE(disabled_at, $1) WHERE tenant_id = $2 AND id = $3")
-                .bind(now)
-                .bind(scope.tenant_id.clone())
-                .bind(inv.contact_id.clone()),
-        )
-        .await?;
-        Store::revoke_user_sessions(
-            &mut tx,
-            &scope.tenant_id,
-            UserKind::Contact,
-            &inv.contact_id,
-        )
-        .await?;
+        // Revoking the invitation that gave access takes it away; revoking a pending one only
+        // stops its link (a contact who has access keeps it).
+        if inv.status == "accepted" {
+            tx.execute(
+                sqlx::query("UPDATE contacts SET disabled_at = COALESCE(disabled_at, $1) WHERE tenant_id = $2 AND id = $3")
+                    .bind(now)
+                    .bind(scope.tenant_id.clone())
+                    .bind(inv.contact_id.clone()),
+            )
+            .await?;
+            Store::revoke_user_sessions(
+                &mut tx,
+                &scope.tenant_id,
+                UserKind::Contact,
+                &inv.contact_id,
+            )
+            .await?;
+        }
         audit::record(&mut tx, scope, "invitation.revoked", "invitation", id, None).await?;
         let inv = load(&mut tx, scope, id).await?;
         tx.commit().await?;

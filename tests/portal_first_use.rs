@@ -1,0 +1,609 @@
+//! The portal tried as a new user would (issue 9), over HTTP on both backends: what a save
+//! stores, what an invitation does to people who already have access, what a confirmation says,
+//! and what a bad URL answers. Each test fails without its fix.
+
+mod common;
+
+use common::TestApp;
+use portico::auth::Role;
+use serde_json::{json, Value};
+
+const ORIGIN: &str = "http://localhost";
+
+async fn seeded(app: &TestApp) {
+    portico::demo::seed_if_empty(&app.app.store)
+        .await
+        .expect("demo data");
+}
+
+async fn acme_id(app: &TestApp) -> String {
+    app.app
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("tenant")
+        .expect("acme")
+        .id
+}
+
+/// Acme's first client: its global id and its contacts (email, role).
+async fn first_client(app: &TestApp) -> (String, Vec<(String, String)>) {
+    let owner = app.token(&acme_id(app).await, Role::Owner, None).await;
+    let d = app
+        .ok(
+            &owner,
+            "{ clients(first: 1) { nodes { id contacts { email role } } } }",
+            json!({}),
+        )
+        .await;
+    let c = &d["clients"]["nodes"][0];
+    let contacts = c["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|x| {
+            (
+                x["email"].as_str().unwrap_or_default().to_owned(),
+                x["role"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    (c["id"].as_str().expect("id").to_owned(), contacts)
+}
+
+fn form(cookie: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("cookie", cookie),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("origin", ORIGIN),
+    ]
+}
+
+async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
+    app.request("GET", path, &[("cookie", cookie)], "").await
+}
+
+/// Follows a form's `303` to the page it names.
+async fn follow(app: &TestApp, r: &common::Raw, cookie: &str) -> common::Raw {
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.header("location").expect("a redirect");
+    page(app, &to, cookie).await
+}
+
+/// The text inside `<textarea id="ID" …>…</textarea>` as the browser would read it.
+fn textarea(body: &str, id: &str) -> String {
+    let start = body
+        .find(&format!("<textarea id=\"{id}\""))
+        .expect("the textarea");
+    let rest = &body[start..];
+    let open = rest.find('>').expect("tag end") + 1;
+    let close = rest.find("</textarea>").expect("close tag");
+    let raw = &rest[open..close];
+    // The HTML parser drops one newline right after the start tag.
+    let raw = raw.strip_prefix('\n').unwrap_or(raw);
+    raw.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+fn encode(s: &str) -> String {
+    portico_web::encode(s)
+}
+
+/// Billing details: the address field holds exactly the stored text (no hydration markers), and
+/// saving the form unchanged, twice, stores the same text again.
+async fn saving_billing_details_stores_exactly_what_was_typed(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let admin = &contacts.iter().find(|c| c.1 == "ADMIN").expect("admin").0;
+    let cookie = app.sign_in("acme", admin).await;
+    let address = "15 Market Street\nSuite 4 & <Co>\n10434 Athens";
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/billing",
+            &form(&cookie),
+            &format!(
+                "name=Brooklyn+Coffee+Co&email=&tax_id=EL123&address={}",
+                // A browser sends a textarea's line breaks as CRLF.
+                encode(&address.replace('\n', "\r\n"))
+            ),
+        )
+        .await;
+    let settings = follow(&app, &r, &cookie).await;
+    assert!(
+        settings.body.contains("Billing details saved."),
+        "{}",
+        settings.body
+    );
+    for _ in 0..2 {
+        let settings = page(&app, "/acme/settings", &cookie).await;
+        let shown = textarea(&settings.body, "b-addr");
+        assert_eq!(shown, address, "the field holds the stored text only");
+        let r = app
+            .request(
+                "POST",
+                "/acme/forms/billing",
+                &form(&cookie),
+                &format!(
+                    "name=Brooklyn+Coffee+Co&email=&tax_id=EL123&address={}",
+                    encode(&shown.replace('\n', "\r\n"))
+                ),
+            )
+            .await;
+        assert_eq!(r.status, 303);
+    }
+    let stored = app
+        .gql_cookie(&cookie, "{ viewer { client { address } } }", json!({}))
+        .await
+        .json();
+    assert_eq!(stored["data"]["viewer"]["client"]["address"], address);
+    let inv = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("invoice")
+        .to_owned();
+    let invoice = page(&app, &format!("/acme/invoices/{inv}"), &cookie).await;
+    assert!(
+        invoice
+            .body
+            .contains("Suite 4 &#38; &#60;Co&#62;\n10434 Athens"),
+        "the address under Bill to is the stored text"
+    );
+    assert!(
+        !invoice.body.contains("&#60;!--"),
+        "no markers under Bill to"
+    );
+}
+
+const INVITE: &str =
+    "mutation($i: InviteContactInput!) { inviteContact(input: $i) { id status name sentCount } }";
+
+fn invite_vars(client: &str, name: &str, email: &str, role: &str) -> Value {
+    json!({ "i": { "clientId": client, "name": name, "email": email, "role": role } })
+}
+
+/// Inviting someone who already has access is refused and changes nothing; inviting a pending
+/// address again sends the same invitation again (one row, the new name and role); revoking a
+/// pending invitation never takes access away from a contact who has it.
+async fn invitations_never_lock_out_a_contact_who_has_access(app: TestApp) {
+    seeded(&app).await;
+    let tenant = acme_id(&app).await;
+    let owner = app.token(&tenant, Role::Owner, None).await;
+    let (client, contacts) = first_client(&app).await;
+    let active = contacts[0].0.clone();
+    let before = app.ok(&owner, "{ invitations { id } }", json!({})).await["invitations"]
+        .as_array()
+        .expect("list")
+        .len();
+
+    let refused = app
+        .gql(
+            &owner,
+            INVITE,
+            invite_vars(&client, "Someone Else", &active, "VIEWER"),
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "CONFLICT");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("already has access"),
+        "{refused}"
+    );
+    let after = app.ok(&owner, "{ invitations { id } }", json!({})).await["invitations"]
+        .as_array()
+        .expect("list")
+        .len();
+    assert_eq!(after, before, "a refused invitation leaves no row");
+
+    // One row per pending person: the second invitation is the first one sent again.
+    let first = app
+        .ok(
+            &owner,
+            INVITE,
+            invite_vars(&client, "Nia", "nia@first-use.example", "PAYER"),
+        )
+        .await["inviteContact"]
+        .clone();
+    let second = app
+        .ok(
+            &owner,
+            INVITE,
+            invite_vars(
+                &client,
+                "Nia Papadopoulou",
+                "nia@first-use.example",
+                "ADMIN",
+            ),
+        )
+        .await["inviteContact"]
+        .clone();
+    assert_eq!(first["id"], second["id"]);
+    assert_eq!(second["sentCount"], 2);
+    assert_eq!(second["name"], "Nia Papadopoulou");
+    let rows = app.ok(&owner, "{ invitations { email } }", json!({})).await["invitations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|i| i["email"] == "nia@first-use.example")
+        .count();
+    assert_eq!(rows, 1);
+    let role = app
+        .ok(
+            &owner,
+            "query($c: ID!) { client(id: $c) { contacts { email role } } }",
+            json!({ "c": client }),
+        )
+        .await["client"]["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .find(|c| c["email"] == "nia@first-use.example")
+        .expect("the invited contact")["role"]
+        .clone();
+    assert_eq!(role, "ADMIN", "the typed role is the one kept");
+
+    // A spare pending invitation for an active contact (as older versions made them): revoking it
+    // leaves the contact signed in.
+    let cookie = app.sign_in("acme", &active).await;
+    app.exec_in_tenant(
+        &tenant,
+        &format!(
+            "INSERT INTO invitations (id, tenant_id, contact_id, email, token_hash, status, invited_by, created_at, expires_at) \
+             SELECT '01900000-0000-7000-8000-000000000abc', tenant_id, id, email, 'spare-hash', 'pending', 'legacy', 1, 99999999999999 \
+             FROM contacts WHERE tenant_id = '{tenant}' AND email = '{active}'"
+        ),
+    )
+    .await;
+    let spare = app
+        .ok(&owner, "{ invitations { id email status } }", json!({}))
+        .await["invitations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["email"] == active.as_str() && i["status"] == "pending")
+        .expect("the spare invitation")["id"]
+        .clone();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { revokeInvitation(id: $id) { status } }",
+        json!({ "id": spare }),
+    )
+    .await;
+    let me = app
+        .gql_cookie(&cookie, "{ viewer { name } }", json!({}))
+        .await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert!(me.json()["data"]["viewer"]["name"].is_string());
+    let again = app.sign_in("acme", &active).await;
+    assert!(!again.is_empty(), "the contact can still sign in");
+}
+
+/// The staff invitations page: a refusal is a sentence; a revocation asks first and says what it
+/// revoked; the confirmation names the address invited.
+async fn invitation_forms_confirm_and_say_what_happened(app: TestApp) {
+    seeded(&app).await;
+    let (client, contacts) = first_client(&app).await;
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let h = form(&staff);
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &h,
+            &format!(
+                "client={client}&name=X&email={}&role=PAYER",
+                encode(&contacts[0].0)
+            ),
+        )
+        .await;
+    let shown = follow(&app, &r, &staff).await;
+    assert!(
+        shown
+            .body
+            .contains("This person already has access to the portal."),
+        "{}",
+        shown.body
+    );
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &h,
+            &format!("client={client}&name=Theo&email=theo%40first-use.example&role=VIEWER"),
+        )
+        .await;
+    let shown = follow(&app, &r, &staff).await;
+    assert!(
+        shown
+            .body
+            .contains("Invitation sent to theo@first-use.example."),
+        "{}",
+        shown.body
+    );
+    // The list links to a confirmation; nothing is revoked by following it.
+    let id = app
+        .gql_cookie(&staff, "{ invitations { id email } }", json!({}))
+        .await
+        .json()["data"]["invitations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["email"] == "theo@first-use.example")
+        .expect("Theo's invitation")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(shown
+        .body
+        .contains(&format!("/acme/staff/invitations?revoke={id}")));
+    assert!(!shown
+        .body
+        .contains(&format!("/acme/forms/invitations/{id}/revoke")));
+    let ask = page(
+        &app,
+        &format!("/acme/staff/invitations?revoke={id}"),
+        &staff,
+    )
+    .await;
+    assert!(ask.body.contains("Revoke this invitation?"), "{}", ask.body);
+    assert!(ask
+        .body
+        .contains(&format!("/acme/forms/invitations/{id}/revoke")));
+    assert_eq!(theo_status(&app, &staff).await, "pending");
+    let r = app
+        .request(
+            "POST",
+            &format!("/acme/forms/invitations/{id}/revoke"),
+            &h,
+            "",
+        )
+        .await;
+    let shown = follow(&app, &r, &staff).await;
+    assert!(
+        shown
+            .body
+            .contains("Invitation for theo@first-use.example revoked."),
+        "{}",
+        shown.body
+    );
+    assert_eq!(theo_status(&app, &staff).await, "revoked");
+    // A subject that the server did not sign is not shown.
+    let forged = page(
+        &app,
+        "/acme/staff/invitations?done=invited&n=call+555-0100&sig=00",
+        &staff,
+    )
+    .await;
+    assert!(!forged.body.contains("555-0100"));
+}
+
+/// Bad addresses: a malformed or mistyped id is "Invoice not found" (404) inside the portal's
+/// layout; an unknown page of a portal is a 404 with its menu; a client opening a staff page gets
+/// 404; an inverted period is a message on the form (400), never a 500.
+async fn bad_addresses_are_not_found_and_bad_periods_are_messages(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let cookie = app.sign_in("acme", &contacts[0].0).await;
+    for bad in [
+        "not-an-id",
+        "SW52b2ljZTpub3QtYS11dWlk",
+        "Q2xpZW50OjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMGFiYw",
+    ] {
+        let r = page(&app, &format!("/acme/invoices/{bad}"), &cookie).await;
+        assert_eq!(r.status, 404, "{bad}: {}", r.body);
+        assert!(r.body.contains("Invoice not found"), "{}", r.body);
+        assert!(
+            r.body.contains("class=\"menu\""),
+            "inside the portal's layout"
+        );
+    }
+    let r = page(&app, "/acme/payments/nope", &cookie).await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("Payment not found"));
+    let r = page(&app, "/acme/no/such/page", &cookie).await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("class=\"menu\""));
+    for staff_page in [
+        "staff/clients",
+        "staff/payments",
+        "staff/invitations",
+        "staff/notifications",
+    ] {
+        let r = page(&app, &format!("/acme/{staff_page}"), &cookie).await;
+        assert_eq!(r.status, 404, "{staff_page}");
+        assert!(!r.body.contains("Live payments"), "{staff_page}");
+    }
+    let r = page(
+        &app,
+        "/acme/statement?from=2026-12-31&to=2026-01-01",
+        &cookie,
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r
+        .body
+        .contains("The end of the period is before its start."));
+    assert!(r.body.contains("id=\"s-from\""), "the form stays");
+    let r = page(
+        &app,
+        "/acme/invoices?from=2026-12-31&to=2026-01-01",
+        &cookie,
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r
+        .body
+        .contains("The end of the period is before its start."));
+    let greek = app
+        .request(
+            "GET",
+            "/acme/statement?from=2026-12-31&to=2026-01-01",
+            &[("cookie", cookie.as_str()), ("accept-language", "el")],
+            "",
+        )
+        .await;
+    assert!(
+        greek
+            .body
+            .contains("Το τέλος της περιόδου είναι πριν από την αρχή της."),
+        "{}",
+        greek.body
+    );
+}
+
+/// Signing in from a deep link lands on that page: the sign-in form carries it, the emailed link
+/// and its page keep it, and the session starts there. Another site's address is never followed.
+async fn signing_in_from_a_deep_link_lands_on_that_page(app: TestApp) {
+    seeded(&app).await;
+    let (email, _) = first_client(&app).await.1[0].clone();
+    let first = app.sign_in("acme", &email).await;
+    let inv = app
+        .gql_cookie(&first, "{ invoices(first: 1) { nodes { id } } }", json!({}))
+        .await
+        .json()["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("invoice")
+        .to_owned();
+    let deep = format!("/acme/invoices/{inv}");
+    let signed_out = app.request("GET", &deep, &[], "").await;
+    assert!(
+        signed_out.body.contains(&format!("value=\"{deep}\"")),
+        "{}",
+        signed_out.body
+    );
+    let tenant = acme_id(&app).await;
+    for (next, lands) in [
+        (deep.clone(), deep.clone()),
+        ("//evil.example/x".to_owned(), "/acme/".to_owned()),
+        ("/northwind/invoices".to_owned(), "/acme/".to_owned()),
+    ] {
+        let r = app
+            .request(
+                "POST",
+                "/acme/auth/magic-link",
+                &[
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("origin", ORIGIN),
+                ],
+                &format!("email={}&next={}", encode(&email), encode(&next)),
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let sent = r.header("location").expect("location");
+        let shown = app.request("GET", &sent, &[], "").await;
+        assert!(shown.body.contains("Check your inbox"), "{}", shown.body);
+        assert!(shown.body.contains("Use another address"));
+        assert!(!shown.body.contains("id=\"email\""), "the form is replaced");
+        let mail = app.app.store.outbox(&tenant, 1).await.expect("outbox");
+        let link = mail[0]
+            .body
+            .split_whitespace()
+            .find(|w| w.contains("/auth/magic?token="))
+            .expect("link")
+            .to_owned();
+        let path = link.trim_start_matches("http://localhost").to_owned();
+        let opened = app.request("GET", &path, &[], "").await;
+        let token = path
+            .split("token=")
+            .nth(1)
+            .and_then(|t| t.split('&').next())
+            .expect("token");
+        let next_field = opened
+            .body
+            .split("name=\"next\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let done = app
+            .request(
+                "POST",
+                "/acme/auth/magic",
+                &[
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("origin", ORIGIN),
+                ],
+                &format!("token={token}&next={}", encode(&next_field)),
+            )
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(
+            done.header("location").as_deref(),
+            Some(lands.as_str()),
+            "{next}"
+        );
+    }
+}
+
+/// The invoice list: "Unpaid" means issued or partially paid; clients are never offered drafts;
+/// column headers sort; the count has the right plural.
+async fn invoice_filters_offer_unpaid_and_headers_sort(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let cookie = app.sign_in("acme", &contacts[0].0).await;
+    let list = page(&app, "/acme/invoices", &cookie).await;
+    assert!(list.body.contains("value=\"unpaid\""));
+    assert!(
+        !list.body.contains("value=\"draft\""),
+        "no drafts for clients"
+    );
+    assert!(list.body.contains("data-autosubmit"));
+    assert!(
+        list.body.contains("sort=total-desc"),
+        "the Total header sorts"
+    );
+    let unpaid = page(&app, "/acme/invoices?status=unpaid&cols=balance", &cookie).await;
+    let want = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1, filter: { status: [ISSUED, PARTIALLY_PAID] }) { totalCount } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["totalCount"]
+        .as_i64()
+        .expect("count");
+    assert!(want > 1);
+    assert!(
+        unpaid.body.contains(&format!("{want} invoices")),
+        "{}",
+        unpaid.body
+    );
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let list = page(&app, "/acme/invoices", &staff).await;
+    assert!(list.body.contains("value=\"draft\""), "staff filter drafts");
+}
+
+async fn theo_status(app: &TestApp, staff: &str) -> Value {
+    app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
+        .await
+        .json()["data"]["invitations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["email"] == "theo@first-use.example")
+        .expect("Theo")["status"]
+        .clone()
+}
+
+both_backends!(
+    saving_billing_details_stores_exactly_what_was_typed,
+    invitations_never_lock_out_a_contact_who_has_access,
+    invitation_forms_confirm_and_say_what_happened,
+    bad_addresses_are_not_found_and_bad_periods_are_messages,
+    signing_in_from_a_deep_link_lands_on_that_page,
+    invoice_filters_offer_unpaid_and_headers_sort,
+);
