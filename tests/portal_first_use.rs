@@ -59,8 +59,28 @@ fn form(cookie: &str) -> Vec<(&str, &str)> {
     ]
 }
 
+/// A page as a person reads it: the server's hydration markers (`<!--…-->`) taken out, so text
+/// split over several nodes reads whole.
 async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
-    app.request("GET", path, &[("cookie", cookie)], "").await
+    let mut r = app.request("GET", path, &[("cookie", cookie)], "").await;
+    r.body = without_comments(&r.body);
+    r
+}
+
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Follows a form's `303` to the page it names.
@@ -121,7 +141,10 @@ async fn saving_billing_details_stores_exactly_what_was_typed(app: TestApp) {
         settings.body
     );
     for _ in 0..2 {
-        let settings = page(&app, "/acme/settings", &cookie).await;
+        // As the server sent it: inside a textarea, `<!--…-->` is text that would be saved.
+        let settings = app
+            .request("GET", "/acme/settings", &[("cookie", cookie.as_str())], "")
+            .await;
         let shown = textarea(&settings.body, "b-addr");
         assert_eq!(shown, address, "the field holds the stored text only");
         let r = app
@@ -153,7 +176,14 @@ async fn saving_billing_details_stores_exactly_what_was_typed(app: TestApp) {
         .as_str()
         .expect("invoice")
         .to_owned();
-    let invoice = page(&app, &format!("/acme/invoices/{inv}"), &cookie).await;
+    let invoice = app
+        .request(
+            "GET",
+            &format!("/acme/invoices/{inv}"),
+            &[("cookie", cookie.as_str())],
+            "",
+        )
+        .await;
     assert!(
         invoice
             .body
@@ -587,6 +617,167 @@ async fn invoice_filters_offer_unpaid_and_headers_sort(app: TestApp) {
     assert!(list.body.contains("value=\"draft\""), "staff filter drafts");
 }
 
+/// The pay page: the chosen invoices with their balances, the total and "Pay €X"; a refused
+/// amount is a sentence beside the field (money formatted) and the typed value stays; credit is
+/// used first (payments' unallocated credit, then credit notes), audited, and can settle in full.
+async fn paying_shows_the_total_and_uses_credit_first(app: TestApp) {
+    let (tenant, owner) = app.tenant("alpha").await;
+    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let i1 = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    let i2 = common::invoice(&app, &owner, &c.client_gid, "250", true).await;
+    let i3 = common::invoice(&app, &owner, &c.client_gid, "10", true).await;
+    app.ok(
+        &owner,
+        "mutation($i: PaymentSettingsInput!) { updatePaymentSettings(input: $i) }",
+        json!({ "i": { "allowPartialPayments": true, "minimumPartialAmount": "10" } }),
+    )
+    .await;
+    let cookie = app.sign_in("alpha", "payer@helios.example").await;
+    let both = format!("invoice={i1}&invoice={i2}");
+    let pay = page(&app, &format!("/alpha/pay?{both}"), &cookie).await;
+    assert_eq!(pay.status, 200, "{}", pay.body);
+    assert!(pay.body.contains("What you are paying"));
+    assert!(pay.body.contains("€100.00") && pay.body.contains("€250.00"));
+    assert!(pay.body.contains("Pay €350.00"), "{}", pay.body);
+    assert!(!pay.body.contains("Credit available"), "no credit yet");
+
+    // A refused amount: a sentence next to the field, the typed value kept.
+    let h = form(&cookie);
+    for (typed, says) in [
+        ("12.345", "Enter an amount such as 120.50."),
+        ("1000", "The amount is more than the €350.00 due."),
+        ("5", "A partial payment is at least €10.00."),
+    ] {
+        let r = app
+            .request(
+                "POST",
+                "/alpha/forms/pay",
+                &h,
+                &format!("{both}&amount={typed}&method=BANK_TRANSFER"),
+            )
+            .await;
+        let location = r.header("location").unwrap_or_default();
+        assert!(location.contains("field=amount"), "{typed}: {location}");
+        let shown = follow(&app, &r, &cookie).await;
+        assert!(shown.body.contains(says), "{typed}: {}", shown.body);
+        assert!(
+            shown.body.contains(&format!("value=\"{typed}\"")),
+            "{typed}"
+        );
+        assert!(shown.body.contains("id=\"pay-amount-error\""));
+    }
+
+    // Credit: an over-payment of 110 held for the client.
+    app.ok(
+        &owner,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
+        json!({ "i": { "clientId": c.client_gid, "amount": "120", "method": "CASH",
+            "allocations": [{ "invoiceId": i3, "amount": "10" }] } }),
+    )
+    .await;
+    let pay = page(&app, &format!("/alpha/pay?{both}"), &cookie).await;
+    assert!(pay.body.contains("Credit available"));
+    assert!(pay.body.contains("Use credit (€110.00)"), "{}", pay.body);
+    let viewer = app
+        .gql(
+            &c.viewer_token,
+            "mutation($ids: [ID!]!) { useCredit(invoiceIds: $ids) { applied { amount } } }",
+            json!({ "ids": [i1] }),
+        )
+        .await;
+    assert_eq!(viewer["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let r = app.request("POST", "/alpha/forms/credit", &h, &both).await;
+    let shown = follow(&app, &r, &cookie).await;
+    assert!(
+        shown.body.contains("Credit of €110.00 used."),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Pay €240.00"), "{}", shown.body);
+    let balances = |ids: Vec<String>| {
+        let owner = owner.clone();
+        let app = &app;
+        async move {
+            let mut out = Vec::new();
+            for id in ids {
+                let d = app
+                    .ok(
+                        &owner,
+                        "query($id: ID!) { invoice(id: $id) { status balance { amount } } }",
+                        json!({ "id": id }),
+                    )
+                    .await;
+                out.push((
+                    d["invoice"]["status"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    d["invoice"]["balance"]["amount"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                ));
+            }
+            out
+        }
+    };
+    assert_eq!(
+        balances(vec![i1.clone(), i2.clone()]).await,
+        vec![
+            ("PAID".to_owned(), "0.00".to_owned()),
+            ("PARTIALLY_PAID".to_owned(), "240.00".to_owned())
+        ]
+    );
+    let audit = app
+        .ok(&owner, "{ auditEvents(first: 20) { action } }", json!({}))
+        .await;
+    assert!(audit["auditEvents"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .any(|e| e["action"] == "credit.used"));
+
+    // A credit note that covers the rest settles it from credit: nothing is left to pay online.
+    let cn = app
+        .ok(
+            &owner,
+            "mutation($i: CreateCreditNoteInput!) { createCreditNote(input: $i) { id } }",
+            json!({ "i": { "clientId": c.client_gid, "amount": "500", "reason": "Goodwill" } }),
+        )
+        .await["createCreditNote"]["id"]
+        .clone();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { issueCreditNote(id: $id) { status } }",
+        json!({ "id": cn }),
+    )
+    .await;
+    let pay = page(&app, &format!("/alpha/pay?invoice={i2}"), &cookie).await;
+    assert!(
+        pay.body.contains("Settle from credit (€240.00)"),
+        "{}",
+        pay.body
+    );
+    let r = app
+        .request("POST", "/alpha/forms/credit", &h, &format!("invoice={i2}"))
+        .await;
+    let shown = follow(&app, &r, &cookie).await;
+    assert!(
+        shown.body.contains("Credit of €240.00 used."),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Nothing is due."), "{}", shown.body);
+    assert_eq!(
+        balances(vec![i2.clone()]).await,
+        vec![("PAID".to_owned(), "0.00".to_owned())]
+    );
+    let left = app
+        .ok(&owner, "query($id: ID!) { node(id: $id) { ... on CreditNote { remaining { amount } status } } }", json!({ "id": cn }))
+        .await;
+    assert_eq!(left["node"]["remaining"]["amount"], "260.00");
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -606,4 +797,5 @@ both_backends!(
     bad_addresses_are_not_found_and_bad_periods_are_messages,
     signing_in_from_a_deep_link_lands_on_that_page,
     invoice_filters_offer_unpaid_and_headers_sort,
+    paying_shows_the_total_and_uses_credit_first,
 );

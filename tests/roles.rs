@@ -42,6 +42,15 @@ const ADMINS: &[Who] = &[Who::Owner, Who::Admin];
 const REFUNDERS: &[Who] = &[Who::Owner, Who::Admin, Who::Partner];
 const DECIDERS: &[Who] = &[Who::ContactAdmin, Who::ContactPayer];
 const CLIENT_ADMIN: &[Who] = &[Who::ContactAdmin];
+/// Using a client's credit: staff with payments access, and the client's contacts who may pay.
+const CREDIT_USERS: &[Who] = &[
+    Who::Owner,
+    Who::Admin,
+    Who::Member,
+    Who::Partner,
+    Who::ContactAdmin,
+    Who::ContactPayer,
+];
 /// People with a stored language: here only contacts (the staff callers are API tokens, which
 /// stand for no staff user; a signed-in staff user may too, see tests/portal_api.rs).
 const PEOPLE: &[Who] = &[Who::ContactAdmin, Who::ContactPayer, Who::ContactViewer];
@@ -261,6 +270,7 @@ fn ops() -> Vec<Op> {
         Op { name: "applyCreditNote", query: "mutation($id: ID!, $i: ID!) { applyCreditNote(id: $id, invoiceId: $i, amount: \"1\") { id } }", vars: |f| json!({ "id": f.id("cn_open"), "i": f.id("issued") }), allowed: STAFF },
         Op { name: "createEstimate", query: "mutation($i: CreateEstimateInput!) { createEstimate(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "currency": "EUR" } }), allowed: STAFF },
         Op { name: "sendEstimate", query: "mutation($id: ID!) { sendEstimate(id: $id) { id } }", vars: |f| json!({ "id": f.id("est_draft") }), allowed: STAFF },
+        Op { name: "useCredit", query: "mutation($ids: [ID!]!) { useCredit(invoiceIds: $ids) { applied { amount } } }", vars: |f| json!({ "ids": [f.id("issued")] }), allowed: CREDIT_USERS },
         Op { name: "acceptEstimate", query: "mutation($id: ID!) { acceptEstimate(id: $id, comment: \"ok\") { id } }", vars: |f| json!({ "id": f.id("est_sent") }), allowed: DECIDERS },
         Op { name: "rejectEstimate", query: "mutation($id: ID!) { rejectEstimate(id: $id, reason: \"no\") { id } }", vars: |f| json!({ "id": f.id("est_sent2") }), allowed: DECIDERS },
         Op { name: "createProject", query: "mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "name": "Q" } }), allowed: STAFF },

@@ -27,6 +27,7 @@ fn refused(code: &str, message: &str) -> Answer {
     Answer {
         data: serde_json::Value::Null,
         error: Some((code.into(), message.into())),
+        error_field: None,
     }
 }
 
@@ -66,17 +67,19 @@ impl GraphqlExecutor for PortalExecutor {
                 .schema
                 .execute(crate::http::prepare(&self.shared, &scope, req))
                 .await;
+            let ext_of = |e: &async_graphql::ServerError, name: &str| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get(name))
+                    .and_then(|v| match v {
+                        async_graphql::Value::String(s) => Some(s.clone()),
+                        async_graphql::Value::Enum(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+            };
+            let error_field = resp.errors.first().and_then(|e| ext_of(e, "field"));
             let error = resp.errors.first().map(|e| {
-                let ext = |name: &str| {
-                    e.extensions
-                        .as_ref()
-                        .and_then(|x| x.get(name))
-                        .and_then(|v| match v {
-                            async_graphql::Value::String(s) => Some(s.clone()),
-                            async_graphql::Value::Enum(s) => Some(s.to_string()),
-                            _ => None,
-                        })
-                };
+                let ext = |name: &str| ext_of(e, name);
                 let code = ext("code").unwrap_or_else(|| "INTERNAL".into());
                 // A page's address with a malformed or mistyped id names nothing: not found.
                 if !post && code == "BAD_USER_INPUT" && ext("field").as_deref() == Some("id") {
@@ -85,7 +88,11 @@ impl GraphqlExecutor for PortalExecutor {
                 (code, e.message.clone())
             });
             let data = resp.data.into_json().unwrap_or_default();
-            Answer { data, error }
+            Answer {
+                data,
+                error,
+                error_field,
+            }
         })
     }
 }

@@ -35,6 +35,7 @@ pub fn routes() -> Router {
 fn forms() -> Router {
     Router::new()
         .route("/{tenant}/forms/pay", post(pay))
+        .route("/{tenant}/forms/credit", post(credit))
         .route("/{tenant}/forms/estimates/{id}/{decision}", post(decide))
         .route("/{tenant}/forms/messages/{thread}", post(message))
         .route("/{tenant}/forms/language", post(language))
@@ -136,6 +137,17 @@ fn text_at(data: &Value, path: &str) -> String {
         .to_owned()
 }
 
+/// Whether `s` reads as an amount people type: digits, then at most two decimals after `.` or `,`.
+fn amount_like(s: &str) -> bool {
+    let (int, frac) = s.split_once(['.', ',']).unwrap_or((s, ""));
+    !int.is_empty()
+        && int.len() <= 13
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() != s.contains(['.', ',']))
+}
+
 async fn pay(
     Extension(exec): Extension<Executor>,
     Path(tenant): Path<String>,
@@ -148,51 +160,113 @@ async fn pay(
         .filter(|(k, _)| k == "invoice")
         .map(|(_, v)| v.clone())
         .collect();
-    let amount = field(&f, "amount").replace(',', ".");
+    let typed = field(&f, "amount");
+    let amount = typed.replace(',', ".");
     let method = field(&f, "method");
     let mut input = json!({ "invoiceIds": ids, "method": method });
     if !amount.is_empty() {
         input["amount"] = json!(amount);
     }
-    let back_to = format!(
+    // Back to the pay page with what was typed, and the field the refusal is about.
+    let back_to = |field_name: &str| {
+        let mut parts: Vec<String> = ids
+            .iter()
+            .map(|i| format!("invoice={}", encode(i)))
+            .collect();
+        if !typed.is_empty() {
+            parts.push(format!("amount={}", encode(&typed)));
+        }
+        if !method.is_empty() {
+            parts.push(format!("method={}", encode(&method)));
+        }
+        if !field_name.is_empty() {
+            parts.push(format!("field={}", encode(field_name)));
+        }
+        format!("/{tenant}/pay?{}", parts.join("&"))
+    };
+    if ids.is_empty() {
+        return back(&back_to(""), Err("choose at least one invoice".into()));
+    }
+    if method.is_empty() {
+        return back(&back_to("method"), Err("choose how to pay".into()));
+    }
+    if !amount.is_empty() && !amount_like(&typed) {
+        return back(
+            &back_to("amount"),
+            Err("enter an amount such as 120.50".into()),
+        );
+    }
+    let answer = exec
+        .0
+        .execute(Call {
+            method: &Method::POST,
+            headers: &headers,
+            tenant: &tenant,
+            query: "mutation($input: StartPaymentInput!) { startPayment(input: $input) { id redirectUrl } }",
+            variables: json!({ "input": input }),
+        })
+        .await;
+    if let Some((_, message)) = answer.error {
+        let at = answer.error_field.unwrap_or_default();
+        return back(&back_to(&at), Err(message));
+    }
+    let a = &answer.data["startPayment"];
+    let id = a["id"].as_str().unwrap_or_default();
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or_default();
+    match a["redirectUrl"].as_str() {
+        Some(url) if same_origin(url, origin) => see_other(url),
+        // A hosted page elsewhere (Stripe): the page's CSP (`form-action 'self'`) forbids
+        // a form's redirect there, so the return page links on (and goes on by itself).
+        Some(_) => see_other(&format!("/{tenant}/pay/return/{id}?go=1")),
+        None => see_other(&format!("/{tenant}/pay/return/{id}")),
+    }
+}
+
+/// Uses the client's credit on the chosen invoices, then back to the pay page for the rest.
+async fn credit(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let ids: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k == "invoice")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let page = format!(
         "/{tenant}/pay?{}",
         ids.iter()
             .map(|i| format!("invoice={}", encode(i)))
             .collect::<Vec<_>>()
             .join("&")
     );
-    if ids.is_empty() {
-        return back(&back_to, Err("choose at least one invoice".into()));
-    }
-    if method.is_empty() {
-        return back(&back_to, Err("choose how to pay".into()));
-    }
-    match mutate(
+    let result = mutate(
         &exec,
         &headers,
         &tenant,
-        "mutation($input: StartPaymentInput!) { startPayment(input: $input) { id redirectUrl } }",
-        json!({ "input": input }),
+        "mutation($ids: [ID!]!) { useCredit(invoiceIds: $ids) { applied { amount currency } } }",
+        json!({ "ids": ids }),
     )
-    .await
-    {
-        Ok(data) => {
-            let a = &data["startPayment"];
-            let id = a["id"].as_str().unwrap_or_default();
-            let origin = headers
-                .get(header::ORIGIN)
-                .and_then(|o| o.to_str().ok())
-                .unwrap_or_default();
-            match a["redirectUrl"].as_str() {
-                Some(url) if same_origin(url, origin) => see_other(url),
-                // A hosted page elsewhere (Stripe): the page's CSP (`form-action 'self'`) forbids
-                // a form's redirect there, so the return page links on (and goes on by itself).
-                Some(_) => see_other(&format!("/{tenant}/pay/return/{id}?go=1")),
-                None => see_other(&format!("/{tenant}/pay/return/{id}")),
-            }
-        }
-        Err(e) => back(&back_to, Err(e)),
-    }
+    .await;
+    back(
+        &page,
+        result.map(|d| {
+            let applied = &d["useCredit"]["applied"];
+            (
+                "credit",
+                format!(
+                    "{} {}",
+                    applied["currency"].as_str().unwrap_or_default(),
+                    applied["amount"].as_str().unwrap_or_default()
+                ),
+            )
+        }),
+    )
 }
 
 async fn decide(
@@ -473,6 +547,16 @@ mod tests {
         assert!(!same_origin("http://localhost:8080.evil.example/x", o));
         assert!(!same_origin("https://checkout.stripe.com/c/pay/cs_1", o));
         assert!(!same_origin("http://localhost:8080/x", ""));
+    }
+
+    #[test]
+    fn amounts_are_digits_with_at_most_two_decimals() {
+        for ok in ["12", "12.5", "12,50", "0.01", "1234567"] {
+            assert!(amount_like(ok), "{ok}");
+        }
+        for bad in ["", "12.", ".5", "1.234", "12 EUR", "-5", "1e3", "12.5.0"] {
+            assert!(!amount_like(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -36,17 +36,44 @@ impl Locale {
 }
 
 /// A message from the API (or a form action) as a sentence in `l`: capitalised, with a full stop,
-/// in Greek where `API_GREEK` has it. Messages are matched whole.
+/// in Greek where `API_GREEK` has it, and amounts (`EUR 1234.50`) formatted as everywhere else.
+/// Messages are matched whole, with each amount standing as `{}`.
 pub fn message(m: &str, l: Locale) -> String {
     let m = m.trim().trim_end_matches('.');
-    let text = match l {
+    // Amounts in the API's text: a currency code, a space and a plain decimal.
+    let words: Vec<&str> = m.split(' ').collect();
+    let mut template = Vec::with_capacity(words.len());
+    let mut amounts = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (w, next) = (words[i], words.get(i + 1).copied().unwrap_or(""));
+        let is_code = w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase());
+        let number = next.trim_start_matches('-');
+        let is_amount = !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && number.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        if is_code && is_amount {
+            amounts.push(crate::fmt::money_text(next, w, l));
+            template.push("{}");
+            i += 2;
+        } else {
+            template.push(w);
+            i += 1;
+        }
+    }
+    let template = template.join(" ");
+    let mut text = match l {
         Locale::El => API_GREEK
             .iter()
-            .find(|(k, _)| *k == m)
+            .find(|(k, _)| *k == template)
             .map(|(_, v)| *v)
-            .unwrap_or(m),
-        Locale::En => m,
-    };
+            .unwrap_or(&template),
+        Locale::En => &template,
+    }
+    .to_owned();
+    for a in amounts {
+        text = text.replacen("{}", &a, 1);
+    }
     let mut c = text.chars();
     match c.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), c.as_str()),
@@ -76,6 +103,44 @@ const API_GREEK: &[(&str, &str)] = &[
     ),
     ("a reason is required", "χρειάζεται αιτιολογία"),
     ("not an email address", "δεν είναι διεύθυνση email"),
+    (
+        "the amount must be more than zero",
+        "το ποσό πρέπει να είναι μεγαλύτερο από μηδέν",
+    ),
+    (
+        "the amount is more than the {} due",
+        "το ποσό είναι μεγαλύτερο από το οφειλόμενο {}",
+    ),
+    (
+        "pay the full {} due",
+        "πληρώστε ολόκληρο το οφειλόμενο ποσό των {}",
+    ),
+    (
+        "a partial payment is at least {}",
+        "η μερική πληρωμή είναι τουλάχιστον {}",
+    ),
+    (
+        "enter an amount such as 120.50",
+        "γράψτε ένα ποσό, π.χ. 120,50",
+    ),
+    (
+        "an invoice is not open for payment",
+        "ένα τιμολόγιο δεν είναι ανοιχτό για πληρωμή",
+    ),
+    ("nothing is due", "δεν οφείλεται τίποτα"),
+    (
+        "pay invoices of one currency at a time",
+        "πληρώστε τιμολόγια ενός νομίσματος κάθε φορά",
+    ),
+    ("there is no credit to use", "δεν υπάρχει πίστωση για χρήση"),
+    (
+        "your credit changed meanwhile; try again",
+        "η πίστωσή σας άλλαξε στο μεταξύ· δοκιμάστε ξανά",
+    ),
+    (
+        "viewers cannot use the client's credit",
+        "οι θεατές δεν μπορούν να χρησιμοποιήσουν την πίστωση του πελάτη",
+    ),
     (
         "the end of the period is before its start",
         "το τέλος της περιόδου είναι πριν από την αρχή της",
@@ -308,6 +373,25 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Conversation not found", "Η συζήτηση δεν βρέθηκε"),
     ("The address may be incomplete, or what it named is no longer there.", "Η διεύθυνση μπορεί να είναι ελλιπής ή αυτό που έδειχνε δεν υπάρχει πια."),
     ("Go to the dashboard", "Μετάβαση στον πίνακα"),
+    ("Credit of {} used.", "Χρησιμοποιήθηκε πίστωση {}."),
+    ("Payment history", "Ιστορικό πληρωμών"),
+    ("Pay invoices of one currency at a time.", "Πληρώστε τιμολόγια ενός νομίσματος κάθε φορά."),
+    ("What you are paying", "Τι πληρώνετε"),
+    ("Change what to pay", "Αλλαγή επιλογής"),
+    ("You have credit of", "Έχετε πίστωση"),
+    ("It covers this payment in full.", "Καλύπτει ολόκληρη την πληρωμή."),
+    ("Use it first and pay only the rest online.", "Χρησιμοποιήστε τη πρώτα και πληρώστε online μόνο το υπόλοιπο."),
+    ("Settle from credit", "Εξόφληση από την πίστωση"),
+    ("Use credit", "Χρήση πίστωσης"),
+    ("Amount to pay", "Ποσό πληρωμής"),
+    ("Leave empty to pay the total.", "Αφήστε το κενό για να πληρώσετε το σύνολο."),
+    ("A partial payment is at least", "Η μερική πληρωμή είναι τουλάχιστον"),
+    ("Review", "Έλεγχος"),
+    ("pay by card on Stripe's secure page", "πληρωμή με κάρτα στην ασφαλή σελίδα της Stripe"),
+    ("we show the account and the reference to quote", "σας δείχνουμε τον λογαριασμό και την αιτιολογία που θα αναφέρετε"),
+    ("a test page: no money moves", "δοκιμαστική σελίδα: δεν μεταφέρονται χρήματα"),
+    ("Try again", "Δοκιμάστε ξανά"),
+    ("Choose another method", "Επιλογή άλλου τρόπου"),
     ("Check your inbox", "Ελέγξτε τα εισερχόμενά σας"),
     ("If the address belongs to this portal, a sign-in link is on its way. Open it on this device: it works once, for 10 minutes.", "Αν η διεύθυνση ανήκει σε αυτή την πύλη, ένας σύνδεσμος σύνδεσης είναι καθ' οδόν. Ανοίξτε τον σε αυτή τη συσκευή: λειτουργεί μία φορά, για 10 λεπτά."),
     ("Nothing after a few minutes? Look in your spam folder, or ask again.", "Τίποτα μετά από λίγα λεπτά; Κοιτάξτε στα ανεπιθύμητα ή ζητήστε ξανά."),
@@ -348,6 +432,19 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), n, "a key is listed twice");
+    }
+
+    #[test]
+    fn api_messages_become_sentences_with_formatted_money() {
+        assert_eq!(
+            message("the amount is more than the EUR 1234.50 due", Locale::En),
+            "The amount is more than the €1,234.50 due."
+        );
+        assert_eq!(
+            message("the amount is more than the EUR 1234.50 due", Locale::El),
+            "Το ποσό είναι μεγαλύτερο από το οφειλόμενο 1.234,50 €."
+        );
+        assert_eq!(message("something new", Locale::El), "Something new.");
     }
 
     #[test]

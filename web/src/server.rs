@@ -28,11 +28,13 @@ pub struct Call<'a> {
     pub variables: serde_json::Value,
 }
 
-/// The answer: `data` and the first error's code and message, as the API reports them.
+/// The answer: `data` and the first error's code and message, as the API reports them, and the
+/// input field it names (`extensions.field`), if any.
 #[derive(Debug, Default)]
 pub struct Answer {
     pub data: serde_json::Value,
     pub error: Option<(String, String)>,
+    pub error_field: Option<String>,
 }
 
 /// Executes GraphQL in-process as the caller. Implemented by the API crate (the portal never sees

@@ -345,12 +345,27 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "passkey" => l.t("Passkey added."),
         "passkey-removed" => l.t("Passkey {} removed."),
         "session-ended" => l.t("Session ended."),
+        "credit" => l.t("Credit of {} used."),
         _ => l.t("Done."),
+    };
+    // A subject that is an amount (`EUR 120.00`) is shown as money.
+    let subject = match subject.split_once(' ') {
+        Some((code, amount))
+            if code.len() == 3
+                && code.bytes().all(|b| b.is_ascii_uppercase())
+                && !amount.is_empty()
+                && amount
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') =>
+        {
+            crate::fmt::money_text(amount, code, l)
+        }
+        _ => subject.to_owned(),
     };
     if subject.is_empty() {
         template.replace(" {}", "").replace("{}", "")
     } else {
-        template.replace("{}", subject)
+        template.replace("{}", &subject)
     }
 }
 

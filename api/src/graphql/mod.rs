@@ -2,6 +2,7 @@
 //! HTTP layer (`http.rs`) mounts it; the portal and tests execute it in-process too.
 
 pub mod context;
+pub mod credit_use;
 pub mod ids;
 pub mod inputs;
 pub mod ledger;
@@ -22,10 +23,14 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Response, Schema, ServerError, ServerResult, Variables};
 
+use async_graphql::MergedObject;
 pub use context::{RequestData, Shared};
-use mutation::Mutation;
 use query::Query;
 use subscription::Subscription;
+
+/// The Mutation root: the core ledger mutations and each area's own.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::CoreMutation, credit_use::CreditUseMutation);
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;
 
@@ -35,7 +40,7 @@ pub const MAX_ALIASES: usize = 30;
 pub const MAX_BATCH: usize = 10;
 
 pub fn build_schema(shared: Shared) -> PorticoSchema {
-    Schema::build(Query, Mutation, Subscription)
+    Schema::build(Query, Mutation::default(), Subscription)
         .data(shared)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -47,7 +52,9 @@ pub fn build_schema(shared: Shared) -> PorticoSchema {
 
 /// The SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, Subscription).finish().sdl()
+    Schema::build(Query, Mutation::default(), Subscription)
+        .finish()
+        .sdl()
 }
 
 /// Refuses documents with too many aliases and gives every error an `extensions.code`.

@@ -311,10 +311,11 @@ pub enum TokenScope {
     Payments,
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct CoreMutation;
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
         let new = NewClient {
             name: name("name", &input.name)?,
@@ -465,7 +466,8 @@ impl Mutation {
     }
 
     /// Invites a person to a client's portal (staff, or the client's admin contact): an email with
-    /// a link that signs them in once accepted. Limited per tenant per day.
+    /// a link that signs them in once accepted. Limited per tenant per day. An address that
+    /// already has access is refused (CONFLICT); one with a pending invitation gets it again.
     async fn invite_contact(
         &self,
         ctx: &Context<'_>,
@@ -508,7 +510,8 @@ impl Mutation {
         Ok(inv.into())
     }
 
-    /// Withdraws an invitation: its link stops working and the contact loses access at once.
+    /// Withdraws an invitation: its link stops working. Revoking an accepted invitation also ends
+    /// the contact's access at once; a pending one never touches a contact who has access.
     async fn revoke_invitation(
         &self,
         ctx: &Context<'_>,

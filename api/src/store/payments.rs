@@ -179,7 +179,7 @@ async fn load_payment(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Payment
 }
 
 /// Applies an allocation plan of `payment_id` to invoices, inserting allocation rows.
-async fn apply_allocations(
+pub(crate) async fn apply_allocations(
     tx: &mut Tx,
     scope: &Scope,
     payment_id: &str,
