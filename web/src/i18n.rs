@@ -374,7 +374,6 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("The address may be incomplete, or what it named is no longer there.", "Η διεύθυνση μπορεί να είναι ελλιπής ή αυτό που έδειχνε δεν υπάρχει πια."),
     ("Go to the dashboard", "Μετάβαση στον πίνακα"),
     ("Credit of {} used.", "Χρησιμοποιήθηκε πίστωση {}."),
-    ("Payment history", "Ιστορικό πληρωμών"),
     ("Pay invoices of one currency at a time.", "Πληρώστε τιμολόγια ενός νομίσματος κάθε φορά."),
     ("What you are paying", "Τι πληρώνετε"),
     ("Change what to pay", "Αλλαγή επιλογής"),
