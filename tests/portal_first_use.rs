@@ -778,6 +778,135 @@ async fn paying_shows_the_total_and_uses_credit_first(app: TestApp) {
     assert_eq!(left["node"]["remaining"]["amount"], "260.00");
 }
 
+/// Money on pages reconciles: invoice line amounts add up to the subtotal; the statement shows
+/// credit held as its own line between amount due and balance; payment history says what is
+/// held as credit.
+async fn amounts_on_pages_add_up(app: TestApp) {
+    let (tenant, owner) = app.tenant("alpha").await;
+    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let inv = app
+        .ok(
+            &owner,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { id } }",
+            json!({ "i": { "clientId": c.client_gid, "issueDate": "2026-01-10", "dueDate": "2026-02-09", "lines": [
+                { "description": "Design", "quantity": "2.5", "unitPrice": "80", "taxRate": "24", "discountPercent": "10" },
+                { "description": "Hosting", "quantity": "1", "unitPrice": "19.99", "taxRate": "13" },
+                { "description": "Print", "quantity": "3", "unitPrice": "7.10", "taxRate": "24" }
+            ] } }),
+        )
+        .await["createInvoice"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { issueInvoice(id: $id) { status } }",
+        json!({ "id": inv }),
+    )
+    .await;
+    let paid = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    app.ok(
+        &owner,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
+        json!({ "i": { "clientId": c.client_gid, "amount": "150", "method": "BANK_TRANSFER",
+            "allocations": [{ "invoiceId": paid, "amount": "100" }] } }),
+    )
+    .await;
+    let cookie = app.sign_in("alpha", "admin@helios.example").await;
+    let page_inv = page(&app, &format!("/alpha/invoices/{inv}"), &cookie).await;
+    let cents = |text: &str| -> i64 {
+        text.chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect::<String>()
+            .parse()
+            .expect("an amount")
+    };
+    let amounts: i64 = page_inv
+        .body
+        .split("data-label=\"Amount\"")
+        .skip(1)
+        .map(|cell| {
+            let text = cell.split_once('>').map(|x| x.1).unwrap_or("");
+            cents(text.split('<').next().unwrap_or(""))
+        })
+        .sum();
+    let subtotal = page_inv
+        .body
+        .split("Subtotal</dt><dd>")
+        .nth(1)
+        .and_then(|x| x.split('<').next())
+        .map(cents)
+        .expect("the subtotal");
+    assert_eq!(
+        amounts, subtotal,
+        "the Amount column adds up to the subtotal"
+    );
+    assert_eq!(subtotal, 20000 + 1999 + 2130);
+    assert!(page_inv.body.contains("Tax rate"));
+
+    let statement = page(&app, "/alpha/statement", &cookie).await;
+    assert!(
+        statement.body.contains("Totals for the period"),
+        "{}",
+        statement.body
+    );
+    assert!(statement.body.contains("Unapplied credit held for you"));
+    assert!(statement.body.contains("−€50.00"));
+    let history = page(&app, "/alpha/payments", &cookie).await;
+    assert!(
+        history.body.contains("Unapplied — held as credit: €50.00"),
+        "{}",
+        history.body
+    );
+    assert!(
+        history.body.contains("Bank transfer"),
+        "methods read as words"
+    );
+}
+
+/// Staff notifications are sentences in the reader's language that link to what they describe.
+async fn notifications_are_sentences_that_link(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let cookie = app.sign_in("acme", &contacts[0].0).await;
+    let inv = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id number } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["nodes"][0]
+        .clone();
+    let (id, number) = (
+        inv["id"].as_str().expect("id").to_owned(),
+        inv["number"].as_str().expect("number").to_owned(),
+    );
+    page(&app, &format!("/acme/invoices/{id}"), &cookie).await;
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let list = page(&app, "/acme/staff/notifications", &staff).await;
+    assert!(
+        list.body.contains(&format!("opened invoice {number}.")),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains(&format!("href=\"/acme/invoices/{id}\"")));
+    assert!(!list.body.contains("invoice.viewed"), "no raw kinds");
+    let r = app
+        .request("POST", "/acme/forms/language", &form(&staff), "locale=el")
+        .await;
+    assert_eq!(r.status, 303);
+    let greek = page(&app, "/acme/staff/notifications", &staff).await;
+    assert!(
+        greek
+            .body
+            .contains(&format!("άνοιξε το τιμολόγιο {number}.")),
+        "{}",
+        greek.body
+    );
+    assert!(greek.body.contains("Προβολή τιμολογίου"));
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -798,4 +927,6 @@ both_backends!(
     signing_in_from_a_deep_link_lands_on_that_page,
     invoice_filters_offer_unpaid_and_headers_sort,
     paying_shows_the_total_and_uses_credit_first,
+    amounts_on_pages_add_up,
+    notifications_are_sentences_that_link,
 );

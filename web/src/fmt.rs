@@ -48,6 +48,27 @@ pub fn money_text(amount: &str, currency: &str, l: Locale) -> String {
     }
 }
 
+/// A `YYYY-MM` key as a month name and year in `l` ("May 2026", "Μαΐ 2026"); any other key as is.
+pub fn month_or_key(key: &str, l: Locale) -> String {
+    let month = key
+        .split_once('-')
+        .filter(|(y, m)| y.len() == 4 && m.len() == 2)
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
+        .filter(|(_, m)| (1..=12).contains(m));
+    match month {
+        Some((y, m)) => format!("{} {y}", months(l)[m - 1]),
+        None => key.to_owned(),
+    }
+}
+
+/// A decimal number as people read it in `l`: `2.5` → `2,5` in Greek (quantities, rates, hours).
+pub fn decimal(s: &str, l: Locale) -> String {
+    match l {
+        Locale::En => s.to_owned(),
+        Locale::El => s.replace('.', ","),
+    }
+}
+
 /// `n` things with the right plural in `l` ("1 invoice", "8 invoices"; "1 τιμολόγιο", "8 τιμολόγια").
 pub fn count(n: i64, noun: &str, l: Locale) -> String {
     // (English one, English other, Greek one, Greek other)
@@ -70,6 +91,18 @@ pub fn count(n: i64, noun: &str, l: Locale) -> String {
         (Locale::El, false) => el_other,
     };
     format!("{n} {word}")
+}
+
+/// `a − b` (same currency, two decimals), for showing how figures reconcile.
+pub fn minus(a: &Money, b: &Money) -> Money {
+    let minor = a.minor - b.minor;
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    Money {
+        amount: format!("{sign}{}.{:02}", m / 100, m % 100),
+        currency: a.currency.clone(),
+        minor,
+    }
 }
 
 pub fn money(m: &Money, l: Locale) -> String {
@@ -105,6 +138,65 @@ pub fn instant(ms: i64) -> String {
     )
 }
 
+/// An instant as people read it in `l`: "22 Nov 2026, 14:05 UTC" ("22 Νοε 2026, 14:05 UTC").
+pub fn instant_in(ms: i64, l: Locale) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{d} {} {y}, {:02}:{:02} UTC",
+        months(l)[(m as usize).clamp(1, 12) - 1],
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// A browser's User-Agent as a person names it: "Chrome on Windows", "Safari on iOS".
+pub fn browser_name(ua: &str, l: Locale) -> String {
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("OPR/") {
+        "Opera"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") || ua.contains("CriOS/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        ""
+    };
+    let os = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("CrOS") {
+        "ChromeOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    let on = match l {
+        Locale::En => "on",
+        Locale::El => "σε",
+    };
+    match (browser, os) {
+        ("", "") => match l {
+            Locale::En => "Unknown browser".to_owned(),
+            Locale::El => "Άγνωστο πρόγραμμα περιήγησης".to_owned(),
+        },
+        (b, "") => b.to_owned(),
+        ("", o) => o.to_owned(),
+        (b, o) => format!("{b} {on} {o}"),
+    }
+}
+
 /// The date (`YYYY-MM-DD`) of an instant, in UTC.
 pub fn instant_date(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
@@ -135,6 +227,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn browsers_are_named_as_people_name_them() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+        assert_eq!(browser_name(chrome, Locale::En), "Chrome on Linux");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(browser_name(iphone, Locale::El), "Safari σε iOS");
+        assert_eq!(browser_name("curl/8.0", Locale::En), "Unknown browser");
+    }
+
+    #[test]
+    fn months_and_decimals_read_in_the_language() {
+        assert_eq!(month_or_key("2026-05", Locale::En), "May 2026");
+        assert_eq!(month_or_key("2026-05", Locale::El), "Μαΐ 2026");
+        assert_eq!(month_or_key("Design", Locale::El), "Design");
+        assert_eq!(decimal("2.5", Locale::El), "2,5");
+    }
+
+    #[test]
     fn counts_use_the_right_plural() {
         assert_eq!(count(1, "invoice", Locale::En), "1 invoice");
         assert_eq!(count(8, "invoice", Locale::En), "8 invoices");
@@ -161,6 +270,10 @@ mod tests {
         assert_eq!(date("garbage", Locale::En), "garbage");
         assert_eq!(instant(0), "1970-01-01 00:00 UTC");
         assert_eq!(instant(1_795_305_600_000), "2026-11-22 00:00 UTC");
+        assert_eq!(
+            instant_in(1_795_305_600_000 + 14 * 3_600_000 + 300_000, Locale::El),
+            "22 Νοε 2026, 14:05 UTC"
+        );
         assert_eq!(instant_date(951_782_400_000), "2000-02-29");
         assert_eq!(hours(425), "7h 05m");
     }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::chart::{Bar, BarChart};
 use crate::data::{use_query, Money, PageError, Profile};
-use crate::fmt::{date, hours, instant, money};
+use crate::fmt::{date, hours, money};
 use crate::i18n::Locale;
 use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
@@ -618,6 +618,9 @@ pub struct Line {
     pub unit_price: Money,
     pub tax_rate: String,
     pub discount_percent: Option<String>,
+    /// Quantity × unit price: the amount column, which adds up to the invoice's subtotal.
+    pub subtotal: Money,
+    pub discount: Money,
     pub total: Money,
 }
 
@@ -698,7 +701,7 @@ pub struct ThreadRef {
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
-    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
+    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
     let profile = shell.profile.clone().unwrap_or_default();
@@ -711,6 +714,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let Some(inv) = d.invoice else {
             return rsx! { Problem { error: PageError::NotFound, missing: l.t("Invoice not found") } };
         };
+        let has_discounts = inv.lines.iter().any(|ln| ln.discount.minor != 0);
         let payable = can_pay
             && inv.balance.minor > 0
             && matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
@@ -771,24 +775,33 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                         if let Some(e) = c.email.clone() { p { "{e}" } }
                     }
                 }
+                // Amounts are quantity × unit price and add up to the subtotal; discounts and
+                // taxes follow below it, so a column adds up to the figure under it.
                 table { class: "lines",
                     thead { tr {
                         th { scope: "col", {l.t("Description")} }
                         th { scope: "col", class: "num", {l.t("Quantity")} }
                         th { scope: "col", class: "num", {l.t("Unit price")} }
-                        th { scope: "col", class: "num", {l.t("Tax")} }
+                        if has_discounts { th { scope: "col", class: "num", {l.t("Discount")} } }
+                        th { scope: "col", class: "num", {l.t("Tax rate")} }
                         th { scope: "col", class: "num", {l.t("Amount")} }
                     } }
                     tbody {
                         for (n, line) in inv.lines.iter().enumerate() {
                             tr { key: "{n}",
-                                td { "data-label": l.t("Description"), "{line.description}"
-                                    if let Some(dp) = line.discount_percent.clone() { span { class: "muted", " (−{dp}%)" } }
-                                }
-                                td { class: "num", "data-label": l.t("Quantity"), "{line.quantity}" }
+                                td { "data-label": l.t("Description"), "{line.description}" }
+                                td { class: "num", "data-label": l.t("Quantity"), {crate::fmt::decimal(&line.quantity, l)} }
                                 td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
-                                td { class: "num", "data-label": l.t("Tax"), "{line.tax_rate}%" }
-                                td { class: "num", "data-label": l.t("Amount"), {money(&line.total, l)} }
+                                if has_discounts {
+                                    td { class: "num", "data-label": l.t("Discount"),
+                                        if line.discount.minor != 0 {
+                                            "−" {money(&line.discount, l)}
+                                            if let Some(dp) = line.discount_percent.clone() { span { class: "muted", " ({crate::fmt::decimal(&dp, l)}%)" } }
+                                        }
+                                    }
+                                }
+                                td { class: "num", "data-label": l.t("Tax rate"), {crate::fmt::decimal(&line.tax_rate, l)} "%" }
+                                td { class: "num", "data-label": l.t("Amount"), {money(&line.subtotal, l)} }
                             }
                         }
                     }
@@ -798,7 +811,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                     if inv.discount.minor != 0 { dt { {l.t("Discount")} } dd { "−" {money(&inv.discount, l)} } }
                     for (n, tl) in inv.taxes.iter().enumerate() {
                         div { key: "{n}", class: "row",
-                            dt { {l.t("Tax")} " {tl.rate}% (" {money(&tl.net, l)} ")" }
+                            dt { {l.t("Tax")} " " {crate::fmt::decimal(&tl.rate, l)} "% " {l.t("on")} " " {money(&tl.net, l)} }
                             dd { {money(&tl.tax, l)} }
                         }
                     }
@@ -881,17 +894,33 @@ pub struct PaymentRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PaymentsData {
     pub payments: Nodes<PaymentRow>,
+    pub payment_attempts: Vec<AttemptRow>,
+}
+
+/// A payment started online that has not (yet) become a payment: shown while it is processing,
+/// waiting for a transfer, or failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptRow {
+    pub id: String,
+    pub status: String,
+    pub method: String,
+    pub amount: Money,
+    pub created_at: i64,
+    pub invoice_ids: Vec<String>,
 }
 
 #[component]
 pub fn Payments(tenant: String) -> Element {
-    let res = use_query::<PaymentsData>(&tenant, query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"), json!({}))?;
+    let res = use_query::<PaymentsData>(&tenant, query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } paymentAttempts(first: 20) { id status method amount { ...M } createdAt invoiceIds } }"), json!({}))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Payment history") }
         h1 { {l.t("Payment history")} }
+        PendingAttempts { tenant: tenant.clone(), attempts: d.payment_attempts.clone() }
         if d.payments.nodes.is_empty() {
             p { class: "muted", {l.t("No payments yet.")} }
         } else {
@@ -908,12 +937,15 @@ pub fn Payments(tenant: String) -> Element {
                         tr { key: "{p.id}",
                             td { "data-label": l.t("Receipt"), a { href: "/{tenant}/payments/{p.id}", "{p.number}" } }
                             td { "data-label": l.t("Date"), {date(&p.received_on, l)} }
-                            td { "data-label": l.t("Method"), {p.method.to_ascii_lowercase().replace('_', " ")} }
+                            td { "data-label": l.t("Method"), {crate::ui::method_text(&p.method, l)} }
                             td { "data-label": l.t("Invoices"),
                                 for (n, a) in p.allocations.iter().filter(|a| !a.reversal).enumerate() {
                                     if let Some(i) = a.invoice.clone() {
                                         span { key: "{n}", a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } " " }
                                     }
+                                }
+                                if p.unallocated.minor > 0 {
+                                    span { class: "muted unapplied", {l.t("Unapplied — held as credit")} ": " {money(&p.unallocated, l)} }
                                 }
                             }
                             td { class: "num", "data-label": l.t("Amount"), {money(&p.amount, l)}
@@ -925,6 +957,43 @@ pub fn Payments(tenant: String) -> Element {
             }
         }
     })
+}
+
+/// Payments started online that are not payments yet (processing, waiting for a transfer) or
+/// that failed recently, with a way on: follow the status, or try again.
+#[component]
+pub fn PendingAttempts(tenant: String, attempts: Vec<AttemptRow>) -> Element {
+    let l = locale();
+    let open: Vec<AttemptRow> = attempts
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.status.as_str(),
+                "processing" | "awaiting_transfer" | "failed"
+            )
+        })
+        .take(5)
+        .collect();
+    if open.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "panel attempts", id: "attempts",
+            h2 { {l.t("Payments in progress")} }
+            ul { class: "plain",
+                for a in open.iter() {
+                    li { key: "{a.id}",
+                        Status { status: a.status.clone() } " "
+                        strong { {money(&a.amount, l)} } " · " {crate::pages::method_label(&a.method.to_ascii_uppercase(), l)}
+                        " · " {crate::fmt::instant_in(a.created_at, l)} " · "
+                        a { href: "/{tenant}/pay/return/{a.id}",
+                            if a.status == "failed" { {l.t("Try again")} } else { {l.t("See its status")} }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1015,7 +1084,7 @@ pub struct EstimatesData {
 #[component]
 pub fn Estimates(tenant: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
-    let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent total { ...M } } } } }"), json!({}))?;
+    let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } } } }"), json!({}))?;
     let l = locale();
     let can_decide = use_shell()
         .viewer
@@ -1167,6 +1236,22 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementData {
     pub statement: Statement,
+    pub dashboard: DueAndCredit,
+}
+
+/// Today's amount due and credit per currency: what reconciles a statement's closing balance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueAndCredit {
+    pub currencies: Vec<CurrencyDue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyDue {
+    pub currency: String,
+    pub amount_due: Money,
+    pub credit_available: Money,
 }
 
 #[component]
@@ -1196,13 +1281,14 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
     let l = shell.locale;
     let staff_choice = q.get("client");
     let today = shell.today.clone();
+    let today_now = today.clone();
     let from = Some(q.get("from"))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("{}-01-01", today.get(..4).unwrap_or("2026")));
     let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
     let res = use_query::<StatementData>(
             &tenant,
-            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } }"),
+            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } dashboard(clientId: $c) { currencies { currency amountDue { ...M } creditAvailable { ...M } } } }"),
             json!({ "c": client_id, "from": from, "to": to }),
     )?;
     rsx! {
@@ -1216,6 +1302,14 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
         }
         {loaded!(res, |d| {
             let s = d.statement;
+            // Shown when the period ends today or later and the client holds credit.
+            let reconcile = d
+                .dashboard
+                .currencies
+                .iter()
+                .find(|c| c.currency == s.currency && c.credit_available.minor > 0)
+                .filter(|_| s.to >= today_now)
+                .cloned();
             rsx! {
                 table { class: "list statement",
                     caption { "{s.currency} · " {date(&s.from, l)} " – " {date(&s.to, l)} }
@@ -1247,12 +1341,30 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
                         }
                     }
                     tfoot {
-                        tr {
-                            th { scope: "row", colspan: "2", {l.t("Closing balance")} }
-                            td { class: "num", {money(&s.total_debits, l)} }
-                            td { class: "num", {money(&s.total_credits, l)} }
-                            td { class: "num", strong { {money(&s.closing_balance, l)} } }
+                        tr { class: "period-totals",
+                            th { scope: "row", colspan: "2", {l.t("Totals for the period")} }
+                            td { class: "num", "data-label": l.t("Debit"), {money(&s.total_debits, l)} }
+                            td { class: "num", "data-label": l.t("Credit"), {money(&s.total_credits, l)} }
+                            td { class: "num empty-cell" }
                         }
+                        tr { class: "closing",
+                            th { scope: "row", colspan: "4", {l.t("Closing balance")} " · " {date(&s.to, l)} }
+                            td { class: "num", "data-label": l.t("Closing balance"), strong { {money(&s.closing_balance, l)} } }
+                        }
+                    }
+                }
+                // Why the closing balance and the amount due differ: credit held for the client
+                // (over-payments, open credit notes) lowers the balance but is not yet on any
+                // invoice.
+                if let Some(now) = reconcile.clone() {
+                    section { class: "panel reconcile", id: "reconcile",
+                        h2 { {l.t("Balance and amount due")} }
+                        dl { class: "totals",
+                            dt { {l.t("Amount due on invoices")} } dd { {money(&now.amount_due, l)} }
+                            dt { {l.t("Unapplied credit held for you")} } dd { "−" {money(&now.credit_available, l)} }
+                            dt { class: "grand", {l.t("Balance")} } dd { class: "grand", {money(&crate::fmt::minus(&now.amount_due, &now.credit_available), l)} }
+                        }
+                        p { class: "muted", {l.t("Credit is used on your next payment, or you can use it now on the Pay page.")} }
                     }
                 }
                 section { class: "panel",
@@ -1367,7 +1479,7 @@ pub fn Projects(tenant: String, q: Qs) -> Element {
                                     td { "data-label": l.t("Date"), {date(&e.date, l)} }
                                     td { "data-label": l.t("Task"), "{e.task}" if let Some(n) = e.note.clone() { span { class: "muted", " — {n}" } } }
                                     td { "data-label": l.t("Person"), "{e.assignee}" }
-                                    td { class: "num", "data-label": l.t("Hours"), "{e.hours}" }
+                                    td { class: "num", "data-label": l.t("Hours"), {crate::fmt::decimal(&e.hours, l)} }
                                     td { "data-label": l.t("Billable"), if e.billable { "✓" } else { "—" } }
                                 }
                             }
@@ -1393,9 +1505,9 @@ fn SummaryTable(title: String, key_label: String, rows: Vec<TimeSummary>) -> Ele
             tbody {
                 for r in rows {
                     tr { key: "{r.key}",
-                        td { "{r.key}" }
-                        td { class: "num", "{r.hours}" }
-                        td { class: "num", "{r.billable_hours}" }
+                        td { "data-label": "{key_label}", {crate::fmt::month_or_key(&r.key, l)} }
+                        td { class: "num", "data-label": l.t("Hours"), {crate::fmt::decimal(&r.hours, l)} }
+                        td { class: "num", "data-label": l.t("Billable"), {crate::fmt::decimal(&r.billable_hours, l)} }
                     }
                 }
             }
@@ -1449,7 +1561,7 @@ pub fn Messages(tenant: String) -> Element {
             for th in d.threads.iter() {
                 li { key: "{th.id}", class: if th.unread_count > 0 { "unread" } else { "" },
                     a { href: "/{tenant}/messages/{th.id}", "{th.title}" }
-                    span { class: "muted", " · {th.message_count} · " {instant(th.last_message_at)} }
+                    span { class: "muted", " · {th.message_count} · " {crate::fmt::instant_in(th.last_message_at, l)} }
                     if th.unread_count > 0 { " " span { class: "badge", "{th.unread_count}" span { class: "sr", " " {l.t("unread")} } } }
                 }
             }
@@ -1497,7 +1609,7 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
             ol { class: "messages",
                 for m in th.messages.iter() {
                     li { key: "{m.id}", class: "msg {m.author_kind}",
-                        p { class: "by", strong { "{m.author_name}" } " · " {instant(m.created_at)} }
+                        p { class: "by", strong { "{m.author_name}" } " · " {crate::fmt::instant_in(m.created_at, l)} }
                         p { class: "pre", "{m.body}" }
                     }
                 }
@@ -1611,7 +1723,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
             ul { class: "plain",
                 for p in d.my_passkeys.iter() {
                     li { key: "{p.id}",
-                        strong { "{p.name}" } " · " {instant(p.created_at)}
+                        strong { "{p.name}" } " · " {crate::fmt::instant_in(p.created_at, l)}
                         form { method: "post", action: "/{tenant}/forms/passkeys/{p.id}/remove", class: "inline",
                             button { r#type: "submit", class: "link", {l.t("Remove")} span { class: "sr", " {p.name}" } }
                         }
@@ -1647,7 +1759,9 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
             ul { class: "plain",
                 for s in d.my_sessions.iter() {
                     li { key: "{s.id}",
-                        {s.user_agent.clone().unwrap_or_default()} " · " {s.ip.clone().unwrap_or_default()} " · " {instant(s.last_seen_at)}
+                        strong { {crate::fmt::browser_name(s.user_agent.as_deref().unwrap_or_default(), l)} }
+                        if let Some(ip) = s.ip.clone() { " · {ip}" }
+                        " · " {l.t("last active")} " " {crate::fmt::instant_in(s.last_seen_at, l)}
                         if s.current {
                             " " strong { {l.t("This session")} }
                         } else {

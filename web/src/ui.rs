@@ -300,6 +300,19 @@ pub fn status_text(status: &str, l: Locale) -> String {
     .unwrap_or_else(|| key.replace('_', " "))
 }
 
+/// A way of paying (`CARD`, `BANK_TRANSFER`, …) in the interface language.
+pub fn method_text(method: &str, l: Locale) -> &'static str {
+    match method.to_ascii_uppercase().as_str() {
+        "CARD" => l.t("Card"),
+        "BANK_TRANSFER" => l.t("Bank transfer"),
+        "CASH" => l.t("Cash"),
+        "CHEQUE" => l.t("Cheque"),
+        "CRYPTO" => l.t("Cryptocurrency"),
+        "DIRECT_DEBIT" => l.t("Direct debit"),
+        _ => l.t("Other"),
+    }
+}
+
 /// A status word as a coloured badge (text, not colour alone, carries the meaning).
 #[component]
 pub fn Status(status: String) -> Element {

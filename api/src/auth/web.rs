@@ -443,7 +443,13 @@ async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
     if failures == FAILURES_BEFORE_NOTICE {
         let message = format!("{failures} failed sign-in attempts from {ip} in 15 minutes");
         let _ = store
-            .notify_staff(tenant_id, "auth.failures", &message, None)
+            .notify_staff(
+                tenant_id,
+                "auth.failures",
+                &message,
+                None,
+                serde_json::json!({ "count": failures, "ip": ip }),
+            )
             .await;
     }
 }

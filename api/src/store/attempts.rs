@@ -577,8 +577,9 @@ impl Store {
                         &mut tx,
                         tenant_id,
                         "payment.refunded",
-                        &format!("A payment of {amount} was refunded ({})", att.reference),
+                        &format!("A payment of {amount} was refunded ({})", payment.number),
                         &pid,
+                        serde_json::json!({ "amount": amount.amount_string(), "currency": amount.currency.code(), "number": payment.number }),
                     )
                     .await?;
                     EventOutcome::Applied {
@@ -612,8 +613,9 @@ impl Store {
                     &mut tx,
                     tenant_id,
                     "payment.disputed",
-                    &format!("A payment of {amount} is disputed ({})", att.reference),
+                    &format!("A payment of {amount} is disputed"),
                     &att.id,
+                    serde_json::json!({ "amount": amount.amount_string(), "currency": amount.currency.code() }),
                 )
                 .await?;
                 audit::record(
@@ -647,18 +649,9 @@ async fn notify(
     kind: &str,
     message: &str,
     subject: &str,
+    params: serde_json::Value,
 ) -> AppResult<()> {
-    tx.execute(
-        sqlx::query("INSERT INTO notifications (id, tenant_id, kind, message, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(new_id())
-            .bind(tenant_id.to_owned())
-            .bind(kind.to_owned())
-            .bind(message.to_owned())
-            .bind(subject.to_owned())
-            .bind(now_ms()),
-    )
-    .await?;
-    Ok(())
+    super::notifications::insert(tx, tenant_id, kind, message, Some(subject), params).await
 }
 
 /// Records the payment of a succeeded attempt: allocated to the chosen invoices (oldest first, up
@@ -794,11 +787,9 @@ async fn succeed(
         tx,
         &tenant_id,
         "payment.received",
-        &format!(
-            "Payment of {amount} received online ({}, receipt {number})",
-            att.reference
-        ),
+        &format!("Payment {} of {amount} received online", payment.number),
         &payment.id,
+        serde_json::json!({ "amount": amount.amount_string(), "currency": amount.currency.code(), "number": payment.number }),
     )
     .await?;
     audit::record(

@@ -305,8 +305,19 @@ impl Store {
             let numbers: Vec<&str> = chosen.iter().map(|i| i.number.as_str()).collect();
             let name = notifications::client_name(&mut tx, scope, &client_id).await?;
             let message = format!("{name} used {applied} of credit on {}", numbers.join(", "));
-            notifications::notify(&mut tx, scope, "credit.used", &message, Some(&chosen[0].id))
-                .await?;
+            let params = serde_json::json!({
+                "client": name, "amount": applied.amount_string(), "currency": currency.code(),
+                "numbers": numbers.join(", "),
+            });
+            notifications::notify(
+                &mut tx,
+                scope,
+                "credit.used",
+                &message,
+                Some(&chosen[0].id),
+                params,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(CreditUse {

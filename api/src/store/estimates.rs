@@ -274,7 +274,8 @@ impl Store {
             if let Some(c) = comment.as_deref().filter(|c| !c.trim().is_empty()) {
                 text.push_str(&format!(": \u{201c}{c}\u{201d}"));
             }
-            notifications::notify(&mut tx, scope, action, &text, Some(&e.id)).await?;
+            let params = serde_json::json!({ "number": e.number, "who": scope.actor_name, "client": client, "comment": comment });
+            notifications::notify(&mut tx, scope, action, &text, Some(&e.id), params).await?;
         }
         let e = load(&mut tx, scope, &e.id).await?;
         tx.commit().await?;

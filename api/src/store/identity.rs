@@ -64,6 +64,8 @@ pub struct Notification {
     pub kind: String,
     pub message: String,
     pub subject_id: Option<String>,
+    /// What it is about, as a JSON object (`{}` for notifications older than the column).
+    pub params: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
@@ -479,20 +481,10 @@ impl Store {
         kind: &str,
         message: &str,
         subject_id: Option<&str>,
+        params: serde_json::Value,
     ) -> AppResult<()> {
         let mut tx = self.write(tenant_id).await?;
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO notifications (id, tenant_id, kind, message, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(new_id())
-            .bind(tenant_id.to_owned())
-            .bind(kind.to_owned())
-            .bind(message.to_owned())
-            .bind(subject_id.map(str::to_owned))
-            .bind(now_ms()),
-        )
-        .await?;
+        super::notifications::insert(&mut tx, tenant_id, kind, message, subject_id, params).await?;
         tx.commit().await
     }
 
@@ -503,7 +495,7 @@ impl Store {
         let rows = tx
             .fetch_all(
                 sqlx::query(
-                    "SELECT id, kind, message, subject_id, created_at, read_at FROM notifications WHERE tenant_id = $1 \
+                    "SELECT id, kind, message, subject_id, params, created_at, read_at FROM notifications WHERE tenant_id = $1 \
                      ORDER BY created_at DESC, id DESC LIMIT $2",
                 )
                 .bind(scope.tenant_id.clone())
@@ -518,6 +510,7 @@ impl Store {
                     kind: rows::text(r, "kind")?,
                     message: rows::text(r, "message")?,
                     subject_id: rows::opt_text(r, "subject_id")?,
+                    params: rows::opt_text(r, "params")?.unwrap_or_else(|| "{}".into()),
                     created_at: rows::int(r, "created_at")?,
                     read_at: rows::opt_int(r, "read_at")?,
                 })

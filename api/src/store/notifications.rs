@@ -9,23 +9,38 @@ use crate::error::AppResult;
 /// An invoice viewed again by the same contact within this window raises no new notification.
 pub const VIEW_NOTICE_WINDOW_MS: i64 = 3_600_000;
 
-/// Adds a notification for the tenant's staff.
+/// Adds a notification for the tenant's staff: `message` is the English sentence (for API
+/// callers), `params` what it is about as data (for the portal's own sentence in each language).
 pub(crate) async fn notify(
     tx: &mut Tx,
     scope: &Scope,
     kind: &str,
     message: &str,
     subject_id: Option<&str>,
+    params: serde_json::Value,
+) -> AppResult<()> {
+    insert(tx, &scope.tenant_id, kind, message, subject_id, params).await
+}
+
+/// The one INSERT of a notification.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    tenant_id: &str,
+    kind: &str,
+    message: &str,
+    subject_id: Option<&str>,
+    params: serde_json::Value,
 ) -> AppResult<()> {
     tx.execute(
         sqlx::query(
-            "INSERT INTO notifications (id, tenant_id, kind, message, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO notifications (id, tenant_id, kind, message, subject_id, params, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new_id())
-        .bind(scope.tenant_id.clone())
+        .bind(tenant_id.to_owned())
         .bind(kind.to_owned())
         .bind(message.to_owned())
         .bind(subject_id.map(str::to_owned))
+        .bind(params.to_string())
         .bind(now_ms()),
     )
     .await?;
@@ -124,7 +139,17 @@ impl Store {
             )
             .await?;
         if recent.is_none() {
-            notify(&mut tx, scope, "invoice.viewed", &message, Some(invoice_id)).await?;
+            let params =
+                serde_json::json!({ "number": number, "who": scope.actor_name, "client": client });
+            notify(
+                &mut tx,
+                scope,
+                "invoice.viewed",
+                &message,
+                Some(invoice_id),
+                params,
+            )
+            .await?;
             audit::record(
                 &mut tx,
                 scope,

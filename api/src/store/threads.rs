@@ -223,8 +223,16 @@ impl Store {
                 scope.actor_name,
                 rows::text(&t, "title")?
             );
-            notifications::notify(&mut tx, scope, "message.posted", &text, Some(&thread_id))
-                .await?;
+            let params = serde_json::json!({ "who": scope.actor_name, "client": client, "title": rows::text(&t, "title")? });
+            notifications::notify(
+                &mut tx,
+                scope,
+                "message.posted",
+                &text,
+                Some(&thread_id),
+                params,
+            )
+            .await?;
         }
         tx.commit().await?;
         message(&row)
