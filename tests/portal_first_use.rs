@@ -907,6 +907,84 @@ async fn notifications_are_sentences_that_link(app: TestApp) {
     assert!(greek.body.contains("Προβολή τιμολογίου"));
 }
 
+/// Dashboards: open invoices first (the longest overdue at the top), quick actions as buttons,
+/// staff figures per currency with links filtered by that currency, and titles that name the
+/// page and the business.
+async fn dashboards_put_what_needs_attention_first(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let cookie = app.sign_in("acme", &contacts[0].0).await;
+    let first_open = app
+        .gql_cookie(
+            &cookie,
+            "{ invoices(first: 1, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { number } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["nodes"][0]["number"]
+        .as_str()
+        .expect("an open invoice")
+        .to_owned();
+    let home = page(&app, "/acme/", &cookie).await;
+    assert!(
+        home.body
+            .contains("<title>Dashboard · Acme Design Studio</title>"),
+        "{}",
+        &home.body[..600]
+    );
+    let recent = home.body.split("id=\"recent\"").nth(1).expect("the list");
+    assert!(recent.contains("Needs attention"));
+    let first_row = recent.split("<tbody>").nth(1).expect("rows");
+    let first_number = first_row
+        .split("href=\"/acme/invoices/")
+        .nth(1)
+        .and_then(|x| x.split('>').nth(1))
+        .and_then(|x| x.split('<').next())
+        .expect("a number");
+    assert_eq!(first_number, first_open);
+    assert!(home.body.contains("class=\"quick\""));
+    assert!(!home.body.contains("class=\"actions\""));
+
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let home = page(&app, "/acme/", &staff).await;
+    let owner = app.token(&acme_id(&app).await, Role::Owner, None).await;
+    let figures = app
+        .ok(
+            &owner,
+            "{ dashboard { currencies { currency overdueCount } } }",
+            json!({}),
+        )
+        .await["dashboard"]["currencies"]
+        .as_array()
+        .expect("currencies")
+        .clone();
+    assert!(figures.len() > 1, "the demo has several currencies");
+    for f in &figures {
+        let currency = f["currency"].as_str().expect("currency");
+        let n = f["overdueCount"].as_i64().expect("count");
+        let link = format!("currency={currency}\"");
+        assert!(
+            home.body
+                .split("href=\"/acme/invoices?status=overdue")
+                .skip(1)
+                .any(|h| h.split('>').next().unwrap_or("").contains(&link)),
+            "{link}"
+        );
+        let listed = page(
+            &app,
+            &format!("/acme/invoices?status=overdue&currency={currency}"),
+            &staff,
+        )
+        .await;
+        let want = if n == 1 {
+            "1 invoice".to_owned()
+        } else {
+            format!("{n} invoices")
+        };
+        assert!(listed.body.contains(&want), "{currency}: {want}");
+    }
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -929,4 +1007,5 @@ both_backends!(
     paying_shows_the_total_and_uses_credit_first,
     amounts_on_pages_add_up,
     notifications_are_sentences_that_link,
+    dashboards_put_what_needs_attention_first,
 );

@@ -75,7 +75,7 @@ const PLANS: [TenantPlan; 2] = [
         name: "Northwind Builders",
         currency: "USD",
         email: "ar@northwind.example",
-        logo: ("NB", "#1f4e79"),
+        logo: ("NB", "#166534"),
         clients: &[
             ("Maple Street Condos", "USD"),
             ("Riverside School District", "USD"),
@@ -189,6 +189,8 @@ async fn seed_tenant(
     store
         .set_tenant_logo(&staff, Some(&logo(plan.logo)))
         .await?;
+    // The brand colour is the logo's: each demo portal looks like its own business.
+    store.set_tenant_brand_color(&staff, plan.logo.1).await?;
     let domain = plan.email.split('@').nth(1).unwrap_or("example.com");
     for (name, role) in [
         ("Olivia Owner", Role::Owner),
@@ -241,6 +243,31 @@ async fn seed_tenant(
                 )
                 .await?;
             first_contact.get_or_insert((contact.id, person));
+        }
+        // Two clients have a colleague invited who has not accepted yet (staff can resend or
+        // revoke it from the invitations page).
+        if ci < 2 {
+            let colleague = PEOPLE[(ci * 2 + 5) % PEOPLE.len()];
+            let local = colleague
+                .to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), ".");
+            let (_, hash) = crate::auth::tokens::generate_with("iv", &tenant.id);
+            store
+                .invite_contact(
+                    &staff,
+                    crate::store::NewInvitation {
+                        client_id: client.id.clone(),
+                        name: format!("{colleague} (new)"),
+                        email: Email::parse(&format!("new.{local}@{domain}.example"))?,
+                        role: "payer".into(),
+                    },
+                    crate::store::InvitationMail {
+                        token_hash: &hash,
+                        subject: &format!("You are invited to {}", plan.name),
+                        body: "A demo invitation: its link is not shown here.",
+                    },
+                )
+                .await?;
         }
         let (contact_id, contact_name) = first_contact.unwrap_or_default();
         let as_contact = contact_scope(&staff, &client.id, &contact_id, contact_name);

@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::chart::{Bar, BarChart};
+use crate::chart::{Bar, BarChart, Unit};
 use crate::data::{use_query, Money, PageError, Profile};
 use crate::fmt::{date, hours, money};
 use crate::i18n::Locale;
@@ -155,6 +155,7 @@ pub struct Figures {
     pub overdue: Money,
     pub credit_available: Money,
     pub paid_in_period: Money,
+    pub overdue_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,12 +197,14 @@ pub struct Nodes<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardData {
     pub dashboard: DashboardFigures,
+    /// Open invoices, the longest overdue first.
+    pub attention: Nodes<InvoiceRow>,
     pub invoices: Nodes<InvoiceRow>,
 }
 
 #[component]
 pub fn Home(tenant: String) -> Element {
-    let res = use_query::<DashboardData>(&tenant, query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } }"), json!({}))?;
+    let res = use_query::<DashboardData>(&tenant, query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } overdueCount } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } attention: invoices(first: 5, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { ...Row } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { ...Row } } } fragment Row on Invoice { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } }"), json!({}))?;
     let l = locale();
     let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
     loaded!(res, |d| {
@@ -243,6 +246,15 @@ pub fn Home(tenant: String) -> Element {
             .currencies
             .iter()
             .any(|c| c.amount_due.minor > 0);
+        // What needs attention first (open invoices, the longest overdue first), then the most
+        // recent others, five in all.
+        let attention_first = !d.attention.nodes.is_empty();
+        let mut listed = d.attention.nodes.clone();
+        for r in d.invoices.nodes.iter() {
+            if listed.len() < 5 && !listed.iter().any(|x| x.id == r.id) {
+                listed.push(r.clone());
+            }
+        }
         rsx! {
             PageTitle { text: l.t("Dashboard") }
             h1 { {l.t("Dashboard")} }
@@ -258,7 +270,7 @@ pub fn Home(tenant: String) -> Element {
                     div { class: if c.overdue.minor > 0 { "tile warn" } else { "tile" },
                         h2 { {l.t("Overdue")} }
                         p { class: "big", {money(&c.overdue, l)} }
-                        a { href: "/{tenant}/invoices?status=overdue", "{d.dashboard.overdue_count} " {l.t("Invoices")} }
+                        a { href: "/{tenant}/invoices?status=overdue&currency={c.currency}", {crate::fmt::count(c.overdue_count, "invoice", l)} }
                     }
                     div { class: "tile",
                         h2 { {l.t("Credit available")} }
@@ -272,26 +284,27 @@ pub fn Home(tenant: String) -> Element {
             }
             section { class: "panel",
                 h2 { {l.t("Invoiced vs paid, last 12 months")} " ({chart_currency})" }
-                BarChart { bars, a_label: l.t("Invoiced"), b_label: l.t("Paid"), describe }
+                BarChart { bars, a_label: l.t("Invoiced"), b_label: l.t("Paid"), describe, unit: Unit::Money(chart_currency.clone()) }
             }
             div { class: "columns",
-                section { class: "panel",
-                    h2 { {l.t("Recent invoices")} }
-                    InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: vec!["issued".into(), "due".into(), "total".into(), "balance".into()], show_client: staff }
+                section { class: "panel", id: "recent",
+                    h2 { if attention_first { {l.t("Needs attention")} } else { {l.t("Recent invoices")} } }
+                    InvoiceTable { tenant: tenant.clone(), rows: listed.clone(), cols: vec!["due".into(), "balance".into()], show_client: staff }
+                    p { a { href: "/{tenant}/invoices", {l.t("All invoices")} " →" } }
                 }
                 section { class: "panel",
                     h2 { {l.t("Quick actions")} }
-                    ul { class: "actions",
-                        if due && !staff { li { a { href: "/{tenant}/pay", {l.t("Pay now")} } } }
-                        li { a { href: "/{tenant}/invoices", {l.t("Invoices")} } }
+                    div { class: "quick",
+                        if due && !staff { a { class: "button primary", href: "/{tenant}/pay", {l.t("Pay now")} } }
+                        a { class: "button", href: "/{tenant}/invoices", {l.t("Invoices")} }
                         if staff {
-                            li { a { href: "/{tenant}/staff/payments", {l.t("Live payments")} } }
-                            li { a { href: "/{tenant}/staff/invitations", {l.t("Invitations")} } }
+                            a { class: "button", href: "/{tenant}/staff/payments", {l.t("Live payments")} }
+                            a { class: "button", href: "/{tenant}/staff/invitations", {l.t("Invitations")} }
                         } else {
-                            li { a { href: "/{tenant}/statement", {l.t("Statement")} } }
-                            li { a { href: "/{tenant}/estimates", {l.t("Estimates")} } }
+                            a { class: "button", href: "/{tenant}/statement", {l.t("Statement")} }
+                            a { class: "button", href: "/{tenant}/estimates", {l.t("Estimates")} }
                         }
-                        li { a { href: "/{tenant}/messages", {l.t("Messages")} } }
+                        a { class: "button", href: "/{tenant}/messages", {l.t("Messages")} }
                     }
                 }
             }
@@ -475,6 +488,10 @@ pub fn invoice_vars(q: &Qs) -> serde_json::Value {
     if !search.is_empty() {
         filter.insert("search".into(), json!(search));
     }
+    let currency = q.get("currency");
+    if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        filter.insert("currency".into(), json!(currency));
+    }
     for (key, field) in [("from", "issuedFrom"), ("to", "issuedTo")] {
         let v = q.get(key);
         if !v.is_empty() {
@@ -509,6 +526,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
     let from = q.get("from");
     let to = q.get("to");
     let sort = q.get("sort");
+    let currency = q.get("currency");
     let mut cols = q.all("cols");
     if cols.is_empty() {
         cols = vec![
@@ -526,6 +544,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             ("from", &from),
             ("to", &to),
             ("sort", &sort),
+            ("currency", &currency),
         ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", encode(v)));
@@ -1454,10 +1473,11 @@ pub fn Projects(tenant: String, q: Qs) -> Element {
                 if let Some(desc) = p.description.clone() { p { "{desc}" } }
                 p { {l.t("Hours")} ": " strong { {hours(minutes(&p.total_hours))} } }
                 BarChart {
-                    bars: p.summary_by_month.iter().map(|m| Bar { label: m.key.clone(), a: minutes(&m.hours), b: minutes(&m.billable_hours) }).collect::<Vec<_>>(),
+                    bars: p.summary_by_month.iter().map(|m| Bar { label: crate::fmt::month_or_key(&m.key, l), a: minutes(&m.hours), b: minutes(&m.billable_hours) }).collect::<Vec<_>>(),
                     a_label: l.t("Hours"),
                     b_label: l.t("Billable"),
                     describe: format!("{}: {}", l.t("Hours by month"), p.name),
+                    unit: Unit::Minutes,
                 }
                 div { class: "columns",
                     SummaryTable { title: l.t("By task"), key_label: l.t("Task"), rows: p.summary_by_task.clone() }

@@ -6,13 +6,22 @@ use crate::data::{load_shell, PageError, ShellData};
 use crate::i18n::Locale;
 use crate::Route;
 
-/// Sets the page's `<title>` during the server render (the browser keeps it; no script needed).
+/// Sets the page's `<title>` during the server render (the browser keeps it; no script needed):
+/// the page, then the business ("Invoices · Acme Design Studio").
 #[component]
 pub fn PageTitle(text: String) -> Element {
+    let business = try_use_context::<ShellData>()
+        .and_then(|s| s.profile)
+        .map(|p| p.name)
+        .filter(|name| !name.is_empty() && !text.contains(name.as_str()));
+    let title = match business {
+        Some(name) => format!("{text} · {name}"),
+        None => text,
+    };
     #[cfg(feature = "server")]
-    document::document().set_title(text);
+    document::document().set_title(title);
     #[cfg(not(feature = "server"))]
-    let _ = text;
+    let _ = title;
     rsx! {}
 }
 

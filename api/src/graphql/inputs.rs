@@ -52,6 +52,8 @@ pub struct InvoiceFilterInput {
     /// Only overdue invoices (true) or only those not overdue (false).
     pub overdue: Option<bool>,
     pub client_id: Option<ID>,
+    /// ISO 4217, e.g. "EUR": only invoices in this currency.
+    pub currency: Option<String>,
     pub issued_from: Option<Date>,
     pub issued_to: Option<Date>,
     pub due_from: Option<Date>,
@@ -96,6 +98,7 @@ impl InvoiceFilterInput {
                 .client_id
                 .map(|c| ids::decode(&c, "Client"))
                 .transpose()?,
+            currency: currency_opt(self.currency.as_deref())?,
             issue_from: self.issued_from.map(|d| d.0),
             issue_to: self.issued_to.map(|d| d.0),
             due_from: self.due_from.map(|d| d.0),

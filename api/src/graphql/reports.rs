@@ -18,6 +18,8 @@ pub struct CurrencyFigures {
     pub overdue: Money,
     pub credit_available: Money,
     pub paid_in_period: Money,
+    /// Invoices past due with a balance, in this currency.
+    pub overdue_count: i64,
 }
 
 #[derive(SimpleObject)]
@@ -143,6 +145,7 @@ impl Dashboard {
                     overdue: f.overdue.into(),
                     credit_available: f.credit_available.into(),
                     paid_in_period: f.paid_in_period.into(),
+                    overdue_count: f.overdue_count,
                 })
                 .collect(),
             counts_by_status: d

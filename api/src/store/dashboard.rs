@@ -16,6 +16,8 @@ pub struct CurrencyFigures {
     pub overdue: Money,
     pub credit_available: Money,
     pub paid_in_period: Money,
+    /// Invoices past due with a balance, in this currency.
+    pub overdue_count: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +113,7 @@ impl Store {
                 overdue: Money::zero(c),
                 credit_available: Money::zero(c),
                 paid_in_period: Money::zero(c),
+                overdue_count: 0,
             });
             figures.len() - 1
         };
@@ -120,7 +123,9 @@ impl Store {
             let c = rows::currency(r, "currency")?;
             slots.push((entry(c), 0, rows::int(r, "due")?));
             slots.push((entry(c), 1, rows::int(r, "overdue")?));
-            overdue_count += rows::int(r, "overdue_count")?;
+            let n = rows::int(r, "overdue_count")?;
+            slots.push((entry(c), 4, n));
+            overdue_count += n;
         }
         for r in &credit_rows {
             let c = rows::currency(r, "currency")?;
@@ -130,14 +135,15 @@ impl Store {
             let c = rows::currency(r, "currency")?;
             slots.push((entry(c), 3, rows::int(r, "paid")?));
         }
-        for (i, field, minor) in slots {
+        for (i, field, value) in slots {
             let f = &mut figures[i];
-            let m = Money::new(minor, f.currency);
+            let m = Money::new(value, f.currency);
             match field {
                 0 => f.amount_due = m,
                 1 => f.overdue = m,
                 2 => f.credit_available = m,
-                _ => f.paid_in_period = m,
+                3 => f.paid_in_period = m,
+                _ => f.overdue_count = value,
             }
         }
         figures.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));

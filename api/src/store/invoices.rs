@@ -73,6 +73,8 @@ pub struct InvoiceFilter {
     /// Only invoices past due with a balance (or only those that are not).
     pub overdue: Option<bool>,
     pub client_id: Option<String>,
+    /// Only invoices in this currency.
+    pub currency: Option<Currency>,
     pub issue_from: Option<NaiveDate>,
     pub issue_to: Option<NaiveDate>,
     pub due_from: Option<NaiveDate>,
@@ -659,6 +661,10 @@ fn apply_filter(b: &mut SqlBuilder, f: &InvoiceFilter, today: NaiveDate) {
     if let Some(c) = &f.client_id {
         let p = b.text(c.clone());
         b.push(&format!(" AND i.client_id = {p}"));
+    }
+    if let Some(c) = f.currency {
+        let p = b.text(c.code());
+        b.push(&format!(" AND i.currency = {p}"));
     }
     for (col, op, value) in [
         ("i.issue_date", ">=", f.issue_from),

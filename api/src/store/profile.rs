@@ -80,6 +80,38 @@ impl Store {
         tx.commit().await
     }
 
+    /// Sets the tenant's brand colour (`#rrggbb`; owner and admin). The portal keeps its hue and
+    /// darkens it where white text on it would not meet AA contrast.
+    pub async fn set_tenant_brand_color(&self, scope: &Scope, colour: &str) -> AppResult<()> {
+        scope.require_admin()?;
+        let ok = colour.len() == 7
+            && colour.starts_with('#')
+            && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
+        if !ok {
+            return Err(AppError::bad_input(
+                "brandColor",
+                "a colour is written #rrggbb, e.g. #1f4e79",
+            ));
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        tx.execute(
+            sqlx::query("UPDATE tenants SET brand_color = $1 WHERE id = $2")
+                .bind(colour.to_ascii_lowercase())
+                .bind(scope.tenant_id.clone()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "tenant.brand_color_changed",
+            "tenant",
+            &scope.tenant_id,
+            Some(serde_json::json!({ "brand_color": colour })),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// The caller's stored language (`None` when unset, or for API tokens without a person).
     pub async fn my_locale(&self, scope: &Scope) -> AppResult<Option<String>> {
         let (sql, id) = match person(scope) {
