@@ -409,32 +409,38 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
     assert_clean_console(&client, "payment").await;
     assert_clean_console(&staff, "staff feed").await;
 
-    // Accept an estimate with a comment.
-    client.goto(&portal.url("/estimates")).await;
-    let form = client.find("form[action$='/accept']").await;
-    let _ = form;
-    let action = client
-        .js(
-            "return document.querySelector(\"form[action$='/accept']\").getAttribute('action')",
-            json!([]),
+    // Accept an estimate with a comment: the list leads to it, the confirmation says what is
+    // accepted.
+    let estimate_id = portal
+        .gql(
+            &portal.contact_token,
+            "{ estimates(first: 100) { nodes { id status } } }",
+            json!({}),
         )
-        .await;
-    let action = action.as_str().expect("accept form").to_owned();
-    let estimate_id = action
-        .trim_end_matches("/accept")
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
+        .await["estimates"]["nodes"]
+        .as_array()
+        .and_then(|list| list.iter().find(|e| e["status"] == "SENT").cloned())
+        .expect("a sent estimate")["id"]
+        .as_str()
+        .expect("id")
         .to_owned();
+    client.goto(&portal.url("/estimates")).await;
     client
-        .type_into(&format!("#c-{estimate_id}"), "Looks good, go ahead")
+        .click(&format!("a.button[href$='/estimates/{estimate_id}']"))
         .await;
     client
-        .click(&format!("form[action='{action}'] button"))
+        .click("a.button.primary[href*='decide=accept']")
+        .await;
+    client.wait_text("#decision", "Accept estimate").await;
+    client
+        .type_into("#decision-comment", "Looks good, go ahead")
+        .await;
+    client
+        .click("form[action$='/accept'] button[type=submit]")
         .await;
     client.wait_text("main", "accepted.").await;
     client
-        .wait_text(&format!("#estimate-{estimate_id}"), "Looks good, go ahead")
+        .wait_text("section.decision", "Looks good, go ahead")
         .await;
     let e = portal
         .gql(

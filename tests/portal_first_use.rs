@@ -985,6 +985,82 @@ async fn dashboards_put_what_needs_attention_first(app: TestApp) {
     }
 }
 
+/// Estimates: those awaiting a decision come first; each has a page with its lines; accepting
+/// asks first and says what is accepted; the confirmation names the estimate.
+async fn estimates_are_decided_on_their_own_page_after_a_confirmation(app: TestApp) {
+    seeded(&app).await;
+    let (_, contacts) = first_client(&app).await;
+    let admin = &contacts.iter().find(|c| c.1 == "ADMIN").expect("admin").0;
+    let cookie = app.sign_in("acme", admin).await;
+    let all = app
+        .gql_cookie(
+            &cookie,
+            "{ estimates(first: 100) { nodes { id number status total { amount } } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["estimates"]["nodes"]
+        .as_array()
+        .expect("estimates")
+        .clone();
+    let sent = all
+        .iter()
+        .find(|e| e["status"] == "SENT")
+        .expect("a sent estimate")
+        .clone();
+    assert!(
+        all.iter().any(|e| e["status"] != "SENT"),
+        "the demo has decided ones too"
+    );
+    let list = page(&app, "/acme/estimates", &cookie).await;
+    let first_row = list.body.split("<tbody>").nth(1).expect("rows");
+    let first_status = first_row
+        .split("class=\"status s-")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .expect("a status");
+    assert_eq!(first_status, "sent", "awaiting a decision comes first");
+    let id = sent["id"].as_str().expect("id");
+    let number = sent["number"].as_str().expect("number");
+    let doc = page(&app, &format!("/acme/estimates/{id}"), &cookie).await;
+    assert!(doc.body.contains(&format!("Estimate {number}")));
+    assert!(doc.body.contains("Unit price"), "the lines are shown");
+    assert!(
+        !doc.body.contains("/accept\""),
+        "no accept form before asking"
+    );
+    let ask = page(
+        &app,
+        &format!("/acme/estimates/{id}?decide=accept"),
+        &cookie,
+    )
+    .await;
+    assert!(
+        ask.body.contains(&format!("Accept estimate {number}?")),
+        "{}",
+        ask.body
+    );
+    assert!(ask.body.contains("Confirm acceptance"));
+    let r = app
+        .request(
+            "POST",
+            &format!("/acme/forms/estimates/{id}/accept"),
+            &form(&cookie),
+            "comment=Go+ahead",
+        )
+        .await;
+    let shown = follow(&app, &r, &cookie).await;
+    assert!(
+        shown.body.contains(&format!("Estimate {number} accepted.")),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Go ahead"));
+    let missing = page(&app, "/acme/estimates/nope", &cookie).await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Estimate not found"));
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1008,4 +1084,5 @@ both_backends!(
     amounts_on_pages_add_up,
     notifications_are_sentences_that_link,
     dashboards_put_what_needs_attention_first,
+    estimates_are_decided_on_their_own_page_after_a_confirmation,
 );

@@ -257,7 +257,7 @@ async fn seed_tenant(
                     &staff,
                     crate::store::NewInvitation {
                         client_id: client.id.clone(),
-                        name: format!("{colleague} (new)"),
+                        name: colleague.to_owned(),
                         email: Email::parse(&format!("new.{local}@{domain}.example"))?,
                         role: "payer".into(),
                     },

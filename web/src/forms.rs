@@ -294,7 +294,7 @@ async fn decide(
     };
     let result = mutate(&exec, &headers, &tenant, query, vars).await;
     back(
-        &format!("/{tenant}/estimates"),
+        &format!("/{tenant}/estimates/{}", encode(&id)),
         result.map(|d| (done.0, text_at(&d, done.1))),
     )
 }

@@ -58,6 +58,8 @@ pub enum Route {
             Receipt { tenant: String, id: String },
             #[route("/estimates?:..q")]
             Estimates { tenant: String, q: Qs },
+            #[route("/estimates/:id?:..q")]
+            EstimatePage { tenant: String, id: String, q: Qs },
             #[route("/credit-notes")]
             CreditNotes { tenant: String },
             #[route("/statement?:..q")]

@@ -11,7 +11,9 @@ use crate::i18n::Locale;
 use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
 
+mod estimates;
 mod pay;
+pub use estimates::*;
 pub use pay::*;
 
 macro_rules! query {
@@ -1079,73 +1081,6 @@ pub fn Receipt(tenant: String, id: String) -> Element {
 
 // ---------------------------------------------------------------------------------------------
 // Estimates
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EstimateRow {
-    pub id: String,
-    pub number: String,
-    pub status: String,
-    pub issue_date: String,
-    pub valid_until: Option<String>,
-    pub total: Money,
-    pub notes: Option<String>,
-    pub decision_comment: Option<String>,
-    pub decided_by: Option<String>,
-    pub lines: Vec<Line>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EstimatesData {
-    pub estimates: Nodes<EstimateRow>,
-}
-
-#[component]
-pub fn Estimates(tenant: String, q: Qs) -> Element {
-    let flash = crate::ui::use_flash(&q);
-    let res = use_query::<EstimatesData>(&tenant, query!("{ estimates(first: 100) { nodes { id number status issueDate validUntil total { ...M } notes decisionComment decidedBy lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } } } }"), json!({}))?;
-    let l = locale();
-    let can_decide = use_shell()
-        .viewer
-        .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
-    loaded!(res, |d| rsx! {
-        PageTitle { text: l.t("Estimates") }
-        h1 { {l.t("Estimates")} }
-        Notice { flash: flash.clone() }
-        if d.estimates.nodes.is_empty() { p { class: "muted", {l.t("No estimates.")} } }
-        for e in d.estimates.nodes.iter() {
-            article { class: "panel estimate", key: "{e.id}", id: "estimate-{e.id}",
-                h2 { "{e.number} " Status { status: e.status.clone() } }
-                p { {l.t("Issued")} " " {date(&e.issue_date, l)}
-                    if let Some(v) = e.valid_until.clone() { " · " {l.t("Valid until")} " " {date(&v, l)} }
-                    " · " {l.t("Total")} " " strong { {money(&e.total, l)} }
-                }
-                ul { class: "plain",
-                    for (n, line) in e.lines.iter().enumerate() {
-                        li { key: "{n}", "{line.description} × {line.quantity} — " {money(&line.total, l)} }
-                    }
-                }
-                if let Some(c) = e.decision_comment.clone() {
-                    p { class: "muted", "“{c}”" if let Some(b) = e.decided_by.clone() { " — {b}" } }
-                }
-                if can_decide && e.status == "SENT" {
-                    div { class: "decide",
-                        form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/accept", class: "stack",
-                            label { r#for: "c-{e.id}", {l.t("Comment (optional)")} }
-                            textarea { id: "c-{e.id}", name: "comment", rows: "2", maxlength: "2000" }
-                            button { r#type: "submit", class: "primary", {l.t("Accept")} }
-                        }
-                        form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/reject", class: "stack",
-                            label { r#for: "r-{e.id}", {l.t("Reason")} }
-                            textarea { id: "r-{e.id}", name: "reason", rows: "2", required: true, maxlength: "2000" }
-                            button { r#type: "submit", {l.t("Reject")} }
-                        }
-                    }
-                }
-            }
-        }
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // Credit notes

@@ -123,7 +123,7 @@ pub fn StaffClients(tenant: String) -> Element {
                         td { "data-label": l.t("Client"),
                             a { href: "/{tenant}/statement?client={c.client_id}", "{c.name}" }
                         }
-                        td { "data-label": l.t("Email"), {c.email.clone().unwrap_or_default()} }
+                        td { "data-label": l.t("Email"), span { class: "email", {c.email.clone().unwrap_or_default()} } }
                         td { class: "num", "data-label": l.t("Amount due"), {money(&c.due, l)} }
                         td { class: "num", "data-label": l.t("Overdue"), {money(&c.overdue, l)} }
                         td { class: "num", "data-label": l.t("Credit available"), {money(&c.credit, l)} }
@@ -229,18 +229,18 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                 tbody {
                     for i in d.invitations.iter() {
                         tr { key: "{i.id}",
-                            td { "data-label": l.t("Name"), "{i.name} " span { class: "muted", "{i.email}" } }
+                            td { "data-label": l.t("Name"), span { class: "who-cell", strong { "{i.name}" } span { class: "muted email", "{i.email}" } } }
                             td { "data-label": l.t("Client"), {name_of(&i.client_id)} }
                             td { "data-label": l.t("Status"), Status { status: i.status.clone() } " ×{i.sent_count}" }
                             td { "data-label": l.t("Expires"), {crate::fmt::instant_in(i.expires_at, l)} }
                             td {
                                 if i.status == "pending" || i.status == "expired" {
                                     form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/resend", class: "inline",
-                                        button { r#type: "submit", class: "link", {l.t("Resend")} span { class: "sr", " {i.email}" } }
+                                        button { r#type: "submit", class: "link action", {l.t("Resend")} span { class: "sr", " {i.email}" } }
                                     }
                                 }
                                 if i.status == "pending" {
-                                    a { href: "/{tenant}/staff/invitations?revoke={i.id}#confirm-revoke", class: "link", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
+                                    a { href: "/{tenant}/staff/invitations?revoke={i.id}#confirm-revoke", class: "link action", {l.t("Revoke")} span { class: "sr", " {i.email}" } }
                                 }
                             }
                         }

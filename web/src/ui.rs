@@ -128,6 +128,10 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     let hidden = staff_only && !viewer.is_staff();
     let here = route.to_string();
     let here_path = here.split('?').next().unwrap_or("").to_owned();
+    let is_current = |href: &str| {
+        href == here_path || (href.len() > base.len() + 1 && here_path.starts_with(href))
+    };
+    let unread: i64 = links.iter().map(|(_, _, b)| b).sum();
     let who = match &viewer.client {
         Some(c) => format!("{} · {}", viewer.name, c.name),
         None => viewer.name.clone(),
@@ -147,13 +151,42 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
                     button { r#type: "submit", class: "link", {l.t("Sign out")} }
                 }
             }
+            // Phones: one "Menu" button that opens every page (no sideways scrolling to find
+            // one); it names the current page and the unread count.
+            details { class: "phone-menu",
+                summary {
+                    span { {l.t("Menu")} }
+                    if let Some((_, label, _)) = links.iter().find(|(href, _, _)| is_current(href)) {
+                        span { class: "current", " · " {l.t(label)} }
+                    }
+                    if unread > 0 {
+                        span { class: "badge", "{unread}" span { class: "sr", " " {l.t("unread")} } }
+                    }
+                }
+                nav { aria_label: l.t("Main menu"),
+                    ul {
+                        for (href, label, badge) in links.iter().cloned() {
+                            li { key: "{href}",
+                                a {
+                                    href: "{href}",
+                                    "aria-current": if is_current(&href) { "page" } else { "false" },
+                                    {l.t(label)}
+                                    if badge > 0 {
+                                        span { class: "badge", "{badge}" span { class: "sr", " " {l.t("unread")} } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             nav { class: "menu", aria_label: l.t("Main menu"),
                 ul {
                     for (href, label, badge) in links {
                         li { key: "{href}",
                             a {
                                 href: "{href}",
-                                "aria-current": if href == here_path || (href.len() > base.len() + 1 && here_path.starts_with(&href)) { "page" } else { "false" },
+                                "aria-current": if is_current(&href) { "page" } else { "false" },
                                 {l.t(label)}
                                 if badge > 0 {
                                     span { class: "badge", "{badge}" span { class: "sr", " " {l.t("unread")} } }
