@@ -406,6 +406,19 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         json!("yes"),
         "the staff page reloaded"
     );
+    // The new row is marked new, with its time of day, status and client.
+    let row = staff
+        .js(
+            &format!("const li = document.querySelector('#payments-feed li[data-number=\"{payment_number}\"]'); return [li.className, li.textContent];"),
+            json!([]),
+        )
+        .await;
+    assert_eq!(row[0], "new", "{row}");
+    let text = row[1].as_str().unwrap_or_default();
+    assert!(
+        text.contains("UTC") && text.contains("New") && text.contains("succeeded"),
+        "{text}"
+    );
     assert_clean_console(&client, "payment").await;
     assert_clean_console(&staff, "staff feed").await;
 

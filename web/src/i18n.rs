@@ -376,6 +376,8 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Tax rate", "Συντελεστής ΦΠΑ"),
     ("last active", "τελευταία δραστηριότητα"),
     ("Menu", "Μενού"),
+    ("emails sent", "email που στάλθηκαν"),
+    ("New", "Νέα"),
     ("awaiting your decision", "περιμένουν την απόφασή σας"),
     ("Open", "Άνοιγμα"),
     ("Review and decide", "Εξέταση και απόφαση"),

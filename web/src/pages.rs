@@ -938,6 +938,7 @@ pub struct AttemptRow {
 pub fn Payments(tenant: String) -> Element {
     let res = use_query::<PaymentsData>(&tenant, query!("{ payments(first: 100) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } paymentAttempts(first: 20) { id status method amount { ...M } createdAt invoiceIds } }"), json!({}))?;
     let l = locale();
+    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Payment history") }
         h1 { {l.t("Payment history")} }
@@ -948,6 +949,7 @@ pub fn Payments(tenant: String) -> Element {
             table { class: "list",
                 thead { tr {
                     th { scope: "col", {l.t("Receipt")} }
+                    if staff { th { scope: "col", {l.t("Client")} } }
                     th { scope: "col", {l.t("Date")} }
                     th { scope: "col", {l.t("Method")} }
                     th { scope: "col", {l.t("Invoices")} }
@@ -957,6 +959,7 @@ pub fn Payments(tenant: String) -> Element {
                     for p in d.payments.nodes.iter() {
                         tr { key: "{p.id}",
                             td { "data-label": l.t("Receipt"), a { href: "/{tenant}/payments/{p.id}", "{p.number}" } }
+                            if staff { td { "data-label": l.t("Client"), {p.client.as_ref().map(|x| x.name.clone()).unwrap_or_default()} } }
                             td { "data-label": l.t("Date"), {date(&p.received_on, l)} }
                             td { "data-label": l.t("Method"), {crate::ui::method_text(&p.method, l)} }
                             td { "data-label": l.t("Invoices"),
@@ -1097,6 +1100,7 @@ pub struct CreditRow {
     pub applied: Money,
     pub remaining: Money,
     pub invoice: Option<InvoiceRef>,
+    pub client: Option<crate::data::ClientRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1107,8 +1111,9 @@ pub struct CreditData {
 
 #[component]
 pub fn CreditNotes(tenant: String) -> Element {
-    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } } } }"), json!({}))?;
+    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } client { id name } } } }"), json!({}))?;
     let l = locale();
+    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Credit notes") }
         h1 { {l.t("Credit notes")} }
@@ -1118,6 +1123,7 @@ pub fn CreditNotes(tenant: String) -> Element {
             table { class: "list",
                 thead { tr {
                     th { scope: "col", {l.t("Number")} }
+                    if staff { th { scope: "col", {l.t("Client")} } }
                     th { scope: "col", {l.t("Status")} }
                     th { scope: "col", {l.t("Issued")} }
                     th { scope: "col", {l.t("Reason")} }
@@ -1130,6 +1136,7 @@ pub fn CreditNotes(tenant: String) -> Element {
                     for c in d.credit_notes.nodes.iter() {
                         tr { key: "{c.id}",
                             td { "data-label": l.t("Number"), "{c.number}" }
+                            if staff { td { "data-label": l.t("Client"), {c.client.as_ref().map(|x| x.name.clone()).unwrap_or_default()} } }
                             td { "data-label": l.t("Status"), Status { status: c.status.clone() } }
                             td { "data-label": l.t("Issued"), {date(&c.issue_date, l)} }
                             td { "data-label": l.t("Reason"), "{c.reason}" }

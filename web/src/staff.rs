@@ -5,20 +5,101 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::data::{use_query, Money};
-use crate::fmt::{date, money};
-use crate::pages::{Nodes, PaymentRow};
+use crate::fmt::money;
+use crate::pages::Nodes;
 use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
 use crate::Qs;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FeedData {
-    pub payments: Nodes<PaymentRow>,
+    pub payments: Nodes<FeedPayment>,
+    pub payment_attempts: Vec<FeedAttempt>,
 }
 
-pub const FEED_QUERY: &str = "{ payments(first: 30) { nodes { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } } fragment M on Money { amount currency minor }";
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedPayment {
+    pub id: String,
+    pub number: String,
+    pub amount: Money,
+    pub method: String,
+    pub created_at: i64,
+    pub client: Option<crate::data::ClientRef>,
+    pub allocations: Vec<crate::pages::PaidAllocation>,
+}
 
-/// Payments as they arrive: rendered on the server, then refreshed by the `paymentEvents`
-/// subscription (no reload, no polling).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedAttempt {
+    pub id: String,
+    pub status: String,
+    pub method: String,
+    pub amount: Money,
+    pub created_at: i64,
+    pub client: Option<crate::data::ClientRef>,
+}
+
+pub const FEED_QUERY: &str = "{ payments(first: 30) { nodes { id number amount { ...M } method createdAt client { id name } allocations { amount { ...M } reversal invoice { id number } } } } paymentAttempts(first: 30) { id status method amount { ...M } createdAt client { id name } } } fragment M on Money { amount currency minor }";
+
+/// One line of the feed: a payment recorded, or an online attempt still pending or failed.
+#[derive(Debug, Clone, PartialEq)]
+struct FeedRow {
+    key: String,
+    at: i64,
+    status: String,
+    amount: Money,
+    client: String,
+    method: String,
+    payment: Option<FeedPayment>,
+}
+
+fn rows(d: &FeedData, l: crate::i18n::Locale) -> Vec<FeedRow> {
+    let mut out: Vec<FeedRow> = d
+        .payments
+        .nodes
+        .iter()
+        .map(|p| FeedRow {
+            key: p.id.clone(),
+            at: p.created_at,
+            status: "succeeded".into(),
+            amount: p.amount.clone(),
+            client: p
+                .client
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            method: crate::ui::method_text(&p.method, l).to_owned(),
+            payment: Some(p.clone()),
+        })
+        .collect();
+    // Succeeded attempts are the payments above; the others show what is on its way or failed.
+    out.extend(
+        d.payment_attempts
+            .iter()
+            .filter(|a| a.status != "succeeded")
+            .map(|a| FeedRow {
+                key: a.id.clone(),
+                at: a.created_at,
+                status: a.status.clone(),
+                amount: a.amount.clone(),
+                client: a
+                    .client
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                method: crate::pages::method_label(&a.method.to_ascii_uppercase(), l).to_owned(),
+                payment: None,
+            }),
+    );
+    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.truncate(40);
+    out
+}
+
+/// Payments as they arrive (and online attempts pending or failed): rendered on the server, then
+/// refreshed by the `paymentEvents` subscription (no reload, no polling). Rows that arrived
+/// after the page opened are marked new.
 #[component]
 pub fn StaffPayments(tenant: String) -> Element {
     let res = use_query::<FeedData>(&tenant, FEED_QUERY, json!({}))?;
@@ -52,6 +133,10 @@ pub fn StaffPayments(tenant: String) -> Element {
         });
     }
     let initial = res.read().clone();
+    let first: Vec<String> = match &initial {
+        Some(Ok(d)) => rows(d, l).into_iter().map(|r| r.key).collect(),
+        _ => Vec::new(),
+    };
     let data = match (live.read().clone(), initial) {
         (Some(d), _) => Ok(d),
         (None, Some(r)) => r,
@@ -61,21 +146,28 @@ pub fn StaffPayments(tenant: String) -> Element {
         Ok(d) => d,
         Err(e) => return rsx! { Problem { error: e } },
     };
+    let feed = rows(&d, l);
     rsx! {
         PageTitle { text: l.t("Live payments") }
         h1 { {l.t("Live payments")} }
         p { class: "muted", id: "feed-state", "data-live": if connected() { "on" } else { "off" }, {l.t("New payments appear here as they arrive.")} }
+        if feed.is_empty() { p { class: "muted", {l.t("No payments yet.")} } }
         ol { class: "feed", id: "payments-feed", "aria-live": "polite",
-            for p in d.payments.nodes.iter() {
-                li { key: "{p.id}", "data-number": "{p.number}",
-                    strong { {money(&p.amount, l)} }
-                    " · " {p.client.as_ref().map(|c| c.name.clone()).unwrap_or_default()}
-                    " · " a { href: "/{tenant}/payments/{p.id}", "{p.number}" }
-                    " · " {date(&p.received_on, l)}
-                    " · " {p.method.to_ascii_lowercase().replace('_', " ")}
-                    for (n, a) in p.allocations.iter().filter(|a| !a.reversal).enumerate() {
-                        if let Some(i) = a.invoice.clone() {
-                            span { key: "{n}", " · " a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+            for r in feed.iter() {
+                li { key: "{r.key}", class: if first.contains(&r.key) { "" } else { "new" },
+                    "data-number": r.payment.as_ref().map(|p| p.number.clone()).unwrap_or_default(),
+                    time { class: "when", {crate::fmt::instant_in(r.at, l)} }
+                    " "
+                    if !first.contains(&r.key) { span { class: "badge new-badge", {l.t("New")} } " " }
+                    Status { status: r.status.clone() }
+                    " " strong { {money(&r.amount, l)} }
+                    " · {r.client} · {r.method}"
+                    if let Some(p) = r.payment.clone() {
+                        " · " a { href: "/{tenant}/payments/{p.id}", "{p.number}" }
+                        for (n, a) in p.allocations.iter().filter(|a| !a.reversal).enumerate() {
+                            if let Some(i) = a.invoice.clone() {
+                                span { key: "{n}", " · " a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+                            }
                         }
                     }
                 }
@@ -188,7 +280,7 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
             if let Some(i) = confirm.as_ref() {
                 section { class: "panel confirm", id: "confirm-revoke", role: "alertdialog", aria_labelledby: "confirm-title",
                     h2 { id: "confirm-title", {l.t("Revoke this invitation?")} }
-                    p { strong { "{i.name}" } " · {i.email} · " {name_of(&i.client_id)} }
+                    p { strong { "{i.name}" } " · " span { class: "email", "{i.email}" } " · " {name_of(&i.client_id)} }
                     p { {l.t("The link in the invitation email stops working. People who already have access keep it.")} }
                     div { class: "actions",
                         form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/revoke", class: "inline",
@@ -231,7 +323,7 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                         tr { key: "{i.id}",
                             td { "data-label": l.t("Name"), span { class: "who-cell", strong { "{i.name}" } span { class: "muted email", "{i.email}" } } }
                             td { "data-label": l.t("Client"), {name_of(&i.client_id)} }
-                            td { "data-label": l.t("Status"), Status { status: i.status.clone() } " ×{i.sent_count}" }
+                            td { "data-label": l.t("Status"), Status { status: i.status.clone() } " " span { class: "muted", {l.t("emails sent")} ": {i.sent_count}" } }
                             td { "data-label": l.t("Expires"), {crate::fmt::instant_in(i.expires_at, l)} }
                             td {
                                 if i.status == "pending" || i.status == "expired" {

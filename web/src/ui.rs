@@ -79,6 +79,9 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             ("/staff/payments", "Live payments"),
             ("/staff/clients", "Clients"),
             ("/invoices", "Invoices"),
+            ("/payments", "Payments"),
+            ("/estimates", "Estimates"),
+            ("/credit-notes", "Credit notes"),
             ("/staff/invitations", "Invitations"),
             ("/messages", "Messages"),
             ("/staff/notifications", "Notifications"),
@@ -162,6 +165,7 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
                     if unread > 0 {
                         span { class: "badge", "{unread}" span { class: "sr", " " {l.t("unread")} } }
                     }
+                    span { class: "chev", "aria-hidden": "true", "▾" }
                 }
                 nav { aria_label: l.t("Main menu"),
                     ul {

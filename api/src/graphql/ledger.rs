@@ -285,6 +285,11 @@ impl Payment {
     async fn refunded(&self) -> Money {
         self.0.refunded.into()
     }
+    /// When it was recorded (Unix milliseconds).
+    async fn created_at(&self) -> i64 {
+        self.0.created_at
+    }
+
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }

@@ -446,6 +446,7 @@ impl From<store::StoredPasskey> for PasskeyInfo {
 }
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct PaymentAttempt {
     pub id: ID,
     /// `processing`, `awaiting_transfer`, `succeeded` or `failed`.
@@ -463,6 +464,19 @@ pub struct PaymentAttempt {
     /// For bank transfers: where to send the money.
     pub bank_details: Option<String>,
     pub created_at: i64,
+    #[graphql(skip)]
+    pub client_raw: String,
+}
+
+#[ComplexObject]
+impl PaymentAttempt {
+    /// The client paying.
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<super::parties::Client>> {
+        Ok(super::context::loader(ctx, |l| &l.clients)?
+            .load_one(self.client_raw.clone())
+            .await?
+            .map(super::parties::Client))
+    }
 }
 
 impl PaymentAttempt {
@@ -487,6 +501,7 @@ impl PaymentAttempt {
             redirect_url,
             bank_details,
             created_at: a.created_at,
+            client_raw: a.client_id,
         }
     }
 }
