@@ -109,7 +109,7 @@ async fn a_demo_payment_settles_the_invoice_once_with_a_receipt(app: TestApp) {
     let outbox = app.app.store.outbox(&t, 5).await.expect("outbox");
     let receipt = outbox
         .iter()
-        .find(|m| m.subject.starts_with("Receipt RCT-"))
+        .find(|m| m.subject.starts_with("Payment ") && m.subject.ends_with(" received"))
         .expect("a receipt email");
     assert_eq!(receipt.recipient, "payer@helios.example");
     assert!(
@@ -117,6 +117,26 @@ async fn a_demo_payment_settles_the_invoice_once_with_a_receipt(app: TestApp) {
         "{}",
         receipt.body
     );
+    // One name for the payment (its number, as the receipt page shows it) and a link to it;
+    // no gateway or attempt references.
+    let paid = app
+        .ok(
+            &c.payer_token,
+            "{ payments(first: 1) { nodes { id number } } }",
+            json!({}),
+        )
+        .await;
+    let number = paid["payments"]["nodes"][0]["number"]
+        .as_str()
+        .expect("number");
+    let pid = paid["payments"]["nodes"][0]["id"].as_str().expect("id");
+    assert!(receipt.subject.contains(number), "{}", receipt.subject);
+    assert!(
+        receipt.body.contains(&format!("/alpha/payments/{pid}")),
+        "{}",
+        receipt.body
+    );
+    assert!(!receipt.body.contains("pd_") && !receipt.body.contains("RCT-"));
     let notes = app
         .ok(&owner, "{ notifications { kind message } }", json!({}))
         .await;

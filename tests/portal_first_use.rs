@@ -1061,6 +1061,77 @@ async fn estimates_are_decided_on_their_own_page_after_a_confirmation(app: TestA
     assert!(missing.body.contains("Estimate not found"));
 }
 
+/// One name for a payment: the return page and the receipt say its number, never a gateway or
+/// attempt code; the receipt shows what it was applied to and each invoice's balance now.
+async fn a_payment_has_one_name_and_its_receipt_reconciles(app: TestApp) {
+    let (tenant, owner) = app.tenant("alpha").await;
+    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let i1 = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    let i2 = common::invoice(&app, &owner, &c.client_gid, "250", true).await;
+    app.ok(
+        &owner,
+        "mutation($i: PaymentSettingsInput!) { updatePaymentSettings(input: $i) }",
+        json!({ "i": { "allowPartialPayments": true, "minimumPartialAmount": "10" } }),
+    )
+    .await;
+    let cookie = app.sign_in("alpha", "payer@helios.example").await;
+    let r = app
+        .request(
+            "POST",
+            "/alpha/forms/pay",
+            &form(&cookie),
+            &format!("invoice={i1}&invoice={i2}&amount=200&method=DEMO"),
+        )
+        .await;
+    let demo = r.header("location").expect("the demo gateway's page");
+    let done = app
+        .request(
+            "POST",
+            &demo,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            "outcome=succeeded",
+        )
+        .await;
+    let back = done.header("location").expect("back to the portal");
+    let shown = page(&app, &back, &cookie).await;
+    let payment = app
+        .gql_cookie(
+            &cookie,
+            "{ payments(first: 1) { nodes { id number } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["payments"]["nodes"][0]
+        .clone();
+    let number = payment["number"].as_str().expect("number");
+    assert!(
+        shown.body.contains(&format!("<strong>{number}</strong>")),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains("pd_"), "no gateway token as a name");
+    assert!(
+        !shown.body.contains("Quote this reference"),
+        "only transfers quote one"
+    );
+    let receipt = page(
+        &app,
+        &format!("/alpha/payments/{}", payment["id"].as_str().expect("id")),
+        &cookie,
+    )
+    .await;
+    assert!(receipt.body.contains(&format!("Receipt {number}")));
+    assert!(receipt.body.contains("Applied to"));
+    assert!(receipt.body.contains("Balance now"));
+    // 200 paid the older invoice (100) in full and 100 of the other: 150 remains on it.
+    assert!(receipt.body.contains("€150.00"), "{}", receipt.body);
+    assert!(receipt.body.contains("Amount paid"));
+    assert!(!receipt.body.contains("pd_"));
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1085,4 +1156,5 @@ both_backends!(
     notifications_are_sentences_that_link,
     dashboards_put_what_needs_attention_first,
     estimates_are_decided_on_their_own_page_after_a_confirmation,
+    a_payment_has_one_name_and_its_receipt_reconciles,
 );

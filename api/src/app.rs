@@ -30,7 +30,9 @@ pub struct App {
 impl App {
     /// Connects, migrates and wires everything.
     pub async fn build(config: Config) -> anyhow::Result<App> {
-        let store = Store::connect(&config.database_url, config.max_connections).await?;
+        let store = Store::connect(&config.database_url, config.max_connections)
+            .await?
+            .with_base_url(&config.base_url);
         store.migrate().await?;
         let bus = match &config.redis_url {
             Some(url) => EventBus::redis(url).await?,

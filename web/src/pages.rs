@@ -888,6 +888,9 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
 pub struct InvoiceRef {
     pub id: String,
     pub number: String,
+    /// The invoice's balance now, where the page asks for it (a receipt).
+    #[serde(default)]
+    pub balance: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1027,7 +1030,7 @@ pub struct ReceiptData {
 
 #[component]
 pub fn Receipt(tenant: String, id: String) -> Element {
-    let res = use_query::<ReceiptData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number } } } } }"), json!({ "id": id }))?;
+    let res = use_query::<ReceiptData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number balance { ...M } } } } } }"), json!({ "id": id }))?;
     let l = locale();
     let profile = use_shell().profile.unwrap_or_default();
     loaded!(res, missing: l.t("Payment not found").to_owned(), |d| {
@@ -1050,8 +1053,12 @@ pub fn Receipt(tenant: String, id: String) -> Element {
                         h1 { "{title}" }
                         dl { class: "meta",
                             dt { {l.t("Date")} } dd { {date(&p.received_on, l)} }
-                            dt { {l.t("Method")} } dd { {p.method.to_ascii_lowercase().replace('_', " ")} }
-                            if let Some(r) = p.reference.clone() { dt { {l.t("Reference")} } dd { "{r}" } }
+                            dt { {l.t("Method")} } dd { {crate::ui::method_text(&p.method, l)} }
+                            // The payer's own reference (a transfer's or cheque's); gateway and
+                            // internal references are not the payment's name.
+                            if matches!(p.method.as_str(), "BANK_TRANSFER" | "CHEQUE") {
+                                if let Some(r) = p.reference.clone() { dt { {l.t("Your reference")} } dd { class: "ref", "{r}" } }
+                            }
                         }
                     }
                 }
@@ -1060,21 +1067,33 @@ pub fn Receipt(tenant: String, id: String) -> Element {
                         if let Some(a) = c.address.clone() { p { class: "pre", "{a}" } }
                     }
                 }
-                table { class: "lines",
-                    thead { tr { th { scope: "col", {l.t("Invoice")} } th { scope: "col", class: "num", {l.t("Amount")} } } }
-                    tbody {
-                        for (n, a) in p.allocations.iter().enumerate() {
-                            tr { key: "{n}",
-                                td { if a.reversal { {l.t("Refunded")} " " }
-                                    if let Some(i) = a.invoice.clone() { a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } } }
-                                td { class: "num", {money(&a.amount, l)} }
+                if !p.allocations.is_empty() {
+                    table { class: "lines",
+                        caption { {l.t("Applied to")} }
+                        thead { tr {
+                            th { scope: "col", {l.t("Invoice")} }
+                            th { scope: "col", class: "num", {l.t("Applied")} }
+                            th { scope: "col", class: "num", {l.t("Balance now")} }
+                        } }
+                        tbody {
+                            for (n, a) in p.allocations.iter().enumerate() {
+                                tr { key: "{n}",
+                                    td { "data-label": l.t("Invoice"),
+                                        if a.reversal { {l.t("Refunded")} " " }
+                                        if let Some(i) = a.invoice.clone() { a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+                                    }
+                                    td { class: "num", "data-label": l.t("Applied"), {money(&a.amount, l)} }
+                                    td { class: "num", "data-label": l.t("Balance now"),
+                                        {a.invoice.as_ref().and_then(|i| i.balance.as_ref()).map(|b| money(b, l)).unwrap_or_default()}
+                                    }
+                                }
                             }
                         }
                     }
                 }
                 dl { class: "totals",
-                    dt { class: "grand", {l.t("Total")} } dd { class: "grand", {money(&p.amount, l)} }
-                    if p.unallocated.minor != 0 { dt { {l.t("Unallocated")} } dd { {money(&p.unallocated, l)} } }
+                    dt { class: "grand", {l.t("Amount paid")} } dd { class: "grand", {money(&p.amount, l)} }
+                    if p.unallocated.minor != 0 { dt { {l.t("Held as credit")} } dd { {money(&p.unallocated, l)} } }
                     if p.refunded.minor != 0 { dt { {l.t("Refunded")} } dd { {money(&p.refunded, l)} } }
                 }
             }

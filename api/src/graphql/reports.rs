@@ -466,6 +466,8 @@ pub struct PaymentAttempt {
     pub created_at: i64,
     #[graphql(skip)]
     pub client_raw: String,
+    #[graphql(skip)]
+    pub payment_raw: Option<String>,
 }
 
 #[ComplexObject]
@@ -476,6 +478,17 @@ impl PaymentAttempt {
             .load_one(self.client_raw.clone())
             .await?
             .map(super::parties::Client))
+    }
+
+    /// The payment it became, once it succeeded: its number is the payment's one name.
+    async fn payment(&self, ctx: &Context<'_>) -> Result<Option<super::ledger::Payment>> {
+        let Some(id) = self.payment_raw.as_deref() else {
+            return Ok(None);
+        };
+        Ok(store(ctx)
+            .payment(scope(ctx)?, id)
+            .await?
+            .map(super::ledger::Payment))
     }
 }
 
@@ -502,6 +515,7 @@ impl PaymentAttempt {
             bank_details,
             created_at: a.created_at,
             client_raw: a.client_id,
+            payment_raw: a.payment_id,
         }
     }
 }

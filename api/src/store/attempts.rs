@@ -3,6 +3,7 @@
 //! duplicate delivery changes nothing; an attempt never moves backwards (a success is final, a
 //! late failure after it is ignored); two events that both report success record one payment.
 
+use base64::Engine;
 use chrono::NaiveDate;
 use portico_domain::{self as domain, Allocation, Currency, Money, PaymentMethod};
 
@@ -498,6 +499,7 @@ impl Store {
                 succeed(
                     &mut tx,
                     &scope,
+                    &self.base_url,
                     att,
                     event.gateway_payment_ref.as_deref(),
                     *amount_minor,
@@ -660,6 +662,7 @@ async fn notify(
 async fn succeed(
     tx: &mut Tx,
     scope: &Scope,
+    base_url: &str,
     att: PaymentAttempt,
     payment_ref: Option<&str>,
     amount_minor: Option<i64>,
@@ -760,14 +763,20 @@ async fn succeed(
     if let Some(contact) = &att.contact_id {
         let row = tx
             .fetch_optional(
-                sqlx::query("SELECT c.email, c.name, t.name AS tenant FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                sqlx::query("SELECT c.email, c.name, t.name AS tenant, t.slug FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
                     .bind(tenant_id.clone())
                     .bind(contact.clone()),
             )
             .await?;
         if let Some(row) = row {
+            // One name for the payment everywhere: its number (as on the receipt page, the
+            // staff feed and notifications), and a link to its receipt in the portal (the
+            // payment's global id, as `graphql::ids` makes it).
+            let gid = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(format!("Payment:{}", payment.id));
+            let link = format!("{base_url}/{}/payments/{gid}", rows::text(&row, "slug")?);
             let body = format!(
-                "Hello {},\n\nThank you: {} received {amount} on {received_on} (payment {}, receipt {number}).\n{}\n",
+                "Hello {},\n\nThank you: {} received {amount} on {received_on}.\n\nPayment {}\n{}\n\nYour receipt: {link}\n",
                 rows::text(&row, "name")?,
                 rows::text(&row, "tenant")?,
                 payment.number,
@@ -777,7 +786,7 @@ async fn succeed(
                 tx,
                 &tenant_id,
                 &rows::text(&row, "email")?,
-                &format!("Receipt {number}"),
+                &format!("Payment {} received", payment.number),
                 &body,
             )
             .await?;

@@ -100,12 +100,20 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    /// The portal's public address (`PORTICO_BASE_URL`), for links in the emails the store queues.
+    base_url: Arc<str>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 impl Store {
+    /// The store with the portal's public address, for links in emails.
+    pub fn with_base_url(mut self, base_url: &str) -> Store {
+        self.base_url = Arc::from(base_url.trim_end_matches('/'));
+        self
+    }
+
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
@@ -134,6 +142,7 @@ impl Store {
             pool,
             backend,
             statements: Arc::new(AtomicU64::new(0)),
+            base_url: Arc::from(""),
         };
         if backend == Backend::Postgres {
             store.warn_if_rls_bypassed().await;

@@ -306,6 +306,13 @@ pub struct Attempt {
     pub payment_id: Option<String>,
     pub redirect_url: Option<String>,
     pub invoice_ids: Vec<String>,
+    pub payment: Option<PaymentName>,
+}
+
+/// The payment an attempt became: its number is its one name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentName {
+    pub number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,7 +321,7 @@ pub struct AttemptData {
     pub payment_attempt: Option<Attempt>,
 }
 
-pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id status method amount { ...M } reference failureReason bankDetails paymentId redirectUrl invoiceIds } } fragment M on Money { amount currency minor }";
+pub const ATTEMPT_QUERY: &str = "query($id: ID!) { paymentAttempt(id: $id) { id status method amount { ...M } reference failureReason bankDetails paymentId redirectUrl invoiceIds payment { number } } } fragment M on Money { amount currency minor }";
 
 #[component]
 pub fn PayReturn(tenant: String, attempt: String, q: Qs) -> Element {
@@ -386,10 +393,16 @@ pub fn PayReturn(tenant: String, attempt: String, q: Qs) -> Element {
         }
         div { class: "panel", "aria-live": "polite", id: "attempt-status", "data-status": "{status}", "data-live": if connected() { "on" } else { "off" },
             p { class: "big", Status { status: status.clone() } }
-            p { {l.t("Amount")} ": " {money(&a.amount, l)} " · " {l.t("Reference")} ": " code { "{a.reference}" } }
+            p { {l.t("Amount")} ": " {money(&a.amount, l)}
+                // A transfer must quote its reference; otherwise the payment's number is its name.
+                if a.method == "bank_transfer" { " · " {l.t("Quote this reference")} ": " code { "{a.reference}" } }
+            }
+            if let Some(pay) = a.payment.clone() {
+                p { {l.t("Payment")} " " strong { "{pay.number}" } }
+            }
             if let Some(r) = a.failure_reason.clone() { p { class: "error", {crate::i18n::message(&r, l)} } }
             if let Some(b) = a.bank_details.clone() { pre { class: "bank", "{b}" } }
-            if let Some(p) = a.payment_id.clone() { p { a { href: "/{tenant}/payments/{p}", {l.t("Receipt")} } } }
+            if let Some(p) = a.payment_id.clone() { p { a { class: "button", href: "/{tenant}/payments/{p}", {l.t("See the receipt")} } } }
         }
         if status == "failed" {
             div { class: "actions retry", id: "retry",
