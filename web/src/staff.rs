@@ -92,7 +92,7 @@ fn rows(d: &FeedData, l: crate::i18n::Locale) -> Vec<FeedRow> {
                 payment: None,
             }),
     );
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|r| std::cmp::Reverse(r.at));
     out.truncate(40);
     out
 }
