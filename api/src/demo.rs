@@ -116,7 +116,7 @@ fn staff(tenant_id: &str, slug: &str) -> Scope {
         tenant_slug: slug.to_owned(),
         role: Role::Owner,
         actor_id: "demo".into(),
-        actor_name: "Demo seeder".into(),
+        actor_name: "Olivia Owner".into(),
         client_id: None,
         contact_id: None,
         session_id: None,

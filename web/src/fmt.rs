@@ -122,7 +122,8 @@ pub fn date(iso: &str, l: Locale) -> String {
     let Some(name) = names.get(mi.wrapping_sub(1)) else {
         return iso.to_owned();
     };
-    format!("{} {name} {y}", d.trim_start_matches('0'))
+    // No-break spaces: a date never breaks across lines.
+    format!("{}\u{a0}{name}\u{a0}{y}", d.trim_start_matches('0'))
 }
 
 /// Milliseconds since the epoch → `2026-11-22 14:05 UTC` (UTC, so both sides agree).
@@ -145,7 +146,7 @@ pub fn instant_in(ms: i64, l: Locale) -> String {
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{d} {} {y}, {:02}:{:02} UTC",
+        "{d}\u{a0}{}\u{a0}{y}, {:02}:{:02}\u{a0}UTC",
         months(l)[(m as usize).clamp(1, 12) - 1],
         rem / 3600,
         (rem % 3600) / 60
@@ -265,14 +266,14 @@ mod tests {
 
     #[test]
     fn dates_and_instants() {
-        assert_eq!(date("2026-11-02", Locale::En), "2 Nov 2026");
-        assert_eq!(date("2026-05-20", Locale::El), "20 Μαΐ 2026");
+        assert_eq!(date("2026-11-02", Locale::En), "2\u{a0}Nov\u{a0}2026");
+        assert_eq!(date("2026-05-20", Locale::El), "20\u{a0}Μαΐ\u{a0}2026");
         assert_eq!(date("garbage", Locale::En), "garbage");
         assert_eq!(instant(0), "1970-01-01 00:00 UTC");
         assert_eq!(instant(1_795_305_600_000), "2026-11-22 00:00 UTC");
         assert_eq!(
             instant_in(1_795_305_600_000 + 14 * 3_600_000 + 300_000, Locale::El),
-            "22 Νοε 2026, 14:05 UTC"
+            "22\u{a0}Νοε\u{a0}2026, 14:05\u{a0}UTC"
         );
         assert_eq!(instant_date(951_782_400_000), "2000-02-29");
         assert_eq!(hours(425), "7h 05m");

@@ -251,6 +251,7 @@ pub fn Home(tenant: String) -> Element {
         // What needs attention first (open invoices, the longest overdue first), then the most
         // recent others, five in all.
         let attention_first = !d.attention.nodes.is_empty();
+        let several = d.dashboard.currencies.len() > 1;
         let mut listed = d.attention.nodes.clone();
         for r in d.invoices.nodes.iter() {
             if listed.len() < 5 && !listed.iter().any(|x| x.id == r.id) {
@@ -260,8 +261,22 @@ pub fn Home(tenant: String) -> Element {
         rsx! {
             PageTitle { text: l.t("Dashboard") }
             h1 { {l.t("Dashboard")} }
+            div { class: "quick",
+                if due && !staff { a { class: "button primary", href: "/{tenant}/pay", {l.t("Pay now")} } }
+                a { class: "button", href: "/{tenant}/invoices", {l.t("Invoices")} }
+                if staff {
+                    a { class: "button", href: "/{tenant}/staff/payments", {l.t("Live payments")} }
+                    a { class: "button", href: "/{tenant}/staff/invitations", {l.t("Invitations")} }
+                } else {
+                    a { class: "button", href: "/{tenant}/statement", {l.t("Statement")} }
+                    a { class: "button", href: "/{tenant}/estimates", {l.t("Estimates")} }
+                }
+                a { class: "button", href: "/{tenant}/messages", {l.t("Messages")} }
+            }
             for c in d.dashboard.currencies.clone() {
-                section { class: "tiles", key: "{c.currency}", aria_label: "{c.currency}",
+                div { key: "{c.currency}",
+                if several { h2 { class: "currency-heading", "{c.currency}" } }
+                section { class: "tiles", aria_label: "{c.currency}",
                     div { class: "tile",
                         h2 { {l.t("Amount due")} }
                         p { class: "big", {money(&c.amount_due, l)} }
@@ -283,32 +298,16 @@ pub fn Home(tenant: String) -> Element {
                         p { class: "big", {money(&c.paid_in_period, l)} }
                     }
                 }
+                }
             }
             section { class: "panel",
                 h2 { {l.t("Invoiced vs paid, last 12 months")} " ({chart_currency})" }
                 BarChart { bars, a_label: l.t("Invoiced"), b_label: l.t("Paid"), describe, unit: Unit::Money(chart_currency.clone()) }
             }
-            div { class: "columns",
-                section { class: "panel", id: "recent",
-                    h2 { if attention_first { {l.t("Needs attention")} } else { {l.t("Recent invoices")} } }
-                    InvoiceTable { tenant: tenant.clone(), rows: listed.clone(), cols: vec!["due".into(), "balance".into()], show_client: staff }
-                    p { a { href: "/{tenant}/invoices", {l.t("All invoices")} " →" } }
-                }
-                section { class: "panel",
-                    h2 { {l.t("Quick actions")} }
-                    div { class: "quick",
-                        if due && !staff { a { class: "button primary", href: "/{tenant}/pay", {l.t("Pay now")} } }
-                        a { class: "button", href: "/{tenant}/invoices", {l.t("Invoices")} }
-                        if staff {
-                            a { class: "button", href: "/{tenant}/staff/payments", {l.t("Live payments")} }
-                            a { class: "button", href: "/{tenant}/staff/invitations", {l.t("Invitations")} }
-                        } else {
-                            a { class: "button", href: "/{tenant}/statement", {l.t("Statement")} }
-                            a { class: "button", href: "/{tenant}/estimates", {l.t("Estimates")} }
-                        }
-                        a { class: "button", href: "/{tenant}/messages", {l.t("Messages")} }
-                    }
-                }
+            section { class: "panel", id: "recent",
+                h2 { if attention_first { {l.t("Needs attention")} } else { {l.t("Recent invoices")} } }
+                InvoiceTable { tenant: tenant.clone(), rows: listed.clone(), cols: vec!["due".into(), "balance".into()], show_client: staff }
+                p { a { href: "/{tenant}/invoices", {l.t("All invoices")} " →" } }
             }
         }
     })
@@ -401,8 +400,10 @@ pub fn InvoiceTable(
                         if show_client { td { "data-label": l.t("Client"), {r.client.as_ref().map(|c| c.name.clone()).unwrap_or_default()} } }
                         if c_ref { td { "data-label": l.t("Reference"), {r.reference.clone().unwrap_or_default()} } }
                         td { "data-label": l.t("Status"),
-                            Status { status: r.status.clone() }
-                            if r.overdue { " " Status { status: "overdue" } }
+                            span { class: "pills",
+                                Status { status: r.status.clone() }
+                                if r.overdue { Status { status: "overdue" } }
+                            }
                         }
                         if c_issued { td { "data-label": l.t("Issued"), {date(&r.issue_date, l)} } }
                         if c_due { td { "data-label": l.t("Due"), {date(&r.due_date, l)} } }
@@ -778,7 +779,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                         if let Some(p) = profile.phone.clone() { p { "{p}" } }
                     }
                     div { class: "doc-title",
-                        h1 { "{title}" }
+                        h1 { {l.t("Invoice")} " " span { class: "docnum", "{inv.number}" } }
                         p { Status { status: inv.status.clone() } if inv.overdue { " " Status { status: "overdue" } } }
                         dl { class: "meta",
                             dt { {l.t("Issued")} } dd { {date(&inv.issue_date, l)} }
@@ -1050,7 +1051,7 @@ pub fn Receipt(tenant: String, id: String) -> Element {
                         if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
                     }
                     div { class: "doc-title",
-                        h1 { "{title}" }
+                        h1 { {l.t("Receipt")} " " span { class: "docnum", "{p.number}" } }
                         dl { class: "meta",
                             dt { {l.t("Date")} } dd { {date(&p.received_on, l)} }
                             dt { {l.t("Method")} } dd { {crate::ui::method_text(&p.method, l)} }
@@ -1499,6 +1500,21 @@ fn SummaryTable(title: String, key_label: String, rows: Vec<TimeSummary>) -> Ele
 // ---------------------------------------------------------------------------------------------
 // Messages
 
+/// A thread's title in `l`: the API names it "invoice INV-…" / "estimate …" / "project …"; the
+/// kind is said in the reader's language, capitalised.
+fn thread_title(title: &str, kind: &str, l: Locale) -> String {
+    let word = match kind {
+        "invoice" => l.t("Invoice"),
+        "estimate" => l.t("Estimate"),
+        "project" => l.t("Project"),
+        _ => return title.to_owned(),
+    };
+    match title.strip_prefix(kind) {
+        Some(rest) => format!("{word}{rest}"),
+        None => title.to_owned(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
@@ -1541,8 +1557,8 @@ pub fn Messages(tenant: String) -> Element {
         ul { class: "threads",
             for th in d.threads.iter() {
                 li { key: "{th.id}", class: if th.unread_count > 0 { "unread" } else { "" },
-                    a { href: "/{tenant}/messages/{th.id}", "{th.title}" }
-                    span { class: "muted", " · {th.message_count} · " {crate::fmt::instant_in(th.last_message_at, l)} }
+                    a { href: "/{tenant}/messages/{th.id}", {thread_title(&th.title, &th.subject_kind, l)} }
+                    span { class: "muted", " · " {crate::fmt::count(th.message_count, "message", l)} " · " {l.t("last")} " " {crate::fmt::instant_in(th.last_message_at, l)} }
                     if th.unread_count > 0 { " " span { class: "badge", "{th.unread_count}" span { class: "sr", " " {l.t("unread")} } } }
                 }
             }
@@ -1584,9 +1600,10 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
             _ => format!("/{tenant}/projects"),
         };
         rsx! {
-            PageTitle { text: th.title.clone() }
+            PageTitle { text: thread_title(&th.title, &th.subject_kind, l) }
             p { a { href: "/{tenant}/messages", "← " {l.t("Messages")} } }
-            h1 { a { href: "{subject_href}", "{th.title}" } }
+            h1 { {thread_title(&th.title, &th.subject_kind, l)} }
+            p { a { href: "{subject_href}", {l.t("Open what it is about")} " →" } }
             ol { class: "messages",
                 for m in th.messages.iter() {
                     li { key: "{m.id}", class: "msg {m.author_kind}",

@@ -498,6 +498,63 @@ pub fn textarea_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every status, method and kind a page shows has a Greek label (not the English word).
+    #[test]
+    fn every_value_shown_to_people_has_greek() {
+        let statuses = [
+            // invoices (and the filters), estimates, credit notes
+            "draft",
+            "issued",
+            "partially_paid",
+            "paid",
+            "void",
+            "overdue",
+            "unpaid",
+            "sent",
+            "accepted",
+            "rejected",
+            "expired",
+            "open",
+            "applied",
+            // payment attempts, invitations, projects
+            "processing",
+            "awaiting_transfer",
+            "succeeded",
+            "failed",
+            "pending",
+            "revoked",
+            "active",
+            "completed",
+            "archived",
+        ];
+        for s in statuses {
+            let el = status_text(s, Locale::El);
+            assert_ne!(el, status_text(s, Locale::En), "no Greek for status {s}");
+        }
+        for m in [
+            "CARD",
+            "BANK_TRANSFER",
+            "CASH",
+            "CHEQUE",
+            "CRYPTO",
+            "DIRECT_DEBIT",
+            "OTHER",
+        ] {
+            assert_ne!(
+                method_text(m, Locale::El),
+                method_text(m, Locale::En),
+                "{m}"
+            );
+        }
+        for m in ["STRIPE", "BANK_TRANSFER", "DEMO"] {
+            assert_ne!(
+                crate::pages::method_label(m, Locale::El),
+                crate::pages::method_label(m, Locale::En),
+                "{m}"
+            );
+        }
+    }
+
     #[test]
     fn a_textarea_holds_its_text_escaped_and_nothing_else() {
         assert_eq!(

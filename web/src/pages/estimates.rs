@@ -59,7 +59,7 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
                 p { class: "muted", {l.t("No estimates.")} }
             } else {
                 if awaiting > 0 {
-                    p { class: "muted", role: "status", {crate::fmt::count(awaiting as i64, "estimate", l)} " " {l.t("awaiting your decision")} }
+                    p { class: "muted", role: "status", {l.t("Awaiting your decision:")} " " {crate::fmt::count(awaiting as i64, "estimate", l)} }
                 }
                 table { class: "list estimates",
                     thead { tr {
@@ -183,7 +183,7 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
                         if let Some(c) = e.client.clone() { p { {l.t("For")} " " strong { "{c.name}" } } }
                     }
                     div { class: "doc-title",
-                        h1 { "{title} " Status { status: e.status.clone() } }
+                        h1 { {l.t("Estimate")} " " span { class: "docnum", "{e.number}" } " " Status { status: e.status.clone() } }
                         dl { class: "meta",
                             dt { {l.t("Issued")} } dd { {date(&e.issue_date, l)} }
                             if let Some(v) = e.valid_until.clone() { dt { {l.t("Valid until")} } dd { {date(&v, l)} } }
