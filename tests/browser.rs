@@ -380,7 +380,10 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         .await;
     assert_eq!(paid["invoice"]["status"], "PAID");
     let receipt = client.text("#attempt-status").await;
-    assert!(receipt.contains("Receipt"), "{receipt}");
+    assert!(
+        receipt.contains("See the receipt") && receipt.contains("PAY-"),
+        "{receipt}"
+    );
 
     // Staff saw it arrive without a reload.
     let payment_number = portal

@@ -1134,6 +1134,116 @@ async fn a_payment_has_one_name_and_its_receipt_reconciles(app: TestApp) {
     assert!(!receipt.body.contains("pd_"));
 }
 
+/// The pages emailed links open are the portal's own: branded, translated, saying who invited
+/// whom and what they will be able to do, and saying plainly when a link cannot be used.
+async fn link_pages_are_branded_portal_pages(app: TestApp) {
+    seeded(&app).await;
+    let tenant = acme_id(&app).await;
+    let (client, contacts) = first_client(&app).await;
+    // A sign-in link's page: a button that signs in; the token never leaves the site.
+    app.request(
+        "POST",
+        "/acme/auth/magic-link",
+        &[("content-type", "application/json")],
+        &json!({ "email": contacts[0].0 }).to_string(),
+    )
+    .await;
+    let mail = app.app.store.outbox(&tenant, 1).await.expect("outbox");
+    let link = mail[0]
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/auth/magic?token="))
+        .expect("link")
+        .trim_start_matches("http://localhost")
+        .to_owned();
+    let opened = app.request("GET", &link, &[], "").await;
+    assert_eq!(opened.status, 200);
+    assert_eq!(
+        opened.header("referrer-policy").as_deref(),
+        Some("same-origin")
+    );
+    let body = without_comments(&opened.body);
+    assert!(body.contains("Sign in to Acme Design Studio"), "{body}");
+    assert!(body.contains("class=\"card-brand\""), "branded");
+    assert!(body.contains("portal.css"), "styled like the portal");
+    let used = app
+        .request(
+            "POST",
+            "/acme/auth/magic",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            "token=ml_not_a_real_token",
+        )
+        .await;
+    assert_eq!(used.status, 303);
+    let said = app
+        .request(
+            "GET",
+            &used.header("location").expect("where"),
+            &[("accept-language", "el")],
+            "",
+        )
+        .await;
+    assert_eq!(said.status, 400);
+    let body = without_comments(&said.body);
+    assert!(
+        body.contains("Αυτός ο σύνδεσμος δεν μπορεί να χρησιμοποιηθεί"),
+        "{body}"
+    );
+    assert!(body.contains("Acme Design Studio"));
+
+    // An invitation's page: who invited whom, to which client, to do what.
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let r = app
+        .request(
+            "POST",
+            "/acme/forms/invitations",
+            &form(&staff),
+            &format!(
+                "client={client}&name=Theo+Nikolaou&email=theo%40first-use.example&role=PAYER"
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let mail = app.app.store.outbox(&tenant, 1).await.expect("outbox");
+    let link = mail[0]
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/auth/invite?token="))
+        .expect("invitation link")
+        .trim_start_matches("http://localhost")
+        .to_owned();
+    let page_inv = app.request("GET", &link, &[], "").await;
+    assert_eq!(page_inv.status, 200);
+    let body = without_comments(&page_inv.body);
+    assert!(body.contains("Olivia Owner"), "who invited: {body}");
+    assert!(body.contains("theo@first-use.example"));
+    assert!(
+        body.contains("see and pay the invoices of"),
+        "what they can do"
+    );
+    assert!(body.contains("Accept and sign in"));
+    let token = link.split("token=").nth(1).expect("token");
+    let accepted = app
+        .request(
+            "POST",
+            "/acme/auth/invite",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", ORIGIN),
+            ],
+            &format!("token={token}"),
+        )
+        .await;
+    assert_eq!(accepted.status, 303);
+    assert!(accepted.cookie().is_some());
+    let again = app.request("GET", &link, &[], "").await;
+    assert_eq!(again.status, 400);
+    assert!(without_comments(&again.body).contains("This invitation cannot be used"));
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1159,4 +1269,5 @@ both_backends!(
     dashboards_put_what_needs_attention_first,
     estimates_are_decided_on_their_own_page_after_a_confirmation,
     a_payment_has_one_name_and_its_receipt_reconciles,
+    link_pages_are_branded_portal_pages,
 );

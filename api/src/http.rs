@@ -40,7 +40,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .merge(crate::auth::web::routes())
+        .merge(crate::auth::web::routes(portal.clone()))
         .merge(crate::auth::links::routes())
         .merge(crate::auth::passkeys::routes())
         .merge(crate::payments::demo::routes())

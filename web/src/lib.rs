@@ -41,6 +41,10 @@ pub enum Route {
     #[nest("/:tenant")]
         #[route("/sign-in?:..q")]
         SignIn { tenant: String, q: Qs },
+        #[route("/auth/magic?:..q")]
+        MagicLinkPage { tenant: String, q: Qs },
+        #[route("/auth/invite?:..q")]
+        InvitePage { tenant: String, q: Qs },
         #[layout(Shell)]
             #[route("/")]
             Home { tenant: String },

@@ -12,8 +12,10 @@ use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
 
 mod estimates;
+mod links;
 mod pay;
 pub use estimates::*;
+pub use links::*;
 pub use pay::*;
 
 macro_rules! query {

@@ -487,8 +487,9 @@ pub fn StaffNotifications(tenant: String) -> Element {
                     } else {
                         {notification_text(n, l)}
                     }
-                    span { class: "muted", " · " {crate::fmt::instant_in(n.created_at, l)} }
-                    if !n.read { " " span { class: "badge", {l.t("Unread")} } }
+                    span { class: "meta-line", {crate::fmt::instant_in(n.created_at, l)}
+                        if !n.read { span { class: "sr", " · " {l.t("Unread")} } }
+                    }
                 }
             }
         }

@@ -8,17 +8,17 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::Router;
 use portico_domain::Email;
 
 use super::tokens;
 use crate::config::Config;
 use crate::http::HttpState;
-use crate::pages::{escape, field, is_form, percent_encode};
+use crate::pages::{field, is_form, percent_encode};
 use crate::store::{LoginClient, Store, UserKind};
 
 pub const RATE_WINDOW_MS: i64 = 15 * 60_000;
@@ -28,15 +28,27 @@ pub const FAILURES_BEFORE_NOTICE: i64 = 5;
 /// Every magic-link request takes at least this long, known address or not.
 const REQUEST_FLOOR: Duration = Duration::from_millis(250);
 
-pub fn routes() -> Router<HttpState> {
+/// The sign-in routes. The pages the emailed links open (`GET …/auth/magic`, `GET
+/// …/auth/invite`) are the portal's own pages (`portal`), sent with `Referrer-Policy:
+/// same-origin` since their address carries the link's token; their forms post back here.
+pub fn routes(portal: Router) -> Router<HttpState> {
+    let link_pages = axum::routing::get_service(portal).layer(axum::middleware::map_response(
+        |mut resp: Response| async move {
+            resp.headers_mut().insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            );
+            resp
+        },
+    ));
     Router::new()
         .route("/{tenant}/auth/magic-link", post(request_link))
-        .route("/{tenant}/auth/magic", get(link_page).post(consume_link))
-        .route("/{tenant}/auth/logout", post(logout))
         .route(
-            "/{tenant}/auth/invite",
-            get(invite_page).post(accept_invite),
+            "/{tenant}/auth/magic",
+            link_pages.clone().post(consume_link),
         )
+        .route("/{tenant}/auth/logout", post(logout))
+        .route("/{tenant}/auth/invite", link_pages.post(accept_invite))
 }
 
 /// The session cookie's name: `__Host-` (which requires Secure) over https, plain on http dev.
@@ -298,40 +310,6 @@ async fn request_link(
     )
 }
 
-#[derive(serde::Deserialize)]
-struct TokenQuery {
-    token: Option<String>,
-    next: Option<String>,
-}
-
-/// The page a magic link opens: it only shows a button that POSTs the token.
-async fn link_page(
-    State(state): State<HttpState>,
-    Path(slug): Path<String>,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    let Some(t) = tenant(&state.shared.store, &slug).await else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
-    };
-    let token = q.token.unwrap_or_default();
-    let next = next_page(&t.slug, q.next.as_deref()).unwrap_or_default();
-    let body = format!(
-        "<h1>Sign in to {name}</h1><form method=\"post\" action=\"/{slug}/auth/magic\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\"><input type=\"hidden\" name=\"next\" value=\"{next}\">\
-         <button type=\"submit\">Sign in</button></form>\
-         <p>This link works once, for 10 minutes.</p>",
-        name = escape(&t.name),
-        slug = escape(&t.slug),
-        token = escape(&token),
-        next = escape(&next)
-    );
-    page(
-        StatusCode::OK,
-        &format!("Sign in to {}", escape(&t.name)),
-        &body,
-    )
-}
-
 async fn consume_link(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
@@ -360,15 +338,15 @@ async fn consume_link(
     };
     let Some((kind, user_id)) = consumed else {
         failed_attempt(store, &t.id, &ip).await;
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Link not valid",
-            &format!(
-                "<h1>This link cannot be used</h1><p>It has expired, was already used, or belongs to another portal. \
-                 <a href=\"/{}/\">Ask for a new one</a>.</p>",
-                escape(&t.slug)
-            ),
-        );
+        // The portal's page says why, with the business's branding.
+        return (
+            StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                format!("/{}/auth/magic?error=used", t.slug),
+            )],
+        )
+            .into_response();
     };
     // Never reuse a session id across logins: end the one the browser came with.
     if let Some(old) = session_token(config, &headers) {
@@ -455,24 +433,6 @@ async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
 }
 
 /// The page an invitation link opens: a button that POSTs the token (a GET accepts nothing).
-async fn invite_page(
-    State(state): State<HttpState>,
-    Path(slug): Path<String>,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    let Some(t) = tenant(&state.shared.store, &slug).await else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
-    };
-    let body = format!(
-        "<h1>Join {name}'s client portal</h1><form method=\"post\" action=\"/{slug}/auth/invite\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\"><button type=\"submit\">Accept the invitation</button></form>",
-        name = escape(&t.name),
-        slug = escape(&t.slug),
-        token = escape(&q.token.unwrap_or_default())
-    );
-    page(StatusCode::OK, &format!("Join {}", escape(&t.name)), &body)
-}
-
 async fn accept_invite(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
@@ -508,12 +468,14 @@ async fn accept_invite(
         }
         Ok(None) => {
             failed_attempt(store, &t.id, client.ip.as_deref().unwrap_or("unknown")).await;
-            page(
-                StatusCode::BAD_REQUEST,
-                "Invitation not valid",
-                "<h1>This invitation cannot be used</h1><p>It has expired, was withdrawn or was already accepted. \
-                 Ask for a new one, or sign in if you already have access.</p>",
+            (
+                StatusCode::SEE_OTHER,
+                [(
+                    header::LOCATION,
+                    format!("/{}/auth/invite?error=invalid", t.slug),
+                )],
             )
+                .into_response()
         }
         Err(e) => unavailable(e),
     }

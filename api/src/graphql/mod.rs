@@ -5,6 +5,7 @@ pub mod context;
 pub mod credit_use;
 pub mod ids;
 pub mod inputs;
+pub mod invitation_page;
 pub mod ledger;
 pub mod loaders;
 pub mod mutation;
@@ -25,8 +26,11 @@ use async_graphql::{Response, Schema, ServerError, ServerResult, Variables};
 
 use async_graphql::MergedObject;
 pub use context::{RequestData, Shared};
-use query::Query;
 use subscription::Subscription;
+
+/// The Query root: the core reads and each area's own.
+#[derive(MergedObject, Default)]
+pub struct Query(query::CoreQuery, invitation_page::InvitationPageQuery);
 
 /// The Mutation root: the core ledger mutations and each area's own.
 #[derive(MergedObject, Default)]
@@ -40,7 +44,7 @@ pub const MAX_ALIASES: usize = 30;
 pub const MAX_BATCH: usize = 10;
 
 pub fn build_schema(shared: Shared) -> PorticoSchema {
-    Schema::build(Query, Mutation::default(), Subscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(shared)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -52,7 +56,7 @@ pub fn build_schema(shared: Shared) -> PorticoSchema {
 
 /// The SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation::default(), Subscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .finish()
         .sdl()
 }

@@ -49,6 +49,15 @@ pub enum ContactRole {
 }
 
 impl ContactRole {
+    /// The role as the store keeps it (`admin`, `payer`, anything else reads as viewer).
+    pub fn from_store(s: &str) -> ContactRole {
+        match s {
+            "admin" => ContactRole::Admin,
+            "payer" => ContactRole::Payer,
+            _ => ContactRole::Viewer,
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ContactRole::Admin => "admin",
@@ -72,11 +81,7 @@ impl Contact {
         &self.0.email
     }
     async fn role(&self) -> ContactRole {
-        match self.0.role.as_str() {
-            "admin" => ContactRole::Admin,
-            "payer" => ContactRole::Payer,
-            _ => ContactRole::Viewer,
-        }
+        ContactRole::from_store(&self.0.role)
     }
 }
 

@@ -98,10 +98,11 @@ pub struct Period {
     pub to: Option<Date>,
 }
 
-pub struct Query;
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// A business's public profile for its sign-in page, by slug; no sign-in needed. Null for an
     /// unknown slug.
     async fn portal(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PortalProfile>> {

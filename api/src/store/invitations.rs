@@ -35,6 +35,21 @@ pub struct NewInvitation {
     pub role: String,
 }
 
+/// What the invitation page shows before it is accepted: who invited whom, to which client's
+/// portal, with what role.
+#[derive(Debug, Clone)]
+pub struct InvitationPreview {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub client_name: String,
+    /// A staff member's or the client's admin's name; `None` when a partner's token invited.
+    pub invited_by: Option<String>,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    pub expires_at: i64,
+}
+
 /// What the invitation email needs: the link is made by the caller from a fresh token.
 pub struct InvitationMail<'a> {
     pub token_hash: &'a str,
@@ -408,6 +423,47 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(contact_id))
+    }
+
+    /// The invitation a link's token stands for, as its page shows it (no sign-in: the token is
+    /// the secret). `None` for an unknown token.
+    pub async fn invitation_preview(
+        &self,
+        tenant_id: &str,
+        token_hash: &str,
+    ) -> AppResult<Option<InvitationPreview>> {
+        let mut tx = self.read(tenant_id).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT c.name, i.email, c.role, cl.name AS client_name, i.expires_at, \
+                     CASE WHEN i.status = 'pending' AND i.expires_at <= $3 THEN 'expired' ELSE i.status END AS status, \
+                     COALESCE(su.name, ic.name) AS invited_by \
+                     FROM invitations i \
+                     JOIN contacts c ON c.tenant_id = i.tenant_id AND c.id = i.contact_id \
+                     JOIN clients cl ON cl.tenant_id = c.tenant_id AND cl.id = c.client_id \
+                     LEFT JOIN staff_users su ON su.tenant_id = i.tenant_id AND su.id = i.invited_by \
+                     LEFT JOIN contacts ic ON ic.tenant_id = i.tenant_id AND ic.id = i.invited_by \
+                     WHERE i.tenant_id = $1 AND i.token_hash = $2",
+                )
+                .bind(tenant_id.to_owned())
+                .bind(token_hash.to_owned())
+                .bind(now_ms()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.map(|r| {
+            Ok(InvitationPreview {
+                name: rows::text(&r, "name")?,
+                email: rows::text(&r, "email")?,
+                role: rows::text(&r, "role")?,
+                client_name: rows::text(&r, "client_name")?,
+                invited_by: rows::opt_text(&r, "invited_by")?,
+                status: rows::text(&r, "status")?,
+                expires_at: rows::int(&r, "expires_at")?,
+            })
+        })
+        .transpose()
     }
 
     /// Sets the tenant's daily invitation limit (owner and admin).

@@ -46,7 +46,7 @@ pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
     MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
-pub use invitations::{Invitation, InvitationMail, NewInvitation};
+pub use invitations::{Invitation, InvitationMail, InvitationPreview, NewInvitation};
 pub use invoice_links::InvoiceLink;
 pub use invoices::{
     Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
