@@ -37,7 +37,7 @@ impl Unit {
                 };
                 crate::fmt::money_text(&amount, currency, l)
             }
-            Unit::Minutes => crate::fmt::hours(v),
+            Unit::Minutes => crate::fmt::hours_decimal(v, l),
         }
     }
 }
@@ -72,7 +72,12 @@ pub fn BarChart(
     #[props(default)] single: bool,
 ) -> Element {
     let l = crate::ui::locale();
-    let top = nice_max(bars.iter().map(|b| b.a.max(b.b)).max().unwrap_or(0).max(1));
+    let highest = bars.iter().map(|b| b.a.max(b.b)).max().unwrap_or(0).max(1);
+    // Round figures on the axis: whole currency units of 1, 2 or 5 × 10ⁿ, or hours likewise.
+    let top = match unit {
+        Unit::Money(_) => nice_max((highest + 99) / 100) * 100,
+        Unit::Minutes => nice_max((highest + 59) / 60) * 60,
+    };
     let n = bars.len().max(1) as i64;
     let slot = (W - PAD_L) / n;
     let bar_w = if single { slot * 6 / 10 } else { slot * 3 / 10 };

@@ -219,8 +219,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Minutes → `7h 05m`.
-pub fn hours(minutes: i64) -> String {
-    format!("{}h {:02}m", minutes / 60, minutes % 60)
+/// Minutes as decimal hours in `l`, one decimal at most: 90 → "1.5" ("1,5"), 120 → "2".
+pub fn hours_decimal(minutes: i64, l: Locale) -> String {
+    let tenths = (minutes * 10 + 30) / 60;
+    let text = if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
+    decimal(&text, l)
 }
 
 #[cfg(test)]
@@ -242,6 +249,13 @@ mod tests {
         assert_eq!(month_or_key("2026-05", Locale::El), "Μαΐ 2026");
         assert_eq!(month_or_key("Design", Locale::El), "Design");
         assert_eq!(decimal("2.5", Locale::El), "2,5");
+    }
+
+    #[test]
+    fn hours_read_as_decimals() {
+        assert_eq!(hours_decimal(90, Locale::El), "1,5");
+        assert_eq!(hours_decimal(120, Locale::En), "2");
+        assert_eq!(hours_decimal(5340, Locale::En), "89");
     }
 
     #[test]
@@ -276,6 +290,5 @@ mod tests {
             "22\u{a0}Νοε\u{a0}2026, 14:05\u{a0}UTC"
         );
         assert_eq!(instant_date(951_782_400_000), "2000-02-29");
-        assert_eq!(hours(425), "7h 05m");
     }
 }

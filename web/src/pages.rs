@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::chart::{Bar, BarChart, Unit};
 use crate::data::{use_query, Money, PageError, Profile};
-use crate::fmt::{date, hours, money};
+use crate::fmt::{date, money};
 use crate::i18n::Locale;
 use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
@@ -710,9 +710,11 @@ pub struct InvoiceFull {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InvoiceData {
     pub invoice: Option<InvoiceFull>,
     pub threads: Vec<ThreadRef>,
+    pub payment_attempts: Vec<AttemptRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -725,7 +727,7 @@ pub struct ThreadRef {
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
-    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } }"), json!({ "id": id }))?;
+    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } paymentAttempts(first: 50) { id status method amount { ...M } createdAt invoiceIds } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
     let profile = shell.profile.clone().unwrap_or_default();
@@ -746,6 +748,12 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         rsx! {
             PageTitle { text: title.clone() }
             Notice { flash: crate::ui::Flash { done: String::new(), ..flash.clone() } }
+            if !print {
+                PendingAttempts {
+                    tenant: tenant.clone(),
+                    attempts: d.payment_attempts.iter().filter(|a| a.invoice_ids.contains(&inv.id)).cloned().collect::<Vec<_>>(),
+                }
+            }
             div { class: if print { "toolbar noprint print-mode" } else { "toolbar noprint" },
                 a { href: if print { format!("/{tenant}/invoices/{}", inv.id) } else { format!("/{tenant}/invoices") }, "← " {if print { l.t("Back") } else { l.t("Invoices") }} }
                 if payable && !print {
@@ -1435,7 +1443,7 @@ pub fn Projects(tenant: String, q: Qs) -> Element {
             section { class: "panel project", key: "{p.id}",
                 h2 { "{p.name} " Status { status: p.status.clone() } }
                 if let Some(desc) = p.description.clone() { p { "{desc}" } }
-                p { {l.t("Hours")} ": " strong { {hours(minutes(&p.total_hours))} } }
+                p { {l.t("Hours")} ": " strong { {crate::fmt::hours_decimal(minutes(&p.total_hours), l)} } }
                 BarChart {
                     bars: p.summary_by_month.iter().map(|m| Bar { label: crate::fmt::month_or_key(&m.key, l), a: minutes(&m.hours), b: minutes(&m.billable_hours) }).collect::<Vec<_>>(),
                     a_label: l.t("Hours"),
