@@ -557,7 +557,7 @@ async fn an_invoice_link_shows_one_invoice_until_revoked_or_expired(app: TestApp
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("INV-2026-00001")
-            && page.body.contains("120.50 EUR")
+            && page.body.contains("€120.50")
             && page.body.contains("Helios"),
         "{}",
         page.body

@@ -1244,6 +1244,59 @@ async fn link_pages_are_branded_portal_pages(app: TestApp) {
     assert!(without_comments(&again.body).contains("This invitation cannot be used"));
 }
 
+/// An invoice link opens the invoice as a portal page: branded, in the reader's language, that
+/// one invoice only; an unknown link says so (404); staff read that it was opened.
+async fn invoice_links_open_a_branded_document(app: TestApp) {
+    seeded(&app).await;
+    let owner = app.token(&acme_id(&app).await, Role::Owner, None).await;
+    let inv = app
+        .ok(
+            &owner,
+            "{ invoices(first: 1, filter: { status: [ISSUED] }) { nodes { id number } } }",
+            json!({}),
+        )
+        .await["invoices"]["nodes"][0]
+        .clone();
+    let url = app
+        .ok(
+            &owner,
+            "mutation($i: ID!) { createInvoiceLink(invoiceId: $i, expiresInDays: 30) { url } }",
+            json!({ "i": inv["id"] }),
+        )
+        .await["createInvoiceLink"]["url"]
+        .as_str()
+        .expect("url")
+        .trim_start_matches("http://localhost")
+        .to_owned();
+    let number = inv["number"].as_str().expect("number");
+    let opened = app
+        .request("GET", &url, &[("accept-language", "el")], "")
+        .await;
+    assert_eq!(opened.status, 200);
+    let body = without_comments(&opened.body);
+    assert!(
+        body.contains(&format!("class=\"docnum\">{number}<")),
+        "{body}"
+    );
+    assert!(body.contains("Χρέωση σε"), "in Greek: {body}");
+    assert!(body.contains("class=\"card-brand\"") && body.contains("Acme Design Studio"));
+    assert_eq!(
+        opened.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    let bad = app.request("GET", &format!("{url}x"), &[], "").await;
+    assert_eq!(bad.status, 404);
+    assert!(without_comments(&bad.body).contains("This link is not valid"));
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let list = page(&app, "/acme/staff/notifications", &staff).await;
+    assert!(
+        list.body
+            .contains(&format!("Invoice {number} was opened through its link.")),
+        "{}",
+        list.body
+    );
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1270,4 +1323,5 @@ both_backends!(
     estimates_are_decided_on_their_own_page_after_a_confirmation,
     a_payment_has_one_name_and_its_receipt_reconciles,
     link_pages_are_branded_portal_pages,
+    invoice_links_open_a_branded_document,
 );

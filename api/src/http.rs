@@ -41,7 +41,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(crate::auth::web::routes(portal.clone()))
-        .merge(crate::auth::links::routes())
+        .merge(crate::auth::links::routes(portal.clone()))
         .merge(crate::auth::passkeys::routes())
         .merge(crate::payments::demo::routes())
         .merge(crate::payments::stripe::routes())

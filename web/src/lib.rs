@@ -45,6 +45,8 @@ pub enum Route {
         MagicLinkPage { tenant: String, q: Qs },
         #[route("/auth/invite?:..q")]
         InvitePage { tenant: String, q: Qs },
+        #[route("/i/:token")]
+        InvoiceLinkPage { tenant: String, token: String },
         #[layout(Shell)]
             #[route("/")]
             Home { tenant: String },

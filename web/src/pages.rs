@@ -12,9 +12,11 @@ use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
 
 mod estimates;
+mod invoice_link;
 mod links;
 mod pay;
 pub use estimates::*;
+pub use invoice_link::*;
 pub use links::*;
 pub use pay::*;
 

@@ -378,6 +378,10 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
         return n.message.clone();
     }
     match n.kind.as_str() {
+        "invoice.viewed" if v("via") == "link" => fill(
+            l.t("Invoice {} was opened through its link."),
+            &[v("number")],
+        ),
         "invoice.viewed" => fill(
             l.t("{} ({}) opened invoice {}."),
             &[v("who"), v("client"), v("number")],

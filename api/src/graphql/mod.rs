@@ -6,6 +6,7 @@ pub mod credit_use;
 pub mod ids;
 pub mod inputs;
 pub mod invitation_page;
+pub mod invoice_link_page;
 pub mod ledger;
 pub mod loaders;
 pub mod mutation;
@@ -30,7 +31,11 @@ use subscription::Subscription;
 
 /// The Query root: the core reads and each area's own.
 #[derive(MergedObject, Default)]
-pub struct Query(query::CoreQuery, invitation_page::InvitationPageQuery);
+pub struct Query(
+    query::CoreQuery,
+    invitation_page::InvitationPageQuery,
+    invoice_link_page::InvoiceLinkQuery,
+);
 
 /// The Mutation root: the core ledger mutations and each area's own.
 #[derive(MergedObject, Default)]

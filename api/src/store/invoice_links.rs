@@ -1,7 +1,7 @@
 //! Invoice links: an unguessable, revocable, optionally expiring link that lets its recipient view
 //! one issued invoice without signing in. Every view is audited and notifies staff.
 
-use super::{audit, new_id, now_ms, rows, Store};
+use super::{audit, new_id, now_ms, rows, Store, Tx};
 use crate::auth::{Role, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -129,6 +129,19 @@ impl Store {
         rows.iter().map(link).collect()
     }
 
+    /// The invoice a link shows and a read-only scope limited to its client, or `None` when the
+    /// link is unknown, revoked or expired (or its invoice void). Changes nothing.
+    pub async fn invoice_link_scope(
+        &self,
+        tenant_id: &str,
+        token_hash: &str,
+    ) -> AppResult<Option<(String, Scope)>> {
+        let mut tx = self.read(tenant_id).await?;
+        let found = link_row(&mut tx, tenant_id, token_hash).await?;
+        tx.commit().await?;
+        Ok(found.map(|(invoice_id, scope, _)| (invoice_id, scope)))
+    }
+
     /// Opens a link: the invoice id and a read-only scope limited to its client, or `None` when
     /// the link is unknown, revoked or expired. The view is audited and staff are notified.
     pub async fn open_invoice_link(
@@ -137,38 +150,11 @@ impl Store {
         token_hash: &str,
         ip: &str,
     ) -> AppResult<Option<(String, Scope)>> {
-        let now = now_ms();
         let mut tx = self.write(tenant_id).await?;
-        let row = tx
-            .fetch_optional(
-                sqlx::query(
-                    "SELECT l.id, l.invoice_id, i.client_id, i.number, t.slug FROM invoice_links l \
-                     JOIN invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id \
-                     JOIN tenants t ON t.id = l.tenant_id \
-                     WHERE l.tenant_id = $1 AND l.token_hash = $2 AND l.revoked_at IS NULL \
-                     AND (l.expires_at IS NULL OR l.expires_at > $3) AND i.status <> 'void'",
-                )
-                .bind(tenant_id.to_owned())
-                .bind(token_hash.to_owned())
-                .bind(now),
-            )
-            .await?;
-        let Some(row) = row else {
+        let Some((invoice_id, scope, number)) = link_row(&mut tx, tenant_id, token_hash).await?
+        else {
             tx.commit().await?;
             return Ok(None);
-        };
-        let link_id = rows::text(&row, "id")?;
-        let invoice_id = rows::text(&row, "invoice_id")?;
-        let scope = Scope {
-            tenant_id: tenant_id.to_owned(),
-            tenant_slug: rows::text(&row, "slug")?,
-            role: Role::ContactViewer,
-            actor_id: format!("invoice-link:{link_id}"),
-            actor_name: "invoice link".into(),
-            client_id: Some(rows::text(&row, "client_id")?),
-            contact_id: None,
-            session_id: None,
-            grants: crate::auth::Grants::READ,
         };
         audit::record(
             &mut tx,
@@ -179,18 +165,58 @@ impl Store {
             Some(serde_json::json!({ "ip": ip })),
         )
         .await?;
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO notifications (id, tenant_id, kind, message, subject_id, created_at) VALUES ($1, $2, 'invoice.viewed', $3, $4, $5)",
-            )
-            .bind(new_id())
-            .bind(tenant_id.to_owned())
-            .bind(format!("Invoice {} was viewed through its link", rows::text(&row, "number")?))
-            .bind(invoice_id.clone())
-            .bind(now),
+        super::notifications::insert(
+            &mut tx,
+            tenant_id,
+            "invoice.viewed",
+            &format!("Invoice {number} was viewed through its link"),
+            Some(&invoice_id),
+            serde_json::json!({ "number": number, "via": "link" }),
         )
         .await?;
         tx.commit().await?;
         Ok(Some((invoice_id, scope)))
     }
+}
+
+/// A usable link's invoice id, the scope it grants, and the invoice's number.
+async fn link_row(
+    tx: &mut Tx,
+    tenant_id: &str,
+    token_hash: &str,
+) -> AppResult<Option<(String, Scope, String)>> {
+    let row = tx
+        .fetch_optional(
+            sqlx::query(
+                "SELECT l.id, l.invoice_id, i.client_id, i.number, t.slug FROM invoice_links l \
+                 JOIN invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id \
+                 JOIN tenants t ON t.id = l.tenant_id \
+                 WHERE l.tenant_id = $1 AND l.token_hash = $2 AND l.revoked_at IS NULL \
+                 AND (l.expires_at IS NULL OR l.expires_at > $3) AND i.status <> 'void'",
+            )
+            .bind(tenant_id.to_owned())
+            .bind(token_hash.to_owned())
+            .bind(now_ms()),
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let link_id = rows::text(&row, "id")?;
+    let scope = Scope {
+        tenant_id: tenant_id.to_owned(),
+        tenant_slug: rows::text(&row, "slug")?,
+        role: Role::ContactViewer,
+        actor_id: format!("invoice-link:{link_id}"),
+        actor_name: "invoice link".into(),
+        client_id: Some(rows::text(&row, "client_id")?),
+        contact_id: None,
+        session_id: None,
+        grants: crate::auth::Grants::READ,
+    };
+    Ok(Some((
+        rows::text(&row, "invoice_id")?,
+        scope,
+        rows::text(&row, "number")?,
+    )))
 }
