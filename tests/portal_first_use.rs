@@ -1084,6 +1084,15 @@ async fn a_payment_has_one_name_and_its_receipt_reconciles(app: TestApp) {
         )
         .await;
     let demo = r.header("location").expect("the demo gateway's page");
+    // The demo gateway's page is a portal page: styled, translated, saying nothing is charged.
+    let demo_page = app.request("GET", &demo, &[], "").await;
+    assert_eq!(demo_page.status, 200);
+    let body = without_comments(&demo_page.body);
+    assert!(
+        body.contains("portal.css") && body.contains("nothing is charged"),
+        "{body}"
+    );
+    assert!(body.contains("€200.00"));
     let done = app
         .request(
             "POST",
@@ -1307,6 +1316,32 @@ async fn theo_status(app: &TestApp, staff: &str) -> Value {
         .find(|i| i["email"] == "theo@first-use.example")
         .expect("Theo")["status"]
         .clone()
+}
+
+/// Every HTML page people see is the portal's: the API writes none by hand.
+#[test]
+fn the_api_writes_no_html_pages() {
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("api/src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                for tag in ["<!doctype", "<html", "<h1>", "<p>", "<form "] {
+                    if text.to_ascii_lowercase().contains(tag) {
+                        found.push(format!("{} has {tag}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
 }
 
 both_backends!(

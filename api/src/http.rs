@@ -43,7 +43,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::auth::web::routes(portal.clone()))
         .merge(crate::auth::links::routes(portal.clone()))
         .merge(crate::auth::passkeys::routes())
-        .merge(crate::payments::demo::routes())
+        .merge(crate::payments::demo::routes(portal.clone()))
         .merge(crate::payments::stripe::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

@@ -1,15 +1,7 @@
-//! Helpers for the few server-rendered HTML pages outside the portal (sign-in, invitation,
-//! invoice link, demo gateway): escaping text into HTML and reading submitted fields.
+//! Helpers for the sign-in and gateway routes that take form posts: reading submitted fields
+//! (JSON or urlencoded) and percent-encoding. Every HTML page is the portal's (`web/`).
 
 use axum::http::{header, HeaderMap};
-
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// A field from a JSON object or an urlencoded form body (by its Content-Type).
 pub fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
@@ -97,13 +89,5 @@ mod tests {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-._~%".contains(c)));
         assert_eq!(form_decode(&encoded), text);
-    }
-
-    #[test]
-    fn html_special_characters_are_escaped() {
-        assert_eq!(
-            escape("<a href=\"x\">Tom & Jerry's</a>"),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
-        );
     }
 }

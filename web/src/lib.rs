@@ -47,6 +47,8 @@ pub enum Route {
         InvitePage { tenant: String, q: Qs },
         #[route("/i/:token")]
         InvoiceLinkPage { tenant: String, token: String },
+        #[route("/pay/demo/:token")]
+        DemoGatewayPage { tenant: String, token: String },
         #[layout(Shell)]
             #[route("/")]
             Home { tenant: String },

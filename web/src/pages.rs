@@ -11,10 +11,12 @@ use crate::i18n::Locale;
 use crate::ui::{loaded, locale, use_shell, Notice, PageTitle, Problem, Status};
 use crate::{encode, Qs};
 
+mod demo_gateway;
 mod estimates;
 mod invoice_link;
 mod links;
 mod pay;
+pub use demo_gateway::*;
 pub use estimates::*;
 pub use invoice_link::*;
 pub use links::*;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use portico_domain::Email;
@@ -116,20 +116,10 @@ fn json(status: StatusCode, body: serde_json::Value) -> Response {
         .into_response()
 }
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body style=\"font-family: \
-         system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5\">{body}</body></html>"
-    );
-    let mut resp = (status, Html(html)).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+/// A refusal of a form post that did not come from the portal's pages (plain text: people using
+/// the portal never meet it; its pages say what went wrong themselves).
+fn refused_post(status: StatusCode, message: &'static str) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], message).into_response()
 }
 
 /// Where to go after signing in, if `next` is a page of this portal: a path under `/{slug}/`,
@@ -320,14 +310,13 @@ async fn consume_link(
     let store = &state.shared.store;
     let config = &state.shared.config;
     if !origin_ok(config, &headers) {
-        return page(
+        return refused_post(
             StatusCode::FORBIDDEN,
-            "Refused",
-            "<p>This request did not come from this portal.</p>",
+            "this request did not come from this portal",
         );
     }
     let Some(t) = tenant(store, &slug).await else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+        return refused_post(StatusCode::NOT_FOUND, "unknown portal");
     };
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
@@ -442,14 +431,13 @@ async fn accept_invite(
 ) -> Response {
     let store = &state.shared.store;
     if !origin_ok(&state.shared.config, &headers) {
-        return page(
+        return refused_post(
             StatusCode::FORBIDDEN,
-            "Refused",
-            "<p>This request did not come from this portal.</p>",
+            "this request did not come from this portal",
         );
     }
     let Some(t) = tenant(store, &slug).await else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<p>Unknown portal.</p>");
+        return refused_post(StatusCode::NOT_FOUND, "unknown portal");
     };
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let token = field(&headers, &body, "token").unwrap_or_default();
@@ -488,10 +476,9 @@ async fn logout(
 ) -> Response {
     let config = &state.shared.config;
     if !origin_ok(config, &headers) {
-        return page(
+        return refused_post(
             StatusCode::FORBIDDEN,
-            "Refused",
-            "<p>This request did not come from this portal.</p>",
+            "this request did not come from this portal",
         );
     }
     if let Some(token) = session_token(config, &headers) {

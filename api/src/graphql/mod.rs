@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod credit_use;
+pub mod demo_checkout;
 pub mod ids;
 pub mod inputs;
 pub mod invitation_page;
@@ -35,6 +36,7 @@ pub struct Query(
     query::CoreQuery,
     invitation_page::InvitationPageQuery,
     invoice_link_page::InvoiceLinkQuery,
+    demo_checkout::DemoCheckoutQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.
