@@ -468,7 +468,9 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         .await;
     assert_eq!(e["node"]["status"], "ACCEPTED");
 
-    // Post a message in a thread.
+    // Post a message in a thread: the staff page's Messages badge counts it without a reload.
+    let badge = "const a = document.querySelector('nav.menu a[href$=\"/messages\"] .badge'); return a ? parseInt(a.textContent) : 0;";
+    let before = staff.js(badge, json!([])).await.as_i64().unwrap_or(0);
     client.goto(&portal.url("/messages")).await;
     client.click("ul.threads li a").await;
     client
@@ -481,6 +483,19 @@ async fn a_client_signs_in_pays_and_staff_see_it_live() {
         .wait_text("ol.messages", "Could you send the timesheet too?")
         .await;
     assert_clean_console(&client, "messages").await;
+    staff
+        .wait_js(
+            "the staff menu's unread messages to go up",
+            &format!(
+                "const a = document.querySelector('nav.menu a[href$=\"/messages\"] .badge'); return !!a && parseInt(a.textContent) > {before};"
+            ),
+        )
+        .await;
+    assert_eq!(
+        staff.js("return window.__stayed", json!([])).await,
+        json!("yes"),
+        "the staff page reloaded"
+    );
 
     client.close().await;
     staff.close().await;

@@ -1306,6 +1306,70 @@ async fn invoice_links_open_a_branded_document(app: TestApp) {
     );
 }
 
+/// The menu's unread counts update live: `viewerCounts` sends the caller's counts at once, then
+/// again when a client's message raises them (over a real socket, with the session cookie).
+async fn unread_counts_update_live(app: TestApp) {
+    seeded(&app).await;
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let addr = app.spawn_server().await;
+    let (mut ws, acked) = common::ws::connect(
+        addr,
+        &[("Cookie", staff.as_str()), ("Origin", ORIGIN)],
+        json!({}),
+    )
+    .await;
+    assert!(acked);
+    common::ws::subscribe(
+        &mut ws,
+        "1",
+        "subscription { viewerCounts { unreadMessages unreadNotifications } }",
+    )
+    .await;
+    let first = common::ws::next_data(&mut ws, 5000)
+        .await
+        .expect("the counts at once")["payload"]["data"]["viewerCounts"]
+        .clone();
+    let (messages, notes) = (
+        first["unreadMessages"].as_i64().expect("messages"),
+        first["unreadNotifications"]
+            .as_i64()
+            .expect("notifications"),
+    );
+    let (_, contacts) = first_client(&app).await;
+    let contact = app.sign_in("acme", &contacts[0].0).await;
+    let inv = app
+        .gql_cookie(
+            &contact,
+            "{ invoices(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["nodes"][0]["id"]
+        .clone();
+    let posted = app
+        .gql_cookie(
+            &contact,
+            "mutation($s: ID!) { postMessage(subjectId: $s, body: \"Is this paid?\") { id } }",
+            json!({ "s": inv }),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    let next = common::ws::next_data(&mut ws, 5000)
+        .await
+        .expect("new counts")["payload"]["data"]["viewerCounts"]
+        .clone();
+    assert_eq!(
+        next["unreadMessages"].as_i64(),
+        Some(messages + 1),
+        "{next}"
+    );
+    assert_eq!(
+        next["unreadNotifications"].as_i64(),
+        Some(notes + 1),
+        "{next}"
+    );
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1359,4 +1423,5 @@ both_backends!(
     a_payment_has_one_name_and_its_receipt_reconciles,
     link_pages_are_branded_portal_pages,
     invoice_links_open_a_branded_document,
+    unread_counts_update_live,
 );

@@ -57,6 +57,41 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     let l = shell.locale;
     let profile = shell.profile.clone().unwrap_or_default();
     let route = use_route::<Route>();
+    // Unread counts for the menu's badges: from the server render, then live (`viewerCounts`).
+    let signed_in = shell.viewer.is_some();
+    #[allow(unused_mut)]
+    let mut counts = use_signal(|| {
+        shell
+            .viewer
+            .as_ref()
+            .map(|v| (v.unread_messages, v.unread_notifications))
+            .unwrap_or((0, 0))
+    });
+    #[cfg(feature = "web")]
+    use_effect(move || {
+        if !signed_in {
+            return;
+        }
+        spawn(async move {
+            use futures_util::StreamExt;
+            let mut events = crate::live::subscribe(
+                "subscription { viewerCounts { unreadMessages unreadNotifications } }",
+                serde_json::json!({}),
+            );
+            while let Some(event) = events.next().await {
+                let c = &event["viewerCounts"];
+                if let (Some(m), Some(n)) = (
+                    c["unreadMessages"].as_i64(),
+                    c["unreadNotifications"].as_i64(),
+                ) {
+                    counts.set((m, n));
+                }
+            }
+        });
+    });
+    #[cfg(not(feature = "web"))]
+    let _ = signed_in;
+    let (unread_messages, unread_notifications) = counts();
     let Some(viewer) = shell.viewer.clone() else {
         // Signed out on one of the portal's pages: sign in, then come back to it.
         let next = match &route {
@@ -105,8 +140,8 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
         .iter()
         .map(|(path, label)| {
             let badge = match *path {
-                "/messages" => viewer.unread_messages,
-                "/staff/notifications" => viewer.unread_notifications,
+                "/messages" => unread_messages,
+                "/staff/notifications" => unread_notifications,
                 _ => 0,
             };
             (format!("{base}{path}"), *label, badge)

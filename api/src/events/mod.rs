@@ -1,4 +1,4 @@
-//! The event bus: invoice and payment events for subscriptions. In-process (a broadcast channel)
+//! The event bus: invoice, payment and activity events for subscriptions. In-process (a broadcast channel)
 //! by default; with Redis, events are published to a channel and every instance's listener feeds its
 //! own broadcast, so a subscriber on one instance sees what another published. When Redis is
 //! unreachable, publishing falls back to local delivery and the listener reconnects with backoff.
@@ -19,6 +19,9 @@ pub enum Topic {
     Payment,
     /// A payment attempt's status (the return page and `paymentStatus`).
     Attempt,
+    /// Something that may change people's unread counts: a message posted, an estimate decided,
+    /// an invoice opened by a client (`viewerCounts`).
+    Activity,
 }
 
 /// One change, published after its transaction committed.
@@ -189,6 +192,21 @@ impl Event {
             status: None,
             amount_minor: Some(p.amount.minor),
             currency: Some(p.amount.currency.code().to_owned()),
+            at: crate::store::now_ms(),
+        }
+    }
+
+    /// Activity that may change unread counts (`client_id` may be empty: the whole tenant).
+    pub fn activity(tenant_id: &str, client_id: &str, action: &str, subject_id: &str) -> Event {
+        Event {
+            tenant_id: tenant_id.to_owned(),
+            client_id: client_id.to_owned(),
+            topic: Topic::Activity,
+            action: action.to_owned(),
+            subject_id: subject_id.to_owned(),
+            status: None,
+            amount_minor: None,
+            currency: None,
             at: crate::store::now_ms(),
         }
     }

@@ -221,6 +221,14 @@ async fn publish_invoice(ctx: &Context<'_>, inv: &store::Invoice, action: &str) 
         .await;
 }
 
+async fn publish_activity(ctx: &Context<'_>, client_id: &str, action: &str, subject: &str) {
+    let tenant = scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default();
+    shared(ctx)
+        .bus
+        .publish(Event::activity(&tenant, client_id, action, subject))
+        .await;
+}
+
 async fn publish_payment(
     ctx: &Context<'_>,
     p: &store::Payment,
@@ -972,21 +980,21 @@ impl CoreMutation {
         let id = ids::decode(&id, "Estimate")?;
         let comment =
             portico_domain::estimate_comment(comment.as_deref()).map_err(AppError::from)?;
-        Ok(Estimate(
-            store(ctx)
-                .accept_estimate(scope(ctx)?, &id, comment, today(ctx))
-                .await?,
-        ))
+        let e = store(ctx)
+            .accept_estimate(scope(ctx)?, &id, comment, today(ctx))
+            .await?;
+        publish_activity(ctx, &e.client_id, "estimate.accepted", &e.id).await;
+        Ok(Estimate(e))
     }
 
     /// A client contact (admin or payer) rejects a sent estimate, giving a reason.
     async fn reject_estimate(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Estimate> {
         let id = ids::decode(&id, "Estimate")?;
-        Ok(Estimate(
-            store(ctx)
-                .reject_estimate(scope(ctx)?, &id, reason, today(ctx))
-                .await?,
-        ))
+        let e = store(ctx)
+            .reject_estimate(scope(ctx)?, &id, reason, today(ctx))
+            .await?;
+        publish_activity(ctx, &e.client_id, "estimate.rejected", &e.id).await;
+        Ok(Estimate(e))
     }
 
     async fn create_project(
@@ -1071,10 +1079,12 @@ impl CoreMutation {
     ) -> Result<Message> {
         let (kind, raw) = subject_of(&subject_id)?;
         let body = validate::text("body", &body, validate::MAX_TEXT).map_err(AppError::from)?;
-        Ok(Message(
-            store(ctx)
-                .post_message(scope(ctx)?, kind, &raw, body)
-                .await?,
-        ))
+        let s = scope(ctx)?;
+        let m = store(ctx).post_message(s, kind, &raw, body).await?;
+        // Everyone in the thread may have an unread message now (the client of a staff post is
+        // the thread's; an empty client reaches the whole tenant, and each counts only its own).
+        let client = s.client_filter().unwrap_or_default().to_owned();
+        publish_activity(ctx, &client, "message.posted", &m.thread_id).await;
+        Ok(Message(m))
     }
 }

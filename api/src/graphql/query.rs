@@ -197,6 +197,12 @@ impl CoreQuery {
             {
                 tracing::warn!(error = ?e, invoice = %inv.id, "recording an invoice view failed");
             }
+            if s.role.is_contact() {
+                // Staff may have a new notification: their menus recount.
+                let e =
+                    crate::events::Event::activity(&s.tenant_id, &inv.client_id, "viewed", &inv.id);
+                shared(ctx).bus.publish(e).await;
+            }
         }
         Ok(found.map(Invoice))
     }

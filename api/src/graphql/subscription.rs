@@ -16,6 +16,15 @@ pub enum EventTopic {
     Invoice,
     Payment,
     Attempt,
+    /// A message, an estimate decision or an invoice opened (what changes unread counts).
+    Activity,
+}
+
+/// The caller's unread counts, as the portal's menu shows them.
+#[derive(SimpleObject, Clone, PartialEq, Eq)]
+pub struct ViewerCounts {
+    pub unread_messages: i64,
+    pub unread_notifications: i64,
 }
 
 #[derive(SimpleObject)]
@@ -39,6 +48,7 @@ fn to_gql(e: Event) -> LedgerEvent {
         Topic::Invoice => (EventTopic::Invoice, "Invoice"),
         Topic::Payment => (EventTopic::Payment, "Payment"),
         Topic::Attempt => (EventTopic::Attempt, "PaymentAttempt"),
+        Topic::Activity => (EventTopic::Activity, "Thread"),
     };
     let amount = match (
         e.amount_minor,
@@ -76,6 +86,14 @@ fn events(ctx: &Context<'_>, topic: Topic) -> Result<impl Stream<Item = LedgerEv
 fn while_signed_in<S>(ctx: &Context<'_>, events: S) -> impl Stream<Item = LedgerEvent>
 where
     S: Stream<Item = LedgerEvent> + Send + 'static,
+{
+    while_signed_in_any(ctx, events)
+}
+
+fn while_signed_in_any<T, S>(ctx: &Context<'_>, events: S) -> impl Stream<Item = T>
+where
+    T: Send + 'static,
+    S: Stream<Item = T> + Send + 'static,
 {
     let session = scope(ctx)
         .ok()
@@ -151,5 +169,41 @@ impl Subscription {
     /// client's only.
     async fn payment_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
         events(ctx, Topic::Payment)
+    }
+
+    /// The caller's unread messages and notifications: now, then again whenever they change
+    /// (recounted when anything happens in the tenant; only the caller's own counts go out).
+    async fn viewer_counts(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ViewerCounts>> {
+        let s = scope(ctx)?.clone();
+        let store = shared(ctx).store.clone();
+        let rx = shared(ctx).bus.subscribe();
+        let tenant = s.tenant_id.clone();
+        let triggers =
+            tokio_stream::once(()).chain(BroadcastStream::new(rx).filter_map(move |item| {
+                let e = item.ok()?;
+                (e.tenant_id == tenant).then_some(())
+            }));
+        let mut last: Option<ViewerCounts> = None;
+        let counts = triggers
+            .then(move |()| {
+                let (s, store) = (s.clone(), store.clone());
+                async move {
+                    let m = store.unread_messages(&s).await.ok()?;
+                    let n = store.unread_notifications(&s).await.ok()?;
+                    Some(ViewerCounts {
+                        unread_messages: m,
+                        unread_notifications: n,
+                    })
+                }
+            })
+            .filter_map(move |c| {
+                let c = c?;
+                if last.as_ref() == Some(&c) {
+                    return None;
+                }
+                last = Some(c.clone());
+                Some(c)
+            });
+        Ok(while_signed_in_any(ctx, counts))
     }
 }
