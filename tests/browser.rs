@@ -515,6 +515,11 @@ async fn a_passkey_is_registered_and_signs_in() {
     let authenticator = b.virtual_authenticator().await;
     portal.sign_in(&b, &portal.contact_email).await;
     b.goto(&portal.url("/settings")).await;
+    b.wait_js(
+        "the page to hydrate",
+        "return document.documentElement.dataset.hydrated === '1'",
+    )
+    .await;
     b.click("#passkey-add").await;
     b.wait_js(
         "the passkey to be saved",
@@ -531,6 +536,11 @@ async fn a_passkey_is_registered_and_signs_in() {
     )
     .await;
     b.goto(&portal.url("/sign-in")).await;
+    b.wait_js(
+        "the page to hydrate",
+        "return document.documentElement.dataset.hydrated === '1'",
+    )
+    .await;
     b.click("#passkey-login").await;
     b.wait_js(
         "the dashboard",

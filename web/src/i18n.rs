@@ -382,6 +382,8 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Tax rate", "Συντ. ΦΠΑ"),
     ("last active", "τελευταία δραστηριότητα"),
     ("Menu", "Μενού"),
+    ("Questions about this invoice?", "Ερωτήσεις για αυτό το τιμολόγιο;"),
+    ("No passkeys yet.", "Δεν υπάρχουν ακόμη κλειδιά πρόσβασης."),
     ("Demo payment", "Δοκιμαστική πληρωμή"),
     ("Test payment page: nothing is charged and no card is needed.", "Δοκιμαστική σελίδα πληρωμής: δεν χρεώνεται τίποτα και δεν χρειάζεται κάρτα."),
     ("To", "Προς"),

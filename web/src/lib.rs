@@ -173,6 +173,17 @@ pub fn encode(s: &str) -> String {
 /// The whole portal.
 #[component]
 pub fn App() -> Element {
+    // Once the bundle has hydrated the page, `<html data-hydrated>` says so (tests wait for it
+    // before using the parts that need script).
+    #[cfg(feature = "web")]
+    use_effect(|| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-hydrated", "1");
+        }
+    });
     rsx! {
         document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
         document::Link { rel: "stylesheet", href: "/assets/portal.css" }

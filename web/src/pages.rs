@@ -876,11 +876,14 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                 if let Some(t) = inv.terms.clone() { section { h2 { {l.t("Terms")} } p { class: "pre", "{t}" } } }
                 if let Some(n) = inv.notes.clone() { section { h2 { {l.t("Notes")} } p { class: "pre", "{n}" } } }
                 if d.threads.is_empty() && !print {
-                    form { method: "post", action: "/{tenant}/forms/messages/new", class: "stack noprint",
-                        input { r#type: "hidden", name: "subject", value: "{inv.id}" }
-                        label { r#for: "m-body", {l.t("Write a message")} }
-                        textarea { id: "m-body", name: "body", rows: "3", required: true, maxlength: "5000" }
-                        button { r#type: "submit", {l.t("Send")} }
+                    section { class: "panel ask noprint",
+                        h2 { {l.t("Questions about this invoice?")} }
+                        form { method: "post", action: "/{tenant}/forms/messages/new", class: "stack",
+                            input { r#type: "hidden", name: "subject", value: "{inv.id}" }
+                            label { r#for: "m-body", {l.t("Write a message")} }
+                            textarea { id: "m-body", name: "body", rows: "3", required: true, maxlength: "5000" }
+                            button { r#type: "submit", {l.t("Send")} }
+                        }
                     }
                 }
                 footer { class: "doc-foot",
@@ -1232,6 +1235,7 @@ pub struct Statement {
 pub struct StatementData {
     pub statement: Statement,
     pub dashboard: DueAndCredit,
+    pub client: Option<crate::data::ClientRef>,
 }
 
 /// Today's amount due and credit per currency: what reconciles a statement's closing balance.
@@ -1283,7 +1287,7 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
     let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
     let res = use_query::<StatementData>(
             &tenant,
-            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } dashboard(clientId: $c) { currencies { currency amountDue { ...M } creditAvailable { ...M } } } }"),
+            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } dashboard(clientId: $c) { currencies { currency amountDue { ...M } creditAvailable { ...M } } } client(id: $c) { id name } }"),
             json!({ "c": client_id, "from": from, "to": to }),
     )?;
     rsx! {
@@ -1296,6 +1300,7 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
             button { r#type: "submit", class: "primary", {l.t("Show")} }
         }
         {loaded!(res, |d| {
+            let client_name = d.client.as_ref().map(|c| c.name.clone()).unwrap_or_default();
             let s = d.statement;
             // Shown when the period ends today or later and the client holds credit.
             let reconcile = d
@@ -1306,6 +1311,9 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
                 .filter(|_| s.to >= today_now)
                 .cloned();
             rsx! {
+                if !staff_choice.is_empty() {
+                    p { class: "statement-of", a { href: "/{tenant}/staff/clients", "← " {l.t("Clients")} } " · " strong { "{client_name}" } }
+                }
                 table { class: "list statement",
                     caption { "{s.currency} · " {date(&s.from, l)} " – " {date(&s.to, l)} }
                     thead { tr {
@@ -1732,6 +1740,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         }
         section { class: "panel",
             h2 { {l.t("Passkeys")} }
+            if d.my_passkeys.is_empty() { p { class: "muted", {l.t("No passkeys yet.")} } }
             ul { class: "plain",
                 for p in d.my_passkeys.iter() {
                     li { key: "{p.id}",
@@ -1775,7 +1784,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                         if let Some(ip) = s.ip.clone() { " · {ip}" }
                         " · " {l.t("last active")} " " {crate::fmt::instant_in(s.last_seen_at, l)}
                         if s.current {
-                            " " strong { {l.t("This session")} }
+                            " " span { class: "status s-active", {l.t("This session")} }
                         } else {
                             form { method: "post", action: "/{tenant}/forms/sessions/{s.id}/end", class: "inline",
                                 button { r#type: "submit", class: "link", {l.t("End")} }
