@@ -183,7 +183,7 @@ async fn a_receipt_queued_while_smtp_is_down_arrives_once_when_it_returns() {
         let outbox = app.app.store.outbox(&t, 5).await.expect("outbox");
         let receipt = outbox
             .iter()
-            .find(|m| m.subject.starts_with("Receipt"))
+            .find(|m| m.subject.starts_with("Payment ") && m.subject.ends_with(" received"))
             .expect("a queued receipt");
         if receipt.attempts >= 1 {
             assert_eq!(receipt.status, "pending");
@@ -197,7 +197,7 @@ async fn a_receipt_queued_while_smtp_is_down_arrives_once_when_it_returns() {
         .next(60)
         .await
         .expect("the receipt arrives when SMTP returns");
-    assert!(mail.data.contains("Subject: Receipt RCT-"), "{}", mail.data);
+    assert!(mail.data.contains("Subject: Payment PAY-"), "{}", mail.data);
     assert_eq!(mail.to, vec!["payer@helios.example".to_owned()]);
     assert!(smtp.next(5).await.is_none(), "exactly once");
 }

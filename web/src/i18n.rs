@@ -386,7 +386,7 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("No passkeys yet.", "Δεν υπάρχουν ακόμη κλειδιά πρόσβασης."),
     ("Demo payment", "Δοκιμαστική πληρωμή"),
     ("Test payment page: nothing is charged and no card is needed.", "Δοκιμαστική σελίδα πληρωμής: δεν χρεώνεται τίποτα και δεν χρειάζεται κάρτα."),
-    ("To", "Προς"),
+    ("Payee", "Δικαιούχος"),
     ("Pay (succeeds)", "Πληρωμή (επιτυγχάνει)"),
     ("Pay (card declined)", "Πληρωμή (η κάρτα απορρίπτεται)"),
     ("Leave it pending", "Να μείνει σε εκκρεμότητα"),

@@ -60,7 +60,7 @@ pub fn DemoGatewayPage(tenant: String, token: String) -> Element {
                 p { class: "demo-banner", role: "note", {l.t("Test payment page: nothing is charged and no card is needed.")} }
                 h1 { {l.t("Demo payment")} }
                 dl { class: "meta",
-                    dt { {l.t("To")} } dd { strong { "{c.business}" } }
+                    dt { {l.t("Payee")} } dd { strong { "{c.business}" } }
                     dt { {l.t("Amount")} } dd { strong { class: "big", {money(&c.amount, l)} } }
                 }
                 for (outcome, label, class) in [
