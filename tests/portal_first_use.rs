@@ -1370,6 +1370,83 @@ async fn unread_counts_update_live(app: TestApp) {
     );
 }
 
+/// Times of day are the business's local time: the time zone is set through the API (audited,
+/// a bad name refused), the portal shows instants in it and says which it is.
+async fn times_are_shown_in_the_business_time_zone(app: TestApp) {
+    seeded(&app).await;
+    let tenant = acme_id(&app).await;
+    let owner = app.token(&tenant, Role::Owner, None).await;
+    let bad = app
+        .gql(
+            &owner,
+            "mutation { setTimeZone(timeZone: \"Mars/Olympus\") }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    let set = app
+        .ok(
+            &owner,
+            "mutation { setTimeZone(timeZone: \"Asia/Tokyo\") }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(set["setTimeZone"], "Asia/Tokyo");
+    let profile = app
+        .ok(
+            &owner,
+            "{ portal(slug: \"acme\") { timeZone utcOffsets { from minutes } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(profile["portal"]["timeZone"], "Asia/Tokyo");
+    assert_eq!(profile["portal"]["utcOffsets"][0]["minutes"], 540);
+    // A notification made now reads in Tokyo time (UTC+9, no summer time), without "UTC".
+    let (_, contacts) = first_client(&app).await;
+    let contact = app.sign_in("acme", &contacts[0].0).await;
+    let inv = app
+        .gql_cookie(
+            &contact,
+            "{ invoices(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await
+        .json()["data"]["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("invoice")
+        .to_owned();
+    page(&app, &format!("/acme/invoices/{inv}"), &contact).await;
+    let created = app
+        .ok(
+            &owner,
+            "{ notifications(first: 1) { createdAt } }",
+            json!({}),
+        )
+        .await["notifications"][0]["createdAt"]
+        .as_i64()
+        .expect("createdAt");
+    let local = chrono::DateTime::from_timestamp_millis(created + 9 * 3_600_000)
+        .expect("instant")
+        .format("%H:%M")
+        .to_string();
+    let staff = app.sign_in("acme", "olivia@acme.example").await;
+    let list = page(&app, "/acme/staff/notifications", &staff).await;
+    assert!(
+        list.body.contains(&format!(", {local}<")),
+        "{local}: {}",
+        list.body
+    );
+    assert!(list.body.contains("Times are in Tokyo time"));
+    let audit = app
+        .ok(&owner, "{ auditEvents(first: 20) { action } }", json!({}))
+        .await;
+    assert!(audit["auditEvents"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .any(|e| e["action"] == "tenant.time_zone_changed"));
+}
+
 async fn theo_status(app: &TestApp, staff: &str) -> Value {
     app.gql_cookie(staff, "{ invitations { email status } }", json!({}))
         .await
@@ -1424,4 +1501,5 @@ both_backends!(
     link_pages_are_branded_portal_pages,
     invoice_links_open_a_branded_document,
     unread_counts_update_live,
+    times_are_shown_in_the_business_time_zone,
 );

@@ -270,6 +270,7 @@ fn ops() -> Vec<Op> {
         Op { name: "applyCreditNote", query: "mutation($id: ID!, $i: ID!) { applyCreditNote(id: $id, invoiceId: $i, amount: \"1\") { id } }", vars: |f| json!({ "id": f.id("cn_open"), "i": f.id("issued") }), allowed: STAFF },
         Op { name: "createEstimate", query: "mutation($i: CreateEstimateInput!) { createEstimate(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "currency": "EUR" } }), allowed: STAFF },
         Op { name: "sendEstimate", query: "mutation($id: ID!) { sendEstimate(id: $id) { id } }", vars: |f| json!({ "id": f.id("est_draft") }), allowed: STAFF },
+        Op { name: "setTimeZone", query: "mutation { setTimeZone(timeZone: \"Europe/Athens\") }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "useCredit", query: "mutation($ids: [ID!]!) { useCredit(invoiceIds: $ids) { applied { amount } } }", vars: |f| json!({ "ids": [f.id("issued")] }), allowed: CREDIT_USERS },
         Op { name: "acceptEstimate", query: "mutation($id: ID!) { acceptEstimate(id: $id, comment: \"ok\") { id } }", vars: |f| json!({ "id": f.id("est_sent") }), allowed: DECIDERS },
         Op { name: "rejectEstimate", query: "mutation($id: ID!) { rejectEstimate(id: $id, reason: \"no\") { id } }", vars: |f| json!({ "id": f.id("est_sent2") }), allowed: DECIDERS },

@@ -40,6 +40,8 @@ struct TenantPlan {
     name: &'static str,
     currency: &'static str,
     email: &'static str,
+    /// IANA time zone: the portal shows times of day in it.
+    time_zone: &'static str,
     /// The logo: initials on a rounded square of this colour.
     logo: (&'static str, &'static str),
     clients: &'static [(&'static str, &'static str)],
@@ -52,6 +54,7 @@ const PLANS: [TenantPlan; 2] = [
         name: "Acme Design Studio",
         currency: "EUR",
         email: "billing@acme.example",
+        time_zone: "Europe/Athens",
         logo: ("AD", "#c2410c"),
         clients: &[
             ("Helios Hotels", "EUR"),
@@ -75,6 +78,7 @@ const PLANS: [TenantPlan; 2] = [
         name: "Northwind Builders",
         currency: "USD",
         email: "ar@northwind.example",
+        time_zone: "America/New_York",
         logo: ("NB", "#166534"),
         clients: &[
             ("Maple Street Condos", "USD"),
@@ -191,6 +195,7 @@ async fn seed_tenant(
         .await?;
     // The brand colour is the logo's: each demo portal looks like its own business.
     store.set_tenant_brand_color(&staff, plan.logo.1).await?;
+    store.set_tenant_time_zone(&staff, plan.time_zone).await?;
     let domain = plan.email.split('@').nth(1).unwrap_or("example.com");
     for (name, role) in [
         ("Olivia Owner", Role::Owner),

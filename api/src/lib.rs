@@ -16,5 +16,6 @@ pub mod pages;
 pub mod payments;
 pub mod portal;
 pub mod store;
+pub mod time_zone;
 
 pub use portico_domain as domain;

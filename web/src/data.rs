@@ -77,6 +77,19 @@ pub struct Profile {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// IANA name of the business's time zone.
+    #[serde(default)]
+    pub time_zone: String,
+    /// Its offsets over a few years: times of day are shown in it.
+    #[serde(default)]
+    pub utc_offsets: Vec<UtcOffset>,
+}
+
+/// From `from` (Unix milliseconds) on, local time is `minutes` ahead of UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct UtcOffset {
+    pub from: i64,
+    pub minutes: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,8 +134,8 @@ pub struct ShellData {
     pub today: String,
 }
 
-const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } }";
-const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address timeZone utcOffsets { from minutes } } }";
+const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address timeZone utcOffsets { from minutes } } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {

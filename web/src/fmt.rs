@@ -139,6 +139,23 @@ pub fn instant(ms: i64) -> String {
     )
 }
 
+/// An instant as local time, given the zone's offsets (the last span that began at or before
+/// it applies; none: UTC, said as such): "22 Nov 2026, 16:05".
+pub fn instant_local(ms: i64, offsets: &[crate::data::UtcOffset], l: Locale) -> String {
+    match offsets
+        .iter()
+        .rev()
+        .find(|o| o.from <= ms)
+        .or(offsets.first())
+    {
+        Some(o) => {
+            let text = instant_in(ms + i64::from(o.minutes) * 60_000, l);
+            text.trim_end_matches("\u{a0}UTC").to_owned()
+        }
+        None => instant_in(ms, l),
+    }
+}
+
 /// An instant as people read it in `l`: "22 Nov 2026, 14:05 UTC" ("22 Νοε 2026, 14:05 UTC").
 pub fn instant_in(ms: i64, l: Locale) -> String {
     let secs = ms.div_euclid(1000);
@@ -249,6 +266,34 @@ mod tests {
         assert_eq!(month_or_key("2026-05", Locale::El), "Μαΐ 2026");
         assert_eq!(month_or_key("Design", Locale::El), "Design");
         assert_eq!(decimal("2.5", Locale::El), "2,5");
+    }
+
+    #[test]
+    fn local_times_follow_the_offset_in_force() {
+        use crate::data::UtcOffset;
+        let athens = [
+            UtcOffset {
+                from: 0,
+                minutes: 120,
+            },
+            UtcOffset {
+                from: 1_774_746_000_000,
+                minutes: 180,
+            },
+        ];
+        // 2026-11-22 14:05 UTC is before the list's end: +3h → 17:05; 1970 → +2h.
+        assert_eq!(
+            instant_local(1_795_356_300_000, &athens, Locale::En),
+            "22\u{a0}Nov\u{a0}2026, 17:05"
+        );
+        assert_eq!(
+            instant_local(0, &athens, Locale::En),
+            "1\u{a0}Jan\u{a0}1970, 02:00"
+        );
+        assert_eq!(
+            instant_local(0, &[], Locale::En),
+            "1\u{a0}Jan\u{a0}1970, 00:00\u{a0}UTC"
+        );
     }
 
     #[test]

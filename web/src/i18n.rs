@@ -382,6 +382,8 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Tax rate", "Συντ. ΦΠΑ"),
     ("last active", "τελευταία δραστηριότητα"),
     ("Menu", "Μενού"),
+    ("Times are in", "Οι ώρες είναι σε ώρα"),
+    ("time", ""),
     ("Questions about this invoice?", "Ερωτήσεις για αυτό το τιμολόγιο;"),
     ("No passkeys yet.", "Δεν υπάρχουν ακόμη κλειδιά πρόσβασης."),
     ("Demo payment", "Δοκιμαστική πληρωμή"),

@@ -1030,7 +1030,7 @@ pub fn PendingAttempts(tenant: String, attempts: Vec<AttemptRow>) -> Element {
                     li { key: "{a.id}",
                         Status { status: a.status.clone() } " "
                         strong { {money(&a.amount, l)} } " · " {crate::pages::method_label(&a.method.to_ascii_uppercase(), l)}
-                        " · " {crate::fmt::instant_in(a.created_at, l)} " · "
+                        " · " {crate::ui::when(a.created_at, l)} " · "
                         a { href: "/{tenant}/pay/return/{a.id}",
                             if a.status == "failed" { {l.t("Try again")} } else { {l.t("See its status")} }
                         }
@@ -1580,7 +1580,7 @@ pub fn Messages(tenant: String) -> Element {
             for th in d.threads.iter() {
                 li { key: "{th.id}", class: if th.unread_count > 0 { "unread" } else { "" },
                     a { href: "/{tenant}/messages/{th.id}", {thread_title(&th.title, &th.subject_kind, l)} }
-                    span { class: "muted", " · " {crate::fmt::count(th.message_count, "message", l)} " · " {l.t("last")} " " {crate::fmt::instant_in(th.last_message_at, l)} }
+                    span { class: "muted", " · " {crate::fmt::count(th.message_count, "message", l)} " · " {l.t("last")} " " {crate::ui::when(th.last_message_at, l)} }
                     if th.unread_count > 0 { " " span { class: "badge", "{th.unread_count}" span { class: "sr", " " {l.t("unread")} } } }
                 }
             }
@@ -1629,7 +1629,7 @@ pub fn ThreadPage(tenant: String, id: String, q: Qs) -> Element {
             ol { class: "messages",
                 for m in th.messages.iter() {
                     li { key: "{m.id}", class: "msg {m.author_kind}",
-                        p { class: "by", strong { "{m.author_name}" } " · " {crate::fmt::instant_in(m.created_at, l)} }
+                        p { class: "by", strong { "{m.author_name}" } " · " {crate::ui::when(m.created_at, l)} }
                         p { class: "pre", "{m.body}" }
                     }
                 }
@@ -1744,7 +1744,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
             ul { class: "plain",
                 for p in d.my_passkeys.iter() {
                     li { key: "{p.id}",
-                        strong { "{p.name}" } " · " {crate::fmt::instant_in(p.created_at, l)}
+                        strong { "{p.name}" } " · " {crate::ui::when(p.created_at, l)}
                         form { method: "post", action: "/{tenant}/forms/passkeys/{p.id}/remove", class: "inline",
                             button { r#type: "submit", class: "link", {l.t("Remove")} span { class: "sr", " {p.name}" } }
                         }
@@ -1782,7 +1782,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                     li { key: "{s.id}",
                         strong { {crate::fmt::browser_name(s.user_agent.as_deref().unwrap_or_default(), l)} }
                         if let Some(ip) = s.ip.clone() { " · {ip}" }
-                        " · " {l.t("last active")} " " {crate::fmt::instant_in(s.last_seen_at, l)}
+                        " · " {l.t("last active")} " " {crate::ui::when(s.last_seen_at, l)}
                         if s.current {
                             " " span { class: "status s-active", {l.t("This session")} }
                         } else {

@@ -156,7 +156,7 @@ pub fn StaffPayments(tenant: String) -> Element {
             for r in feed.iter() {
                 li { key: "{r.key}", class: if first.contains(&r.key) { "" } else { "new" },
                     "data-number": r.payment.as_ref().map(|p| p.number.clone()).unwrap_or_default(),
-                    time { class: "when", {crate::fmt::instant_in(r.at, l)} }
+                    time { class: "when", {crate::ui::when(r.at, l)} }
                     " "
                     if !first.contains(&r.key) { span { class: "badge new-badge", {l.t("New")} } " " }
                     Status { status: r.status.clone() }
@@ -324,7 +324,7 @@ pub fn StaffInvitations(tenant: String, q: Qs) -> Element {
                             td { "data-label": l.t("Name"), span { class: "who-cell", strong { "{i.name}" } span { class: "muted email", "{i.email}" } } }
                             td { "data-label": l.t("Client"), {name_of(&i.client_id)} }
                             td { "data-label": l.t("Status"), Status { status: i.status.clone() } " " span { class: "muted", {l.t("emails sent")} ": {i.sent_count}" } }
-                            td { "data-label": l.t("Expires"), {crate::fmt::instant_in(i.expires_at, l)} }
+                            td { "data-label": l.t("Expires"), {crate::ui::when(i.expires_at, l)} }
                             td {
                                 if i.status == "pending" || i.status == "expired" {
                                     form { method: "post", action: "/{tenant}/forms/invitations/{i.id}/resend", class: "inline",
@@ -491,7 +491,7 @@ pub fn StaffNotifications(tenant: String) -> Element {
                     } else {
                         {notification_text(n, l)}
                     }
-                    span { class: "meta-line", {crate::fmt::instant_in(n.created_at, l)}
+                    span { class: "meta-line", {crate::ui::when(n.created_at, l)}
                         if !n.read { span { class: "sr", " · " {l.t("Unread")} } }
                     }
                 }

@@ -242,9 +242,27 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
                 span { "{profile.name}" }
                 if let Some(e) = profile.email.clone() { span { " · " a { href: "mailto:{e}", "{e}" } } }
                 if let Some(p) = profile.phone.clone() { span { " · {p}" } }
+                if !profile.time_zone.is_empty() && profile.time_zone != "UTC" {
+                    span { class: "zone", " · " {l.t("Times are in")} " " {zone_place(&profile.time_zone)} " " {l.t("time")} }
+                }
             }
         }
     }
+}
+
+/// An instant as the business's local time ("22 Nov 2026, 16:05"), from the offsets of its time
+/// zone that the page's shell carries; UTC, said as such, where there are none.
+pub fn when(ms: i64, l: Locale) -> String {
+    let offsets = try_consume_context::<ShellData>()
+        .and_then(|s| s.profile)
+        .map(|p| p.utc_offsets)
+        .unwrap_or_default();
+    crate::fmt::instant_local(ms, &offsets, l)
+}
+
+/// The business's time zone as a place people name ("Europe/New_York" → "New York").
+pub fn zone_place(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
 }
 
 /// The tenant's colour as used on the page: only `#rgb`/`#rrggbb` reach the style attribute, and

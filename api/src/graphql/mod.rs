@@ -16,6 +16,7 @@ pub mod query;
 pub mod reports;
 pub mod scalars;
 pub mod subscription;
+pub mod tenant_settings;
 pub mod work;
 
 use std::sync::Arc;
@@ -41,7 +42,11 @@ pub struct Query(
 
 /// The Mutation root: the core ledger mutations and each area's own.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::CoreMutation, credit_use::CreditUseMutation);
+pub struct Mutation(
+    mutation::CoreMutation,
+    credit_use::CreditUseMutation,
+    tenant_settings::TenantSettingsMutation,
+);
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;
 

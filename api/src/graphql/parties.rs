@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
 use super::context::{scope, store};
 use super::ids;
+use super::scalars::Long;
 use crate::store;
 
 pub struct Client(pub store::Client);
@@ -96,6 +97,15 @@ pub struct Tenant {
     pub brand_color: String,
 }
 
+/// One span of a time zone's offset from UTC.
+#[derive(SimpleObject)]
+pub struct UtcOffset {
+    /// From this instant on (Unix milliseconds)…
+    pub from: Long,
+    /// …local time is this many minutes ahead of UTC.
+    pub minutes: i32,
+}
+
 /// What the sign-in page shows of a business (public: no sign-in needed).
 #[derive(SimpleObject)]
 pub struct PortalProfile {
@@ -107,11 +117,27 @@ pub struct PortalProfile {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// The business's time zone (IANA name): times of day are shown in it.
+    pub time_zone: String,
+    /// Its offsets from three years ago to a year ahead, first to last, so a page can show any
+    /// instant of that span as local time without a time-zone database.
+    pub utc_offsets: Vec<UtcOffset>,
 }
 
 impl From<store::Tenant> for PortalProfile {
     fn from(t: store::Tenant) -> Self {
+        const YEAR: i64 = 365 * 86_400_000;
+        let now = chrono::Utc::now().timestamp_millis();
+        let utc_offsets = crate::time_zone::offsets(&t.time_zone, now - 3 * YEAR, now + YEAR)
+            .into_iter()
+            .map(|o| UtcOffset {
+                from: Long(o.from_ms),
+                minutes: o.minutes,
+            })
+            .collect();
         PortalProfile {
+            time_zone: t.time_zone,
+            utc_offsets,
             slug: t.slug,
             name: t.name,
             brand_color: t.brand_color,

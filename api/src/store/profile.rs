@@ -112,6 +112,30 @@ impl Store {
         tx.commit().await
     }
 
+    /// Sets the tenant's time zone (an IANA name; owner and admin): the portal shows times of
+    /// day in it.
+    pub async fn set_tenant_time_zone(&self, scope: &Scope, name: &str) -> AppResult<()> {
+        scope.require_admin()?;
+        let tz = crate::time_zone::parse(name)?;
+        let mut tx = self.write_scoped(scope).await?;
+        tx.execute(
+            sqlx::query("UPDATE tenants SET time_zone = $1 WHERE id = $2")
+                .bind(tz.name().to_owned())
+                .bind(scope.tenant_id.clone()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "tenant.time_zone_changed",
+            "tenant",
+            &scope.tenant_id,
+            Some(serde_json::json!({ "time_zone": tz.name() })),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// The caller's stored language (`None` when unset, or for API tokens without a person).
     pub async fn my_locale(&self, scope: &Scope) -> AppResult<Option<String>> {
         let (sql, id) = match person(scope) {

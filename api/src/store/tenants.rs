@@ -22,6 +22,8 @@ pub struct Tenant {
     pub allow_link_payments: bool,
     /// A `data:` URI of an SVG, PNG or JPEG image (see [`validate_logo`]).
     pub logo: Option<String>,
+    /// IANA name, e.g. `Europe/Athens`: the portal shows times of day in it.
+    pub time_zone: String,
 }
 
 pub struct NewTenant {
@@ -44,7 +46,7 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
-     invitation_daily_limit, allow_link_payments, logo";
+     invitation_daily_limit, allow_link_payments, logo, time_zone";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -61,6 +63,7 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
         invitation_daily_limit: rows::int(row, "invitation_daily_limit")?,
         allow_link_payments: rows::flag(row, "allow_link_payments")?,
         logo: rows::opt_text(row, "logo")?,
+        time_zone: rows::text(row, "time_zone")?,
     })
 }
 

@@ -148,7 +148,7 @@ pub fn InvitePage(tenant: String, q: Qs) -> Element {
                 input { r#type: "hidden", name: "token", value: "{token}" }
                 button { r#type: "submit", class: "primary", id: "accept-invitation", {l.t("Accept and sign in")} }
             }
-            p { class: "muted", {l.t("The invitation is valid until")} " " {crate::fmt::instant_in(inv.expires_at, l)} "." }
+            p { class: "muted", {l.t("The invitation is valid until")} " " {crate::ui::when(inv.expires_at, l)} "." }
         }
     }
 }
