@@ -174,7 +174,7 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
                     }
                     tfoot { tr {
                         th { scope: "row", colspan: "2", {l.t("Total")} " (" "{currency}" ")" }
-                        td { class: "num", "data-label": l.t("Total"), id: "pay-total", strong { {money(&total, l)} } }
+                        td { class: "num", id: "pay-total", strong { {money(&total, l)} } }
                     } }
                 }
                 p { a { href: "/{tenant}/pay?choose=1&{ids}", {l.t("Change what to pay")} } }
@@ -208,7 +208,7 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
                         label { r#for: "pay-amount", {l.t("Amount to pay")} }
                         input {
                             id: "pay-amount", name: "amount", inputmode: "decimal", autocomplete: "off",
-                            value: "{typed_amount}", placeholder: "{total.amount}",
+                            value: "{typed_amount}", placeholder: crate::fmt::decimal(&total.amount, l),
                             aria_invalid: if amount_error.is_empty() { "false" } else { "true" },
                             aria_describedby: "pay-amount-hint pay-amount-error",
                         }
