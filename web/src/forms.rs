@@ -69,6 +69,14 @@ fn fields(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every value of a repeated field (e.g. the invoices chosen to pay).
+fn all(f: &[(String, String)], name: &str) -> Vec<String> {
+    f.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 fn field(f: &[(String, String)], name: &str) -> String {
     f.iter()
         .rev()
@@ -155,11 +163,7 @@ async fn pay(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let ids: Vec<String> = f
-        .iter()
-        .filter(|(k, _)| k == "invoice")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let ids = all(&f, "invoice");
     let typed = field(&f, "amount");
     let amount = typed.replace(',', ".");
     let method = field(&f, "method");
@@ -233,11 +237,7 @@ async fn credit(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let ids: Vec<String> = f
-        .iter()
-        .filter(|(k, _)| k == "invoice")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let ids = all(&f, "invoice");
     let page = format!(
         "/{tenant}/pay?{}",
         ids.iter()

@@ -652,6 +652,72 @@ pub struct Line {
     pub total: Money,
 }
 
+/// One line of a document as the lines table shows it (invoices, estimates, invoice links).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineView {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: Money,
+    pub tax_rate: String,
+    pub discount_percent: Option<String>,
+    pub subtotal: Money,
+    pub discount: Money,
+}
+
+impl From<&Line> for LineView {
+    fn from(l: &Line) -> Self {
+        LineView {
+            description: l.description.clone(),
+            quantity: l.quantity.clone(),
+            unit_price: l.unit_price.clone(),
+            tax_rate: l.tax_rate.clone(),
+            discount_percent: l.discount_percent.clone(),
+            subtotal: l.subtotal.clone(),
+            discount: l.discount.clone(),
+        }
+    }
+}
+
+/// A document's lines. Amounts are quantity × unit price and add up to the subtotal below the
+/// table; discounts (a column only when a line has one) and taxes follow it, so a column always
+/// adds up to the figure under it.
+#[component]
+pub fn LinesTable(lines: Vec<LineView>) -> Element {
+    let l = locale();
+    let has_discounts = lines.iter().any(|ln| ln.discount.minor != 0);
+    rsx! {
+        table { class: "lines",
+            thead { tr {
+                th { scope: "col", {l.t("Description")} }
+                th { scope: "col", class: "num", {l.t("Quantity")} }
+                th { scope: "col", class: "num", {l.t("Unit price")} }
+                if has_discounts { th { scope: "col", class: "num", {l.t("Discount")} } }
+                th { scope: "col", class: "num", {l.t("Tax rate")} }
+                th { scope: "col", class: "num", {l.t("Amount")} }
+            } }
+            tbody {
+                for (n, line) in lines.iter().enumerate() {
+                    tr { key: "{n}",
+                        td { "data-label": l.t("Description"), "{line.description}" }
+                        td { class: "num", "data-label": l.t("Quantity"), {crate::fmt::decimal(&line.quantity, l)} }
+                        td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
+                        if has_discounts {
+                            td { class: "num", "data-label": l.t("Discount"),
+                                if line.discount.minor != 0 {
+                                    "−" {money(&line.discount, l)}
+                                    if let Some(dp) = line.discount_percent.clone() { span { class: "muted", " ({crate::fmt::decimal(&dp, l)}%)" } }
+                                }
+                            }
+                        }
+                        td { class: "num", "data-label": l.t("Tax rate"), {crate::fmt::decimal(&line.tax_rate, l)} "%" }
+                        td { class: "num", "data-label": l.t("Amount"), {money(&line.subtotal, l)} }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaxLine {
@@ -744,7 +810,6 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let Some(inv) = d.invoice else {
             return rsx! { Problem { error: PageError::NotFound, missing: l.t("Invoice not found") } };
         };
-        let has_discounts = inv.lines.iter().any(|ln| ln.discount.minor != 0);
         let payable = can_pay
             && inv.balance.minor > 0
             && matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
@@ -811,37 +876,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                         if let Some(e) = c.email.clone() { p { "{e}" } }
                     }
                 }
-                // Amounts are quantity × unit price and add up to the subtotal; discounts and
-                // taxes follow below it, so a column adds up to the figure under it.
-                table { class: "lines",
-                    thead { tr {
-                        th { scope: "col", {l.t("Description")} }
-                        th { scope: "col", class: "num", {l.t("Quantity")} }
-                        th { scope: "col", class: "num", {l.t("Unit price")} }
-                        if has_discounts { th { scope: "col", class: "num", {l.t("Discount")} } }
-                        th { scope: "col", class: "num", {l.t("Tax rate")} }
-                        th { scope: "col", class: "num", {l.t("Amount")} }
-                    } }
-                    tbody {
-                        for (n, line) in inv.lines.iter().enumerate() {
-                            tr { key: "{n}",
-                                td { "data-label": l.t("Description"), "{line.description}" }
-                                td { class: "num", "data-label": l.t("Quantity"), {crate::fmt::decimal(&line.quantity, l)} }
-                                td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
-                                if has_discounts {
-                                    td { class: "num", "data-label": l.t("Discount"),
-                                        if line.discount.minor != 0 {
-                                            "−" {money(&line.discount, l)}
-                                            if let Some(dp) = line.discount_percent.clone() { span { class: "muted", " ({crate::fmt::decimal(&dp, l)}%)" } }
-                                        }
-                                    }
-                                }
-                                td { class: "num", "data-label": l.t("Tax rate"), {crate::fmt::decimal(&line.tax_rate, l)} "%" }
-                                td { class: "num", "data-label": l.t("Amount"), {money(&line.subtotal, l)} }
-                            }
-                        }
-                    }
-                }
+                LinesTable { lines: inv.lines.iter().map(LineView::from).collect::<Vec<_>>() }
                 dl { class: "totals",
                     dt { {l.t("Subtotal")} } dd { {money(&inv.subtotal, l)} }
                     if inv.discount.minor != 0 { dt { {l.t("Discount")} } dd { "−" {money(&inv.discount, l)} } }

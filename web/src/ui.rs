@@ -331,6 +331,21 @@ fn describe(error: &PageError, l: Locale, missing: &str) -> (String, String) {
     }
 }
 
+/// A public page's business and language (pages links open, before anyone signs in), or the
+/// page to show instead: nothing while loading, a 404 for an unknown portal, the error.
+pub fn public_shell(
+    loaded: Option<crate::data::Loaded<ShellData>>,
+) -> Result<(crate::data::Profile, Locale), Element> {
+    match loaded {
+        Some(Ok(s)) => match s.profile {
+            Some(p) => Ok((p, s.locale)),
+            None => Err(rsx! { ErrorPage { error: PageError::NotFound, locale: s.locale } }),
+        },
+        Some(Err(e)) => Err(rsx! { ErrorPage { error: e, locale: Locale::En } }),
+        None => Err(rsx! {}),
+    }
+}
+
 /// A whole page for an error (outside the signed-in layout).
 #[component]
 pub fn ErrorPage(error: PageError, locale: Locale) -> Element {

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use crate::data::{Money, PageError};
 use crate::fmt::money;
-use crate::i18n::Locale;
 use crate::ui::{safe_color, ErrorPage, PageTitle};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,14 +36,9 @@ pub fn DemoGatewayPage(tenant: String, token: String) -> Element {
             json!({ "s": t2, "t": tok }),
         )
     })?;
-    let data = shell.read().clone();
-    let (profile, l) = match data {
-        Some(Ok(s)) => match s.profile {
-            Some(p) => (p, s.locale),
-            None => return rsx! { ErrorPage { error: PageError::NotFound, locale: s.locale } },
-        },
-        Some(Err(e)) => return rsx! { ErrorPage { error: e, locale: Locale::En } },
-        None => return rsx! {},
+    let (profile, l) = match crate::ui::public_shell(shell.read().clone()) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let Some(c) = (match checkout.read().clone() {
         Some(Ok(d)) => d.demo_checkout,

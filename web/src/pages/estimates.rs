@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Line, Nodes};
 use crate::data::{use_query, Money, PageError};
-use crate::fmt::{date, decimal, money};
+use crate::fmt::{date, money};
 use crate::ui::{loaded, locale, use_flash, use_shell, Notice, PageTitle, Problem, Status};
 use crate::Qs;
 
@@ -138,7 +138,6 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
         };
         let open = can_decide && e.status == "SENT";
         let title = format!("{} {}", l.t("Estimate"), e.number);
-        let has_discounts = e.lines.iter().any(|ln| ln.discount.minor != 0);
         rsx! {
             PageTitle { text: title.clone() }
             Notice { flash: flash.clone() }
@@ -190,32 +189,7 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
                         }
                     }
                 }
-                table { class: "lines",
-                    thead { tr {
-                        th { scope: "col", {l.t("Description")} }
-                        th { scope: "col", class: "num", {l.t("Quantity")} }
-                        th { scope: "col", class: "num", {l.t("Unit price")} }
-                        if has_discounts { th { scope: "col", class: "num", {l.t("Discount")} } }
-                        th { scope: "col", class: "num", {l.t("Tax rate")} }
-                        th { scope: "col", class: "num", {l.t("Amount")} }
-                    } }
-                    tbody {
-                        for (n, line) in e.lines.iter().enumerate() {
-                            tr { key: "{n}",
-                                td { "data-label": l.t("Description"), "{line.description}" }
-                                td { class: "num", "data-label": l.t("Quantity"), {decimal(&line.quantity, l)} }
-                                td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
-                                if has_discounts {
-                                    td { class: "num", "data-label": l.t("Discount"),
-                                        if line.discount.minor != 0 { "−" {money(&line.discount, l)} }
-                                    }
-                                }
-                                td { class: "num", "data-label": l.t("Tax rate"), {decimal(&line.tax_rate, l)} "%" }
-                                td { class: "num", "data-label": l.t("Amount"), {money(&line.subtotal, l)} }
-                            }
-                        }
-                    }
-                }
+                super::LinesTable { lines: e.lines.iter().map(super::LineView::from).collect::<Vec<_>>() }
                 dl { class: "totals",
                     dt { {l.t("Subtotal")} } dd { {money(&e.subtotal, l)} }
                     if e.discount.minor != 0 { dt { {l.t("Discount")} } dd { "−" {money(&e.discount, l)} } }

@@ -108,7 +108,6 @@ fn LinkedDocument(
             }
         };
     };
-    let has_discounts = inv.lines.iter().any(|ln| ln.discount.minor != 0);
     rsx! {
         PageTitle { text: format!("{} {} · {}", l.t("Invoice"), inv.number, profile.name) }
         div { class: "print-page", style: "--brand: {brand}",
@@ -137,29 +136,16 @@ fn LinkedDocument(
                         p { class: "company", "{inv.client_name}" }
                         if let Some(a) = inv.client_address.clone() { p { class: "pre", "{a}" } }
                     }
-                    table { class: "lines",
-                        thead { tr {
-                            th { scope: "col", {l.t("Description")} }
-                            th { scope: "col", class: "num", {l.t("Quantity")} }
-                            th { scope: "col", class: "num", {l.t("Unit price")} }
-                            if has_discounts { th { scope: "col", class: "num", {l.t("Discount")} } }
-                            th { scope: "col", class: "num", {l.t("Tax rate")} }
-                            th { scope: "col", class: "num", {l.t("Amount")} }
-                        } }
-                        tbody {
-                            for (n, line) in inv.lines.iter().enumerate() {
-                                tr { key: "{n}",
-                                    td { "data-label": l.t("Description"), "{line.description}" }
-                                    td { class: "num", "data-label": l.t("Quantity"), {decimal(&line.quantity, l)} }
-                                    td { class: "num", "data-label": l.t("Unit price"), {money(&line.unit_price, l)} }
-                                    if has_discounts {
-                                        td { class: "num", "data-label": l.t("Discount"), if line.discount.minor != 0 { "−" {money(&line.discount, l)} } }
-                                    }
-                                    td { class: "num", "data-label": l.t("Tax rate"), {decimal(&line.tax_rate, l)} "%" }
-                                    td { class: "num", "data-label": l.t("Amount"), {money(&line.subtotal, l)} }
-                                }
-                            }
-                        }
+                    super::LinesTable {
+                        lines: inv.lines.iter().map(|ln| super::LineView {
+                            description: ln.description.clone(),
+                            quantity: ln.quantity.clone(),
+                            unit_price: ln.unit_price.clone(),
+                            tax_rate: ln.tax_rate.clone(),
+                            discount_percent: None,
+                            subtotal: ln.subtotal.clone(),
+                            discount: ln.discount.clone(),
+                        }).collect::<Vec<_>>()
                     }
                     dl { class: "totals",
                         dt { {l.t("Subtotal")} } dd { {money(&inv.subtotal, l)} }

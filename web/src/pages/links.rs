@@ -7,9 +7,8 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::data::{PageError, Profile};
-use crate::i18n::Locale;
-use crate::ui::{safe_color, ErrorPage, PageTitle};
+use crate::data::Profile;
+use crate::ui::{safe_color, PageTitle};
 use crate::Qs;
 
 /// The business's card around a link page's content.
@@ -38,14 +37,9 @@ fn LinkCard(profile: Profile, title: String, children: Element) -> Element {
 pub fn MagicLinkPage(tenant: String, q: Qs) -> Element {
     let t = tenant.clone();
     let shell = use_server_future(move || crate::data::load_shell(t.clone()))?;
-    let data = shell.read().clone();
-    let (profile, l) = match data {
-        Some(Ok(s)) => match s.profile {
-            Some(p) => (p, s.locale),
-            None => return rsx! { ErrorPage { error: PageError::NotFound, locale: s.locale } },
-        },
-        Some(Err(e)) => return rsx! { ErrorPage { error: e, locale: Locale::En } },
-        None => return rsx! {},
+    let (profile, l) = match crate::ui::public_shell(shell.read().clone()) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     if !q.get("error").is_empty() {
         #[cfg(feature = "server")]
@@ -105,14 +99,9 @@ pub fn InvitePage(tenant: String, q: Qs) -> Element {
             json!({ "s": t2, "t": tok }),
         )
     })?;
-    let data = shell.read().clone();
-    let (profile, l) = match data {
-        Some(Ok(s)) => match s.profile {
-            Some(p) => (p, s.locale),
-            None => return rsx! { ErrorPage { error: PageError::NotFound, locale: s.locale } },
-        },
-        Some(Err(e)) => return rsx! { ErrorPage { error: e, locale: Locale::En } },
-        None => return rsx! {},
+    let (profile, l) = match crate::ui::public_shell(shell.read().clone()) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let invitation = match preview.read().clone() {
         Some(Ok(d)) => d.invitation_preview,
