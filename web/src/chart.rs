@@ -149,7 +149,7 @@ pub fn BarChart(
                     span { class: "key key-b", "aria-hidden": "true" }
                     "{b_label}"
                 }
-                span { class: "muted hint", " · " {l.t("Tab or point at a month for its figures.")} }
+                span { class: "muted hint", {l.t("Tab or point at a month for its figures.")} }
             }
         }
     }
