@@ -681,7 +681,24 @@ async fn staff_change_contacts_and_projects_and_delete_unbilled_time(app: TestAp
     );
 }
 
+/// Dates outside the years 1900–2199 are refused at the edge and change nothing.
+async fn dates_outside_sane_years_are_refused(app: TestApp) {
+    let (tenant, owner) = app.tenant("acme").await;
+    let c = party(&app, &tenant, &owner, "Helios", "EUR").await;
+    for bad in ["0000-01-01", "1899-12-31", "2200-01-01"] {
+        let code = app
+            .err_code(&owner, PAY, json!({ "i": { "clientId": c.client_gid, "amount": "10", "method": "CASH", "receivedOn": bad } }))
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{bad}");
+    }
+    let payments = app
+        .ok(&owner, "{ payments { edges { node { id } } } }", json!({}))
+        .await;
+    assert_eq!(payments["payments"]["edges"], json!([]));
+}
+
 both_backends!(
+    dates_outside_sane_years_are_refused,
     staff_change_contacts_and_projects_and_delete_unbilled_time,
     invoice_moves_from_draft_to_paid_and_refuses_illegal_transitions,
     lines_change_only_on_drafts_and_void_works_on_unpaid_invoices,

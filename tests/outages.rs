@@ -201,3 +201,45 @@ async fn a_receipt_queued_while_smtp_is_down_arrives_once_when_it_returns() {
     assert_eq!(mail.to, vec!["payer@helios.example".to_owned()]);
     assert!(smtp.next(5).await.is_none(), "exactly once");
 }
+
+/// When the database cannot be reached, the routes others call from outside answer `503` with
+/// `Retry-After` (gateways retry; people are told to try again), never "404 unknown portal".
+async fn a_database_outage_is_unavailable_not_unknown(app: TestApp) {
+    let (_t, _owner) = app.tenant("alpha").await;
+    let known = app
+        .request(
+            "POST",
+            "/alpha/auth/magic-link",
+            &[("content-type", "application/json")],
+            &json!({ "email": "nobody@alpha.example" }).to_string(),
+        )
+        .await;
+    assert_eq!(known.status, 202, "before the outage");
+    // The outage: every query fails from now on.
+    app.app.store.pool().close().await;
+    for (method, path, body) in [
+        ("POST", "/webhooks/stripe/alpha", "{}"),
+        (
+            "POST",
+            "/alpha/auth/magic-link",
+            "{\"email\":\"sam@alpha.example\"}",
+        ),
+        ("GET", "/alpha/i/pl_0000", ""),
+    ] {
+        let r = app
+            .request(
+                method,
+                path,
+                &[
+                    ("content-type", "application/json"),
+                    ("stripe-signature", "t=1,v1=00"),
+                ],
+                body,
+            )
+            .await;
+        assert_eq!(r.status, 503, "{path}: {}", r.body);
+        assert_eq!(r.header("retry-after").as_deref(), Some("30"), "{path}");
+    }
+}
+
+both_backends!(a_database_outage_is_unavailable_not_unknown);

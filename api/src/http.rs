@@ -53,6 +53,20 @@ pub fn router(state: HttpState) -> Router {
         ))
 }
 
+/// The answer while the database cannot be reached: `503` with `Retry-After`, so gateways retry
+/// (a `404` would read as a misconfigured endpoint) and people are told to try again shortly.
+pub fn unavailable() -> Response {
+    use axum::http::{HeaderValue, StatusCode};
+    let mut resp = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily unavailable, try again shortly",
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    resp
+}
+
 /// Headers on every response: no framing, no sniffing, a CSP without inline script, HSTS over
 /// https. Pages that carry secrets in their URL set a stricter `Referrer-Policy` themselves
 /// (`same-origin` where they post a form back: a browser sends `Origin: null` under `no-referrer`).

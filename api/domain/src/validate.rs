@@ -197,8 +197,17 @@ pub fn date(field: &'static str, s: &str) -> DomainResult<NaiveDate> {
             format!("\"{s}\" is not a date in YYYY-MM-DD form"),
         ));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| DomainError::invalid(field, format!("\"{s}\" is not a valid calendar date")))
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        DomainError::invalid(field, format!("\"{s}\" is not a valid calendar date"))
+    })?;
+    // Business dates: nothing before 1900 or after 2199 (a typo such as 0026 or 20266 is refused).
+    if !(1900..=2199).contains(&chrono::Datelike::year(&d)) {
+        return Err(DomainError::invalid(
+            field,
+            format!("\"{s}\" is outside the years 1900 to 2199"),
+        ));
+    }
+    Ok(d)
 }
 
 /// Parses a plain decimal such as `"1.5"` or `"24"` (surrounding whitespace
@@ -243,6 +252,16 @@ pub fn significant_scale(d: Decimal) -> u32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dates_are_bounded_to_sane_years() {
+        assert!(date("d", "0000-01-01").is_err());
+        assert!(date("d", "1899-12-31").is_err());
+        assert!(date("d", "2200-01-01").is_err());
+        assert!(date("d", "1900-01-01").is_ok());
+        assert!(date("d", "2026-11-30").is_ok());
+    }
+
     use super::*;
     use std::str::FromStr;
 
@@ -421,8 +440,8 @@ mod tests {
             Ok(NaiveDate::from_ymd_opt(2024, 2, 29).expect("date"))
         );
         assert_eq!(
-            date("due_date", "0001-01-01"),
-            Ok(NaiveDate::from_ymd_opt(1, 1, 1).expect("date"))
+            date("due_date", "1900-01-01"),
+            Ok(NaiveDate::from_ymd_opt(1900, 1, 1).expect("date"))
         );
     }
 

@@ -48,7 +48,14 @@ async fn view(
 ) -> Response {
     let store = &state.shared.store;
     // A usable link's view is recorded; the page itself says when a link is not valid (404).
-    if let Ok(Some(tenant)) = store.tenant_by_slug(&slug).await {
+    let found = match store.tenant_by_slug(&slug).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "an invoice link opened while the database is unavailable");
+            return private(crate::http::unavailable());
+        }
+    };
+    if let Some(tenant) = found {
         if tokens::tenant_of_with("pl", &token).as_deref() == Some(tenant.id.as_str()) {
             let ip = peer
                 .map(|p| p.0 .0.ip().to_string())

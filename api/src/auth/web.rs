@@ -147,8 +147,17 @@ fn to_sign_in(slug: &str, query: &str) -> Response {
         .into_response()
 }
 
-async fn tenant(store: &Store, slug: &str) -> Option<crate::store::Tenant> {
-    store.tenant_by_slug(slug).await.ok().flatten()
+/// The portal `slug` names: `Err` with the answer to give when there is none (`404`) or the
+/// database cannot say (`503` with `Retry-After`, never a misleading `404`).
+async fn tenant(store: &Store, slug: &str) -> Result<crate::store::Tenant, Response> {
+    match store.tenant_by_slug(slug).await {
+        Ok(Some(t)) => Ok(t),
+        Ok(None) => Err(refused_post(StatusCode::NOT_FOUND, "unknown portal")),
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in while the database is unavailable");
+            Err(crate::http::unavailable())
+        }
+    }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> Response {
@@ -169,11 +178,15 @@ async fn request_link(
     let started = Instant::now();
     let store = &state.shared.store;
     let config = &state.shared.config;
-    let Some(t) = tenant(store, &slug).await else {
-        return json(
-            StatusCode::NOT_FOUND,
-            serde_json::json!({ "error": "unknown portal" }),
-        );
+    let t = match tenant(store, &slug).await {
+        Ok(t) => t,
+        Err(resp) if resp.status() == StatusCode::NOT_FOUND => {
+            return json(
+                StatusCode::NOT_FOUND,
+                serde_json::json!({ "error": "unknown portal" }),
+            )
+        }
+        Err(resp) => return resp,
     };
     // Browsers always send Origin on a cross-site POST: another site's page may not make the
     // portal mail sign-in links (API callers send none).
@@ -315,8 +328,9 @@ async fn consume_link(
             "this request did not come from this portal",
         );
     }
-    let Some(t) = tenant(store, &slug).await else {
-        return refused_post(StatusCode::NOT_FOUND, "unknown portal");
+    let t = match tenant(store, &slug).await {
+        Ok(t) => t,
+        Err(resp) => return resp,
     };
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
@@ -436,8 +450,9 @@ async fn accept_invite(
             "this request did not come from this portal",
         );
     }
-    let Some(t) = tenant(store, &slug).await else {
-        return refused_post(StatusCode::NOT_FOUND, "unknown portal");
+    let t = match tenant(store, &slug).await {
+        Ok(t) => t,
+        Err(resp) => return resp,
     };
     let client = client_of(&headers, peer.map(|p| p.0 .0));
     let token = field(&headers, &body, "token").unwrap_or_default();
@@ -492,8 +507,8 @@ async fn logout(
     }
     // Back to the portal's front page: only a real portal's slug goes into the Location.
     let to = match tenant(&state.shared.store, &slug).await {
-        Some(t) => format!("/{}/", t.slug),
-        None => "/".to_owned(),
+        Ok(t) => format!("/{}/", t.slug),
+        Err(_) => "/".to_owned(),
     };
     let mut resp = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
     resp.headers_mut()

@@ -33,8 +33,13 @@ async fn webhook(
     body: Bytes,
 ) -> Response {
     let store = &state.shared.store;
-    let Ok(Some(tenant)) = store.tenant_by_slug(&slug).await else {
-        return text(StatusCode::NOT_FOUND, "unknown tenant");
+    let tenant = match store.tenant_by_slug(&slug).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return text(StatusCode::NOT_FOUND, "unknown tenant"),
+        Err(e) => {
+            tracing::error!(error = %e, "a webhook arrived while the database is unavailable");
+            return crate::http::unavailable();
+        }
     };
     let gateway = match super::stripe_for(&state.shared, &tenant.id).await {
         Ok(Some(g)) => g,
