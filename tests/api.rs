@@ -657,7 +657,37 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
     assert!(!acked, "a bad token is not acknowledged");
 }
 
+/// The standard introspection query (as GraphiQL and code generators send it) loads for staff;
+/// data queries stay limited to 12 levels, and introspection has its own bound.
+async fn the_standard_introspection_query_loads_and_depth_stays_bounded(app: TestApp) {
+    let (_t, owner) = app.tenant("alpha").await;
+    let introspection = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name } types { ...FullType } directives { name description locations args { ...InputValue } } } } \
+        fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } } \
+        fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue } \
+        fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+    let loaded = app.ok(&owner, introspection, json!({})).await;
+    let types = loaded["__schema"]["types"].as_array().expect("types");
+    assert!(types.iter().any(|t| t["name"] == "Invoice"));
+    // Data nested 15 levels deep is refused, as before.
+    let deep = "{ invoices(first: 1) { nodes { payments { payment { allocations { invoice { payments { payment { allocations { invoice { payments { payment { allocations { invoice { number } } } } } } } } } } } } } }";
+    assert_eq!(
+        app.err_code(&owner, deep, json!({})).await,
+        "BAD_USER_INPUT"
+    );
+    // Introspection nested far beyond any real type reference is refused too.
+    let mut nested = String::from("kind");
+    for _ in 0..30 {
+        nested = format!("kind ofType {{ {nested} }}");
+    }
+    let absurd = format!("{{ __type(name: \"Invoice\") {{ {nested} }} }}");
+    assert_eq!(
+        app.err_code(&owner, &absurd, json!({})).await,
+        "BAD_USER_INPUT"
+    );
+}
+
 both_backends!(
+    the_standard_introspection_query_loads_and_depth_stays_bounded,
     invoices_filter_search_sort_and_paginate_without_gaps,
     another_tenant_cannot_read_list_search_mutate_or_subscribe_to_anything,
     a_contact_sees_only_its_own_client,

@@ -51,6 +51,9 @@ pub struct Mutation(
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;
 
 pub const MAX_DEPTH: usize = 12;
+/// How deep an introspection subtree (`__schema`, `__type`) may go: the standard introspection
+/// query (GraphiQL, code generators) nests type references about ten levels below it.
+pub const MAX_INTROSPECTION_DEPTH: usize = 24;
 pub const MAX_COMPLEXITY: usize = 2_000;
 pub const MAX_ALIASES: usize = 30;
 pub const MAX_BATCH: usize = 10;
@@ -58,7 +61,6 @@ pub const MAX_BATCH: usize = 10;
 pub fn build_schema(shared: Shared) -> PorticoSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(shared)
-        .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(10)
@@ -108,6 +110,26 @@ impl Extension for Guard {
         for frag in doc.fragments.values() {
             aliases += count_aliases(&frag.node.selection_set.node);
         }
+        // Depth: MAX_DEPTH for data, with introspection subtrees bounded on their own (a schema
+        // tool's standard query must load; its own size stays bounded).
+        let mut deepest = Depth::default();
+        for (_, op) in doc.operations.iter() {
+            let d = depth(&op.node.selection_set.node, &doc, 0);
+            deepest.data = deepest.data.max(d.data);
+            deepest.introspection = deepest.introspection.max(d.introspection);
+        }
+        if deepest.data > MAX_DEPTH || deepest.introspection > MAX_INTROSPECTION_DEPTH {
+            let mut err = ServerError::new(
+                format!(
+                    "the query is nested too deep (at most {MAX_DEPTH} levels, {MAX_INTROSPECTION_DEPTH} under __schema or __type)"
+                ),
+                None,
+            );
+            err.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "BAD_USER_INPUT");
+            return Err(err);
+        }
         if aliases > MAX_ALIASES {
             let mut err = ServerError::new(
                 format!("too many aliases ({aliases} > {MAX_ALIASES})"),
@@ -120,6 +142,53 @@ impl Extension for Guard {
         }
         Ok(doc)
     }
+}
+
+/// How deep a selection goes: `data` counts every field level outside introspection (an
+/// introspection field counts as one), `introspection` the deepest subtree under `__schema` or
+/// `__type`. Fragment spreads are followed; a cycle (refused later by validation) stops at a
+/// depth no limit allows.
+#[derive(Default, Clone, Copy)]
+struct Depth {
+    data: usize,
+    introspection: usize,
+}
+
+fn depth(set: &SelectionSet, doc: &ExecutableDocument, hops: usize) -> Depth {
+    if hops > 64 {
+        return Depth {
+            data: usize::MAX / 2,
+            introspection: usize::MAX / 2,
+        };
+    }
+    let mut out = Depth::default();
+    for item in &set.items {
+        let d = match &item.node {
+            Selection::Field(f) => {
+                let inner = depth(&f.node.selection_set.node, doc, hops + 1);
+                let name = f.node.name.node.as_str();
+                if name == "__schema" || name == "__type" {
+                    Depth {
+                        data: 1,
+                        introspection: 1 + inner.data.max(inner.introspection),
+                    }
+                } else {
+                    Depth {
+                        data: 1 + inner.data,
+                        introspection: inner.introspection,
+                    }
+                }
+            }
+            Selection::InlineFragment(i) => depth(&i.node.selection_set.node, doc, hops + 1),
+            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
+                Some(frag) => depth(&frag.node.selection_set.node, doc, hops + 1),
+                None => Depth::default(),
+            },
+        };
+        out.data = out.data.max(d.data);
+        out.introspection = out.introspection.max(d.introspection);
+    }
+    out
 }
 
 fn count_aliases(set: &SelectionSet) -> usize {
