@@ -264,11 +264,30 @@ async fn a_registered_passkey_signs_in_and_replays_and_duplicates_are_refused(ap
     )
     .await
     .json();
-    assert_eq!(
-        start["options"]["publicKey"]["allowCredentials"],
-        json!([]),
-        "unknown addresses get discoverable options"
-    );
+    // The answer does not tell whether an address has passkeys: an unknown one gets one
+    // credential id too, of the same form, the same each time it asks.
+    let decoy = start["options"]["publicKey"]["allowCredentials"].clone();
+    let known = post(
+        &app,
+        "/alpha/auth/passkeys/login/start",
+        None,
+        json!({ "email": "sam@alpha.example" }),
+    )
+    .await
+    .json()["options"]["publicKey"]["allowCredentials"]
+        .clone();
+    assert_eq!(decoy.as_array().map(Vec::len), Some(1), "{decoy}");
+    assert_eq!(known.as_array().map(Vec::len), Some(1), "{known}");
+    assert_eq!(decoy[0]["type"], known[0]["type"]);
+    let again = post(
+        &app,
+        "/alpha/auth/passkeys/login/start",
+        None,
+        json!({ "email": "nobody@alpha.example" }),
+    )
+    .await
+    .json();
+    assert_eq!(again["options"]["publicKey"]["allowCredentials"], decoy);
     let options: RequestChallengeResponse =
         serde_json::from_value(start["options"].clone()).expect("options");
     // A software passkey with no credential for this site cannot even answer.

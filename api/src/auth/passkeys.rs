@@ -312,6 +312,7 @@ async fn login_start(
                 .and_then(|e| e.as_str())
                 .map(|e| e.trim().to_lowercase())
         });
+    let asked_for = email.clone();
     if let Some(email) = email {
         let known = match store.find_login_user(&tenant, &email).await {
             Ok(Some(user)) => store
@@ -369,6 +370,16 @@ async fn login_start(
     let Ok(saved) = serde_json::to_string(&auth) else {
         return internal("state not serialisable");
     };
+    let Ok(mut options) = serde_json::to_value(&options) else {
+        return internal("options not serialisable");
+    };
+    if let Some(email) = asked_for {
+        // An address without passkeys (or unknown) gets the same shape of answer as one with a
+        // passkey: a credential id of the same kind, stable for that address, that no
+        // authenticator holds. So the answer never tells which addresses have passkeys.
+        options["publicKey"]["allowCredentials"] =
+            json!([{ "type": "public-key", "id": decoy_credential(&tenant, &email) }]);
+    }
     match store.save_ceremony(&tenant, "login", None, &saved).await {
         Ok(id) => reply(
             StatusCode::OK,
@@ -376,6 +387,25 @@ async fn login_start(
         ),
         Err(e) => internal(e),
     }
+}
+
+/// A credential id (base64url, 32 bytes) for an address that has no passkey: keyed per process,
+/// so it is stable for one address and cannot be told from a real one by computing it.
+fn decoy_credential(tenant: &str, email: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        use rand::RngCore;
+        let mut k = [0u8; 32];
+        rand::rng().fill_bytes(&mut k);
+        k
+    });
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("any key length");
+    mac.update(tenant.as_bytes());
+    mac.update(b"\n");
+    mac.update(email.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 async fn login_finish(
