@@ -6,6 +6,8 @@ use crate::data::{load_shell, PageError, ShellData};
 use crate::i18n::Locale;
 use crate::Route;
 
+pub use crate::flash::{use_flash, Flash, Notice};
+
 /// Sets the page's `<title>` during the server render (the browser keeps it; no script needed):
 /// the page, then the business ("Invoices · Acme Design Studio").
 #[component]
@@ -434,112 +436,6 @@ pub fn Status(status: String) -> Element {
     let key = status.to_ascii_lowercase();
     let text = status_text(&key, l);
     rsx! { span { class: "status s-{key}", "{text}" } }
-}
-
-/// What a form's redirect says back (`?done=CODE&n=SUBJECT&sig=…` or `?error=…&sig=…`), as
-/// sentences in the page's language.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Flash {
-    pub done: String,
-    pub error: String,
-}
-
-/// A notice from a form's redirect.
-#[component]
-pub fn Notice(flash: Flash) -> Element {
-    rsx! {
-        if !flash.error.is_empty() {
-            p { class: "error", role: "alert", "{flash.error}" }
-        }
-        if !flash.done.is_empty() {
-            p { class: "ok", role: "status", "{flash.done}" }
-        }
-    }
-}
-
-/// The sentence for a finished action: `code` says what happened, `subject` (shown only when the
-/// server signed it) to what.
-pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
-    let template = match code {
-        "invited" => l.t("Invitation sent to {}."),
-        "resent" => l.t("Invitation sent again to {}."),
-        "revoked" => l.t("Invitation for {} revoked."),
-        "accepted" => l.t("Estimate {} accepted."),
-        "rejected" => l.t("Estimate {} rejected."),
-        "billing" => l.t("Billing details saved."),
-        "language" => l.t("Language saved."),
-        "read" => l.t("All notifications marked read."),
-        "passkey" => l.t("Passkey added."),
-        "passkey-removed" => l.t("Passkey {} removed."),
-        "session-ended" => l.t("Session ended."),
-        "credit" => l.t("Credit of {} used."),
-        _ => l.t("Done."),
-    };
-    // A subject that is an amount (`EUR 120.00`) is shown as money.
-    let subject = match subject.split_once(' ') {
-        Some((code, amount))
-            if code.len() == 3
-                && code.bytes().all(|b| b.is_ascii_uppercase())
-                && !amount.is_empty()
-                && amount
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') =>
-        {
-            crate::fmt::money_text(amount, code, l)
-        }
-        _ => subject.to_owned(),
-    };
-    if subject.is_empty() {
-        template.replace(" {}", "").replace("{}", "")
-    } else {
-        template.replace("{}", &subject)
-    }
-}
-
-/// The message of a form's redirect: shown only when the server signed it (a link cannot put
-/// words of its choosing on the portal); an unsigned error reads as a generic failure, an
-/// unsigned confirmation loses its subject. Decided on the server, carried to the browser.
-pub fn use_flash(q: &crate::Qs) -> Flash {
-    let (error, done, subject, sig) = (q.get("error"), q.get("done"), q.get("n"), q.get("sig"));
-    let l = locale();
-    let verified = use_server_cached(move || {
-        #[cfg(feature = "server")]
-        {
-            let error = if error.is_empty() {
-                None
-            } else if crate::server::verify(&error, &sig) {
-                Some(error.clone())
-            } else {
-                Some(String::new())
-            };
-            let subject = if !subject.is_empty()
-                && crate::server::verify(&format!("{done}\n{subject}"), &sig)
-            {
-                subject.clone()
-            } else {
-                String::new()
-            };
-            (error, done.clone(), subject)
-        }
-        #[cfg(not(feature = "server"))]
-        {
-            let _ = (&error, &done, &subject, &sig);
-            (None::<String>, String::new(), String::new())
-        }
-    });
-    let (error, done, subject) = verified;
-    Flash {
-        error: match error {
-            None => String::new(),
-            Some(m) if m.is_empty() => l.t("Something went wrong").to_owned(),
-            Some(m) => crate::i18n::message(&m, l),
-        },
-        done: if done.is_empty() {
-            String::new()
-        } else {
-            done_text(&done, &subject, l)
-        },
-    }
 }
 
 /// The inner HTML of a `textarea` that holds exactly `text`. A text child would not do: the
