@@ -313,7 +313,66 @@ async fn concurrent_duplicate_deliveries_record_one_payment(app: TestApp) {
     assert_eq!(payments_count(&app, &owner).await, 1);
 }
 
+/// A gateway's amount and currency are checked, never trusted: a signed completion for another
+/// currency or amount credits nothing and tells staff; the right one then pays once.
+async fn a_reported_amount_or_currency_that_differs_is_a_discrepancy_not_a_payment(app: TestApp) {
+    let (_t, owner, c) = configure(&app).await;
+    let (inv, att) = attempt(&app, &owner, &c, "10").await;
+    let jpy = json!({ "id": "evt_jpy", "object": "event", "type": "checkout.session.completed", "data": { "object": {
+        "id": format!("cs_test_{att}"), "object": "checkout.session", "payment_status": "paid", "amount_total": 5_000_000_000_i64,
+        "currency": "jpy", "metadata": { "attempt_id": att } } } }).to_string();
+    let r = deliver(&app, &jpy, &async_stripe_header(&jpy)).await;
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "answered, so the gateway does not retry forever"
+    );
+    let less = completed("evt_less", &att, 999);
+    let r = deliver(&app, &less, &async_stripe_header(&less)).await;
+    assert_eq!(r.status.as_u16(), 200);
+    assert_eq!(payments_count(&app, &owner).await, 0, "nothing credited");
+    let state = app
+        .ok(
+            &owner,
+            "query($id: ID!) { invoice(id: $id) { status } } ",
+            json!({ "id": inv }),
+        )
+        .await;
+    assert_eq!(state["invoice"]["status"], "ISSUED");
+    let told = app
+        .ok(
+            &owner,
+            "{ notifications(first: 10) { kind } auditEvents(first: 20) { action } }",
+            json!({}),
+        )
+        .await;
+    let kinds: Vec<&str> = told["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "payment.discrepancy")
+            .count(),
+        2,
+        "{told}"
+    );
+    assert!(told["auditEvents"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .any(|e| e["action"] == "payment.discrepancy"));
+    let right = completed("evt_right", &att, 1000);
+    let r = deliver(&app, &right, &async_stripe_header(&right)).await;
+    assert_eq!((r.status.as_u16(), r.body.as_str()), (200, "applied"));
+    assert_eq!(payments_count(&app, &owner).await, 1);
+}
+
 both_backends!(
+    a_reported_amount_or_currency_that_differs_is_a_discrepancy_not_a_payment,
     a_signed_completion_records_one_payment_and_duplicates_change_nothing,
     the_official_python_signature_is_accepted,
     bad_stale_tampered_and_oversized_deliveries_are_refused_and_change_nothing,

@@ -382,6 +382,8 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("Tax rate", "Συντ. ΦΠΑ"),
     ("last active", "τελευταία δραστηριότητα"),
     ("Menu", "Μενού"),
+    ("Amount to check", "Ποσό προς έλεγχο"),
+    ("A gateway reported {} for a payment of {}; nothing was recorded. Check it with the gateway.", "Μια πύλη ανέφερε {} για πληρωμή {}· δεν καταχωρίστηκε τίποτα. Ελέγξτε το με την πύλη."),
     ("Times are in", "Οι ώρες είναι σε ώρα"),
     ("time", ""),
     ("Questions about this invoice?", "Ερωτήσεις για αυτό το τιμολόγιο;"),

@@ -419,6 +419,10 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
             &[v("number"), amount()],
         ),
         "payment.disputed" => fill(l.t("A payment of {} is disputed."), &[amount()]),
+        "payment.discrepancy" => fill(
+            l.t("A gateway reported {} for a payment of {}; nothing was recorded. Check it with the gateway."),
+            &[v("reported"), amount()],
+        ),
         "credit.used" => fill(
             l.t("{} used {} of credit on {}."),
             &[v("client"), amount(), v("numbers")],
@@ -454,6 +458,7 @@ fn notification_kind(kind: &str, l: crate::i18n::Locale) -> &'static str {
         "payment.received" => l.t("Payment received"),
         "payment.refunded" => l.t("Payment refunded"),
         "payment.disputed" => l.t("Payment disputed"),
+        "payment.discrepancy" => l.t("Amount to check"),
         "credit.used" => l.t("Credit used"),
         "auth.failures" => l.t("Failed sign-ins"),
         _ => l.t("Notice"),

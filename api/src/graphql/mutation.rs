@@ -650,6 +650,7 @@ impl CoreMutation {
             kind: store::EventKind::Succeeded {
                 amount_minor: amount.map(|m| m.minor),
                 received_on: received_on.map(|d| d.0),
+                currency: None,
             },
         };
         crate::payments::apply(shared(ctx), &s.tenant_id, &event).await?;

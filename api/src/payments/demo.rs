@@ -77,6 +77,7 @@ async fn choose(
         "succeeded" => Some(EventKind::Succeeded {
             amount_minor: None,
             received_on: None,
+            currency: None,
         }),
         "failed" => Some(EventKind::Failed {
             reason: "card declined (demo)".into(),

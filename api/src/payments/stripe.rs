@@ -91,6 +91,10 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
         .map(str::to_owned);
     let object_id = object.get("id").and_then(Value::as_str).map(str::to_owned);
     let int = |k: &str| object.get(k).and_then(Value::as_i64);
+    let currency = object
+        .get("currency")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let payment_ref = object
         .get("payment_intent")
         .and_then(Value::as_str)
@@ -102,6 +106,7 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
                 EventKind::Succeeded {
                     amount_minor: int("amount_total"),
                     received_on: None,
+                    currency: currency.clone(),
                 }
             } else {
                 EventKind::Other
@@ -113,6 +118,7 @@ pub fn map_event(json: &Value) -> Option<GatewayEvent> {
             EventKind::Succeeded {
                 amount_minor: int("amount_total"),
                 received_on: None,
+                currency: currency.clone(),
             },
         ),
         "checkout.session.async_payment_failed" => (

@@ -95,6 +95,9 @@ pub enum EventKind {
     Succeeded {
         amount_minor: Option<i64>,
         received_on: Option<NaiveDate>,
+        /// The currency a gateway reports (ISO 4217, any case); `None` where nobody reports one
+        /// (staff confirming a transfer, the demo gateway).
+        currency: Option<String>,
     },
     Failed {
         reason: String,
@@ -495,6 +498,22 @@ impl Store {
             EventKind::Succeeded {
                 amount_minor,
                 received_on,
+                currency: Some(reported),
+            } if !reported.eq_ignore_ascii_case(att.amount.currency.code())
+                || amount_minor.is_some_and(|a| a != att.amount.minor) =>
+            {
+                // A gateway's amount and currency are checked, never trusted: what differs from
+                // the attempt is a discrepancy for staff, and nothing is credited.
+                discrepancy(&mut tx, &scope, &att, *amount_minor, reported).await?;
+                EventOutcome::Ignored {
+                    reason: "the gateway reported another amount or currency",
+                    attempt: Some(att),
+                }
+            }
+            EventKind::Succeeded {
+                amount_minor,
+                received_on,
+                ..
             } => {
                 succeed(
                     &mut tx,
@@ -654,6 +673,49 @@ async fn notify(
     params: serde_json::Value,
 ) -> AppResult<()> {
     super::notifications::insert(tx, tenant_id, kind, message, Some(subject), params).await
+}
+
+/// A gateway reported a success whose amount or currency is not the attempt's: staff are told
+/// and it is audited; the attempt stays as it was and nothing is recorded as paid.
+async fn discrepancy(
+    tx: &mut Tx,
+    scope: &Scope,
+    att: &PaymentAttempt,
+    amount_minor: Option<i64>,
+    currency: &str,
+) -> AppResult<()> {
+    let reported = format!(
+        "{} {}",
+        currency.to_ascii_uppercase(),
+        amount_minor
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "?".into())
+    );
+    let message = format!(
+        "A gateway reported {reported} (minor units) for a payment of {}; nothing was recorded",
+        att.amount
+    );
+    notify(
+        tx,
+        &scope.tenant_id,
+        "payment.discrepancy",
+        &message,
+        &att.id,
+        serde_json::json!({
+            "amount": att.amount.amount_string(), "currency": att.amount.currency.code(),
+            "reported": reported,
+        }),
+    )
+    .await?;
+    audit::record(
+        tx,
+        scope,
+        "payment.discrepancy",
+        "payment_attempt",
+        &att.id,
+        Some(serde_json::json!({ "reported_currency": currency, "reported_minor": amount_minor })),
+    )
+    .await
 }
 
 /// Records the payment of a succeeded attempt: allocated to the chosen invoices (oldest first, up
