@@ -663,6 +663,25 @@ async fn staff_change_contacts_and_projects_and_delete_unbilled_time(app: TestAp
         )
         .await;
     assert_eq!(billed["setTimeEntriesBilled"], 1);
+    // Another tenant's entry (or an unknown one) is NOT_FOUND, as a read would answer, and the
+    // entries named with it stay as they were.
+    let (_other, other_owner) = app.tenant("beta").await;
+    let refused = app
+        .err_code(
+            &other_owner,
+            "mutation($ids: [ID!]!) { setTimeEntriesBilled(entryIds: $ids, billed: false) }",
+            json!({ "ids": [entries[0]] }),
+        )
+        .await;
+    assert_eq!(refused, "NOT_FOUND");
+    let mixed = app
+        .err_code(
+            &owner,
+            "mutation($ids: [ID!]!) { setTimeEntriesBilled(entryIds: $ids, billed: false) }",
+            json!({ "ids": [entries[0], "VGltZUVudHJ5OjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA"] }),
+        )
+        .await;
+    assert_eq!(mixed, "NOT_FOUND");
     let del = "mutation($id: ID!) { deleteTimeEntry(id: $id) }";
     assert_eq!(
         app.err_code(&owner, del, json!({ "id": entries[0] })).await,

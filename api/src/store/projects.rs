@@ -201,8 +201,26 @@ impl Store {
         billed: bool,
     ) -> AppResult<u64> {
         scope.require_staff()?;
+        let mut ids = ids.to_vec();
+        ids.sort();
+        ids.dedup();
         if ids.is_empty() {
             return Ok(0);
+        }
+        let mut tx = self.write_scoped(scope).await?;
+        // Every id must be one of this tenant's entries: an unknown one (or another tenant's) is
+        // NOT_FOUND, as reads answer, and nothing changes.
+        let count_sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM time_entries WHERE tenant_id = $1 AND id IN ({})",
+            rows::placeholders(2, ids.len())
+        );
+        let mut count = sqlx::query(&count_sql).bind(scope.tenant_id.clone());
+        for id in &ids {
+            count = count.bind(id.clone());
+        }
+        let found = rows::int(&tx.fetch_one(count).await?, "n")?;
+        if usize::try_from(found).unwrap_or(0) != ids.len() {
+            return Err(AppError::NotFound("time entry"));
         }
         let sql = format!(
             "UPDATE time_entries SET billed = $1 WHERE tenant_id = $2 AND billable = 1 AND id IN ({})",
@@ -211,10 +229,9 @@ impl Store {
         let mut q = sqlx::query(&sql)
             .bind(i64::from(billed))
             .bind(scope.tenant_id.clone());
-        for id in ids {
+        for id in &ids {
             q = q.bind(id.clone());
         }
-        let mut tx = self.write_scoped(scope).await?;
         let n = tx.execute(q).await?;
         audit::record(
             &mut tx,
