@@ -686,7 +686,52 @@ async fn the_standard_introspection_query_loads_and_depth_stays_bounded(app: Tes
     );
 }
 
+/// GraphQL over HTTP: a client accepting `application/graphql-response+json` gets that media type,
+/// with 400 for a document that cannot run (parse or validation errors) and 200 otherwise; older
+/// clients keep `application/json` and 200.
+async fn graphql_response_json_is_served_to_clients_that_ask_for_it(app: TestApp) {
+    let (_t, owner) = app.tenant("alpha").await;
+    let auth = format!("Bearer {owner}");
+    let ask = |query: &str, accept: &'static str| {
+        let body = json!({ "query": query }).to_string();
+        let auth = auth.clone();
+        let app = &app;
+        async move {
+            app.request(
+                "POST",
+                "/graphql",
+                &[
+                    ("content-type", "application/json"),
+                    ("authorization", auth.as_str()),
+                    ("accept", accept),
+                ],
+                &body,
+            )
+            .await
+        }
+    };
+    let gqlr = "application/graphql-response+json, application/json;q=0.9";
+    let broken = ask("{ viewer { role ", gqlr).await;
+    assert_eq!(broken.status, 400, "{}", broken.body);
+    assert!(broken
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("application/graphql-response+json"));
+    let invalid = ask("{ noSuchField }", gqlr).await;
+    assert_eq!(invalid.status, 400, "{}", invalid.body);
+    let fine = ask("{ viewer { role } }", gqlr).await;
+    assert_eq!(fine.status, 200);
+    assert_eq!(fine.json()["data"]["viewer"]["role"], "owner");
+    let old = ask("{ viewer { role ", "application/json").await;
+    assert_eq!(old.status, 200, "old clients keep 200");
+    assert_eq!(
+        old.header("content-type").as_deref(),
+        Some("application/json")
+    );
+}
+
 both_backends!(
+    graphql_response_json_is_served_to_clients_that_ask_for_it,
     the_standard_introspection_query_loads_and_depth_stays_bounded,
     invoices_filter_search_sort_and_paginate_without_gaps,
     another_tenant_cannot_read_list_search_mutate_or_subscribe_to_anything,

@@ -245,13 +245,50 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
             state.schema.execute_batch(BatchRequest::Batch(reqs)).await
         }
     };
+    // GraphQL over HTTP: a client that accepts `application/graphql-response+json` gets it, with
+    // a 4xx for a request that could not run at all (parse or validation errors: no data, no
+    // path); older clients keep `application/json` and 200.
+    let status = match (&response, wants_graphql_response(&headers)) {
+        (BatchResponse::Single(r), true)
+            if r.data == async_graphql::Value::Null
+                && !r.errors.is_empty()
+                && r.errors.iter().all(|e| e.path.is_empty()) =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
     let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".into());
     (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
+        status,
+        [(header::CONTENT_TYPE, response_type(&headers))],
         body,
     )
         .into_response()
+}
+
+/// Whether the caller's `Accept` names `application/graphql-response+json`.
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| {
+            m.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case(GRAPHQL_RESPONSE))
+        })
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+fn response_type(headers: &HeaderMap) -> &'static str {
+    if wants_graphql_response(headers) {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json"
+    }
 }
 
 async fn graphql_get() -> Response {
