@@ -62,7 +62,56 @@ fn credit_note(row: &AnyRow) -> AppResult<CreditNote> {
     })
 }
 
-async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<CreditNote> {
+/// Puts `amount` of credit note `cn` (as read in this transaction) on `inv`, in the caller's
+/// transaction: the note's applied total (a conditional update on what was read), the invoice's
+/// settlement and the application row. Staff applications and clients using their credit share it.
+pub(crate) async fn apply_tx(
+    tx: &mut Tx,
+    scope: &Scope,
+    cn: &CreditNote,
+    inv: &Invoice,
+    amount: Money,
+    today: NaiveDate,
+) -> AppResult<Invoice> {
+    let next = domain::apply_credit(cn.status, cn.total, cn.applied, amount, inv.balance)?;
+    let changed = tx
+        .execute(
+            sqlx::query(
+                "UPDATE credit_notes SET applied_minor = applied_minor + $1, status = $2, updated_at = $3 \
+                 WHERE tenant_id = $4 AND id = $5 AND applied_minor = $6 AND status = 'open'",
+            )
+            .bind(amount.minor)
+            .bind(next.as_str())
+            .bind(now_ms())
+            .bind(scope.tenant_id.clone())
+            .bind(cn.id.clone())
+            .bind(cn.applied.minor),
+        )
+        .await?;
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "the credit note changed meanwhile; try again".into(),
+        ));
+    }
+    let inv = settle(tx, scope, inv, "credited_minor", amount).await?;
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO credit_applications (id, tenant_id, credit_note_id, invoice_id, amount_minor, applied_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(scope.tenant_id.clone())
+        .bind(cn.id.clone())
+        .bind(inv.id.clone())
+        .bind(amount.minor)
+        .bind(rows::date_str(today))
+        .bind(now_ms()),
+    )
+    .await?;
+    Ok(inv)
+}
+
+pub(crate) async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<CreditNote> {
     let row = tx
         .fetch_optional(
             sqlx::query(&format!(
@@ -227,41 +276,7 @@ impl Store {
             ));
         }
         domain::ensure_can_settle(inv.status)?;
-        let next = domain::apply_credit(cn.status, cn.total, cn.applied, amount, inv.balance)?;
-        let changed = tx
-            .execute(
-                sqlx::query(
-                    "UPDATE credit_notes SET applied_minor = applied_minor + $1, status = $2, updated_at = $3 \
-                     WHERE tenant_id = $4 AND id = $5 AND applied_minor = $6 AND status = 'open'",
-                )
-                .bind(amount.minor)
-                .bind(next.as_str())
-                .bind(now_ms())
-                .bind(scope.tenant_id.clone())
-                .bind(id.to_owned())
-                .bind(cn.applied.minor),
-            )
-            .await?;
-        if changed != 1 {
-            return Err(AppError::Conflict(
-                "the credit note changed meanwhile; try again".into(),
-            ));
-        }
-        let inv = settle(&mut tx, scope, &inv, "credited_minor", amount).await?;
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO credit_applications (id, tenant_id, credit_note_id, invoice_id, amount_minor, applied_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(new_id())
-            .bind(scope.tenant_id.clone())
-            .bind(id.to_owned())
-            .bind(invoice_id.to_owned())
-            .bind(amount.minor)
-            .bind(rows::date_str(today))
-            .bind(now_ms()),
-        )
-        .await?;
+        let inv = apply_tx(&mut tx, scope, &cn, &inv, amount, today).await?;
         let detail = serde_json::json!({ "invoice": invoice_id, "amount": amount.amount_string() });
         audit::record(
             &mut tx,

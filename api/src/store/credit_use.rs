@@ -8,9 +8,10 @@
 use chrono::NaiveDate;
 use portico_domain::{self as domain, Currency, Money};
 
+use super::credit_notes;
 use super::invoices::{self, Invoice};
-use super::payments::{apply_allocations, settle};
-use super::{audit, new_id, notifications, now_ms, rows, Store, Tx};
+use super::payments::{apply_allocations, take_unallocated};
+use super::{audit, notifications, rows, Store, Tx};
 use crate::auth::Scope;
 use crate::error::{AppError, AppResult};
 
@@ -35,8 +36,6 @@ struct Source {
     kind: &'static str,
     id: String,
     available: Money,
-    /// The value the conditional update expects (unallocated, or applied so far).
-    seen: i64,
 }
 
 async fn sources(
@@ -63,7 +62,6 @@ async fn sources(
             kind: "payment",
             id: rows::text(r, "id")?,
             available: Money::new(unallocated, currency),
-            seen: unallocated,
         });
     }
     let notes = tx
@@ -83,69 +81,9 @@ async fn sources(
             kind: "credit_note",
             id: rows::text(r, "id")?,
             available: Money::new(total - applied, currency),
-            seen: applied,
         });
     }
     Ok(out)
-}
-
-/// Puts `amount` of a credit note on `inv` (the same rules as `apply_credit_note`).
-async fn apply_note(
-    tx: &mut Tx,
-    scope: &Scope,
-    source: &Source,
-    inv: &Invoice,
-    amount: Money,
-    today: NaiveDate,
-) -> AppResult<Invoice> {
-    let row = tx
-        .fetch_one(
-            sqlx::query(
-                "SELECT status, total_minor FROM credit_notes WHERE tenant_id = $1 AND id = $2",
-            )
-            .bind(scope.tenant_id.clone())
-            .bind(source.id.clone()),
-        )
-        .await?;
-    let status = rows::parsed(&row, "status", domain::CreditNoteStatus::parse)?;
-    let total = Money::new(rows::int(&row, "total_minor")?, amount.currency);
-    let applied = Money::new(source.seen, amount.currency);
-    let next = domain::apply_credit(status, total, applied, amount, inv.balance)?;
-    let changed = tx
-        .execute(
-            sqlx::query(
-                "UPDATE credit_notes SET applied_minor = applied_minor + $1, status = $2, updated_at = $3 \
-                 WHERE tenant_id = $4 AND id = $5 AND applied_minor = $6 AND status = 'open'",
-            )
-            .bind(amount.minor)
-            .bind(next.as_str())
-            .bind(now_ms())
-            .bind(scope.tenant_id.clone())
-            .bind(source.id.clone())
-            .bind(source.seen),
-        )
-        .await?;
-    if changed != 1 {
-        return Err(AppError::Conflict(
-            "your credit changed meanwhile; try again".into(),
-        ));
-    }
-    let inv = settle(tx, scope, inv, "credited_minor", amount).await?;
-    tx.execute(
-        sqlx::query(
-            "INSERT INTO credit_applications (id, tenant_id, credit_note_id, invoice_id, amount_minor, applied_on, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new_id())
-        .bind(scope.tenant_id.clone())
-        .bind(source.id.clone())
-        .bind(inv.id.clone())
-        .bind(amount.minor)
-        .bind(rows::date_str(today))
-        .bind(now_ms()),
-    )
-    .await?;
-    Ok(inv)
 }
 
 impl Store {
@@ -213,7 +151,7 @@ impl Store {
             (a.due_date, a.issue_date, &a.number).cmp(&(b.due_date, b.issue_date, &b.number))
         });
         let (client_id, currency) = (chosen[0].client_id.clone(), chosen[0].currency);
-        let mut credit = sources(&mut tx, scope, &client_id, currency).await?;
+        let credit = sources(&mut tx, scope, &client_id, currency).await?;
         let total_credit = credit
             .iter()
             .try_fold(Money::zero(currency), |acc, s| acc.checked_add(s.available))?;
@@ -221,7 +159,7 @@ impl Store {
             return Err(AppError::Conflict("there is no credit to use".into()));
         }
         let mut applied = Money::zero(currency);
-        for source in credit.iter_mut() {
+        for source in credit.iter() {
             let mut plan = Vec::new();
             let mut left = source.available;
             for inv in chosen.iter() {
@@ -246,23 +184,7 @@ impl Store {
             let used = Money::new(source.available.minor - left.minor, currency);
             match source.kind {
                 "payment" => {
-                    let changed = tx
-                        .execute(
-                            sqlx::query(
-                                "UPDATE payments SET unallocated_minor = unallocated_minor - $1 \
-                                 WHERE tenant_id = $2 AND id = $3 AND unallocated_minor = $4",
-                            )
-                            .bind(used.minor)
-                            .bind(scope.tenant_id.clone())
-                            .bind(source.id.clone())
-                            .bind(source.seen),
-                        )
-                        .await?;
-                    if changed != 1 {
-                        return Err(AppError::Conflict(
-                            "your credit changed meanwhile; try again".into(),
-                        ));
-                    }
+                    take_unallocated(&mut tx, scope, &source.id, used, source.available).await?;
                     for inv in apply_allocations(&mut tx, scope, &source.id, &plan).await? {
                         if let Some(slot) = chosen.iter_mut().find(|c| c.id == inv.id) {
                             *slot = inv;
@@ -274,10 +196,17 @@ impl Store {
                         let Some(pos) = chosen.iter().position(|c| c.id == a.invoice_id) else {
                             continue;
                         };
-                        let inv = apply_note(&mut tx, scope, source, &chosen[pos], a.amount, today)
-                            .await?;
-                        source.seen += a.amount.minor;
-                        chosen[pos] = inv;
+                        // Read again each time: the note's applied total moves as it is used.
+                        let cn = credit_notes::load(&mut tx, scope, &source.id).await?;
+                        chosen[pos] = credit_notes::apply_tx(
+                            &mut tx,
+                            scope,
+                            &cn,
+                            &chosen[pos],
+                            a.amount,
+                            today,
+                        )
+                        .await?;
                     }
                 }
             }

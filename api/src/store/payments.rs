@@ -179,6 +179,35 @@ async fn load_payment(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Payment
 }
 
 /// Applies an allocation plan of `payment_id` to invoices, inserting allocation rows.
+/// Takes `used` from a payment's unallocated credit, which must still be `seen` (a conditional
+/// update: a concurrent change makes it a conflict to retry, never a double use).
+pub(crate) async fn take_unallocated(
+    tx: &mut Tx,
+    scope: &Scope,
+    payment_id: &str,
+    used: Money,
+    seen: Money,
+) -> AppResult<()> {
+    let changed = tx
+        .execute(
+            sqlx::query(
+                "UPDATE payments SET unallocated_minor = unallocated_minor - $1 \
+                 WHERE tenant_id = $2 AND id = $3 AND unallocated_minor = $4",
+            )
+            .bind(used.minor)
+            .bind(scope.tenant_id.clone())
+            .bind(payment_id.to_owned())
+            .bind(seen.minor),
+        )
+        .await?;
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "the payment changed meanwhile; try again".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) async fn apply_allocations(
     tx: &mut Tx,
     scope: &Scope,
@@ -245,23 +274,7 @@ impl Store {
         let open = open_invoices(&mut tx, scope, &p.client_id, p.amount.currency).await?;
         let plan = domain::allocate(p.unallocated, &open, requested.as_deref())?;
         let used = p.unallocated.checked_sub(plan.credit)?;
-        let changed = tx
-            .execute(
-                sqlx::query(
-                    "UPDATE payments SET unallocated_minor = unallocated_minor - $1 \
-                     WHERE tenant_id = $2 AND id = $3 AND unallocated_minor = $4",
-                )
-                .bind(used.minor)
-                .bind(scope.tenant_id.clone())
-                .bind(payment_id.to_owned())
-                .bind(p.unallocated.minor),
-            )
-            .await?;
-        if changed != 1 {
-            return Err(AppError::Conflict(
-                "the payment changed meanwhile; try again".into(),
-            ));
-        }
+        take_unallocated(&mut tx, scope, payment_id, used, p.unallocated).await?;
         let touched = apply_allocations(&mut tx, scope, payment_id, &plan.allocations).await?;
         audit::record(
             &mut tx,
