@@ -730,7 +730,95 @@ async fn graphql_response_json_is_served_to_clients_that_ask_for_it(app: TestApp
     );
 }
 
+/// Every amount has a documented maximum (99,999,999,999.99 in a two-decimal currency), and a sum
+/// that would not fit 64 bits (rows from before the bound, or imported) answers a coded error,
+/// never INTERNAL, and the portal's pages never a 500 (issue 10, item 1).
+async fn amounts_are_bounded_and_oversized_sums_answer_a_coded_error(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let record = "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }";
+    let pay = |amount: &str| json!({ "i": { "clientId": c.client_gid, "amount": amount, "method": "CASH" } });
+    for too_much in ["92233720368547758.07", "100000000000"] {
+        let body = app.gql(&owner, record, pay(too_much)).await;
+        let err = &body["errors"][0];
+        assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert_eq!(err["extensions"]["field"], "amount", "{body}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("EUR 99999999999.99"),
+            "{body}"
+        );
+    }
+    let none = app
+        .ok(&owner, "{ payments { edges { node { id } } } }", json!({}))
+        .await;
+    assert_eq!(none["payments"]["edges"], json!([]), "nothing was recorded");
+    app.ok(&owner, record, pay("99999999999.99")).await;
+    app.ok(&owner, record, pay("99999999999.99")).await;
+    // Two rows that together exceed 64 bits.
+    app.exec_in_tenant(
+        &t,
+        "UPDATE payments SET amount_minor = 5000000000000000000, unallocated_minor = 5000000000000000000",
+    )
+    .await;
+    for (token, query) in [
+        (
+            &owner,
+            "{ dashboard { currencies { creditAvailable { amount } } } }",
+        ),
+        (&owner, "{ clientBalances { name due { amount } } }"),
+        (
+            &c.admin_token,
+            "{ dashboard { currencies { creditAvailable { amount } } } }",
+        ),
+    ] {
+        let body = app.gql(token, query, json!({})).await;
+        let err = &body["errors"][0];
+        assert_eq!(
+            err["extensions"]["code"], "BAD_USER_INPUT",
+            "{query}: {body}"
+        );
+        assert_eq!(err["extensions"]["reason"], "OVERFLOW", "{query}: {body}");
+        assert_eq!(
+            err["message"], "the amounts are too large to add up",
+            "{query}: {body}"
+        );
+    }
+    app.app
+        .store
+        .create_staff_user(
+            &t,
+            &portico::domain::Email::parse("sam@alpha.example").expect("email"),
+            "Sam",
+            Role::Owner,
+        )
+        .await
+        .expect("staff");
+    for (email, path) in [
+        ("sam@alpha.example", "/alpha/"),
+        ("sam@alpha.example", "/alpha/staff/clients"),
+        ("admin@helios.example", "/alpha/"),
+    ] {
+        let cookie = app.sign_in("alpha", email).await;
+        let page = app
+            .request("GET", path, &[("cookie", cookie.as_str())], "")
+            .await;
+        assert!(
+            page.status.is_client_error(),
+            "{path} as {email}: {}",
+            page.status
+        );
+        assert!(
+            page.body.contains("too large to add up"),
+            "{path} as {email} says why"
+        );
+    }
+}
+
 both_backends!(
+    amounts_are_bounded_and_oversized_sums_answer_a_coded_error,
     graphql_response_json_is_served_to_clients_that_ask_for_it,
     the_standard_introspection_query_loads_and_depth_stays_bounded,
     invoices_filter_search_sort_and_paginate_without_gaps,

@@ -807,6 +807,7 @@ async fn live_updates_stop_when_the_session_ends() {
     let client_id =
         portico::graphql::ids::decode(&async_graphql::ID(client), "Client").expect("id");
     let event = |action: &str| portico::events::Event {
+        id: uuid::Uuid::now_v7().to_string(),
         tenant_id: tenant_id.clone(),
         client_id: client_id.clone(),
         topic: portico::events::Topic::Payment,

@@ -949,12 +949,16 @@ async fn the_sign_in_form_is_redirected_back_and_json_callers_keep_their_answers
     assert_eq!(bad_json.status, 400);
     assert_eq!(bad_json.json()["error"], "that is not an email address");
 
-    // The same rate limits: the sixth request for an address within 15 minutes is refused.
-    for _ in 0..4 {
-        assert_eq!(
-            form(&app, "email=admin%40helios.example").await.0.status,
-            303
-        );
+    // The same rate limits: past 30 requests from one client address within 15 minutes, that
+    // address is refused (here every request comes from the same, unknown address).
+    let flood: Vec<_> = (0..30)
+        .map(|i| {
+            let app = &app;
+            async move { form(app, &format!("email=nobody{i}%40helios.example")).await }
+        })
+        .collect();
+    for (resp, _) in futures_util::future::join_all(flood).await {
+        assert_eq!(resp.status, 303);
     }
     let (limited, _) = form(&app, "email=admin%40helios.example").await;
     assert_eq!(limited.status, 303);
@@ -982,12 +986,13 @@ async fn the_sign_in_form_is_redirected_back_and_json_callers_keep_their_answers
         )
         .await
         .expect("audit");
-    assert_eq!(
+    assert!(
         audit
             .iter()
             .filter(|e| e.action == "auth.magic_link.rate_limited")
-            .count(),
-        2
+            .count()
+            >= 2,
+        "refusals are audited"
     );
 }
 

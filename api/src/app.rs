@@ -35,8 +35,8 @@ impl App {
             .with_base_url(&config.base_url);
         store.migrate().await?;
         let bus = match &config.redis_url {
-            Some(url) => EventBus::redis(url).await?,
-            None => EventBus::in_process(),
+            Some(url) => EventBus::redis(url, store.clone()).await?,
+            None => EventBus::in_process(store.clone()),
         };
         let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
         let mail_wake = Arc::new(tokio::sync::Notify::new());
@@ -106,9 +106,13 @@ impl App {
 
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        axum::serve(
+            listener,
+            self.router()
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await?;
         Ok(())
     }
 }

@@ -176,7 +176,13 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let router = app.router();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
 
     // The subscriber: records when each payment event arrives, keyed by amount.
     let received: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();

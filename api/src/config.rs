@@ -27,6 +27,9 @@ pub struct Config {
     /// The demo payment gateway (a local page that records a payment without money moving): on for
     /// `portico demo`, tests and benchmarks; off unless `PORTICO_DEMO_GATEWAY=true` otherwise.
     pub demo_gateway: bool,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
+    /// (`PORTICO_TRUSTED_PROXIES`: addresses or CIDR ranges); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -67,6 +70,9 @@ impl Config {
                     anyhow::bail!("PORTICO_DEMO_GATEWAY: expected true or false, got {other:?}")
                 }
             },
+            trusted_proxies: crate::client_ip::parse_trusted(
+                &var("PORTICO_TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
         })
     }
 
@@ -104,6 +110,7 @@ impl Config {
             stripe_api_base: "https://api.stripe.com".into(),
             web_assets: portico_web::server::default_assets_dir(),
             demo_gateway: true,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -84,6 +84,12 @@ impl From<sqlx::Error> for AppError {
             ) {
                 return AppError::Conflict("a concurrent change won; try again".into());
             }
+            // A sum beyond 64 bits (PostgreSQL's numeric_value_out_of_range, SQLite's SUM): a
+            // clean, coded refusal rather than an internal error. Amounts are bounded where they
+            // enter (`MAX_AMOUNT_MINOR`), so this takes hundreds of thousands of maximal ones.
+            if db.code().as_deref() == Some("22003") || db.message() == "integer overflow" {
+                return AppError::Domain(DomainError::Overflow);
+            }
             if db.is_check_violation() {
                 return AppError::Conflict("the change would break a ledger invariant".into());
             }

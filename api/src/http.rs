@@ -27,6 +27,7 @@ pub struct HttpState {
 
 pub fn router(state: HttpState) -> Router {
     let secure = state.shared.config.secure_cookies();
+    let trusted: Arc<[ipnet::IpNet]> = state.shared.config.trusted_proxies.clone().into();
     let portal = portico_web::server::router(
         portico_web::server::Executor(Arc::new(crate::portal::PortalExecutor {
             schema: state.schema.clone(),
@@ -48,9 +49,30 @@ pub fn router(state: HttpState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portal)
+        .layer(axum::middleware::from_fn(to_completion))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::client_ip::layer(trusted.clone(), req, next)
+        }))
         .layer(axum::middleware::map_response(
             move |resp: Response| async move { security_headers(resp, secure) },
         ))
+}
+
+/// Runs each request in its own task, so that a client that goes away (a closed tab, a load
+/// test's end, a proxy's timeout) does not cut the work half-way: a payment being recorded, mail
+/// being queued and a transaction being committed all finish, and only the answer is dropped.
+async fn to_completion(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task failed");
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            )
+        }
+    }
 }
 
 /// The answer while the database cannot be reached: `503` with `Retry-After`, so gateways retry

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod bench;
 pub mod bench_webhooks;
+pub mod client_ip;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -83,6 +83,19 @@ pub fn message(m: &str, l: Locale) -> String {
 
 /// Greek for the API's refusals that people meet through the portal's forms.
 const API_GREEK: &[(&str, &str)] = &[
+    ("amount: may be at most {}", "ποσό: το πολύ {}"),
+    (
+        "unit_price: may be at most {}",
+        "τιμή μονάδας: η γραμμή μπορεί να είναι το πολύ {}",
+    ),
+    (
+        "lines: may be at most {}",
+        "γραμμές: το σύνολο μπορεί να είναι το πολύ {}",
+    ),
+    (
+        "the amounts are too large to add up",
+        "τα ποσά είναι πολύ μεγάλα για να αθροιστούν",
+    ),
     (
         "this person already has access to the portal",
         "αυτό το άτομο έχει ήδη πρόσβαση στην πύλη",
@@ -164,6 +177,11 @@ pub(crate) fn greek(en: &str) -> Option<&'static str> {
 }
 
 pub(crate) const GREEK: &[(&str, &str)] = &[
+    (
+        "The email “{}” to {} could not be sent for 3 days and was given up. Check the mail server and let them know another way.",
+        "Το email «{}» προς {} δεν στάλθηκε επί 3 ημέρες και εγκαταλείφθηκε. Ελέγξτε τον διακομιστή αλληλογραφίας και ενημερώστε τον παραλήπτη με άλλο τρόπο.",
+    ),
+    ("Email not sent", "Το email δεν στάλθηκε"),
     ("Dashboard", "Πίνακας"),
     ("Invoices", "Τιμολόγια"),
     ("Invoice", "Τιμολόγιο"),

@@ -431,6 +431,10 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
             l.t("{} failed sign-in attempts from {} in 15 minutes."),
             &[v("count"), v("ip")],
         ),
+        "mail.failed" => fill(
+            l.t("The email “{}” to {} could not be sent for 3 days and was given up. Check the mail server and let them know another way."),
+            &[v("subject"), v("recipient")],
+        ),
         _ => n.message.clone(),
     }
 }
@@ -461,6 +465,7 @@ fn notification_kind(kind: &str, l: crate::i18n::Locale) -> &'static str {
         "payment.discrepancy" => l.t("Amount to check"),
         "credit.used" => l.t("Credit used"),
         "auth.failures" => l.t("Failed sign-ins"),
+        "mail.failed" => l.t("Email not sent"),
         _ => l.t("Notice"),
     }
 }

@@ -21,7 +21,7 @@ pub enum DomainError {
     #[error("currency mismatch: {0} and {1}")]
     CurrencyMismatch(String, String),
     /// An amount left the range of `i64` minor units.
-    #[error("amount overflow")]
+    #[error("the amounts are too large to add up")]
     Overflow,
 }
 
@@ -100,7 +100,10 @@ mod tests {
     #[test]
     fn overflow_is_classed_as_bad_user_input() {
         assert_eq!(DomainError::Overflow.code(), "BAD_USER_INPUT");
-        assert_eq!(DomainError::Overflow.to_string(), "amount overflow");
+        assert_eq!(
+            DomainError::Overflow.to_string(),
+            "the amounts are too large to add up"
+        );
     }
 
     #[test]

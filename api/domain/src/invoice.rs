@@ -170,7 +170,8 @@ pub fn compute_line(
 
     let net = money(subtotal).checked_sub(money(discount))?;
     let tax = money(rounding.round_minor(percent_of(net.minor, rate)?)?);
-    let total = net.checked_add(tax)?;
+    let total = net.checked_add(tax)?.bounded("unit_price")?;
+    money(subtotal).bounded("unit_price")?;
     Ok(LineAmounts {
         subtotal: money(subtotal),
         discount: money(discount),
@@ -244,6 +245,8 @@ pub fn totals(
         bucket.0 = bucket.0.checked_add(line.net)?;
         bucket.1 = bucket.1.checked_add(line.tax)?;
     }
+    t.subtotal.bounded("lines")?;
+    t.total.bounded("lines")?;
     t.taxes = buckets
         .into_iter()
         .map(|(rate, (net, tax))| TaxBucket { rate, net, tax })
@@ -670,16 +673,26 @@ mod tests {
             compute_line(&huge, eur_c(), Rounding::HalfEven),
             Err(DomainError::Overflow)
         );
-        let taxed = line("1", i64::MAX, "100", Discount::None);
-        assert_eq!(
-            compute_line(&taxed, eur_c(), Rounding::HalfEven),
-            Err(DomainError::Overflow)
-        );
-        let fits = line("1", i64::MAX, "0", Discount::None);
+    }
+
+    #[test]
+    fn a_line_beyond_the_maximum_amount_is_refused() {
+        let max = crate::money::MAX_AMOUNT_MINOR;
+        let fits = line("1", max, "0", Discount::None);
         assert_eq!(
             compute_line(&fits, eur_c(), Rounding::HalfEven).map(|a| a.total),
-            Ok(eur(i64::MAX))
+            Ok(eur(max))
         );
+        for over in [
+            line("2", max, "0", Discount::None),
+            line("1", max, "1", Discount::None),
+            line("1", max + 1, "0", Discount::Amount(1)),
+        ] {
+            assert_eq!(
+                field_of(compute_line(&over, eur_c(), Rounding::HalfEven)),
+                "unit_price"
+            );
+        }
     }
 
     // ---- totals ----
@@ -757,11 +770,16 @@ mod tests {
     }
 
     #[test]
-    fn totals_beyond_i64_overflow() {
-        let big = amounts(&line("1", i64::MAX, "0", Discount::None));
+    fn totals_beyond_the_maximum_amount_are_refused() {
+        let big = amounts(&line(
+            "1",
+            crate::money::MAX_AMOUNT_MINOR,
+            "0",
+            Discount::None,
+        ));
         assert_eq!(
-            totals(eur_c(), &[big, big], &[dec("0"), dec("0")]),
-            Err(DomainError::Overflow)
+            field_of(totals(eur_c(), &[big, big], &[dec("0"), dec("0")])),
+            "lines"
         );
     }
 

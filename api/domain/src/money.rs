@@ -172,6 +172,12 @@ impl Rounding {
     }
 }
 
+/// The largest amount Portico accepts anywhere (a price, a line, a document's total, a payment, a
+/// refund, a gateway's report), in minor units: 99,999,999,999.99 EUR or USD,
+/// 9,999,999,999,999 JPY, 9,999,999,999.999 KWD. Sums of such amounts fit an `i64` until over
+/// 900,000 of them; every sum beyond that is checked and refused, never wrapped.
+pub const MAX_AMOUNT_MINOR: i64 = 9_999_999_999_999;
+
 /// An amount of money in integer minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
@@ -186,6 +192,22 @@ impl Money {
 
     pub fn zero(currency: Currency) -> Money {
         Money { minor: 0, currency }
+    }
+
+    /// The largest amount accepted in `currency` ([`MAX_AMOUNT_MINOR`]).
+    pub fn max(currency: Currency) -> Money {
+        Money::new(MAX_AMOUNT_MINOR, currency)
+    }
+
+    /// Itself when within ±[`MAX_AMOUNT_MINOR`], else Invalid `field` naming the maximum.
+    pub fn bounded(self, field: &'static str) -> DomainResult<Money> {
+        if self.minor.unsigned_abs() > MAX_AMOUNT_MINOR.unsigned_abs() {
+            return Err(DomainError::invalid(
+                field,
+                format!("may be at most {}", Money::max(self.currency)),
+            ));
+        }
+        Ok(self)
     }
 
     /// Refuses when `other` has a different currency.
@@ -277,23 +299,23 @@ impl Money {
                 ),
             ));
         }
-        let mut minor: i128 = 0;
+        let too_large = || Money::new(i64::MAX, currency).bounded("amount");
+        let mut minor: i64 = 0;
         let digits = parts
             .int
             .chars()
             .chain(frac.chars())
             .chain(std::iter::repeat_n('0', exp - frac.len()));
         for c in digits {
-            let d = i128::from(c.to_digit(10).ok_or(DomainError::Overflow)?);
-            minor = minor
-                .checked_mul(10)
-                .and_then(|m| m.checked_add(d))
-                .ok_or(DomainError::Overflow)?;
+            let d = i64::from(c.to_digit(10).ok_or(DomainError::Overflow)?);
+            minor = match minor.checked_mul(10).and_then(|m| m.checked_add(d)) {
+                Some(m) if m <= MAX_AMOUNT_MINOR => m,
+                _ => return too_large(),
+            };
         }
         if parts.negative {
             minor = -minor;
         }
-        let minor = i64::try_from(minor).map_err(|_| DomainError::Overflow)?;
         Ok(Money::new(minor, currency))
     }
 
@@ -836,26 +858,59 @@ mod tests {
     }
 
     #[test]
-    fn parse_amount_beyond_i64_minor_units_overflows() {
+    fn parse_amount_is_bounded_by_the_documented_maximum() {
         let e = cur("EUR");
         assert_eq!(
-            Money::parse_amount("92233720368547758.07", e),
-            Ok(eur(i64::MAX))
+            Money::parse_amount("99999999999.99", e),
+            Ok(eur(MAX_AMOUNT_MINOR))
         );
         assert_eq!(
-            Money::parse_amount("92233720368547758.08", e),
-            Err(DomainError::Overflow)
+            Money::parse_amount("-99999999999.99", e),
+            Ok(eur(-MAX_AMOUNT_MINOR))
         );
         assert_eq!(
-            Money::parse_amount("-92233720368547758.08", e),
-            Ok(eur(i64::MIN))
+            Money::parse_amount("9999999999999", cur("JPY")),
+            Ok(Money::new(MAX_AMOUNT_MINOR, cur("JPY")))
         );
         assert_eq!(
-            Money::parse_amount("-92233720368547758.09", e),
-            Err(DomainError::Overflow)
+            Money::parse_amount("9999999999.999", cur("KWD")),
+            Ok(Money::new(MAX_AMOUNT_MINOR, cur("KWD")))
         );
         let huge = "9".repeat(60);
-        assert_eq!(Money::parse_amount(&huge, e), Err(DomainError::Overflow));
+        for over in [
+            "100000000000",
+            "-100000000000.00",
+            "92233720368547758.07",
+            "92233720368547758.08",
+            huge.as_str(),
+        ] {
+            let err = Money::parse_amount(over, e).expect_err(over);
+            assert_eq!(
+                err.to_string(),
+                "amount: may be at most EUR 99999999999.99",
+                "{over}"
+            );
+        }
+    }
+
+    #[test]
+    fn bounded_refuses_beyond_the_maximum_either_side() {
+        assert_eq!(
+            eur(MAX_AMOUNT_MINOR).bounded("x"),
+            Ok(eur(MAX_AMOUNT_MINOR))
+        );
+        assert_eq!(
+            eur(-MAX_AMOUNT_MINOR).bounded("x"),
+            Ok(eur(-MAX_AMOUNT_MINOR))
+        );
+        for m in [
+            MAX_AMOUNT_MINOR + 1,
+            -MAX_AMOUNT_MINOR - 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(field_of(eur(m).bounded("total")), "total", "{m}");
+        }
     }
 
     // ---- formatting ----
@@ -883,7 +938,7 @@ mod tests {
         for m in [
             eur(0),
             eur(-50),
-            eur(i64::MIN),
+            eur(-MAX_AMOUNT_MINOR),
             Money::new(1250, cur("KWD")),
             Money::new(-3, cur("JPY")),
         ] {

@@ -3,10 +3,8 @@
 //! (`linkedInvoice` in the API). The token is in the path, so the page sends no referrer and is
 //! never cached or indexed.
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,6 +12,7 @@ use axum::Router;
 use tower::ServiceExt;
 
 use super::tokens;
+use crate::client_ip::ClientIp;
 use crate::http::HttpState;
 
 pub fn routes(portal: Router) -> Router<HttpState> {
@@ -22,8 +21,8 @@ pub fn routes(portal: Router) -> Router<HttpState> {
         get(
             move |state: State<HttpState>,
                   path: Path<(String, String)>,
-                  peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-                  req: Request<Body>| view(state, path, peer, req, portal.clone()),
+                  ip: ClientIp,
+                  req: Request<Body>| view(state, path, ip, req, portal.clone()),
         ),
     )
 }
@@ -42,7 +41,7 @@ fn private(mut resp: Response) -> Response {
 async fn view(
     State(state): State<HttpState>,
     Path((slug, token)): Path<(String, String)>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ip: ClientIp,
     req: Request<Body>,
     portal: Router,
 ) -> Response {
@@ -57,9 +56,7 @@ async fn view(
     };
     if let Some(tenant) = found {
         if tokens::tenant_of_with("pl", &token).as_deref() == Some(tenant.id.as_str()) {
-            let ip = peer
-                .map(|p| p.0 .0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into());
+            let ip = ip.text();
             if let Err(e) = store
                 .open_invoice_link(&tenant.id, &tokens::hash(&token), &ip)
                 .await

@@ -3,10 +3,10 @@
 //! credentials, no username). Ceremony state is kept server-side and taken once; counters and
 //! backup flags are updated as webauthn-rs documents (`Passkey::update_credential`).
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
+
+use crate::client_ip::ClientIp;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -411,7 +411,7 @@ fn decoy_credential(tenant: &str, email: &str) -> String {
 async fn login_finish(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -430,7 +430,7 @@ async fn login_finish(
     let Ok(finish) = serde_json::from_slice::<Finish>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "send {ceremony, credential}");
     };
-    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let client = client_of(&headers, ip);
     let store = &state.shared.store;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
     let Some(webauthn) = webauthn(&state) else {

@@ -4,11 +4,12 @@
 //! attempt is audited; requests are rate-limited per address and per IP. A request posted by the
 //! portal's HTML sign-in form is answered with a redirect back to that page instead of JSON.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
+
+use crate::client_ip::ClientIp;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -22,7 +23,13 @@ use crate::pages::{field, is_form, percent_encode};
 use crate::store::{LoginClient, Store, UserKind};
 
 pub const RATE_WINDOW_MS: i64 = 15 * 60_000;
+/// Sign-in links mailed to one address in `RATE_WINDOW_MS` at the normal pace; beyond, at most one
+/// per `SLOW_PACE_MS`. Requests for an address are never refused (a stranger asking for someone
+/// else's links must not lock them out); they only slow down what reaches that mailbox.
 pub const MAX_REQUESTS_PER_ADDRESS: i64 = 5;
+pub const SLOW_PACE_MS: i64 = 2 * 60_000;
+/// Sign-in requests one client address may make in `RATE_WINDOW_MS` (then `429` for that address
+/// only: the address comes from the connection, or from trusted proxies' headers).
 pub const MAX_REQUESTS_PER_IP: i64 = 30;
 pub const FAILURES_BEFORE_NOTICE: i64 = 5;
 /// Every magic-link request takes at least this long, known address or not.
@@ -94,13 +101,13 @@ pub fn origin_ok(config: &Config, headers: &HeaderMap) -> bool {
         .is_some_and(|o| o == config.origin())
 }
 
-pub fn client_of(headers: &HeaderMap, peer: Option<SocketAddr>) -> LoginClient {
+pub fn client_of(headers: &HeaderMap, ip: ClientIp) -> LoginClient {
     LoginClient {
         user_agent: headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip: peer.map(|p| p.ip().to_string()),
+        ip: ip.0.map(|p| p.to_string()),
     }
 }
 
@@ -171,7 +178,7 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 async fn request_link(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -239,9 +246,10 @@ async fn request_link(
         }
         None => unavailable(e),
     };
-    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let client = client_of(&headers, ip);
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let since = crate::store::now_ms() - RATE_WINDOW_MS;
+    let now = crate::store::now_ms();
+    let since = now - RATE_WINDOW_MS;
     let by_address = store
         .count_and_record_attempt(&t.id, "magic_request_address", email.as_str(), since)
         .await;
@@ -252,7 +260,7 @@ async fn request_link(
         (Ok(a), Ok(i)) => (a, i),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    if by_address >= MAX_REQUESTS_PER_ADDRESS || by_ip >= MAX_REQUESTS_PER_IP {
+    if by_ip >= MAX_REQUESTS_PER_IP {
         let _ = store
             .audit_anonymous(
                 &t.id,
@@ -272,7 +280,28 @@ async fn request_link(
         Ok(u) => u,
         Err(e) => return fail(e),
     };
-    if let Some(user) = &user {
+    // Beyond the normal pace for this address, a link only when none went out in the last
+    // `SLOW_PACE_MS`: the person still gets one (the newest link in their mailbox works), and
+    // nobody can fill their mailbox. The answer is the same either way.
+    let paced = match &user {
+        Some(_) if by_address >= MAX_REQUESTS_PER_ADDRESS => {
+            match store
+                .count_attempts(&t.id, "magic_link_sent", email.as_str(), now - SLOW_PACE_MS)
+                .await
+            {
+                Ok(recent) => recent > 0,
+                Err(e) => return fail(e),
+            }
+        }
+        _ => false,
+    };
+    if let (Some(user), false) = (&user, paced) {
+        if let Err(e) = store
+            .count_and_record_attempt(&t.id, "magic_link_sent", email.as_str(), now)
+            .await
+        {
+            return fail(e);
+        }
         let (token, hash) = tokens::generate_with("ml", &t.id);
         let link = format!(
             "{}/{}/auth/magic?token={token}{keep}",
@@ -293,7 +322,7 @@ async fn request_link(
         }
         state.shared.mail_wake.notify_one();
     }
-    let detail = serde_json::json!({ "ip": ip, "known": user.is_some() });
+    let detail = serde_json::json!({ "ip": ip, "known": user.is_some(), "paced": paced });
     let _ = store
         .audit_anonymous(
             &t.id,
@@ -316,7 +345,7 @@ async fn request_link(
 async fn consume_link(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -332,7 +361,7 @@ async fn consume_link(
         Ok(t) => t,
         Err(resp) => return resp,
     };
-    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let client = client_of(&headers, ip);
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
     let token = field(&headers, &body, "token").unwrap_or_default();
     let consumed = match store.consume_magic_link(&t.id, &tokens::hash(&token)).await {
@@ -439,7 +468,7 @@ async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
 async fn accept_invite(
     State(state): State<HttpState>,
     Path(slug): Path<String>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -454,7 +483,7 @@ async fn accept_invite(
         Ok(t) => t,
         Err(resp) => return resp,
     };
-    let client = client_of(&headers, peer.map(|p| p.0 .0));
+    let client = client_of(&headers, ip);
     let token = field(&headers, &body, "token").unwrap_or_default();
     match store.accept_invitation(&t.id, &tokens::hash(&token)).await {
         Ok(Some(contact_id)) => {

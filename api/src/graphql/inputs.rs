@@ -87,12 +87,17 @@ impl InvoiceFilterInput {
             }
         }
         Ok(InvoiceFilter {
-            statuses: self
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            // Each status once (a list repeating one status thousands of times binds once).
+            statuses: {
+                let mut list: Vec<domain::InvoiceStatus> = Vec::new();
+                for s in self.status.unwrap_or_default() {
+                    let s = s.into();
+                    if !list.contains(&s) {
+                        list.push(s);
+                    }
+                }
+                list
+            },
             overdue: self.overdue,
             client_id: self
                 .client_id

@@ -5,6 +5,7 @@ pub mod context;
 pub mod credit_use;
 pub mod demo_checkout;
 pub mod ids;
+pub mod input_guard;
 pub mod inputs;
 pub mod invitation_page;
 pub mod invoice_link_page;
@@ -103,6 +104,7 @@ impl Extension for Guard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
+        input_guard::check(&doc, variables)?;
         let mut aliases = 0;
         for (_, op) in doc.operations.iter() {
             aliases += count_aliases(&op.node.selection_set.node);

@@ -1061,10 +1061,12 @@ impl CoreMutation {
         if entry_ids.len() > 500 {
             return Err(AppError::bad_input("ids", "at most 500 entries at once").into());
         }
-        let raw = entry_ids
+        let mut raw = entry_ids
             .iter()
             .map(|i| ids::decode(i, "TimeEntry"))
             .collect::<Result<Vec<_>, _>>()?;
+        raw.sort();
+        raw.dedup();
         Ok(store(ctx)
             .set_time_entries_billed(scope(ctx)?, &raw, billed)
             .await? as i64)

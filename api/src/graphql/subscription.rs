@@ -1,5 +1,8 @@
 //! The Subscription root: invoice and payment events from the bus, filtered to the subscriber's
-//! tenant, and for contacts to their own client.
+//! tenant, and for contacts to their own client. Every event carries an `id`: a subscriber that
+//! reconnects passes the last one it saw as `after` and first gets what it missed (from the event
+//! log, a week deep), then live events, each once. `paymentStatus` starts with the attempt's
+//! current status, so a return page converges even if it subscribed after the change.
 
 use async_graphql::{Context, Enum, Result, SimpleObject, Subscription, ID};
 use futures_util::Stream;
@@ -29,6 +32,8 @@ pub struct ViewerCounts {
 
 #[derive(SimpleObject)]
 pub struct LedgerEvent {
+    /// This event's id: pass the last one seen as `after` when subscribing again.
+    pub id: ID,
     pub topic: EventTopic,
     /// e.g. `created`, `issued`, `paid`, `partially_paid`, `voided`, `recorded`, `refunded`.
     pub action: String,
@@ -58,6 +63,7 @@ fn to_gql(e: Event) -> LedgerEvent {
         _ => None,
     };
     LedgerEvent {
+        id: ids::encode("Event", &e.id),
         topic,
         action: e.action,
         subject_id: ids::encode(kind, &e.subject_id),
@@ -68,15 +74,52 @@ fn to_gql(e: Event) -> LedgerEvent {
     }
 }
 
-fn events(ctx: &Context<'_>, topic: Topic) -> Result<impl Stream<Item = LedgerEvent>> {
+/// The events a subscriber gets: those after `after` that `keep` admits (from the event log),
+/// then live ones that `keep` admits, without repeating any.
+async fn resumed<F>(
+    ctx: &Context<'_>,
+    after: Option<&ID>,
+    keep: F,
+) -> Result<impl Stream<Item = Event> + Send + 'static>
+where
+    F: Fn(&Event) -> bool + Clone + Send + Sync + 'static,
+{
     let s = scope(ctx)?.clone();
+    // Live first, so nothing published while the log is read is missed.
     let rx = shared(ctx).bus.subscribe();
-    let visible = BroadcastStream::new(rx).filter_map(move |item| {
+    let missed: Vec<Event> = match after {
+        Some(id) => {
+            let raw = ids::decode(id, "Event")?;
+            shared(ctx)
+                .bus
+                .store()
+                .events_after(&s.tenant_id, &raw)
+                .await?
+                .into_iter()
+                .filter_map(Event::from_row)
+                .filter(|e| keep(e))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let replayed: std::collections::HashSet<String> = missed.iter().map(|e| e.id.clone()).collect();
+    let live = BroadcastStream::new(rx).filter_map(move |item| {
         let e = item.ok()?;
-        let visible =
-            e.topic == topic && e.tenant_id == s.tenant_id && s.can_see_client(&e.client_id);
-        visible.then(|| to_gql(e))
+        (keep(&e) && !replayed.contains(&e.id)).then_some(e)
     });
+    Ok(tokio_stream::iter(missed).chain(live))
+}
+
+async fn events(
+    ctx: &Context<'_>,
+    topic: Topic,
+    after: Option<ID>,
+) -> Result<impl Stream<Item = LedgerEvent>> {
+    let s = scope(ctx)?.clone();
+    let keep = move |e: &Event| {
+        e.topic == topic && e.tenant_id == s.tenant_id && s.can_see_client(&e.client_id)
+    };
+    let visible = resumed(ctx, after.as_ref(), keep).await?.map(to_gql);
     Ok(while_signed_in(ctx, visible))
 }
 
@@ -120,8 +163,12 @@ pub struct Subscription;
 impl Subscription {
     /// Invoice changes (created, issued, paid, voided, …) in the caller's tenant; contacts see
     /// their own client's only.
-    async fn invoice_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
-        events(ctx, Topic::Invoice)
+    async fn invoice_events(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<ID>,
+    ) -> Result<impl Stream<Item = LedgerEvent>> {
+        events(ctx, Topic::Invoice, after).await
     }
 
     /// One invoice as it changes (issued, paid, partially paid, voided): for a contact watching
@@ -145,7 +192,8 @@ impl Subscription {
         Ok(while_signed_in(ctx, mine))
     }
 
-    /// One payment attempt's status as it changes (processing → succeeded / failed).
+    /// One payment attempt's status: its current status first, then each change (processing →
+    /// succeeded / failed), so a return page converges whenever it subscribes.
     async fn payment_status(
         &self,
         ctx: &Context<'_>,
@@ -153,22 +201,40 @@ impl Subscription {
     ) -> Result<impl Stream<Item = LedgerEvent>> {
         let id = ids::decode(&attempt_id, "PaymentAttempt")?;
         let s = scope(ctx)?.clone();
+        // Live first, then the current status: a change in between arrives live.
         let rx = shared(ctx).bus.subscribe();
+        let Some(now) = shared(ctx).store.attempt(&s, &id).await? else {
+            return Err(crate::error::AppError::NotFound("payment attempt").into());
+        };
+        let current = Event::attempt(&s.tenant_id, &now);
         let mine = BroadcastStream::new(rx).filter_map(move |item| {
             let e = item.ok()?;
             let mine = e.topic == Topic::Attempt
                 && e.tenant_id == s.tenant_id
                 && s.can_see_client(&e.client_id)
                 && e.subject_id == id;
-            mine.then(|| to_gql(e))
+            mine.then_some(e)
         });
-        Ok(while_signed_in(ctx, mine))
+        let mut last_status = None;
+        let changes = tokio_stream::once(current)
+            .chain(mine)
+            .filter(move |e| {
+                let new = last_status.as_ref() != e.status.as_ref();
+                last_status = e.status.clone();
+                new
+            })
+            .map(to_gql);
+        Ok(while_signed_in(ctx, changes))
     }
 
     /// Payments recorded, allocated or refunded in the caller's tenant; contacts see their own
     /// client's only.
-    async fn payment_events(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = LedgerEvent>> {
-        events(ctx, Topic::Payment)
+    async fn payment_events(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<ID>,
+    ) -> Result<impl Stream<Item = LedgerEvent>> {
+        events(ctx, Topic::Payment, after).await
     }
 
     /// The caller's unread messages and notifications: now, then again whenever they change

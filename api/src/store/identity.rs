@@ -418,6 +418,31 @@ impl Store {
         .await
     }
 
+    /// Counts attempts of `kind` for `key` since `since_ms`, without recording one.
+    pub async fn count_attempts(
+        &self,
+        tenant_id: &str,
+        kind: &str,
+        key: &str,
+        since_ms: i64,
+    ) -> AppResult<i64> {
+        let mut tx = self.read(tenant_id).await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM auth_attempts WHERE tenant_id = $1 AND kind = $2 \
+                     AND attempt_key = $3 AND created_at >= $4",
+                )
+                .bind(tenant_id.to_owned())
+                .bind(kind.to_owned())
+                .bind(key.to_owned())
+                .bind(since_ms),
+            )
+            .await?;
+        tx.commit().await?;
+        rows::int(&row, "n")
+    }
+
     /// Counts attempts of `kind` for `key` since `since_ms`, then records this one.
     pub async fn count_and_record_attempt(
         &self,

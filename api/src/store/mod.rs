@@ -12,6 +12,7 @@ mod credit_notes;
 mod credit_use;
 mod dashboard;
 mod estimates;
+mod events;
 mod figures;
 mod identity;
 mod invitations;
@@ -41,6 +42,7 @@ pub use credit_notes::{CreditNote, NewCreditNote};
 pub use credit_use::{CreditUse, MAX_CREDIT_INVOICES};
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use estimates::{Estimate, NewEstimate};
+pub use events::{EventRow, EVENT_RETENTION_MS, MAX_CATCH_UP};
 pub use figures::{ClientBalance, MonthFigures, MAX_MONTHS};
 pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
@@ -69,7 +71,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyPool, Executor as _, Transaction};
+use sqlx::{Any, AnyPool, Connection as _, Executor as _, Transaction};
 
 use crate::auth::Scope;
 use crate::error::AppResult;
@@ -133,6 +135,24 @@ impl Store {
                         conn.execute(SQLITE_PRAGMAS).await?;
                     }
                     Ok(())
+                })
+            })
+            .after_release(move |conn, _meta| {
+                Box::pin(async move {
+                    // A connection must come back outside any transaction. One whose work was
+                    // dropped mid-way could still hold one (SQLite's worker applies a dropped
+                    // transaction's rollback asynchronously: the ping waits for it), and with it
+                    // SQLite's write lock: such a connection is closed, never pooled.
+                    if backend == Backend::Sqlite {
+                        conn.ping().await?;
+                    }
+                    if conn.is_in_transaction() {
+                        tracing::warn!(
+                            "a pooled connection came back inside a transaction: closed"
+                        );
+                        return Ok(false);
+                    }
+                    Ok(true)
                 })
             })
             .connect(url)
@@ -227,7 +247,15 @@ impl Store {
     }
 
     async fn open(&self, tenant_id: &str, begin: &'static str) -> AppResult<Tx> {
-        let inner = self.pool.begin_with(begin).await?;
+        // `BEGIN` runs in its own task, so it always completes: a caller dropped while the database
+        // was starting the transaction (a client that went away) would otherwise leave the
+        // connection inside a transaction that nothing can end (sqlx 0.8 counts the transaction
+        // only once `BEGIN`'s answer is read). Completed, the transaction is dropped with the
+        // task's output and rolled back as usual.
+        let pool = self.pool.clone();
+        let inner = tokio::spawn(async move { pool.begin_with(begin).await })
+            .await
+            .map_err(|e| anyhow::anyhow!("starting a transaction: {e}"))??;
         let mut tx = Tx {
             inner,
             statements: self.statements.clone(),

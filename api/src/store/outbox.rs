@@ -15,6 +15,8 @@ pub struct OutboxItem {
     pub body: String,
     pub status: String,
     pub attempts: i64,
+    /// When it was queued (ms): mail is retried for `mail::worker::GIVE_UP_AFTER` from then.
+    pub created_at: i64,
 }
 
 /// A claim older than this is considered abandoned (its worker died) and may be taken again.
@@ -53,6 +55,7 @@ fn item(row: &sqlx::any::AnyRow) -> AppResult<OutboxItem> {
         body: rows::text(row, "body")?,
         status: rows::text(row, "status")?,
         attempts: rows::int(row, "attempts")?,
+        created_at: rows::int(row, "created_at")?,
     })
 }
 
@@ -69,7 +72,7 @@ impl Store {
                      WHERE status = 'pending' AND next_attempt_at <= $2 AND (claimed_by IS NULL OR claimed_at < $3) \
                      AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
                                 AND (claimed_by IS NULL OR claimed_at < $3) ORDER BY next_attempt_at LIMIT $4) \
-                     RETURNING id, tenant_id, recipient, subject, body, status, attempts",
+                     RETURNING id, tenant_id, recipient, subject, body, status, attempts, created_at",
                 )
                 .bind(worker.to_owned())
                 .bind(now)
@@ -96,28 +99,66 @@ impl Store {
         tx.commit().await
     }
 
+    /// Records a failed attempt and schedules the next one in `retry_in`.
     pub async fn outbox_failed(
         &self,
         worker: &str,
         id: &str,
         error: &str,
         retry_in: Duration,
-        give_up: bool,
     ) -> AppResult<()> {
         let mut tx = self.worker_tx().await?;
         let next = now_ms() + retry_in.as_millis() as i64;
         tx.execute(
             sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL, \
-                 status = CASE WHEN $3 = 1 THEN 'failed' ELSE status END WHERE id = $4 AND claimed_by = $5",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL \
+                 WHERE id = $3 AND claimed_by = $4",
             )
             .bind(error.chars().take(500).collect::<String>())
             .bind(next)
-            .bind(i64::from(give_up))
             .bind(id.to_owned())
             .bind(worker.to_owned()),
         )
         .await?;
+        tx.commit().await
+    }
+
+    /// Gives up on a message that could not be sent for the whole retry period: it is marked
+    /// failed and the tenant's staff are told whom it was for and what it was, in one transaction
+    /// (so a message is never dropped without anyone knowing).
+    pub async fn outbox_gave_up(
+        &self,
+        worker: &str,
+        item: &OutboxItem,
+        error: &str,
+    ) -> AppResult<()> {
+        let mut tx = self.write(&item.tenant_id).await?;
+        let changed = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_by = NULL, status = 'failed' \
+                     WHERE id = $2 AND claimed_by = $3 AND tenant_id = $4",
+                )
+                .bind(error.chars().take(500).collect::<String>())
+                .bind(item.id.clone())
+                .bind(worker.to_owned())
+                .bind(item.tenant_id.clone()),
+            )
+            .await?;
+        if changed == 1 {
+            super::notifications::insert(
+                &mut tx,
+                &item.tenant_id,
+                "mail.failed",
+                &format!(
+                    "The email \"{}\" to {} could not be sent for 3 days and was given up.",
+                    item.subject, item.recipient
+                ),
+                Some(&item.id),
+                serde_json::json!({ "recipient": item.recipient, "subject": item.subject }),
+            )
+            .await?;
+        }
         tx.commit().await
     }
 
@@ -127,7 +168,7 @@ impl Store {
         let rows = tx
             .fetch_all(
                 sqlx::query(
-                    "SELECT id, tenant_id, recipient, subject, body, status, attempts FROM outbox \
+                    "SELECT id, tenant_id, recipient, subject, body, status, attempts, created_at FROM outbox \
                      WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
                 )
                 .bind(tenant_id.to_owned())
