@@ -195,15 +195,14 @@ async fn payment_events(
 /// While Redis is away, the publishing instance's own subscribers get events at once; the other
 /// instance gets them when Redis returns (its listener catches up from the event log), including
 /// one published the moment Redis returned, before that listener resubscribed. Each once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_published_while_redis_is_away_reach_every_instance_once() {
+async fn events_published_while_redis_is_away_reach_every_instance_once(kind: Kind) {
     let port = free_port();
     let Some(redis) = redis_on(port).await else {
         return;
     };
     let url = format!("redis://127.0.0.1:{port}");
     let u1 = url.clone();
-    let Some(a) = TestApp::start_with(Kind::Sqlite, |c| c.redis_url = Some(u1)).await else {
+    let Some(a) = TestApp::start_with(kind, |c| c.redis_url = Some(u1)).await else {
         return;
     };
     let mut config = a.app.config.clone();
@@ -230,6 +229,17 @@ async fn events_published_while_redis_is_away_reach_every_instance_once() {
     want.sort();
     got.sort();
     assert_eq!(got, want, "the other instance got both, once each");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_while_redis_is_away_sqlite() {
+    events_published_while_redis_is_away_reach_every_instance_once(Kind::Sqlite).await
+}
+
+/// On PostgreSQL the catch-up reads across tenants as the RLS-bound role (`app.worker`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_while_redis_is_away_postgres() {
+    events_published_while_redis_is_away_reach_every_instance_once(Kind::Postgres).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

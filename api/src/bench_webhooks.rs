@@ -30,9 +30,9 @@ pub struct BenchWebhooksArgs {
     pub concurrency: usize,
 }
 
-const SECRET: &str = "whsec_bench";
+pub(crate) const SECRET: &str = "whsec_bench";
 
-fn err(e: crate::error::AppError) -> anyhow::Error {
+pub(crate) fn err(e: crate::error::AppError) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
@@ -60,75 +60,13 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
         "the bench needs an empty database"
     );
     let store = &app.store;
-    let tenant = store
-        .create_tenant(NewTenant {
-            slug: Slug::parse("bench")?,
-            name: "Bench".into(),
-            default_currency: Currency::parse("EUR")?,
-            email: None,
-            phone: None,
-            address: None,
-        })
-        .await
-        .map_err(err)?;
-    let staff = Scope {
-        tenant_id: tenant.id.clone(),
-        tenant_slug: tenant.slug.clone(),
-        role: Role::Owner,
-        actor_id: "bench".into(),
-        actor_name: "bench".into(),
-        client_id: None,
-        contact_id: None,
-        session_id: None,
-        grants: Grants::ALL,
-    };
-    let sealer = app
-        .secrets
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("no secret key"))?;
-    store
-        .set_gateway_credentials(
-            &staff,
-            "stripe",
-            crate::store::GatewayCredentials {
-                secret_key_enc: sealer.seal("sk_test_bench")?,
-                webhook_secret_enc: sealer.seal(SECRET)?,
-            },
-        )
-        .await
-        .map_err(err)?;
-    let client = store
-        .create_client(
-            &staff,
-            NewClient {
-                name: "Client".into(),
-                email: None,
-                tax_id: None,
-                address: None,
-                currency: Currency::parse("EUR")?,
-            },
-        )
-        .await
-        .map_err(err)?;
-    let contact = store
-        .create_contact(
-            &staff,
-            NewContact {
-                client_id: client.id.clone(),
-                name: "Payer".into(),
-                email: Email::parse("payer@bench.example")?,
-                role: "payer".into(),
-            },
-        )
-        .await
-        .map_err(err)?;
-    let payer = Scope {
-        role: Role::ContactPayer,
-        client_id: Some(client.id.clone()),
-        contact_id: Some(contact.id.clone()),
-        actor_id: contact.id.clone(),
-        ..staff.clone()
-    };
+    let StripeTenant {
+        tenant,
+        staff,
+        payer,
+        client_id,
+        ..
+    } = stripe_tenant(&app, "bench").await?;
     let prep = Instant::now();
     let eur = Currency::parse("EUR")?;
     let mut attempts = Vec::with_capacity(args.count);
@@ -138,7 +76,7 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
             .create_invoice(
                 &staff,
                 NewInvoice {
-                    client_id: client.id.clone(),
+                    client_id: client_id.clone(),
                     number: Some(DocumentNumber::parse(&format!("B-{i:06}"))?),
                     reference: None,
                     currency: Some(eur),
@@ -286,7 +224,97 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn tokio_tungstenite_request(
+/// A tenant with Stripe credentials (webhook secret [`SECRET`]), one client and its paying
+/// contact: what the webhook bench and the soak work with.
+pub(crate) struct StripeTenant {
+    pub tenant: crate::store::Tenant,
+    pub staff: Scope,
+    pub payer: Scope,
+    pub client_id: String,
+    pub contact_id: String,
+}
+
+pub(crate) async fn stripe_tenant(app: &App, slug: &str) -> anyhow::Result<StripeTenant> {
+    let store = &app.store;
+    let tenant = store
+        .create_tenant(NewTenant {
+            slug: Slug::parse(slug)?,
+            name: format!("Tenant {slug}"),
+            default_currency: Currency::parse("EUR")?,
+            email: None,
+            phone: None,
+            address: None,
+        })
+        .await
+        .map_err(err)?;
+    let staff = Scope {
+        tenant_id: tenant.id.clone(),
+        tenant_slug: tenant.slug.clone(),
+        role: Role::Owner,
+        actor_id: "bench".into(),
+        actor_name: "bench".into(),
+        client_id: None,
+        contact_id: None,
+        session_id: None,
+        grants: Grants::ALL,
+    };
+    let sealer = app
+        .secrets
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("no secret key"))?;
+    store
+        .set_gateway_credentials(
+            &staff,
+            "stripe",
+            crate::store::GatewayCredentials {
+                secret_key_enc: sealer.seal("sk_test_bench")?,
+                webhook_secret_enc: sealer.seal(SECRET)?,
+            },
+        )
+        .await
+        .map_err(err)?;
+    let client = store
+        .create_client(
+            &staff,
+            NewClient {
+                name: "Client".into(),
+                email: None,
+                tax_id: None,
+                address: None,
+                currency: Currency::parse("EUR")?,
+            },
+        )
+        .await
+        .map_err(err)?;
+    let contact = store
+        .create_contact(
+            &staff,
+            NewContact {
+                client_id: client.id.clone(),
+                name: "Payer".into(),
+                email: Email::parse(&format!("payer@{slug}.example"))?,
+                role: "payer".into(),
+            },
+        )
+        .await
+        .map_err(err)?;
+    let payer = Scope {
+        role: Role::ContactPayer,
+        client_id: Some(client.id.clone()),
+        contact_id: Some(contact.id.clone()),
+        actor_id: contact.id.clone(),
+        ..staff.clone()
+    };
+    Ok(StripeTenant {
+        tenant,
+        staff,
+        payer,
+        client_id: client.id,
+        contact_id: contact.id,
+    })
+}
+
+pub(crate) fn tokio_tungstenite_request(
     addr: std::net::SocketAddr,
 ) -> anyhow::Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod pages;
 pub mod payments;
 pub mod portal;
+pub mod soak;
 pub mod store;
 pub mod time_zone;
 

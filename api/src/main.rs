@@ -57,6 +57,9 @@ enum Command {
     Bench(portico::bench::BenchArgs),
     /// Fire signed Stripe webhooks and measure throughput and webhook → subscriber latency.
     BenchWebhooks(portico::bench_webhooks::BenchWebhooksArgs),
+    /// Mixed load for minutes on two instances with Redis restarted: INTERNALs, lost or doubled
+    /// payments, subscribers' convergence and memory (see README).
+    Soak(portico::soak::SoakArgs),
 }
 
 #[derive(Subcommand)]
@@ -247,6 +250,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => portico::bench::run(args).await?,
         Command::BenchWebhooks(args) => portico::bench_webhooks::run(args).await?,
+        Command::Soak(args) => portico::soak::run(args).await?,
     }
     Ok(())
 }

@@ -150,6 +150,8 @@ struct Inner {
 struct RedisSide {
     client: redis::Client,
     publisher: Mutex<Option<redis::aio::MultiplexedConnection>>,
+    /// Publishing is failing (said once in the log, and once when it works again).
+    down: std::sync::atomic::AtomicBool,
 }
 
 impl EventBus {
@@ -185,6 +187,7 @@ impl EventBus {
                 redis: Some(RedisSide {
                     client: client.clone(),
                     publisher: Mutex::new(None),
+                    down: Default::default(),
                 }),
                 published: AtomicU64::new(0),
             }),
@@ -222,8 +225,15 @@ impl EventBus {
         }
         inner.deliver(event.clone());
         if let Some(side) = &inner.redis {
-            if let Err(e) = side.publish(&event).await {
-                tracing::warn!(error = %e, "redis publish failed; other instances catch up when it returns");
+            match side.publish(&event).await {
+                Ok(()) if side.down.swap(false, Ordering::Relaxed) => {
+                    tracing::info!("redis publish works again");
+                }
+                Ok(()) => {}
+                Err(e) if !side.down.swap(true, Ordering::Relaxed) => {
+                    tracing::warn!(error = %e, "redis publish failed; events stay local, other instances catch up when it returns");
+                }
+                Err(_) => {}
             }
         }
         if inner.published.fetch_add(1, Ordering::Relaxed) % 1_000 == 999 {
