@@ -394,8 +394,8 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
                         .body(body.clone())
                         .send()
                 };
-                let twice = n % 4 == 0;
-                let at_once = n % 8 == 0;
+                let twice = n.is_multiple_of(4);
+                let at_once = n.is_multiple_of(8);
                 let first = addrs[(n % 2) as usize];
                 let second = addrs[((n + 1) % 2) as usize];
                 let answers = if at_once {
