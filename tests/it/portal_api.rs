@@ -3,10 +3,8 @@
 //! balances, a client admin's billing details, staff notifications (raised by contacts' actions,
 //! marked read), and the HTML sign-in form's magic-link redirects.
 
-mod common;
-
 use chrono::{Datelike, Months, NaiveDate};
-use common::{invoice, invoice_with, party, Party, TestApp};
+use crate::common::{invoice, invoice_with, party, Party, TestApp};
 use portico::auth::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
@@ -893,7 +891,7 @@ async fn contacts_actions_notify_staff_once_and_staff_mark_them_read(app: TestAp
 // ---------------------------------------------------------------------------------------------
 // 12. The HTML sign-in form
 
-async fn form(app: &TestApp, body: &str) -> (common::Raw, std::time::Duration) {
+async fn form(app: &TestApp, body: &str) -> (crate::common::Raw, std::time::Duration) {
     let started = std::time::Instant::now();
     let resp = app
         .request(

@@ -2,15 +2,13 @@
 //! the request shape (form encoding, amount, currency, metadata, URLs), the secret key and the
 //! Idempotency-Key header, and answers like Stripe (the same key gives the same session).
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use common::{invoice, party, TestApp};
+use crate::common::{invoice, party, TestApp};
 use serde_json::json;
 
 #[derive(Default)]
@@ -314,7 +312,7 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_checkout() {
     let (url, fake) = fake_stripe().await;
-    let Some(app) = TestApp::start_with(common::Kind::Sqlite, |c| c.stripe_api_base = url).await
+    let Some(app) = TestApp::start_with(crate::common::Kind::Sqlite, |c| c.stripe_api_base = url).await
     else {
         return;
     };
@@ -324,7 +322,7 @@ async fn sqlite_checkout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_checkout() {
     let (url, fake) = fake_stripe().await;
-    let Some(app) = TestApp::start_with(common::Kind::Postgres, |c| c.stripe_api_base = url).await
+    let Some(app) = TestApp::start_with(crate::common::Kind::Postgres, |c| c.stripe_api_base = url).await
     else {
         return;
     };

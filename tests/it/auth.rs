@@ -3,10 +3,8 @@
 //! listing and revoking, a disabled contact's sessions end), CSRF and Origin rules, failed-attempt
 //! notifications, security headers.
 
-mod common;
-
-use common::smtp::SmtpServer;
-use common::{party, Kind, TestApp};
+use crate::common::smtp::SmtpServer;
+use crate::common::{party, Kind, TestApp};
 use portico::auth::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
@@ -14,7 +12,7 @@ use serde_json::{json, Value};
 const ORIGIN: &str = "http://localhost";
 
 /// A link that cannot be used: no session, and back to the link's own page, which says why.
-fn refused_link(r: &common::Raw) -> bool {
+fn refused_link(r: &crate::common::Raw) -> bool {
     r.status == 303
         && r.cookie().is_none()
         && r.header("location").is_some_and(|l| l.contains("error="))
@@ -33,7 +31,7 @@ async fn staff_user(app: &TestApp, tenant_id: &str, email: &str, role: Role) {
         .expect("staff");
 }
 
-async fn request_link(app: &TestApp, slug: &str, email: &str) -> common::Raw {
+async fn request_link(app: &TestApp, slug: &str, email: &str) -> crate::common::Raw {
     app.request(
         "POST",
         &format!("/{slug}/auth/magic-link"),
@@ -54,7 +52,7 @@ async fn latest_token(app: &TestApp, tenant_id: &str) -> String {
         .to_owned()
 }
 
-async fn consume(app: &TestApp, slug: &str, token: &str, extra: &[(&str, &str)]) -> common::Raw {
+async fn consume(app: &TestApp, slug: &str, token: &str, extra: &[(&str, &str)]) -> crate::common::Raw {
     let mut headers = vec![
         ("content-type", "application/x-www-form-urlencoded"),
         ("origin", ORIGIN),
@@ -547,8 +545,8 @@ async fn an_invoice_link_shows_one_invoice_until_revoked_or_expired(app: TestApp
     let (t, owner) = app.tenant("alpha").await;
     app.tenant("beta").await;
     let c = party(&app, &t, &owner, "Helios", "EUR").await;
-    let inv = common::invoice(&app, &owner, &c.client_gid, "120.50", true).await;
-    let draft = common::invoice(&app, &owner, &c.client_gid, "1", false).await;
+    let inv = crate::common::invoice(&app, &owner, &c.client_gid, "120.50", true).await;
+    let draft = crate::common::invoice(&app, &owner, &c.client_gid, "1", false).await;
     let create = "mutation($i: ID!, $d: Int) { createInvoiceLink(invoiceId: $i, expiresInDays: $d) { id url revoked } }";
     assert_eq!(
         app.err_code(&owner, create, json!({ "i": draft })).await,
@@ -658,7 +656,7 @@ async fn latest_invite_token(app: &TestApp, tenant_id: &str) -> String {
         .to_owned()
 }
 
-async fn accept(app: &TestApp, slug: &str, token: &str) -> common::Raw {
+async fn accept(app: &TestApp, slug: &str, token: &str) -> crate::common::Raw {
     app.request(
         "POST",
         &format!("/{slug}/auth/invite"),
@@ -962,7 +960,7 @@ async fn a_subscription_socket_accepts_the_session_cookie_only_from_the_portals_
     let connect = |origin: &'static str| {
         let cookie = cookie.clone();
         async move {
-            common::ws::connect(addr, &[("Cookie", &cookie), ("Origin", origin)], json!({}))
+            crate::common::ws::connect(addr, &[("Cookie", &cookie), ("Origin", origin)], json!({}))
                 .await
                 .1
         }

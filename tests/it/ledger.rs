@@ -2,9 +2,7 @@
 //! allocation and credit, refunds, credit notes, estimates, statements, projects, messages and
 //! concurrent payments.
 
-mod common;
-
-use common::{invoice, invoice_with, party, TestApp};
+use crate::common::{invoice, invoice_with, party, TestApp};
 use serde_json::json;
 
 const INVOICE: &str = "query($id: ID!) { invoice(id: $id) { status total { amount } amountPaid { amount } balance { amount } } }";

@@ -3,9 +3,7 @@
 //! a delivery can be wrong — duplicate, reordered, bad signature, stale, tampered, oversized —
 //! answered with 4xx (or a no-op 200 for duplicates) and nothing changed.
 
-mod common;
-
-use common::{invoice, party, Party, TestApp};
+use crate::common::{invoice, party, Party, TestApp};
 use serde_json::{json, Value};
 
 const SECRET: &str = "whsec_portico_test_secret";
@@ -81,7 +79,7 @@ fn python_header(body: &str) -> Option<String> {
     }
 }
 
-async fn deliver(app: &TestApp, body: &str, header: &str) -> common::Raw {
+async fn deliver(app: &TestApp, body: &str, header: &str) -> crate::common::Raw {
     app.request(
         "POST",
         "/webhooks/stripe/alpha",
@@ -384,7 +382,7 @@ both_backends!(
 /// connected to the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
-    let Some(first) = TestApp::start(common::Kind::Postgres).await else {
+    let Some(first) = TestApp::start(crate::common::Kind::Postgres).await else {
         return;
     };
     let (_t, owner, c) = configure(&first).await;
@@ -400,8 +398,8 @@ async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
     let router = second.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
-    let mut ws = common::ws::connect_with_token(addr, &owner).await;
-    common::ws::subscribe(
+    let mut ws = crate::common::ws::connect_with_token(addr, &owner).await;
+    crate::common::ws::subscribe(
         &mut ws,
         "1",
         "subscription { paymentEvents { action amount { amount } } }",
@@ -417,7 +415,7 @@ async fn a_webhook_on_one_instance_reaches_a_subscriber_on_another() {
                 .status,
             200
         );
-        if let Some(v) = common::ws::next_data(&mut ws, 500).await {
+        if let Some(v) = crate::common::ws::next_data(&mut ws, 500).await {
             assert_eq!(
                 v["payload"]["data"]["paymentEvents"],
                 json!({ "action": "recorded", "amount": { "amount": "12.00" } })

@@ -1,9 +1,7 @@
 //! Passkeys end to end with webauthn-authenticator-rs's software passkey as the authenticator:
 //! registration by a signed-in user, discoverable sign-in, replay and duplicate refusal, removal.
 
-mod common;
-
-use common::{Raw, TestApp};
+use crate::common::{Raw, TestApp};
 use portico::auth::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};

@@ -2,9 +2,7 @@
 //! An allowed caller is never refused (it may still meet a state conflict); any other caller is
 //! refused (FORBIDDEN, or NOT_FOUND where it may not even see the object) and changes nothing.
 
-mod common;
-
-use common::{invoice, party, Party, TestApp};
+use crate::common::{invoice, party, Party, TestApp};
 use portico::auth::{Grants, Role};
 use serde_json::{json, Value};
 

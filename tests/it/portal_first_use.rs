@@ -2,9 +2,7 @@
 //! stores, what an invitation does to people who already have access, what a confirmation says,
 //! and what a bad URL answers. Each test fails without its fix.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use portico::auth::Role;
 use serde_json::{json, Value};
 
@@ -61,7 +59,7 @@ fn form(cookie: &str) -> Vec<(&str, &str)> {
 
 /// A page as a person reads it: the server's hydration markers (`<!--…-->`) taken out, so text
 /// split over several nodes reads whole.
-async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
+async fn page(app: &TestApp, path: &str, cookie: &str) -> crate::common::Raw {
     let mut r = app.request("GET", path, &[("cookie", cookie)], "").await;
     r.body = without_comments(&r.body);
     r
@@ -84,7 +82,7 @@ fn without_comments(html: &str) -> String {
 }
 
 /// Follows a form's `303` to the page it names.
-async fn follow(app: &TestApp, r: &common::Raw, cookie: &str) -> common::Raw {
+async fn follow(app: &TestApp, r: &crate::common::Raw, cookie: &str) -> crate::common::Raw {
     assert_eq!(r.status, 303, "{}", r.body);
     let to = r.header("location").expect("a redirect");
     page(app, &to, cookie).await
@@ -622,10 +620,10 @@ async fn invoice_filters_offer_unpaid_and_headers_sort(app: TestApp) {
 /// used first (payments' unallocated credit, then credit notes), audited, and can settle in full.
 async fn paying_shows_the_total_and_uses_credit_first(app: TestApp) {
     let (tenant, owner) = app.tenant("alpha").await;
-    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
-    let i1 = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
-    let i2 = common::invoice(&app, &owner, &c.client_gid, "250", true).await;
-    let i3 = common::invoice(&app, &owner, &c.client_gid, "10", true).await;
+    let c = crate::common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let i1 = crate::common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    let i2 = crate::common::invoice(&app, &owner, &c.client_gid, "250", true).await;
+    let i3 = crate::common::invoice(&app, &owner, &c.client_gid, "10", true).await;
     app.ok(
         &owner,
         "mutation($i: PaymentSettingsInput!) { updatePaymentSettings(input: $i) }",
@@ -783,7 +781,7 @@ async fn paying_shows_the_total_and_uses_credit_first(app: TestApp) {
 /// held as credit.
 async fn amounts_on_pages_add_up(app: TestApp) {
     let (tenant, owner) = app.tenant("alpha").await;
-    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let c = crate::common::party(&app, &tenant, &owner, "Helios", "EUR").await;
     let inv = app
         .ok(
             &owner,
@@ -804,7 +802,7 @@ async fn amounts_on_pages_add_up(app: TestApp) {
         json!({ "id": inv }),
     )
     .await;
-    let paid = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    let paid = crate::common::invoice(&app, &owner, &c.client_gid, "100", true).await;
     app.ok(
         &owner,
         "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
@@ -1065,9 +1063,9 @@ async fn estimates_are_decided_on_their_own_page_after_a_confirmation(app: TestA
 /// attempt code; the receipt shows what it was applied to and each invoice's balance now.
 async fn a_payment_has_one_name_and_its_receipt_reconciles(app: TestApp) {
     let (tenant, owner) = app.tenant("alpha").await;
-    let c = common::party(&app, &tenant, &owner, "Helios", "EUR").await;
-    let i1 = common::invoice(&app, &owner, &c.client_gid, "100", true).await;
-    let i2 = common::invoice(&app, &owner, &c.client_gid, "250", true).await;
+    let c = crate::common::party(&app, &tenant, &owner, "Helios", "EUR").await;
+    let i1 = crate::common::invoice(&app, &owner, &c.client_gid, "100", true).await;
+    let i2 = crate::common::invoice(&app, &owner, &c.client_gid, "250", true).await;
     app.ok(
         &owner,
         "mutation($i: PaymentSettingsInput!) { updatePaymentSettings(input: $i) }",
@@ -1312,20 +1310,20 @@ async fn unread_counts_update_live(app: TestApp) {
     seeded(&app).await;
     let staff = app.sign_in("acme", "olivia@acme.example").await;
     let addr = app.spawn_server().await;
-    let (mut ws, acked) = common::ws::connect(
+    let (mut ws, acked) = crate::common::ws::connect(
         addr,
         &[("Cookie", staff.as_str()), ("Origin", ORIGIN)],
         json!({}),
     )
     .await;
     assert!(acked);
-    common::ws::subscribe(
+    crate::common::ws::subscribe(
         &mut ws,
         "1",
         "subscription { viewerCounts { unreadMessages unreadNotifications } }",
     )
     .await;
-    let first = common::ws::next_data(&mut ws, 5000)
+    let first = crate::common::ws::next_data(&mut ws, 5000)
         .await
         .expect("the counts at once")["payload"]["data"]["viewerCounts"]
         .clone();
@@ -1354,7 +1352,7 @@ async fn unread_counts_update_live(app: TestApp) {
         )
         .await;
     assert_eq!(posted.status, 200, "{}", posted.body);
-    let next = common::ws::next_data(&mut ws, 5000)
+    let next = crate::common::ws::next_data(&mut ws, 5000)
         .await
         .expect("new counts")["payload"]["data"]["viewerCounts"]
         .clone();

@@ -2,13 +2,11 @@
 //! recorded; events cross instances again when it returns) and SMTP down (the receipt arrives once
 //! when it returns). The test runs its own redis-server and SMTP server on loopback.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::smtp::SmtpServer;
-use common::{invoice, party, Kind, TestApp};
+use crate::common::smtp::SmtpServer;
+use crate::common::{invoice, party, Kind, TestApp};
 use serde_json::json;
 
 struct RedisProcess(Child);
@@ -72,7 +70,7 @@ async fn redis_on(port: u16) -> Option<RedisProcess> {
     panic!("redis-server did not start");
 }
 
-async fn pay(app: &TestApp, owner: &str, c: &common::Party, price: &str) -> u16 {
+async fn pay(app: &TestApp, owner: &str, c: &crate::common::Party, price: &str) -> u16 {
     let inv = invoice(app, owner, &c.client_gid, price, true).await;
     let data = app
         .ok(

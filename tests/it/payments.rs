@@ -3,9 +3,7 @@
 //! paying everything due, bank transfers confirmed once, failures and retries, and concurrent
 //! successes that never over-allocate.
 
-mod common;
-
-use common::{invoice, invoice_with, party, Party, TestApp};
+use crate::common::{invoice, invoice_with, party, Party, TestApp};
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "http://localhost";
@@ -24,7 +22,7 @@ async fn start_demo(app: &TestApp, token: &str, vars: Value) -> (String, String)
     (url, a["id"].as_str().expect("id").to_owned())
 }
 
-async fn choose(app: &TestApp, page: &str, outcome: &str) -> common::Raw {
+async fn choose(app: &TestApp, page: &str, outcome: &str) -> crate::common::Raw {
     app.request(
         "POST",
         page,
@@ -377,18 +375,18 @@ async fn the_payer_watches_the_attempt_and_the_invoice_change_live(app: TestApp)
     )
     .await;
     let addr = app.spawn_server().await;
-    let mut ws = common::ws::connect_with_token(addr, &c.payer_token).await;
+    let mut ws = crate::common::ws::connect_with_token(addr, &c.payer_token).await;
     for (id, query) in [
         ("status", format!("subscription {{ paymentStatus(attemptId: \"{attempt}\") {{ status }} }}")),
         ("invoice", format!("subscription {{ invoiceUpdated(invoiceId: \"{inv}\") {{ status amount {{ amount }} }} }}")),
     ] {
-        common::ws::subscribe(&mut ws, id, &query).await;
+        crate::common::ws::subscribe(&mut ws, id, &query).await;
     }
     // Until the subscription is live, "leave it pending" republishes the processing status.
     let mut live = false;
     for _ in 0..40 {
         choose(&app, &page, "pending").await;
-        if let Some(v) = common::ws::next_data(&mut ws, 500).await {
+        if let Some(v) = crate::common::ws::next_data(&mut ws, 500).await {
             assert_eq!(
                 v["payload"]["data"]["paymentStatus"]["status"], "processing",
                 "{v}"
@@ -400,7 +398,7 @@ async fn the_payer_watches_the_attempt_and_the_invoice_change_live(app: TestApp)
     assert!(live, "the subscription never went live");
     choose(&app, &page, "succeeded").await;
     let mut seen = Vec::new();
-    while let Some(v) = common::ws::next_data(&mut ws, 500).await {
+    while let Some(v) = crate::common::ws::next_data(&mut ws, 500).await {
         seen.push(v["payload"]["data"].clone());
         if seen.len() >= 2 {
             break;

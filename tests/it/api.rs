@@ -2,9 +2,7 @@
 //! tenant and client isolation; bad input; limits; DataLoader statement counts; the checked-in
 //! schema; HTTP rules; row-level security; subscriptions over a real WebSocket.
 
-mod common;
-
-use common::{invoice, invoice_with, party, Kind, TestApp};
+use crate::common::{invoice, invoice_with, party, Kind, TestApp};
 use futures_util::StreamExt;
 use portico::auth::Role;
 use serde_json::{json, Value};
@@ -579,9 +577,9 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
         token: &str,
         field: &str,
     ) -> impl futures_util::Stream<Item = Value> + Unpin {
-        let mut ws = common::ws::connect_with_token(addr, token).await;
+        let mut ws = crate::common::ws::connect_with_token(addr, token).await;
         let query = format!("subscription {{ {field} {{ topic action subjectId clientId status amount {{ amount currency }} }} }}");
-        common::ws::subscribe(&mut ws, "1", &query).await;
+        crate::common::ws::subscribe(&mut ws, "1", &query).await;
         Box::pin(ws.filter_map(|m| async move {
             match m {
                 Ok(WsMessage::Text(t)) => serde_json::from_str::<Value>(&t)
@@ -653,7 +651,7 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
     assert!(rest.contains(&json!(i2)));
     assert!(!rest.contains(&json!(ib)), "{rest:?}");
     // A bad token cannot subscribe.
-    let (_ws, acked) = common::ws::connect(addr, &[], json!({ "token": "pt_bad" })).await;
+    let (_ws, acked) = crate::common::ws::connect(addr, &[], json!({ "token": "pt_bad" })).await;
     assert!(!acked, "a bad token is not acknowledged");
 }
 

@@ -3,9 +3,7 @@
 //! (no mutation without a POST from the portal's Origin), form actions, the CSP nonce, the page
 //! language, and status codes.
 
-mod common;
-
-use common::{Kind, TestApp};
+use crate::common::{Kind, TestApp};
 use portico::auth::Role;
 use serde_json::json;
 
@@ -73,7 +71,7 @@ async fn acme_contact(app: &TestApp) -> (String, String, String) {
     )
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> common::Raw {
+async fn page(app: &TestApp, path: &str, cookie: &str) -> crate::common::Raw {
     app.request("GET", path, &[("cookie", cookie)], "").await
 }
 
@@ -141,7 +139,7 @@ async fn pages_carry_a_nonce_their_language_and_a_title(app: TestApp) {
     seeded(&app).await;
     let a = app.request("GET", "/acme/sign-in", &[], "").await;
     let b = app.request("GET", "/acme/sign-in", &[], "").await;
-    let nonce = |r: &common::Raw| {
+    let nonce = |r: &crate::common::Raw| {
         let csp = r.header("content-security-policy").expect("csp");
         let n = csp
             .split("'nonce-")
@@ -819,19 +817,19 @@ async fn live_updates_stop_when_the_session_ends() {
         at: 0,
     };
     let addr = app.spawn_server().await;
-    let (mut ws, acked) = common::ws::connect(
+    let (mut ws, acked) = crate::common::ws::connect(
         addr,
         &[("Cookie", cookie.as_str()), ("Origin", ORIGIN)],
         json!({}),
     )
     .await;
     assert!(acked);
-    common::ws::subscribe(&mut ws, "1", "subscription { paymentEvents { action } }").await;
+    crate::common::ws::subscribe(&mut ws, "1", "subscription { paymentEvents { action } }").await;
     // Publish until the subscription (registered asynchronously) delivers one.
     let mut got = None;
     for _ in 0..50 {
         app.app.bus.publish(event("recorded")).await;
-        if let Some(v) = common::ws::next_data(&mut ws, 200).await {
+        if let Some(v) = crate::common::ws::next_data(&mut ws, 200).await {
             got = Some(v);
             break;
         }

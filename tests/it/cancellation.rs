@@ -3,11 +3,9 @@
 //! statements, while committing), must leave every pooled connection outside a transaction, so
 //! that every later request succeeds. Run on SQLite (the embedded default) and on PostgreSQL.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestApp;
+use crate::common::TestApp;
 use portico::auth::Role;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -82,7 +80,7 @@ async fn dropped_request(addr: std::net::SocketAddr, token: &str, body: &str, de
 
 async fn requests_dropped_by_their_clients_leave_the_server_healthy(app: TestApp) {
     let (tenant_id, owner) = app.tenant("cancel-http").await;
-    let client = common::party(&app, &tenant_id, &owner, "Cancel Co", "EUR").await;
+    let client = crate::common::party(&app, &tenant_id, &owner, "Cancel Co", "EUR").await;
     let addr = app.spawn_server().await;
     let write = json!({
         "query": "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }",
