@@ -52,7 +52,12 @@ async fn latest_token(app: &TestApp, tenant_id: &str) -> String {
         .to_owned()
 }
 
-async fn consume(app: &TestApp, slug: &str, token: &str, extra: &[(&str, &str)]) -> crate::common::Raw {
+async fn consume(
+    app: &TestApp,
+    slug: &str,
+    token: &str,
+    extra: &[(&str, &str)],
+) -> crate::common::Raw {
     let mut headers = vec![
         ("content-type", "application/x-www-form-urlencoded"),
         ("origin", ORIGIN),

@@ -3,8 +3,8 @@
 //! of another tenant, every enum value. The schema is read by introspection, so a field added
 //! later is fuzzed too. Nothing may answer INTERNAL or a 5xx, as staff or as a client's contact.
 
-use axum::http::StatusCode;
 use crate::common::{invoice, party, TestApp};
+use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
 const INTROSPECTION: &str = r#"{

@@ -1,9 +1,47 @@
-//! The integration tests: one binary, one module per file in this folder, found by
-//! `automod` (a new file here is compiled and run without any other change). Each runs on SQLite
-//! and on PostgreSQL + Redis (`both_backends!`); the shared harness is `tests/common`.
+//! The integration tests: one binary, one module per file in this folder. Each runs on SQLite and
+//! on PostgreSQL + Redis (`both_backends!`); the shared harness is `tests/common`. A file in this
+//! folder without its `mod` line below fails `every_file_here_is_a_module`, so none is silently
+//! left out.
 
 #[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
 
-automod::dir!("../tests/it");
+mod api;
+mod auth;
+mod cancellation;
+mod fuzz_args;
+mod ledger;
+mod migrations;
+mod outages;
+mod passkeys;
+mod payments;
+mod portal;
+mod portal_api;
+mod portal_first_use;
+mod roles;
+mod stripe;
+mod webhooks;
+
+#[test]
+fn every_file_here_is_a_module() {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/it");
+    let listed = include_str!("main.rs");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&here).expect("tests/it") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs")
+            && stem != "main"
+            && !listed.contains(&format!("\nmod {stem};\n"))
+        {
+            missing.push(stem.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add `mod NAME;` to tests/it/main.rs for: {missing:?}"
+    );
+}

@@ -3,8 +3,8 @@
 //! balances, a client admin's billing details, staff notifications (raised by contacts' actions,
 //! marked read), and the HTML sign-in form's magic-link redirects.
 
-use chrono::{Datelike, Months, NaiveDate};
 use crate::common::{invoice, invoice_with, party, Party, TestApp};
+use chrono::{Datelike, Months, NaiveDate};
 use portico::auth::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::common::{invoice, party, TestApp};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use crate::common::{invoice, party, TestApp};
 use serde_json::json;
 
 #[derive(Default)]
@@ -312,7 +312,8 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_checkout() {
     let (url, fake) = fake_stripe().await;
-    let Some(app) = TestApp::start_with(crate::common::Kind::Sqlite, |c| c.stripe_api_base = url).await
+    let Some(app) =
+        TestApp::start_with(crate::common::Kind::Sqlite, |c| c.stripe_api_base = url).await
     else {
         return;
     };
@@ -322,7 +323,8 @@ async fn sqlite_checkout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_checkout() {
     let (url, fake) = fake_stripe().await;
-    let Some(app) = TestApp::start_with(crate::common::Kind::Postgres, |c| c.stripe_api_base = url).await
+    let Some(app) =
+        TestApp::start_with(crate::common::Kind::Postgres, |c| c.stripe_api_base = url).await
     else {
         return;
     };
