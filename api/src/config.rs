@@ -3,8 +3,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Everything the composition root needs; built from the environment or by tests.
-#[derive(Debug, Clone)]
+/// Everything the composition root needs; built from the environment or by tests. Its `Debug`
+/// hides the secret key and the passwords in URLs.
+#[derive(Clone)]
 pub struct Config {
     /// `sqlite://…` (default: a file in `data_dir`) or `postgres://…`.
     pub database_url: String,
@@ -114,6 +115,23 @@ impl Config {
         }
     }
 
+    /// A 32-byte key for `purpose`, the same on every instance with the same configuration: from
+    /// `PORTICO_SECRET_KEY` when set (as it must be with several instances), else from the
+    /// database URL (a single embedded instance). Signs the portal's form messages and keys the
+    /// passkey decoys, so instances behind a load balancer agree.
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let root = self
+            .secret_key
+            .as_deref()
+            .unwrap_or(self.database_url.as_str());
+        let mut mac =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(root.as_bytes()).expect("any key length");
+        mac.update(b"portico derived key\n");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// Cookies get `Secure` and the `__Host-` prefix when the portal is served over https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
@@ -162,5 +180,84 @@ mod tests {
             crate::auth::passkeys::relying_party(&c).is_err(),
             "an IP address is no relying party"
         );
+    }
+}
+
+/// A URL with its password (if any) replaced by `***`.
+fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("listen", &self.listen)
+            .field("base_url", &self.base_url)
+            .field("data_dir", &self.data_dir)
+            .field("max_connections", &self.max_connections)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field("stripe_api_base", &self.stripe_api_base)
+            .field("web_assets", &self.web_assets)
+            .field("demo_gateway", &self.demo_gateway)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_secret_key_and_url_passwords() {
+        let mut c = Config::for_database(
+            "postgres://portico:db-pass@db.internal:5432/portico".into(),
+            PathBuf::from("data"),
+        );
+        c.secret_key = Some("ab".repeat(32));
+        c.smtp_url = Some("smtps://mailer:smtp-pass@mail.example:465".into());
+        c.redis_url = Some("redis://:redis-pass@cache:6379/0".into());
+        let shown = format!("{c:?}");
+        for secret in ["db-pass", "smtp-pass", "redis-pass", &"ab".repeat(32)] {
+            assert!(!shown.contains(secret), "{secret} shown in {shown}");
+        }
+        assert!(
+            shown.contains("postgres://portico:***@db.internal:5432/portico"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("smtps://mailer:***@mail.example:465"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn derived_keys_agree_across_instances_and_differ_by_purpose() {
+        let mut a = Config::for_database("sqlite://x.db".into(), PathBuf::from("data"));
+        a.secret_key = Some("cd".repeat(32));
+        let b = a.clone();
+        assert_eq!(a.derived_key("flash"), b.derived_key("flash"));
+        assert_ne!(a.derived_key("flash"), a.derived_key("passkey-decoy"));
+        let mut other = a.clone();
+        other.secret_key = Some("ef".repeat(32));
+        assert_ne!(a.derived_key("flash"), other.derived_key("flash"));
     }
 }

@@ -28,6 +28,7 @@ pub struct HttpState {
 pub fn router(state: HttpState) -> Router {
     let secure = state.shared.config.secure_cookies();
     let trusted: Arc<[ipnet::IpNet]> = state.shared.config.trusted_proxies.clone().into();
+    portico_web::server::set_flash_key(state.shared.config.derived_key("form messages"));
     let portal = portico_web::server::router(
         portico_web::server::Executor(Arc::new(crate::portal::PortalExecutor {
             schema: state.schema.clone(),

@@ -176,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
                 .tenant_by_slug(&tenant)
                 .await?
                 .with_context(|| format!("no tenant {tenant:?}"))?;
-            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let role = Role::parse(&role)?;
             let contact_id = match contact {
                 Some(email) => Some(
                     portico::demo::contact_id_by_email(&app.store, &t.id, &email)
@@ -194,8 +194,7 @@ async fn main() -> anyhow::Result<()> {
                     contact_id.as_deref(),
                     portico::auth::Grants::parse(&scopes),
                 )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .await?;
             println!("{}", created.token);
         }
         Command::Tenant {
@@ -210,17 +209,14 @@ async fn main() -> anyhow::Result<()> {
             let t = app
                 .store
                 .create_tenant(portico::store::NewTenant {
-                    slug: portico::domain::Slug::parse(&slug)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    slug: portico::domain::Slug::parse(&slug)?,
                     name,
-                    default_currency: portico::domain::Currency::parse(&currency)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    default_currency: portico::domain::Currency::parse(&currency)?,
                     email: None,
                     phone: None,
                     address: None,
                 })
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .await?;
             println!("created tenant {} ({})", t.slug, t.id);
         }
         Command::Staff {
@@ -238,14 +234,12 @@ async fn main() -> anyhow::Result<()> {
                 .tenant_by_slug(&tenant)
                 .await?
                 .with_context(|| format!("no tenant {tenant:?}"))?;
-            let email =
-                portico::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let email = portico::domain::Email::parse(&email)?;
+            let role = Role::parse(&role)?;
             let id = app
                 .store
                 .create_staff_user(&t.id, &email, &name, role)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .await?;
             println!("created staff user {} ({id})", email.as_str());
         }
         Command::Bench(args) => portico::bench::run(args).await?,

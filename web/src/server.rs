@@ -234,11 +234,18 @@ pub(crate) fn same_site_request() -> bool {
         .unwrap_or(true)
 }
 
-/// Form actions answer `?error=MESSAGE&sig=…`: pages show a message only with a valid signature
-/// (a key made at start), so a link cannot put words of its choosing on the portal.
+static FLASH_KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+
+/// Sets the key that signs form messages (derived from the server's configuration, so every
+/// instance behind a load balancer agrees); the first call wins. Without it, a random key.
+pub fn set_flash_key(key: [u8; 32]) {
+    let _ = FLASH_KEY.set(key);
+}
+
+/// Form actions answer `?error=MESSAGE&sig=…`: pages show a message only with a valid signature,
+/// so a link cannot put words of its choosing on the portal.
 fn flash_key() -> &'static [u8; 32] {
-    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
+    FLASH_KEY.get_or_init(|| {
         use rand::RngCore;
         let mut k = [0u8; 32];
         rand::rng().fill_bytes(&mut k);

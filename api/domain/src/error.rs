@@ -11,7 +11,7 @@ pub enum DomainError {
         message: String,
     },
     /// The entity is in a state that does not allow `action`.
-    #[error("cannot {action} a {entity} that is {from}")]
+    #[error("cannot {action} {} {entity} that is {from}", article(entity))]
     InvalidTransition {
         entity: &'static str,
         from: String,
@@ -23,6 +23,14 @@ pub enum DomainError {
     /// An amount left the range of `i64` minor units.
     #[error("the amounts are too large to add up")]
     Overflow,
+}
+
+/// "a" or "an" before an entity's name ("an invoice", "a payment").
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
 }
 
 impl DomainError {
@@ -110,7 +118,9 @@ mod tests {
     fn an_invalid_transition_is_classed_as_conflict_and_reads_as_a_sentence() {
         let e = DomainError::transition("invoice", "paid", "void");
         assert_eq!(e.code(), "CONFLICT");
-        assert_eq!(e.to_string(), "cannot void a invoice that is paid");
+        assert_eq!(e.to_string(), "cannot void an invoice that is paid");
+        let p = DomainError::transition("payment", "refunded", "refund");
+        assert_eq!(p.to_string(), "cannot refund a payment that is refunded");
         assert_eq!(e.field(), None);
     }
 }

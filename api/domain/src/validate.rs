@@ -250,6 +250,20 @@ pub fn significant_scale(d: Decimal) -> u32 {
     d.normalize().scale()
 }
 
+/// Text as search compares it, the same on every database: Unicode lower case, accents and
+/// other combining marks removed, final sigma as sigma ("ΣΤΈΓΗΣ" and "στεγησ" fold alike, as do
+/// "Café" and "cafe").
+pub fn fold_for_search(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    s.to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+        .nfc()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -522,5 +536,14 @@ mod tests {
         assert_eq!(significant_scale(dec("1.500")), 1);
         assert_eq!(significant_scale(dec("100")), 0);
         assert_eq!(significant_scale(dec("0.0001")), 4);
+    }
+
+    #[test]
+    fn search_folds_case_accents_and_final_sigma() {
+        assert_eq!(fold_for_search("ΣΤΈΓΗΣ"), "στεγησ");
+        assert_eq!(fold_for_search("Επισκευή στέγης"), "επισκευη στεγησ");
+        assert_eq!(fold_for_search("Café CRÈME"), "cafe creme");
+        assert_eq!(fold_for_search("INV-2026-00042"), "inv-2026-00042");
+        assert_eq!(fold_for_search(""), "");
     }
 }

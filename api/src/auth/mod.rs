@@ -176,9 +176,6 @@ impl Scope {
         if !self.grants.write {
             return Err(AppError::forbidden("this token is read-only"));
         }
-        if !self.grants.write {
-            return Err(AppError::forbidden("this token is read-only"));
-        }
         match self.role {
             Role::Owner | Role::Admin => Ok(()),
             _ => Err(AppError::forbidden(

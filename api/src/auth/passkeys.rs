@@ -377,8 +377,7 @@ async fn login_start(
         // An address without passkeys (or unknown) gets the same shape of answer as one with a
         // passkey: a credential id of the same kind, stable for that address, that no
         // authenticator holds. So the answer never tells which addresses have passkeys.
-        options["publicKey"]["allowCredentials"] =
-            json!([{ "type": "public-key", "id": decoy_credential(&tenant, &email) }]);
+        options["publicKey"]["allowCredentials"] = json!([{ "type": "public-key", "id": decoy_credential(&state.shared.config, &tenant, &email) }]);
     }
     match store.save_ceremony(&tenant, "login", None, &saved).await {
         Ok(id) => reply(
@@ -389,19 +388,14 @@ async fn login_start(
     }
 }
 
-/// A credential id (base64url, 32 bytes) for an address that has no passkey: keyed per process,
-/// so it is stable for one address and cannot be told from a real one by computing it.
-fn decoy_credential(tenant: &str, email: &str) -> String {
+/// A credential id (base64url, 32 bytes) for an address that has no passkey: keyed from the
+/// configuration (every instance gives the same one), so it is stable for one address and cannot
+/// be told from a real one by computing it.
+fn decoy_credential(config: &crate::config::Config, tenant: &str, email: &str) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
-    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| {
-        use rand::RngCore;
-        let mut k = [0u8; 32];
-        rand::rng().fill_bytes(&mut k);
-        k
-    });
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("any key length");
+    let key = config.derived_key("passkey decoys");
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).expect("any key length");
     mac.update(tenant.as_bytes());
     mac.update(b"\n");
     mac.update(email.as_bytes());

@@ -215,8 +215,53 @@ pub(crate) async fn tenant_rounding(tx: &mut Tx, tenant_id: &str) -> AppResult<R
     rows::parsed(&row, "rounding", Rounding::parse)
 }
 
-/// Stores recomputed totals; the balance follows (total - paid - credited).
+/// Rewrites what search compares for one invoice: its number, reference and line descriptions,
+/// folded (`validate::fold_for_search`) so both databases match alike.
+pub(crate) async fn refresh_search(
+    tx: &mut Tx,
+    tenant_id: &str,
+    invoice_id: &str,
+) -> AppResult<()> {
+    let inv = tx
+        .fetch_one(
+            sqlx::query("SELECT number, reference FROM invoices WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant_id.to_owned())
+                .bind(invoice_id.to_owned()),
+        )
+        .await?;
+    let lines = tx
+        .fetch_all(
+            sqlx::query(
+                "SELECT description FROM lines WHERE tenant_id = $1 AND document_id = $2 ORDER BY position",
+            )
+            .bind(tenant_id.to_owned())
+            .bind(invoice_id.to_owned()),
+        )
+        .await?;
+    let mut text = rows::text(&inv, "number")?;
+    for part in rows::opt_text(&inv, "reference")?.into_iter().chain(
+        lines
+            .iter()
+            .map(|l| rows::text(l, "description"))
+            .collect::<AppResult<Vec<_>>>()?,
+    ) {
+        text.push('\n');
+        text.push_str(&part);
+    }
+    tx.execute(
+        sqlx::query("UPDATE invoices SET search_text = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(portico_domain::validate::fold_for_search(&text))
+            .bind(tenant_id.to_owned())
+            .bind(invoice_id.to_owned()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores recomputed totals (the balance follows: total - paid - credited) and what search
+/// compares.
 async fn store_totals(tx: &mut Tx, scope: &Scope, inv: &Invoice) -> AppResult<()> {
+    refresh_search(tx, &scope.tenant_id, &inv.id).await?;
     let (_, t) = lines::document_totals(tx, &scope.tenant_id, &inv.id, inv.currency).await?;
     tx.execute(
         sqlx::query(
@@ -459,6 +504,7 @@ impl Store {
             .bind(id.to_owned()),
         )
         .await?;
+        refresh_search(&mut tx, &scope.tenant_id, id).await?;
         audit::record(&mut tx, scope, "invoice.updated", "invoice", id, None).await?;
         let inv = load_for_update(&mut tx, scope, id).await?;
         tx.commit().await?;
@@ -678,11 +724,9 @@ fn apply_filter(b: &mut SqlBuilder, f: &InvoiceFilter, today: NaiveDate) {
         }
     }
     if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let p = b.text(contains_pattern(q));
-        b.push(&format!(
-            " AND (lower(i.number) LIKE {p} ESCAPE '\\' OR lower(COALESCE(i.reference, '')) LIKE {p} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM lines l WHERE l.tenant_id = i.tenant_id AND l.document_id = i.id \
-             AND lower(l.description) LIKE {p} ESCAPE '\\'))"
+        let p = b.text(contains_pattern(
+            &portico_domain::validate::fold_for_search(q),
         ));
+        b.push(&format!(" AND i.search_text LIKE {p} ESCAPE '\\'"));
     }
 }

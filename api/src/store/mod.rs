@@ -179,6 +179,37 @@ impl Store {
             .run(&self.pool)
             .await
             .context("running migrations")?;
+        self.fill_search_text()
+            .await
+            .map_err(|e| anyhow::anyhow!("filling invoices' search text: {e}"))?;
+        Ok(())
+    }
+
+    /// Fills what search compares for invoices written before it was kept (once; a no-op after).
+    async fn fill_search_text(&self) -> AppResult<()> {
+        for tenant in self.tenants().await? {
+            loop {
+                let mut tx = self.write(&tenant.id).await?;
+                let ids = tx
+                    .fetch_all(
+                        sqlx::query(
+                            "SELECT id FROM invoices WHERE tenant_id = $1 AND search_text IS NULL LIMIT 500",
+                        )
+                        .bind(tenant.id.clone()),
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| rows::text(r, "id"))
+                    .collect::<AppResult<Vec<_>>>()?;
+                for id in &ids {
+                    invoices::refresh_search(&mut tx, &tenant.id, id).await?;
+                }
+                tx.commit().await?;
+                if ids.len() < 500 {
+                    break;
+                }
+            }
+        }
         Ok(())
     }
 
