@@ -38,6 +38,10 @@ pub struct SoakArgs {
     /// Load tasks per kind (pages, reads, payments).
     #[arg(long, default_value_t = 2)]
     pub concurrency: usize,
+    /// Only these kinds of load (comma-separated: pages, reads, payments); default all (to see
+    /// which one a figure comes from).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
 }
 
 struct Redis {
@@ -110,12 +114,12 @@ struct Tally {
 }
 
 impl Tally {
-    /// Counts one answer: a 5xx, or a GraphQL error coded INTERNAL.
-    fn answer(&self, status: u16, body: &str) {
+    /// Counts one answer to `what`: a 5xx, or a GraphQL error coded INTERNAL.
+    fn answer(&self, what: &str, status: u16, body: &str) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         if status >= 500 {
             self.server_errors.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(status, body = %body.chars().take(300).collect::<String>(), "soak: server error");
+            tracing::warn!(what, status, body = %body.chars().take(300).collect::<String>(), "soak: server error");
         }
         if body.contains("\"INTERNAL\"") {
             self.internal.fetch_add(1, Ordering::Relaxed);
@@ -266,10 +270,15 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
     let end = started + duration;
     let mut tasks = tokio::task::JoinSet::new();
 
+    let runs = |kind: &str| args.only.is_empty() || args.only.iter().any(|k| k == kind);
+    let (runs_pages, runs_reads, runs_payments) = (runs("pages"), runs("reads"), runs("payments"));
     for w in 0..args.concurrency.max(1) {
         // Pages, as the client's contact, on either instance.
         let (web, count, session) = (http.clone(), tally.clone(), session.clone());
         tasks.spawn(async move {
+            if !runs_pages {
+                return Ok(());
+            }
             let (http, tally) = (web, count);
             let mut i = w;
             while Instant::now() < end {
@@ -284,7 +293,7 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
                 {
                     Ok(r) => {
                         let status = r.status().as_u16();
-                        tally.answer(status, &r.text().await.unwrap_or_default());
+                        tally.answer(path, status, &r.text().await.unwrap_or_default());
                     }
                     Err(e) => tracing::warn!(error = %e, "soak page"),
                 }
@@ -295,6 +304,9 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
         let (web, count) = (http.clone(), tally.clone());
         let tokens = [owner.clone(), contact_token.clone()];
         tasks.spawn(async move {
+            if !runs_reads {
+                return Ok(());
+            }
             let (http, tally) = (web, count);
             let queries = [
                 "{ dashboard { currencies { currency amountDue { amount } creditAvailable { amount } } overdueCount } }",
@@ -314,7 +326,7 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
                 {
                     Ok(r) => {
                         let status = r.status().as_u16();
-                        tally.answer(status, &r.text().await.unwrap_or_default());
+                        tally.answer("graphql", status, &r.text().await.unwrap_or_default());
                     }
                     Err(e) => tracing::warn!(error = %e, "soak read"),
                 }
@@ -330,6 +342,9 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
             setup.client_id.clone(),
         );
         tasks.spawn(async move {
+            if !runs_payments {
+                return Ok(());
+            }
             let (http, tally) = (web, count);
             let eur = Currency::parse("EUR")?;
             let mut i = 0u64;
@@ -414,7 +429,7 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
                         Ok(r) => {
                             let status = r.status().as_u16();
                             ok |= status == 200;
-                            tally.answer(status, &r.text().await.unwrap_or_default());
+                            tally.answer("webhook", status, &r.text().await.unwrap_or_default());
                         }
                         Err(e) => tracing::warn!(error = %e, "soak webhook"),
                     }

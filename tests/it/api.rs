@@ -879,7 +879,45 @@ async fn search_matches_greek_text_alike_on_both_backends(app: TestApp) {
     assert_eq!(found("στεγη").await, vec![roof.clone()]);
 }
 
+/// A statement's entries can be limited to the latest ones (what a page shows of a long period),
+/// with the count of all of them; the running balances are those of the whole period.
+async fn a_statement_gives_its_latest_entries_and_how_many_there_are(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    for (price, day) in [("10", "05"), ("20", "06"), ("30", "07")] {
+        invoice_with(
+            &app,
+            &owner,
+            &c.client_gid,
+            price,
+            &format!("2026-01-{day}"),
+            "2026-02-09",
+            "Work",
+            true,
+        )
+        .await;
+    }
+    let q = "query($c: ID!, $n: Int) { statement(clientId: $c, from: \"2026-01-01\", to: \"2026-01-31\") { lineCount lines(last: $n) { balance { amount } } all: lines { reference } } }";
+    let data = app
+        .ok(&owner, q, json!({ "c": c.client_gid, "n": 2 }))
+        .await;
+    let s = &data["statement"];
+    assert_eq!(s["lineCount"], 3);
+    assert_eq!(s["all"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        s["lines"],
+        json!([{ "balance": { "amount": "30.00" } }, { "balance": { "amount": "60.00" } }])
+    );
+    for bad in [0, 5001, -1] {
+        let code = app
+            .err_code(&owner, q, json!({ "c": c.client_gid, "n": bad }))
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{bad}");
+    }
+}
+
 both_backends!(
+    a_statement_gives_its_latest_entries_and_how_many_there_are,
     search_matches_greek_text_alike_on_both_backends,
     amounts_are_bounded_and_oversized_sums_answer_a_coded_error,
     graphql_response_json_is_served_to_clients_that_ask_for_it,

@@ -1259,11 +1259,42 @@ pub struct Statement {
     pub from: String,
     pub to: String,
     pub opening_balance: Money,
+    /// Every entry in the period; `lines` holds the latest 500 of them.
+    pub line_count: usize,
     pub lines: Vec<StatementLine>,
     pub total_debits: Money,
     pub total_credits: Money,
     pub closing_balance: Money,
     pub aging: Aging,
+}
+
+/// The balance before the first entry shown, when the page shows only the latest entries of a
+/// long period (`None` when every entry is shown).
+fn brought_forward(s: &Statement) -> Option<Money> {
+    let first = s.lines.first().filter(|_| s.line_count > s.lines.len())?;
+    let minor = first.balance.minor - first.debit.minor + first.credit.minor;
+    let exponent = first
+        .balance
+        .amount
+        .split_once('.')
+        .map(|(_, f)| f.len() as u32)
+        .unwrap_or(0);
+    let factor = 10i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    let (whole, frac) = (
+        minor.unsigned_abs() / factor as u64,
+        minor.unsigned_abs() % factor as u64,
+    );
+    let amount = if exponent == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac:0width$}", width = exponent as usize)
+    };
+    Some(Money {
+        amount,
+        currency: first.balance.currency.clone(),
+        minor,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1322,7 +1353,7 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
     let to = Some(q.get("to")).filter(|s| !s.is_empty()).unwrap_or(today);
     let res = use_query::<StatementData>(
             &tenant,
-            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lines { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } dashboard(clientId: $c) { currencies { currency amountDue { ...M } creditAvailable { ...M } } } client(id: $c) { id name } }"),
+            query!("query($c: ID!, $from: Date!, $to: Date!) { statement(clientId: $c, from: $from, to: $to) { currency from to openingBalance { ...M } lineCount lines(last: 500) { date kind reference documentId debit { ...M } credit { ...M } balance { ...M } } totalDebits { ...M } totalCredits { ...M } closingBalance { ...M } aging { current { ...M } days1To30 { ...M } days31To60 { ...M } days61To90 { ...M } daysOver90 { ...M } total { ...M } } } dashboard(clientId: $c) { currencies { currency amountDue { ...M } creditAvailable { ...M } } } client(id: $c) { id name } }"),
             json!({ "c": client_id, "from": from, "to": to }),
     )?;
     rsx! {
@@ -1359,7 +1390,14 @@ fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element {
                         th { scope: "col", class: "num", {l.t("Balance")} }
                     } }
                     tbody {
-                        tr { td { colspan: "4", {l.t("Opening balance")} } td { class: "num", {money(&s.opening_balance, l)} } }
+                        if let Some(forward) = brought_forward(&s) {
+                            tr { td { colspan: "4",
+                                {l.t("Balance brought forward")} " "
+                                span { class: "muted", {l.t("({} earlier entries in this period; choose a shorter period to see them)").replacen("{}", &(s.line_count - s.lines.len()).to_string(), 1)} }
+                            } td { class: "num", {money(&forward, l)} } }
+                        } else {
+                            tr { td { colspan: "4", {l.t("Opening balance")} } td { class: "num", {money(&s.opening_balance, l)} } }
+                        }
                         for (n, line) in s.lines.iter().enumerate() {
                             tr { key: "{n}",
                                 td { "data-label": l.t("Date"), {date(&line.date, l)} }
@@ -1864,5 +1902,53 @@ pub fn Help(tenant: String) -> Element {
                 details { key: "{n}", summary { {l.t(qq)} } p { {l.t(a)} } }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(amount: &str, minor: i64) -> Money {
+        Money {
+            amount: amount.into(),
+            currency: "EUR".into(),
+            minor,
+        }
+    }
+
+    #[test]
+    fn a_long_statement_shows_the_balance_brought_forward() {
+        let line = StatementLine {
+            date: "2026-03-01".into(),
+            kind: "payment".into(),
+            reference: "PAY-1".into(),
+            document_id: "x".into(),
+            debit: m("0.00", 0),
+            credit: m("25.50", 2550),
+            balance: m("-10.05", -1005),
+        };
+        let mut s = Statement {
+            currency: "EUR".into(),
+            from: "2026-01-01".into(),
+            to: "2026-12-31".into(),
+            opening_balance: m("0.00", 0),
+            line_count: 1,
+            lines: vec![line],
+            total_debits: m("0.00", 0),
+            total_credits: m("25.50", 2550),
+            closing_balance: m("-10.05", -1005),
+            aging: Aging {
+                current: m("0.00", 0),
+                days1_to30: m("0.00", 0),
+                days31_to60: m("0.00", 0),
+                days61_to90: m("0.00", 0),
+                days_over90: m("0.00", 0),
+                total: m("0.00", 0),
+            },
+        };
+        assert_eq!(brought_forward(&s), None, "every entry shown");
+        s.line_count = 700;
+        assert_eq!(brought_forward(&s), Some(m("15.45", 1545)));
     }
 }

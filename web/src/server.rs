@@ -154,7 +154,8 @@ async fn page_headers(req: Request, next: Next) -> Response {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+    // Pages are bounded (lists are paged, a statement shows its latest 500 entries), far below.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let nonce = nonce();

@@ -186,16 +186,39 @@ pub struct Aging {
 }
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Statement {
     pub currency: String,
     pub from: Date,
     pub to: Date,
     pub opening_balance: Money,
-    pub lines: Vec<StatementLine>,
+    #[graphql(skip)]
+    pub all_lines: Vec<StatementLine>,
     pub total_debits: Money,
     pub total_credits: Money,
     pub closing_balance: Money,
     pub aging: Aging,
+}
+
+#[async_graphql::ComplexObject]
+impl Statement {
+    /// The period's entries, oldest first, each with the running balance after it; with `last`,
+    /// only the latest `last` (1–5000) of them (a screen's worth of a long period).
+    async fn lines(&self, last: Option<i32>) -> async_graphql::Result<&[StatementLine]> {
+        let all = &self.all_lines[..];
+        match last {
+            None => Ok(all),
+            Some(n @ 1..=5000) => Ok(&all[all.len().saturating_sub(n as usize)..]),
+            Some(_) => {
+                Err(crate::error::AppError::bad_input("last", "must be between 1 and 5000").into())
+            }
+        }
+    }
+
+    /// How many entries the period has.
+    async fn line_count(&self) -> i32 {
+        i32::try_from(self.all_lines.len()).unwrap_or(i32::MAX)
+    }
 }
 
 impl From<portico_domain::Statement> for Statement {
@@ -206,7 +229,7 @@ impl From<portico_domain::Statement> for Statement {
             from: Date(s.from),
             to: Date(s.to),
             opening_balance: s.opening_balance.into(),
-            lines: s
+            all_lines: s
                 .lines
                 .into_iter()
                 .map(|l| {
