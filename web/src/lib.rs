@@ -21,7 +21,6 @@ pub mod i18n;
 #[cfg(feature = "web")]
 mod live;
 mod pages;
-mod staff;
 mod ui;
 
 #[cfg(feature = "server")]
@@ -29,8 +28,8 @@ mod forms;
 #[cfg(feature = "server")]
 pub mod server;
 
+use pages::staff::*;
 use pages::*;
-use staff::*;
 use ui::Shell;
 
 #[derive(Routable, Clone, PartialEq, Debug)]

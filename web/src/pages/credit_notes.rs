@@ -1,0 +1,69 @@
+//! Credit notes.
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditRow {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub reason: String,
+    pub issue_date: String,
+    pub total: Money,
+    pub applied: Money,
+    pub remaining: Money,
+    pub invoice: Option<InvoiceRef>,
+    pub client: Option<crate::data::ClientRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditData {
+    pub credit_notes: Nodes<CreditRow>,
+}
+
+#[component]
+pub fn CreditNotes(tenant: String) -> Element {
+    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } client { id name } } } }"), json!({}))?;
+    let l = locale();
+    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
+    loaded!(res, |d| rsx! {
+        PageTitle { text: l.t("Credit notes") }
+        h1 { {l.t("Credit notes")} }
+        if d.credit_notes.nodes.is_empty() {
+            p { class: "muted", {l.t("No credit notes.")} }
+        } else {
+            table { class: "list",
+                thead { tr {
+                    th { scope: "col", {l.t("Number")} }
+                    if staff { th { scope: "col", {l.t("Client")} } }
+                    th { scope: "col", {l.t("Status")} }
+                    th { scope: "col", {l.t("Issued")} }
+                    th { scope: "col", {l.t("Reason")} }
+                    th { scope: "col", {l.t("Invoice")} }
+                    th { scope: "col", class: "num", {l.t("Total")} }
+                    th { scope: "col", class: "num", {l.t("Applied")} }
+                    th { scope: "col", class: "num", {l.t("Remaining")} }
+                } }
+                tbody {
+                    for c in d.credit_notes.nodes.iter() {
+                        tr { key: "{c.id}",
+                            td { "data-label": l.t("Number"), "{c.number}" }
+                            if staff { td { "data-label": l.t("Client"), {c.client.as_ref().map(|x| x.name.clone()).unwrap_or_default()} } }
+                            td { "data-label": l.t("Status"), Status { status: c.status.clone() } }
+                            td { "data-label": l.t("Issued"), {date(&c.issue_date, l)} }
+                            td { "data-label": l.t("Reason"), "{c.reason}" }
+                            td { "data-label": l.t("Invoice"),
+                                if let Some(i) = c.invoice.clone() { a { href: "/{tenant}/invoices/{i.id}", "{i.number}" } }
+                            }
+                            td { class: "num", "data-label": l.t("Total"), {money(&c.total, l)} }
+                            td { class: "num", "data-label": l.t("Applied"), {money(&c.applied, l)} }
+                            td { class: "num", "data-label": l.t("Remaining"), {money(&c.remaining, l)} }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,20 @@
+//! Staff pages: the live payments feed, clients with balances, invitations and notifications.
+
+use dioxus::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::data::{use_query, Money};
+use crate::fmt::money;
+use crate::pages::Nodes;
+use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
+use crate::Qs;
+
+mod clients;
+mod invitations;
+mod notifications;
+mod payments;
+pub use clients::*;
+pub use invitations::*;
+pub use notifications::*;
+pub use payments::*;
