@@ -72,37 +72,16 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
     let mut attempts = Vec::with_capacity(args.count);
     for i in 0..args.count {
         let amount = 10_000 + i as i64;
-        let inv = store
-            .create_invoice(
-                &staff,
-                NewInvoice {
-                    client_id: client_id.clone(),
-                    number: Some(DocumentNumber::parse(&format!("B-{i:06}"))?),
-                    reference: None,
-                    currency: Some(eur),
-                    issue_date: chrono::Utc::now().date_naive(),
-                    due_date: None,
-                    notes: None,
-                    terms: None,
-                    lines: vec![NewLine {
-                        description: "Bench".into(),
-                        input: LineInput {
-                            quantity: 1.into(),
-                            unit_price_minor: amount,
-                            tax_rate: 0.into(),
-                            discount: portico_domain::Discount::None,
-                        },
-                    }],
-                },
-            )
-            .await
-            .map_err(err)?;
-        store.issue_invoice(&staff, &inv.id).await.map_err(err)?;
-        let a = store
-            .create_attempt(&payer, Some(vec![inv.id]), None, Channel::Demo)
-            .await
-            .map_err(err)?;
-        attempts.push((a.id, Money::new(amount, eur)));
+        let a = invoice_and_attempt(
+            store,
+            &staff,
+            &payer,
+            &client_id,
+            &format!("B-{i:06}"),
+            Money::new(amount, eur),
+        )
+        .await?;
+        attempts.push((a, Money::new(amount, eur)));
     }
     let prep_time = prep.elapsed();
     let owner = store
@@ -312,6 +291,49 @@ pub(crate) async fn stripe_tenant(app: &App, slug: &str) -> anyhow::Result<Strip
         client_id: client.id,
         contact_id: contact.id,
     })
+}
+
+/// An issued one-line invoice of `amount` for the client, and the payer's demo attempt to pay
+/// it; returns the attempt's id.
+pub(crate) async fn invoice_and_attempt(
+    store: &crate::store::Store,
+    staff: &Scope,
+    payer: &Scope,
+    client_id: &str,
+    number: &str,
+    amount: Money,
+) -> anyhow::Result<String> {
+    let inv = store
+        .create_invoice(
+            staff,
+            NewInvoice {
+                client_id: client_id.to_owned(),
+                number: Some(DocumentNumber::parse(number)?),
+                reference: None,
+                currency: Some(amount.currency),
+                issue_date: chrono::Utc::now().date_naive(),
+                due_date: None,
+                notes: None,
+                terms: None,
+                lines: vec![NewLine {
+                    description: "Bench".into(),
+                    input: LineInput {
+                        quantity: 1.into(),
+                        unit_price_minor: amount.minor,
+                        tax_rate: 0.into(),
+                        discount: portico_domain::Discount::None,
+                    },
+                }],
+            },
+        )
+        .await
+        .map_err(err)?;
+    store.issue_invoice(staff, &inv.id).await.map_err(err)?;
+    Ok(store
+        .create_attempt(payer, Some(vec![inv.id]), None, Channel::Demo)
+        .await
+        .map_err(err)?
+        .id)
 }
 
 pub(crate) fn tokio_tungstenite_request(

@@ -16,14 +16,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use portico_domain::{Currency, DocumentNumber, LineInput};
+use portico_domain::{Currency, Money};
 use tokio::sync::Mutex;
 
 use crate::app::App;
 use crate::auth::Role;
-use crate::bench_webhooks::{err, stripe_tenant, tokio_tungstenite_request, SECRET};
+use crate::bench_webhooks::{
+    err, invoice_and_attempt, stripe_tenant, tokio_tungstenite_request, SECRET,
+};
 use crate::config::Config;
-use crate::store::{Channel, NewInvoice, NewLine};
 
 #[derive(Debug, clap::Args)]
 pub struct SoakArgs {
@@ -352,39 +353,14 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
                 i += 1;
                 let n = w as u64 * 1_000_000 + i;
                 let amount = 1_000 + (n % 9_000) as i64;
-                let made = async {
-                    let inv = store
-                        .create_invoice(
-                            &staff,
-                            NewInvoice {
-                                client_id: client_id.clone(),
-                                number: Some(DocumentNumber::parse(&format!("S-{n:08}"))?),
-                                reference: None,
-                                currency: Some(eur),
-                                issue_date: chrono::Utc::now().date_naive(),
-                                due_date: None,
-                                notes: None,
-                                terms: None,
-                                lines: vec![NewLine {
-                                    description: "Soak".into(),
-                                    input: LineInput {
-                                        quantity: 1.into(),
-                                        unit_price_minor: amount,
-                                        tax_rate: 0.into(),
-                                        discount: portico_domain::Discount::None,
-                                    },
-                                }],
-                            },
-                        )
-                        .await
-                        .map_err(err)?;
-                    store.issue_invoice(&staff, &inv.id).await.map_err(err)?;
-                    let attempt = store
-                        .create_attempt(&payer, Some(vec![inv.id]), None, Channel::Demo)
-                        .await
-                        .map_err(err)?;
-                    Ok::<_, anyhow::Error>(attempt.id)
-                }
+                let made = invoice_and_attempt(
+                    &store,
+                    &staff,
+                    &payer,
+                    &client_id,
+                    &format!("S-{n:08}"),
+                    Money::new(amount, eur),
+                )
                 .await;
                 let attempt = match made {
                     Ok(a) => a,
