@@ -30,8 +30,13 @@ struct Portal {
     http: reqwest::Client,
 }
 
+/// The checkout under test (from `cargo test`'s environment: a binary built in another checkout
+/// sharing the target directory must not test that one).
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("..")
 }
 
 fn output_dir() -> PathBuf {

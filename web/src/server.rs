@@ -137,6 +137,14 @@ pub fn router(exec: Executor, assets_dir: PathBuf) -> axum::Router {
 
 /// The default place of the portal's static files (stylesheet, scripts, the WASM bundle).
 pub fn default_assets_dir() -> PathBuf {
+    // Run through cargo (tests, `cargo run -p portico`): this checkout's `web/public`, even when
+    // the binary was built in another checkout sharing the target directory.
+    if let Some(api) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let here = PathBuf::from(api).join("../web/public");
+        if here.is_dir() {
+            return here;
+        }
+    }
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/public"))
 }
 

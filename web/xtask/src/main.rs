@@ -27,8 +27,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout being built: from `cargo run`'s environment (the binary may have been built in
+/// another checkout sharing the target directory), else where this binary was compiled.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest
         .ancestors()
         .nth(2)
         .map(Path::to_path_buf)
