@@ -1,9 +1,11 @@
 //! The GraphQL API: schema (Relay conventions), limits and error coding. Transport-agnostic: the
 //! HTTP layer (`http.rs`) mounts it; the portal and tests execute it in-process too.
 
+pub mod access_query;
 pub mod context;
 pub mod credit_use;
 pub mod demo_checkout;
+pub mod documents_mutation;
 pub mod ids;
 pub mod input_guard;
 pub mod inputs;
@@ -13,12 +15,14 @@ pub mod ledger;
 pub mod loaders;
 pub mod mutation;
 pub mod parties;
+pub mod payments_mutation;
 pub mod query;
 pub mod reports;
 pub mod scalars;
 pub mod subscription;
 pub mod tenant_settings;
 pub mod work;
+pub mod work_mutation;
 
 use std::sync::Arc;
 
@@ -36,6 +40,7 @@ use subscription::Subscription;
 #[derive(MergedObject, Default)]
 pub struct Query(
     query::CoreQuery,
+    access_query::AccessQuery,
     invitation_page::InvitationPageQuery,
     invoice_link_page::InvoiceLinkQuery,
     demo_checkout::DemoCheckoutQuery,
@@ -45,6 +50,9 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     mutation::CoreMutation,
+    payments_mutation::PaymentsMutation,
+    documents_mutation::DocumentsMutation,
+    work_mutation::WorkMutation,
     credit_use::CreditUseMutation,
     tenant_settings::TenantSettingsMutation,
 );

@@ -13,7 +13,7 @@ use super::inputs::{currency_opt, InvoiceFilterInput, InvoiceOrderInput};
 use super::ledger::{CreditNote, Invoice, Payment};
 use super::mutation::PaymentChannel;
 use super::parties::{Client, Contact, PortalProfile, Viewer};
-use super::reports::{AuditEvent, ClientBalance, Dashboard, PortalPaymentSettings, Statement};
+use super::reports::{ClientBalance, Dashboard, PortalPaymentSettings, Statement};
 use super::scalars::Date;
 use super::work::{Estimate, Project, Thread};
 use crate::error::AppError;
@@ -42,7 +42,7 @@ pub struct Totals {
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;
 
-fn page_size(first: Option<i32>) -> Result<i64, AppError> {
+pub(super) fn page_size(first: Option<i32>) -> Result<i64, AppError> {
     let first = first.unwrap_or(DEFAULT_PAGE);
     if !(0..=MAX_PAGE).contains(&first) {
         return Err(AppError::bad_input(
@@ -53,7 +53,7 @@ fn page_size(first: Option<i32>) -> Result<i64, AppError> {
     Ok(i64::from(first))
 }
 
-fn offset_of(after: Option<String>) -> Result<i64, AppError> {
+pub(super) fn offset_of(after: Option<String>) -> Result<i64, AppError> {
     let Some(c) = after else { return Ok(0) };
     let bad = || AppError::bad_input("after", "malformed cursor");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -71,7 +71,7 @@ fn offset_of(after: Option<String>) -> Result<i64, AppError> {
 }
 
 /// A connection over an offset-paged list (fetched with `first + 1` rows to know about the next page).
-fn offset_connection<T: OutputType>(
+pub(super) fn offset_connection<T: OutputType>(
     mut items: Vec<T>,
     offset: i64,
     first: i64,
@@ -88,7 +88,7 @@ fn offset_connection<T: OutputType>(
     conn
 }
 
-fn client_arg(client_id: Option<&ID>) -> Result<Option<String>, AppError> {
+pub(super) fn client_arg(client_id: Option<&ID>) -> Result<Option<String>, AppError> {
     client_id.map(|c| ids::decode(c, "Client")).transpose()
 }
 
@@ -420,50 +420,6 @@ impl CoreQuery {
             .collect())
     }
 
-    /// The tenant's audit trail, newest first (owner and admin).
-    async fn audit_events(
-        &self,
-        ctx: &Context<'_>,
-        subject_id: Option<ID>,
-        #[graphql(default = 50)] first: i32,
-    ) -> Result<Vec<AuditEvent>> {
-        let first = page_size(Some(first))?;
-        let subject = subject_id
-            .as_ref()
-            .map(ids::decode_any)
-            .transpose()?
-            .map(|(_, id)| id);
-        let rows = store(ctx)
-            .audit_events(scope(ctx)?, subject.as_deref(), first)
-            .await?;
-        Ok(rows.into_iter().map(AuditEvent::from).collect())
-    }
-
-    /// Invitations with their status (staff; a client's admin contact sees its client's).
-    async fn invitations(
-        &self,
-        ctx: &Context<'_>,
-        client_id: Option<ID>,
-    ) -> Result<Vec<super::reports::Invitation>> {
-        let client = client_arg(client_id.as_ref())?;
-        Ok(store(ctx)
-            .invitations(scope(ctx)?, client.as_deref())
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
-    /// The tenant's API tokens (owner and admin).
-    async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::ApiToken>> {
-        Ok(store(ctx)
-            .api_tokens(scope(ctx)?)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
     /// A payment attempt (its payer's client, or staff).
     async fn payment_attempt(
         &self,
@@ -488,55 +444,6 @@ impl CoreQuery {
         Ok(list
             .into_iter()
             .map(|a| super::reports::PaymentAttempt::new(a, None, None))
-            .collect())
-    }
-
-    /// The links made for an invoice (staff).
-    async fn invoice_links(
-        &self,
-        ctx: &Context<'_>,
-        invoice_id: ID,
-    ) -> Result<Vec<super::reports::InvoiceLink>> {
-        let id = ids::decode(&invoice_id, "Invoice")?;
-        let links = store(ctx).invoice_links(scope(ctx)?, &id).await?;
-        Ok(links
-            .into_iter()
-            .map(|l| super::reports::InvoiceLink::new(l, None))
-            .collect())
-    }
-
-    /// The caller's own passkeys (signed-in people only).
-    async fn my_passkeys(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::PasskeyInfo>> {
-        Ok(store(ctx)
-            .my_passkeys(scope(ctx)?)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
-    /// The caller's own signed-in sessions (empty for API tokens).
-    async fn my_sessions(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::Session>> {
-        Ok(store(ctx)
-            .my_sessions(scope(ctx)?)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
-    /// Staff notifications, newest first (e.g. repeated failed sign-ins).
-    async fn notifications(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default = 50)] first: i32,
-    ) -> Result<Vec<super::reports::Notification>> {
-        let first = page_size(Some(first))?;
-        Ok(store(ctx)
-            .notifications(scope(ctx)?, first)
-            .await?
-            .into_iter()
-            .map(Into::into)
             .collect())
     }
 
