@@ -297,7 +297,7 @@ async fn request_link(
     };
     if let (Some(user), false) = (&user, paced) {
         if let Err(e) = store
-            .count_and_record_attempt(&t.id, "magic_link_sent", email.as_str(), now)
+            .record_attempt(&t.id, "magic_link_sent", email.as_str())
             .await
         {
             return fail(e);

@@ -6,6 +6,7 @@
 
 mod attempts;
 mod audit;
+mod auth_attempts;
 mod bulk;
 mod clients;
 mod credit_notes;
@@ -14,14 +15,17 @@ mod dashboard;
 mod estimates;
 mod events;
 mod figures;
+mod gateway_events;
 mod identity;
 mod invitations;
 mod invoice_links;
+mod invoice_list;
 mod invoices;
 mod lines;
 mod notifications;
 mod outbox;
 mod passkeys;
+mod payment_settings;
 mod payments;
 mod profile;
 mod projects;
@@ -31,10 +35,7 @@ mod tenants;
 mod threads;
 mod tokens;
 
-pub use attempts::{
-    Channel, EventKind, EventOutcome, GatewayCredentials, GatewayEvent, PaymentAttempt,
-    PaymentSettings,
-};
+pub use attempts::{Channel, PaymentAttempt};
 pub use audit::AuditEvent;
 pub use bulk::BenchTenant;
 pub use clients::{BillingDetails, Client, Contact, NewClient, NewContact};
@@ -44,19 +45,20 @@ pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use estimates::{Estimate, NewEstimate};
 pub use events::{EventRow, EVENT_RETENTION_MS, MAX_CATCH_UP};
 pub use figures::{ClientBalance, MonthFigures, MAX_MONTHS};
+pub use gateway_events::{EventKind, EventOutcome, GatewayEvent};
 pub use identity::{
     anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
     MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
 pub use invitations::{Invitation, InvitationMail, InvitationPreview, NewInvitation};
 pub use invoice_links::InvoiceLink;
-pub use invoices::{
-    Invoice, InvoiceFilter, InvoiceOrder, InvoicePage, InvoicePatch, InvoiceSort, NewInvoice,
-};
+pub use invoice_list::{InvoiceFilter, InvoiceOrder, InvoicePage, InvoiceSort};
+pub use invoices::{Invoice, InvoicePatch, NewInvoice};
 pub use lines::{Line, NewLine};
 pub use notifications::VIEW_NOTICE_WINDOW_MS;
 pub use outbox::OutboxItem;
 pub use passkeys::StoredPasskey;
+pub use payment_settings::{GatewayCredentials, PaymentSettings};
 pub use payments::{AllocationRow, NewPayment, Payment, Refund};
 pub use profile::{validate_logo, LOCALES, MAX_LOGO_BYTES};
 pub use projects::{NewProject, NewTimeEntry, Project, TimeEntry};
