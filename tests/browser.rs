@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use common::smtp::SmtpServer;
 use common::webdriver::{Browser, Driver};
 use common::{Kind, TestApp};
-use portico::auth::Role;
+use portico::core::scope::Role;
 use serde_json::{json, Value};
 
 const TENANT: &str = "acme";
@@ -76,7 +76,7 @@ impl Portal {
             c.smtp_url = Some(smtp_url);
         })
         .await?;
-        portico::demo::seed_if_empty(&app.app.store)
+        portico::cli::demo::seed_if_empty(&app.app.store)
             .await
             .expect("demo data");
         let router = app.router.clone();
@@ -111,7 +111,7 @@ impl Portal {
             .clone();
         let contact_email = admin["email"].as_str().expect("email").to_owned();
         let contact_id = admin["id"].as_str().expect("id").to_owned();
-        let contact_id = portico::graphql::ids::decode(&async_graphql::ID(contact_id), "Contact")
+        let contact_id = portico::core::ids::decode(&async_graphql::ID(contact_id), "Contact")
             .expect("contact id");
         let contact_token = app
             .token(&tenant.id, Role::ContactAdmin, Some(&contact_id))

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-use crate::config::Config;
-use crate::events::EventBus;
-use crate::graphql::{build_schema, PorticoSchema, Shared};
+use crate::core::config::Config;
+use crate::core::db::Store;
+use crate::core::events::EventBus;
+use crate::core::mail::Mailer;
+use crate::core::state::AppState;
+use crate::graphql::{build_schema, PorticoSchema};
 use crate::http::{router, HttpState};
-use crate::mail::Mailer;
-use crate::store::Store;
 
 #[derive(Clone)]
 pub struct App {
@@ -24,7 +25,7 @@ pub struct App {
     /// Wakes the mail worker when a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
-    pub secrets: Option<crate::payments::secrets::SecretBox>,
+    pub secrets: Option<crate::core::secrets::SecretBox>,
 }
 
 impl App {
@@ -33,14 +34,14 @@ impl App {
         let store = Store::connect(&config.database_url, config.max_connections)
             .await?
             .with_base_url(&config.base_url);
-        store.migrate().await?;
+        migrate(&store).await?;
         let bus = match &config.redis_url {
             Some(url) => EventBus::redis(url, store.clone()).await?,
             None => EventBus::in_process(store.clone()),
         };
         let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
         let mail_wake = Arc::new(tokio::sync::Notify::new());
-        let webauthn = match crate::auth::passkeys::relying_party(&config) {
+        let webauthn = match crate::identity::passkeys::relying_party(&config) {
             Ok(w) => Some(Arc::new(w)),
             Err(e) => {
                 tracing::warn!(error = %e, base_url = %config.base_url, "passkeys are off: PORTICO_BASE_URL needs a host name");
@@ -50,14 +51,14 @@ impl App {
         let secrets = config
             .secret_key
             .as_deref()
-            .map(crate::payments::secrets::SecretBox::from_hex)
+            .map(crate::core::secrets::SecretBox::from_hex)
             .transpose()?;
-        tokio::spawn(crate::mail::worker::run(
+        tokio::spawn(crate::core::mail::worker::run(
             store.clone(),
             mailer.clone(),
             mail_wake.clone(),
         ));
-        let shared = Shared {
+        let shared = AppState {
             store: store.clone(),
             bus: bus.clone(),
             config: Arc::new(config.clone()),
@@ -78,8 +79,8 @@ impl App {
         })
     }
 
-    pub fn shared(&self) -> Shared {
-        Shared {
+    pub fn shared(&self) -> AppState {
+        AppState {
             store: self.store.clone(),
             bus: self.bus.clone(),
             config: Arc::new(self.config.clone()),
@@ -115,6 +116,17 @@ impl App {
         .await?;
         Ok(())
     }
+}
+
+/// Runs the migrations, then fills what areas derive from rows written before they kept it
+/// (a no-op once done).
+pub async fn migrate(store: &Store) -> anyhow::Result<()> {
+    store.migrate().await?;
+    store
+        .fill_search_text()
+        .await
+        .map_err(|e| anyhow::anyhow!("filling invoices' search text: {e}"))?;
+    Ok(())
 }
 
 async fn shutdown() {

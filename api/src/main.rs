@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use portico::app::App;
-use portico::auth::Role;
-use portico::config::Config;
+use portico::core::config::Config;
+use portico::core::scope::Role;
 
 #[derive(Parser)]
 #[command(
@@ -54,12 +54,12 @@ enum Command {
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Load invoices and measure `invoices(first: 20)` over HTTP (see README).
-    Bench(portico::bench::BenchArgs),
+    Bench(portico::cli::bench::BenchArgs),
     /// Fire signed Stripe webhooks and measure throughput and webhook → subscriber latency.
-    BenchWebhooks(portico::bench_webhooks::BenchWebhooksArgs),
+    BenchWebhooks(portico::cli::bench_webhooks::BenchWebhooksArgs),
     /// Mixed load for minutes on two instances with Redis restarted: INTERNALs, lost or doubled
     /// payments, subscribers' convergence and memory (see README).
-    Soak(portico::soak::SoakArgs),
+    Soak(portico::cli::soak::SoakArgs),
 }
 
 #[derive(Subcommand)]
@@ -147,14 +147,14 @@ async fn main() -> anyhow::Result<()> {
             };
             let base = match &listener {
                 Some(l) if std::env::var("PORTICO_BASE_URL").is_err() => {
-                    portico::config::default_base_url(l.local_addr()?)
+                    portico::core::config::default_base_url(l.local_addr()?)
                 }
                 _ => app.config.base_url.clone(),
             };
-            let summary = portico::demo::seed_if_empty(&app.store).await?;
+            let summary = portico::cli::demo::seed_if_empty(&app.store).await?;
             println!(
                 "{}",
-                portico::demo::welcome(&app.store, &summary, &base).await?
+                portico::cli::demo::welcome(&app.store, &summary, &base).await?
             );
             if let Some(listener) = listener {
                 app.serve(listener).await?;
@@ -179,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
             let role = Role::parse(&role)?;
             let contact_id = match contact {
                 Some(email) => Some(
-                    portico::demo::contact_id_by_email(&app.store, &t.id, &email)
+                    portico::cli::demo::contact_id_by_email(&app.store, &t.id, &email)
                         .await?
                         .with_context(|| format!("no contact {email:?} in {tenant}"))?,
                 ),
@@ -192,7 +192,7 @@ async fn main() -> anyhow::Result<()> {
                     &name,
                     role,
                     contact_id.as_deref(),
-                    portico::auth::Grants::parse(&scopes),
+                    portico::core::scope::Grants::parse(&scopes),
                 )
                 .await?;
             println!("{}", created.token);
@@ -208,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
             let app = App::build(Config::from_env()?).await?;
             let t = app
                 .store
-                .create_tenant(portico::store::NewTenant {
+                .create_tenant(portico::tenancy::NewTenant {
                     slug: portico::domain::Slug::parse(&slug)?,
                     name,
                     default_currency: portico::domain::Currency::parse(&currency)?,
@@ -242,9 +242,9 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             println!("created staff user {} ({id})", email.as_str());
         }
-        Command::Bench(args) => portico::bench::run(args).await?,
-        Command::BenchWebhooks(args) => portico::bench_webhooks::run(args).await?,
-        Command::Soak(args) => portico::soak::run(args).await?,
+        Command::Bench(args) => portico::cli::bench::run(args).await?,
+        Command::BenchWebhooks(args) => portico::cli::bench_webhooks::run(args).await?,
+        Command::Soak(args) => portico::cli::soak::run(args).await?,
     }
     Ok(())
 }

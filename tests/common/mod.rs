@@ -12,10 +12,10 @@ pub mod ws;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use portico::app::App;
-use portico::auth::Role;
-use portico::config::Config;
+use portico::core::config::Config;
+use portico::core::scope::Role;
 use portico::domain::{Currency, Slug};
-use portico::store::NewTenant;
+use portico::tenancy::NewTenant;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -122,7 +122,11 @@ impl TestApp {
             Kind::Sqlite => {
                 let dir = std::env::temp_dir()
                     .join(format!("portico-test-{}", uuid::Uuid::now_v7().simple()));
-                (portico::config::default_sqlite_url(&dir), None, Some(dir))
+                (
+                    portico::core::config::default_sqlite_url(&dir),
+                    None,
+                    Some(dir),
+                )
             }
             Kind::Postgres => {
                 let url = match fresh_pg_database().await {
@@ -447,7 +451,7 @@ pub async fn party(
         )
         .await;
     let client_gid = data["createClient"]["id"].as_str().expect("id").to_owned();
-    let client_id = portico::graphql::ids::decode(&async_graphql::ID(client_gid.clone()), "Client")
+    let client_id = portico::core::ids::decode(&async_graphql::ID(client_gid.clone()), "Client")
         .expect("decode");
     let mut tokens = Vec::new();
     for (role, r) in [
@@ -464,7 +468,7 @@ pub async fn party(
             .await;
         let gid = data["createContact"]["id"].as_str().expect("id").to_owned();
         let contact_id =
-            portico::graphql::ids::decode(&async_graphql::ID(gid), "Contact").expect("decode");
+            portico::core::ids::decode(&async_graphql::ID(gid), "Contact").expect("decode");
         tokens.push(app.token(tenant_id, r, Some(&contact_id)).await);
     }
     Party {

@@ -4,7 +4,7 @@
 
 use crate::common::{invoice, invoice_with, party, Kind, TestApp};
 use futures_util::StreamExt;
-use portico::auth::Role;
+use portico::core::scope::Role;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
@@ -313,7 +313,7 @@ async fn bad_input_gets_a_coded_error_and_writes_nothing(app: TestApp) {
         ("malformed id", json!({ "i": { "clientId": "not-an-id" } })),
         (
             "wrong id type",
-            json!({ "i": { "clientId": portico::graphql::ids::encode("Invoice", &c.client_id).0 } }),
+            json!({ "i": { "clientId": portico::core::ids::encode("Invoice", &c.client_id).0 } }),
         ),
         ("negative price", line("-5", "1")),
         ("negative quantity", line("5", "-1")),
@@ -875,7 +875,9 @@ async fn search_matches_greek_text_alike_on_both_backends(app: TestApp) {
     app.exec_in_tenant(&t, "UPDATE invoices SET search_text = NULL")
         .await;
     assert!(found("στεγη").await.is_empty());
-    app.app.store.migrate().await.expect("migrate");
+    portico::app::migrate(&app.app.store)
+        .await
+        .expect("migrate");
     assert_eq!(found("στεγη").await, vec![roof.clone()]);
 }
 

@@ -5,7 +5,7 @@
 
 use crate::common::smtp::SmtpServer;
 use crate::common::{party, Kind, TestApp};
-use portico::auth::Role;
+use portico::core::scope::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
 
@@ -186,7 +186,7 @@ async fn known_and_unknown_addresses_get_the_same_answer(app: TestApp) {
     );
 }
 
-async fn admin_scope(app: &TestApp, tenant_id: &str) -> portico::auth::Scope {
+async fn admin_scope(app: &TestApp, tenant_id: &str) -> portico::core::scope::Scope {
     let token = app.token(tenant_id, Role::Owner, None).await;
     app.app
         .store
@@ -1024,7 +1024,7 @@ async fn using_a_session_slides_its_expiry_up_to_the_absolute_lifetime() {
 /// and the staff alert about failed sign-ins carry the real address.
 async fn behind_a_trusted_proxy_limits_and_records_the_real_address(kind: Kind) {
     let Some(app) = TestApp::start_with(kind, |c| {
-        c.trusted_proxies = portico::client_ip::parse_trusted("127.0.0.1/32").expect("list");
+        c.trusted_proxies = portico::core::client_ip::parse_trusted("127.0.0.1/32").expect("list");
     })
     .await
     else {

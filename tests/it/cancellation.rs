@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::common::TestApp;
-use portico::auth::Role;
+use portico::core::scope::Role;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

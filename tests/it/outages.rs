@@ -149,7 +149,7 @@ async fn payments_complete_while_redis_is_down_and_events_resume_when_it_returns
         let got = tokio::time::timeout(Duration::from_millis(700), async {
             loop {
                 match on_b.recv().await {
-                    Ok(e) if e.topic == portico::events::Topic::Payment => return true,
+                    Ok(e) if e.topic == portico::core::events::Topic::Payment => return true,
                     Ok(_) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => return false,
@@ -165,16 +165,16 @@ async fn payments_complete_while_redis_is_down_and_events_resume_when_it_returns
 
 /// Payment events received on `rx` until `want` distinct ones arrived (bounded); each id once.
 async fn payment_events(
-    rx: &mut tokio::sync::broadcast::Receiver<portico::events::Event>,
+    rx: &mut tokio::sync::broadcast::Receiver<portico::core::events::Event>,
     want: usize,
     within: Duration,
-) -> Vec<portico::events::Event> {
-    let mut got: Vec<portico::events::Event> = Vec::new();
+) -> Vec<portico::core::events::Event> {
+    let mut got: Vec<portico::core::events::Event> = Vec::new();
     let deadline = Instant::now() + within;
     while got.len() < want {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Ok(e)) if e.topic == portico::events::Topic::Payment => {
+            Ok(Ok(e)) if e.topic == portico::core::events::Topic::Payment => {
                 assert!(
                     got.iter().all(|g| g.id != e.id),
                     "event {} delivered twice",
@@ -281,8 +281,8 @@ async fn a_receipt_queued_while_smtp_is_down_arrives_once_when_it_returns() {
 async fn receipt_when(
     app: &TestApp,
     t: &str,
-    done: impl Fn(&portico::store::OutboxItem) -> bool,
-) -> portico::store::OutboxItem {
+    done: impl Fn(&portico::core::outbox::OutboxItem) -> bool,
+) -> portico::core::outbox::OutboxItem {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let outbox = app.app.store.outbox(t, 5).await.expect("outbox");

@@ -2,7 +2,7 @@
 //! registration by a signed-in user, discoverable sign-in, replay and duplicate refusal, removal.
 
 use crate::common::{Raw, TestApp};
-use portico::auth::Role;
+use portico::core::scope::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -184,7 +184,7 @@ async fn a_registered_passkey_signs_in_and_replays_and_duplicates_are_refused(ap
     let scope = app
         .app
         .store
-        .session_scope(&t, &portico::auth::tokens::hash(token))
+        .session_scope(&t, &portico::core::tokens::hash(token))
         .await
         .expect("lookup")
         .expect("session");

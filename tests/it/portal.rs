@@ -4,13 +4,13 @@
 //! language, and status codes.
 
 use crate::common::{Kind, TestApp};
-use portico::auth::Role;
+use portico::core::scope::Role;
 use serde_json::json;
 
 const ORIGIN: &str = "http://localhost";
 
 async fn seeded(app: &TestApp) {
-    portico::demo::seed_if_empty(&app.app.store)
+    portico::cli::demo::seed_if_empty(&app.app.store)
         .await
         .expect("demo data");
 }
@@ -633,7 +633,7 @@ async fn page_loads_never_run_mutations() {
     seeded(&app).await;
     let (email, _, _) = acme_contact(&app).await;
     let cookie = app.sign_in("acme", &email).await;
-    let exec = portico::portal::PortalExecutor {
+    let exec = portico::http::portal::PortalExecutor {
         schema: app.app.schema.clone(),
         shared: app.app.shared(),
     };
@@ -802,13 +802,12 @@ async fn live_updates_stop_when_the_session_ends() {
         .as_str()
         .expect("client")
         .to_owned();
-    let client_id =
-        portico::graphql::ids::decode(&async_graphql::ID(client), "Client").expect("id");
-    let event = |action: &str| portico::events::Event {
+    let client_id = portico::core::ids::decode(&async_graphql::ID(client), "Client").expect("id");
+    let event = |action: &str| portico::core::events::Event {
         id: uuid::Uuid::now_v7().to_string(),
         tenant_id: tenant_id.clone(),
         client_id: client_id.clone(),
-        topic: portico::events::Topic::Payment,
+        topic: portico::core::events::Topic::Payment,
         action: action.to_owned(),
         subject_id: "p".into(),
         status: None,

@@ -5,7 +5,7 @@
 
 use crate::common::{invoice, invoice_with, party, Party, TestApp};
 use chrono::{Datelike, Months, NaiveDate};
-use portico::auth::Role;
+use portico::core::scope::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
 
@@ -18,7 +18,7 @@ async fn setup(app: &TestApp) -> (String, String, Party) {
     (t, owner, c)
 }
 
-async fn scope_of(app: &TestApp, token: &str) -> portico::auth::Scope {
+async fn scope_of(app: &TestApp, token: &str) -> portico::core::scope::Scope {
     app.app
         .store
         .authenticate_token(token)
@@ -812,7 +812,7 @@ async fn contacts_actions_notify_staff_once_and_staff_mark_them_read(app: TestAp
         notes["notifications"][0]["subjectId"]
             .as_str()
             .map(|s| s.to_owned()),
-        portico::graphql::ids::decode(
+        portico::core::ids::decode(
             &async_graphql::ID(thread.as_str().unwrap_or_default().to_owned()),
             "Thread"
         )

@@ -3,13 +3,13 @@
 //! and what a bad URL answers. Each test fails without its fix.
 
 use crate::common::TestApp;
-use portico::auth::Role;
+use portico::core::scope::Role;
 use serde_json::{json, Value};
 
 const ORIGIN: &str = "http://localhost";
 
 async fn seeded(app: &TestApp) {
-    portico::demo::seed_if_empty(&app.app.store)
+    portico::cli::demo::seed_if_empty(&app.app.store)
         .await
         .expect("demo data");
 }

@@ -3,7 +3,7 @@
 //! refused (FORBIDDEN, or NOT_FOUND where it may not even see the object) and changes nothing.
 
 use crate::common::{invoice, party, Party, TestApp};
-use portico::auth::{Grants, Role};
+use portico::core::scope::{Grants, Role};
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

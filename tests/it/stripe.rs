@@ -153,7 +153,7 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
             json!({ "i": { "invoiceIds": [inv], "method": "STRIPE" } }),
         )
         .await;
-    let attempt = portico::graphql::ids::decode(
+    let attempt = portico::core::ids::decode(
         &async_graphql::ID(data["startPayment"]["id"].as_str().expect("id").to_owned()),
         "PaymentAttempt",
     )
@@ -201,7 +201,7 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
         Some(
             format!(
                 "http://localhost/alpha/pay/return/{}",
-                portico::graphql::ids::encode("PaymentAttempt", &attempt).0
+                portico::core::ids::encode("PaymentAttempt", &attempt).0
             )
             .as_str()
         )

@@ -29,7 +29,7 @@ async fn attempt(app: &TestApp, owner: &str, c: &Party, price: &str) -> (String,
     let gid = data["startPayment"]["id"].as_str().expect("id").to_owned();
     (
         inv,
-        portico::graphql::ids::decode(&async_graphql::ID(gid), "PaymentAttempt").expect("uuid"),
+        portico::core::ids::decode(&async_graphql::ID(gid), "PaymentAttempt").expect("uuid"),
     )
 }
 
@@ -188,7 +188,7 @@ async fn bad_stale_tampered_and_oversized_deliveries_are_refused_and_change_noth
 async fn reordered_events_never_move_an_attempt_backwards(app: TestApp) {
     let (_t, owner, c) = configure(&app).await;
     let status = "query($id: ID!) { paymentAttempt(id: $id) { status } }";
-    let gid = |a: &str| portico::graphql::ids::encode("PaymentAttempt", a);
+    let gid = |a: &str| portico::core::ids::encode("PaymentAttempt", a);
     // Success then a late failure: stays succeeded.
     let (_i, a) = attempt(&app, &owner, &c, "10").await;
     let ok = completed("evt_a1", &a, 1000);

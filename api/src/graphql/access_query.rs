@@ -2,9 +2,9 @@
 //! the caller's passkeys and sessions, and staff notifications.
 
 use super::context::{scope, store};
-use super::ids;
 use super::query::*;
 use super::reports::AuditEvent;
+use crate::core::ids;
 use async_graphql::{Context, Object, Result, ID};
 
 #[derive(Default)]

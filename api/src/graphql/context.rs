@@ -5,23 +5,10 @@ use async_graphql::Context;
 use chrono::NaiveDate;
 
 use super::loaders::Loaders;
-use crate::auth::Scope;
-use crate::error::{AppError, AppResult};
-use crate::events::EventBus;
-use crate::store::Store;
-
-/// Shared by all requests (schema data).
-#[derive(Clone)]
-pub struct Shared {
-    pub store: Store,
-    pub bus: EventBus,
-    pub config: std::sync::Arc<crate::config::Config>,
-    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
-    /// Encrypts gateway credentials at rest; `None` without `PORTICO_SECRET_KEY`.
-    pub secrets: Option<crate::payments::secrets::SecretBox>,
-    /// The passkey relying party (built from `PORTICO_BASE_URL`).
-    pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
-}
+use crate::core::db::Store;
+use crate::core::error::{AppError, AppResult};
+use crate::core::scope::Scope;
+use crate::core::state::AppState;
 
 /// Built for each request (request data).
 pub struct RequestData {
@@ -31,7 +18,7 @@ pub struct RequestData {
 }
 
 impl RequestData {
-    pub fn new(shared: &Shared, scope: Option<Scope>) -> RequestData {
+    pub fn new(shared: &AppState, scope: Option<Scope>) -> RequestData {
         let loaders = scope.clone().map(|s| Loaders::new(shared.store.clone(), s));
         RequestData {
             scope,
@@ -41,8 +28,8 @@ impl RequestData {
     }
 }
 
-pub fn shared<'a>(ctx: &Context<'a>) -> &'a Shared {
-    ctx.data_unchecked::<Shared>()
+pub fn shared<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
 }
 
 pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {

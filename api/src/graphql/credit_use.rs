@@ -4,12 +4,12 @@
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use super::context::{scope, shared, store, today};
-use super::ids;
 use super::ledger::Invoice;
 use super::scalars::Money;
-use crate::error::AppError;
-use crate::events::Event;
-use crate::store::{self, MAX_CREDIT_INVOICES};
+use crate::core::error::AppError;
+use crate::core::events::Event;
+use crate::core::ids;
+use crate::credit::MAX_CREDIT_INVOICES;
 
 /// What using credit did.
 #[derive(SimpleObject)]
@@ -24,8 +24,8 @@ pub struct CreditUse {
     pub credit_left: Money,
 }
 
-impl From<store::CreditUse> for CreditUse {
-    fn from(u: store::CreditUse) -> Self {
+impl From<crate::credit::CreditUse> for CreditUse {
+    fn from(u: crate::credit::CreditUse) -> Self {
         CreditUse {
             applied: u.applied.into(),
             invoices: u.invoices.into_iter().map(Invoice).collect(),

@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::context::{shared, store};
 use super::scalars::Money;
-use crate::auth::tokens;
+use crate::core::tokens;
 
 /// A payment waiting on the demo gateway's page.
 #[derive(SimpleObject)]

@@ -3,13 +3,15 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use super::context::{scope, store, today};
-use super::ids;
 use super::inputs::{long_text, name, positive_amount, short_text, LineInput};
 use super::ledger::{CreditNote, Invoice};
 use super::scalars::Decimal;
 use super::work::Estimate;
-use crate::error::AppError;
-use crate::store::{self, NewCreditNote, NewEstimate, NewInvoice};
+use crate::core::error::AppError;
+use crate::core::ids;
+use crate::credit::NewCreditNote;
+use crate::estimates::NewEstimate;
+use crate::invoicing::NewInvoice;
 
 use super::mutation::*;
 
@@ -50,7 +52,7 @@ impl DocumentsMutation {
         input: UpdateInvoiceInput,
     ) -> Result<Invoice> {
         let id = ids::decode(&input.id, "Invoice")?;
-        let patch = store::InvoicePatch {
+        let patch = crate::invoicing::InvoicePatch {
             reference: short_text("reference", input.reference.as_deref())?,
             issue_date: input.issue_date.map(|d| d.0),
             due_date: input.due_date.map(|d| d.0),

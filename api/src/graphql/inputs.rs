@@ -6,11 +6,14 @@ use portico_domain::{
     self as domain, validate, Currency, Discount, LineInput as DomainLine, Money,
 };
 
-use super::ids;
 use super::ledger::InvoiceStatus;
 use super::scalars::{Date, Decimal};
-use crate::error::{AppError, AppResult};
-use crate::store::{InvoiceFilter, InvoiceOrder, InvoiceSort, NewLine};
+use crate::core::error::{AppError, AppResult};
+use crate::core::ids;
+use crate::invoicing::InvoiceFilter;
+use crate::invoicing::InvoiceOrder;
+use crate::invoicing::InvoiceSort;
+use crate::invoicing::NewLine;
 
 pub const MAX_SEARCH: usize = 200;
 

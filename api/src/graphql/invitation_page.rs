@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::context::store;
 use super::parties::ContactRole;
-use crate::auth::tokens;
+use crate::core::tokens;
 
 /// An invitation as its link's page shows it.
 #[derive(SimpleObject)]

@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::context::store;
 use super::scalars::{Date, Decimal, Money};
-use crate::auth::tokens;
+use crate::core::tokens;
 
 /// One line of a linked invoice.
 #[derive(SimpleObject)]
@@ -92,7 +92,7 @@ impl InvoiceLinkQuery {
         let amounts: Vec<_> = lines.iter().map(|l| l.amounts).collect();
         let rates: Vec<_> = lines.iter().map(|l| l.tax_rate).collect();
         let totals = portico_domain::totals(inv.currency, &amounts, &rates)
-            .map_err(crate::error::AppError::from)?;
+            .map_err(crate::core::error::AppError::from)?;
         let today = chrono::Utc::now().date_naive();
         Ok(Some(LinkedInvoice {
             number: inv.number.clone(),
@@ -129,7 +129,7 @@ impl InvoiceLinkQuery {
             settled: inv
                 .paid
                 .checked_add(inv.credited)
-                .map_err(crate::error::AppError::from)?
+                .map_err(crate::core::error::AppError::from)?
                 .into(),
             balance: inv.balance.into(),
             notes: inv.notes.clone(),

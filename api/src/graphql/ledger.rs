@@ -4,10 +4,9 @@
 use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject, ID};
 
 use super::context::{loader, store, today};
-use super::ids;
 use super::parties::Client;
 use super::scalars::{Date, Decimal, Money};
-use crate::store;
+use crate::core::ids;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum InvoiceStatus {
@@ -44,7 +43,7 @@ impl From<InvoiceStatus> for portico_domain::InvoiceStatus {
     }
 }
 
-pub struct Invoice(pub store::Invoice);
+pub struct Invoice(pub crate::invoicing::Invoice);
 
 #[Object]
 impl Invoice {
@@ -122,7 +121,7 @@ impl Invoice {
         let amounts: Vec<_> = lines.iter().map(|l| l.amounts).collect();
         let rates: Vec<_> = lines.iter().map(|l| l.tax_rate).collect();
         let t = portico_domain::totals(self.0.currency, &amounts, &rates)
-            .map_err(crate::error::AppError::from)?;
+            .map_err(crate::core::error::AppError::from)?;
         Ok(t.taxes
             .into_iter()
             .map(|b| TaxLine {
@@ -149,7 +148,7 @@ pub struct TaxLine {
     pub tax: Money,
 }
 
-pub struct Line(pub store::Line);
+pub struct Line(pub crate::invoicing::Line);
 
 #[Object]
 impl Line {
@@ -192,7 +191,7 @@ impl Line {
     }
 }
 
-pub struct Allocation(pub store::AllocationRow);
+pub struct Allocation(pub crate::payments::AllocationRow);
 
 #[Object]
 impl Allocation {
@@ -256,7 +255,7 @@ impl PaymentMethod {
     }
 }
 
-pub struct Payment(pub store::Payment);
+pub struct Payment(pub crate::payments::Payment);
 
 #[Object]
 impl Payment {
@@ -317,7 +316,7 @@ impl Payment {
     }
 }
 
-pub struct Refund(pub store::Refund);
+pub struct Refund(pub crate::payments::Refund);
 
 #[Object]
 impl Refund {
@@ -347,7 +346,7 @@ pub enum CreditNoteStatus {
 #[graphql(complex)]
 pub struct CreditNote {
     #[graphql(skip)]
-    pub inner: store::CreditNote,
+    pub inner: crate::credit::CreditNote,
     pub number: String,
     pub status: CreditNoteStatus,
     pub reason: String,
@@ -357,8 +356,8 @@ pub struct CreditNote {
     pub remaining: Money,
 }
 
-impl From<store::CreditNote> for CreditNote {
-    fn from(c: store::CreditNote) -> Self {
+impl From<crate::credit::CreditNote> for CreditNote {
+    fn from(c: crate::credit::CreditNote) -> Self {
         use portico_domain::CreditNoteStatus as S;
         CreditNote {
             number: c.number.clone(),

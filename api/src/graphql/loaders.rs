@@ -6,9 +6,15 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
-use crate::auth::Scope;
-use crate::error::AppError;
-use crate::store::{AllocationRow, Client, Invoice, Line, Payment, Store, TimeEntry};
+use crate::core::db::Store;
+use crate::core::error::AppError;
+use crate::core::scope::Scope;
+use crate::invoicing::Invoice;
+use crate::invoicing::Line;
+use crate::parties::Client;
+use crate::payments::AllocationRow;
+use crate::payments::Payment;
+use crate::projects::TimeEntry;
 
 /// A per-request loader with a cache (see `prime_invoices`).
 pub type Cached<T> = DataLoader<T, HashMapCache>;

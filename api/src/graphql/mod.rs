@@ -6,7 +6,6 @@ pub mod context;
 pub mod credit_use;
 pub mod demo_checkout;
 pub mod documents_mutation;
-pub mod ids;
 pub mod input_guard;
 pub mod inputs;
 pub mod invitation_page;
@@ -33,7 +32,9 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Response, Schema, ServerError, ServerResult, Variables};
 
 use async_graphql::MergedObject;
-pub use context::{RequestData, Shared};
+
+use crate::core::state::AppState;
+pub use context::RequestData;
 use subscription::Subscription;
 
 /// The Query root: the core reads and each area's own.
@@ -67,7 +68,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 pub const MAX_ALIASES: usize = 30;
 pub const MAX_BATCH: usize = 10;
 
-pub fn build_schema(shared: Shared) -> PorticoSchema {
+pub fn build_schema(shared: AppState) -> PorticoSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(shared)
         .limit_complexity(MAX_COMPLEXITY)
@@ -100,7 +101,7 @@ impl Extension for Guard {
         response
             .errors
             .iter_mut()
-            .for_each(crate::error::stamp_code);
+            .for_each(crate::core::error::stamp_code);
         response
     }
 

@@ -7,14 +7,15 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use portico_domain::{Currency, DocumentNumber, Email};
 
 use super::context::{scope, shared, store};
-use super::ids;
 use super::inputs::{self, currency_opt, long_text, name, short_text, AllocationInput, LineInput};
 use super::ledger::PaymentMethod;
 use super::parties::{Client, Contact, ContactRole};
 use super::scalars::{Date, Decimal};
-use crate::error::AppError;
-use crate::events::Event;
-use crate::store::{self, NewClient, NewContact};
+use crate::core::error::AppError;
+use crate::core::events::Event;
+use crate::core::ids;
+use crate::parties::NewClient;
+use crate::parties::NewContact;
 
 pub const MAX_LINES_INPUT: usize = 500;
 
@@ -207,7 +208,11 @@ pub(super) async fn client_currency(
     Ok(client.currency)
 }
 
-pub(super) async fn publish_invoice(ctx: &Context<'_>, inv: &store::Invoice, action: &str) {
+pub(super) async fn publish_invoice(
+    ctx: &Context<'_>,
+    inv: &crate::invoicing::Invoice,
+    action: &str,
+) {
     let tenant = scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default();
     shared(ctx)
         .bus
@@ -230,9 +235,9 @@ pub(super) async fn publish_activity(
 
 pub(super) async fn publish_payment(
     ctx: &Context<'_>,
-    p: &store::Payment,
+    p: &crate::payments::Payment,
     action: &str,
-    touched: &[store::Invoice],
+    touched: &[crate::invoicing::Invoice],
 ) {
     let tenant = scope(ctx).map(|s| s.tenant_id.clone()).unwrap_or_default();
     shared(ctx)
@@ -247,7 +252,7 @@ pub(super) async fn publish_payment(
 pub(super) fn lines(
     list: &[LineInput],
     currency: Currency,
-) -> Result<Vec<store::NewLine>, AppError> {
+) -> Result<Vec<crate::invoicing::NewLine>, AppError> {
     if list.len() > MAX_LINES_INPUT {
         return Err(AppError::bad_input(
             "lines",
@@ -268,10 +273,10 @@ pub(super) fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
 /// A fresh invitation token's hash and its email (subject, body with the accept link).
 pub(super) async fn invitation_mail(
     ctx: &Context<'_>,
-    s: &crate::auth::Scope,
+    s: &crate::core::scope::Scope,
     invitee: &str,
 ) -> Result<(String, String, String), AppError> {
-    let (token, hash) = crate::auth::tokens::generate_with("pi", &s.tenant_id);
+    let (token, hash) = crate::core::tokens::generate_with("pi", &s.tenant_id);
     let tenant = store(ctx)
         .tenant_by_id(&s.tenant_id)
         .await?
@@ -304,12 +309,12 @@ pub enum TokenRole {
 }
 
 impl TokenRole {
-    fn role(self) -> crate::auth::Role {
+    fn role(self) -> crate::core::scope::Role {
         match self {
-            TokenRole::Owner => crate::auth::Role::Owner,
-            TokenRole::Admin => crate::auth::Role::Admin,
-            TokenRole::Member => crate::auth::Role::Member,
-            TokenRole::Partner => crate::auth::Role::Partner,
+            TokenRole::Owner => crate::core::scope::Role::Owner,
+            TokenRole::Admin => crate::core::scope::Role::Admin,
+            TokenRole::Member => crate::core::scope::Role::Member,
+            TokenRole::Partner => crate::core::scope::Role::Partner,
         }
     }
 }
@@ -361,7 +366,7 @@ impl CoreMutation {
         input: BillingDetailsInput,
     ) -> Result<Client> {
         let given_email = input.email.as_deref().filter(|e| !e.trim().is_empty());
-        let details = store::BillingDetails {
+        let details = crate::parties::BillingDetails {
             name: name("name", &input.name)?,
             email: email(given_email)?,
             tax_id: short_text("taxId", input.tax_id.as_deref())?,
@@ -450,10 +455,10 @@ impl CoreMutation {
             Some(d) if !(1..=365).contains(&d) => {
                 return Err(AppError::bad_input("expiresInDays", "between 1 and 365 days").into())
             }
-            Some(d) => Some(store::now_ms() + i64::from(d) * 86_400_000),
+            Some(d) => Some(crate::core::db::now_ms() + i64::from(d) * 86_400_000),
             None => None,
         };
-        let (token, hash) = crate::auth::tokens::generate_with("pl", &s.tenant_id);
+        let (token, hash) = crate::core::tokens::generate_with("pl", &s.tenant_id);
         let link = store(ctx)
             .create_invoice_link(s, &id, &hash, expires_at)
             .await?;
@@ -484,14 +489,14 @@ impl CoreMutation {
         input: InviteContactInput,
     ) -> Result<super::reports::Invitation> {
         let s = scope(ctx)?;
-        let new = store::NewInvitation {
+        let new = crate::parties::NewInvitation {
             client_id: ids::decode(&input.client_id, "Client")?,
             name: name("name", &input.name)?,
             email: Email::parse(&input.email).map_err(AppError::from)?,
             role: input.role.as_str().to_owned(),
         };
         let (hash, subject, body) = invitation_mail(ctx, s, &new.name).await?;
-        let mail = store::InvitationMail {
+        let mail = crate::parties::InvitationMail {
             token_hash: &hash,
             subject: &subject,
             body: &body,
@@ -510,7 +515,7 @@ impl CoreMutation {
         let s = scope(ctx)?;
         let id = ids::decode(&id, "Invitation")?;
         let (hash, subject, body) = invitation_mail(ctx, s, "").await?;
-        let mail = store::InvitationMail {
+        let mail = crate::parties::InvitationMail {
             token_hash: &hash,
             subject: &subject,
             body: &body,
@@ -552,7 +557,7 @@ impl CoreMutation {
     ) -> Result<super::reports::ApiToken> {
         let s = scope(ctx)?;
         let name = inputs::name("name", &name)?;
-        let grants = crate::auth::Grants {
+        let grants = crate::core::scope::Grants {
             write: scopes.contains(&TokenScope::Write),
             payments: scopes.contains(&TokenScope::Payments),
         };
@@ -564,7 +569,7 @@ impl CoreMutation {
             name,
             role: role.role().as_str().to_owned(),
             scopes: grants.as_scopes(),
-            created_at: store::now_ms(),
+            created_at: crate::core::db::now_ms(),
             last_used_at: None,
             revoked: false,
             token: Some(created.token),

@@ -3,11 +3,10 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
 use super::context::{scope, store};
-use super::ids;
 use super::scalars::Long;
-use crate::store;
+use crate::core::ids;
 
-pub struct Client(pub store::Client);
+pub struct Client(pub crate::parties::Client);
 
 #[Object]
 impl Client {
@@ -68,7 +67,7 @@ impl ContactRole {
     }
 }
 
-pub struct Contact(pub store::Contact);
+pub struct Contact(pub crate::parties::Contact);
 
 #[Object]
 impl Contact {
@@ -124,11 +123,11 @@ pub struct PortalProfile {
     pub utc_offsets: Vec<UtcOffset>,
 }
 
-impl From<store::Tenant> for PortalProfile {
-    fn from(t: store::Tenant) -> Self {
+impl From<crate::tenancy::Tenant> for PortalProfile {
+    fn from(t: crate::tenancy::Tenant) -> Self {
         const YEAR: i64 = 365 * 86_400_000;
         let now = chrono::Utc::now().timestamp_millis();
-        let utc_offsets = crate::time_zone::offsets(&t.time_zone, now - 3 * YEAR, now + YEAR)
+        let utc_offsets = crate::core::time_zone::offsets(&t.time_zone, now - 3 * YEAR, now + YEAR)
             .into_iter()
             .map(|o| UtcOffset {
                 from: Long(o.from_ms),
@@ -149,8 +148,8 @@ impl From<store::Tenant> for PortalProfile {
     }
 }
 
-impl From<store::Tenant> for Tenant {
-    fn from(t: store::Tenant) -> Self {
+impl From<crate::tenancy::Tenant> for Tenant {
+    fn from(t: crate::tenancy::Tenant) -> Self {
         Tenant {
             slug: t.slug,
             name: t.name,

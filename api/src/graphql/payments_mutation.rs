@@ -3,12 +3,12 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use super::context::{scope, shared, store, today};
-use super::ids;
 use super::inputs::{self, allocations, long_text, positive_amount, short_text, AllocationInput};
 use super::ledger::Payment;
 use super::scalars::{Date, Decimal};
-use crate::error::AppError;
-use crate::store::{self, NewPayment};
+use crate::core::error::AppError;
+use crate::core::ids;
+use crate::payments::NewPayment;
 
 use super::mutation::*;
 
@@ -37,9 +37,9 @@ impl PaymentsMutation {
             None => None,
         };
         let channel = match input.method {
-            PaymentChannel::Stripe => store::Channel::Stripe,
-            PaymentChannel::BankTransfer => store::Channel::BankTransfer,
-            PaymentChannel::Demo => store::Channel::Demo,
+            PaymentChannel::Stripe => crate::payments::Channel::Stripe,
+            PaymentChannel::BankTransfer => crate::payments::Channel::BankTransfer,
+            PaymentChannel::Demo => crate::payments::Channel::Demo,
         };
         let started = crate::payments::start(
             shared(ctx),
@@ -71,7 +71,7 @@ impl PaymentsMutation {
             .attempt(s, &id)
             .await?
             .ok_or(AppError::NotFound("payment attempt"))?;
-        if attempt.channel != store::Channel::BankTransfer {
+        if attempt.channel != crate::payments::Channel::BankTransfer {
             return Err(AppError::Conflict(
                 "only bank transfer attempts are confirmed by staff".into(),
             )
@@ -81,14 +81,14 @@ impl PaymentsMutation {
             .as_ref()
             .map(|a| positive_amount("amount", a, attempt.amount.currency))
             .transpose()?;
-        let event = store::GatewayEvent {
+        let event = crate::payments::GatewayEvent {
             provider: "bank".into(),
             event_id: format!("bank-{id}"),
             event_type: "bank_transfer.received".into(),
             attempt_id: Some(id.clone()),
             gateway_ref: None,
             gateway_payment_ref: None,
-            kind: store::EventKind::Succeeded {
+            kind: crate::payments::EventKind::Succeeded {
                 amount_minor: amount.map(|m| m.minor),
                 received_on: received_on.map(|d| d.0),
                 currency: None,
@@ -115,7 +115,7 @@ impl PaymentsMutation {
             .await?
             .ok_or(AppError::NotFound("tenant"))?;
         let min = inputs::amount(&input.minimum_partial_amount, tenant.default_currency)?;
-        let settings = store::PaymentSettings {
+        let settings = crate::payments::PaymentSettings {
             allow_partial: input.allow_partial_payments,
             min_partial: min.minor,
             bank_details: long_text("bankDetails", input.bank_details.as_deref())?,
@@ -160,7 +160,7 @@ impl PaymentsMutation {
             )
             .into());
         };
-        let creds = store::GatewayCredentials {
+        let creds = crate::payments::GatewayCredentials {
             secret_key_enc: sealer.seal(&secret_key).map_err(AppError::Internal)?,
             webhook_secret_enc: sealer.seal(&webhook_secret).map_err(AppError::Internal)?,
         };

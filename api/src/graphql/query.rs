@@ -8,7 +8,6 @@ use base64::Engine;
 use chrono::Datelike;
 
 use super::context::{scope, shared, store, today};
-use super::ids;
 use super::inputs::{currency_opt, InvoiceFilterInput, InvoiceOrderInput};
 use super::ledger::{CreditNote, Invoice, Payment};
 use super::mutation::PaymentChannel;
@@ -16,8 +15,9 @@ use super::parties::{Client, Contact, PortalProfile, Viewer};
 use super::reports::{ClientBalance, Dashboard, PortalPaymentSettings, Statement};
 use super::scalars::Date;
 use super::work::{Estimate, Project, Thread};
-use crate::error::AppError;
-use crate::store::SubjectKind;
+use crate::core::error::AppError;
+use crate::core::ids;
+use crate::threads::SubjectKind;
 
 /// Anything with a global id.
 #[derive(Interface)]
@@ -199,8 +199,12 @@ impl CoreQuery {
             }
             if s.role.is_contact() {
                 // Staff may have a new notification: their menus recount.
-                let e =
-                    crate::events::Event::activity(&s.tenant_id, &inv.client_id, "viewed", &inv.id);
+                let e = crate::core::events::Event::activity(
+                    &s.tenant_id,
+                    &inv.client_id,
+                    "viewed",
+                    &inv.id,
+                );
                 shared(ctx).bus.publish(e).await;
             }
         }

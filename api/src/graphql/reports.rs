@@ -4,12 +4,11 @@
 use async_graphql::{ComplexObject, Context, Result, SimpleObject, ID};
 
 use super::context::{scope, store, today};
-use super::ids;
 use super::inputs::currency_opt;
 use super::mutation::PaymentChannel;
 use super::scalars::{Date, Money};
-use crate::error::AppError;
-use crate::store;
+use crate::core::error::AppError;
+use crate::core::ids;
 
 #[derive(SimpleObject)]
 pub struct CurrencyFigures {
@@ -56,11 +55,11 @@ impl Dashboard {
     ) -> Result<Vec<MonthFigures>> {
         let months = u32::try_from(months.unwrap_or(12))
             .ok()
-            .filter(|m| (1..=store::MAX_MONTHS).contains(m))
+            .filter(|m| (1..=crate::reporting::MAX_MONTHS).contains(m))
             .ok_or_else(|| {
                 AppError::bad_input(
                     "months",
-                    format!("months is between 1 and {}", store::MAX_MONTHS),
+                    format!("months is between 1 and {}", crate::reporting::MAX_MONTHS),
                 )
             })?;
         let currency = currency_opt(currency.as_deref())?;
@@ -107,8 +106,8 @@ pub struct ClientBalance {
     pub credit: Money,
 }
 
-impl From<store::ClientBalance> for ClientBalance {
-    fn from(b: store::ClientBalance) -> Self {
+impl From<crate::reporting::ClientBalance> for ClientBalance {
+    fn from(b: crate::reporting::ClientBalance) -> Self {
         ClientBalance {
             client_id: ids::encode("Client", &b.client_id),
             name: b.name,
@@ -133,7 +132,12 @@ pub struct PortalPaymentSettings {
 }
 
 impl Dashboard {
-    pub fn new(d: store::Dashboard, from: Date, to: Date, client_id: Option<String>) -> Self {
+    pub fn new(
+        d: crate::reporting::Dashboard,
+        from: Date,
+        to: Date,
+        client_id: Option<String>,
+    ) -> Self {
         Dashboard {
             client_id,
             currencies: d
@@ -209,9 +213,11 @@ impl Statement {
         match last {
             None => Ok(all),
             Some(n @ 1..=5000) => Ok(&all[all.len().saturating_sub(n as usize)..]),
-            Some(_) => {
-                Err(crate::error::AppError::bad_input("last", "must be between 1 and 5000").into())
-            }
+            Some(_) => Err(crate::core::error::AppError::bad_input(
+                "last",
+                "must be between 1 and 5000",
+            )
+            .into()),
         }
     }
 
@@ -282,8 +288,8 @@ pub struct AuditEvent {
     pub created_at: i64,
 }
 
-impl From<store::AuditEvent> for AuditEvent {
-    fn from(e: store::AuditEvent) -> Self {
+impl From<crate::core::audit::AuditEvent> for AuditEvent {
+    fn from(e: crate::core::audit::AuditEvent) -> Self {
         AuditEvent {
             id: ids::encode("AuditEvent", &e.id),
             actor_kind: e.actor_kind,
@@ -310,8 +316,8 @@ pub struct Session {
     pub current: bool,
 }
 
-impl From<store::SessionInfo> for Session {
-    fn from(s: store::SessionInfo) -> Self {
+impl From<crate::identity::SessionInfo> for Session {
+    fn from(s: crate::identity::SessionInfo) -> Self {
         Session {
             id: ids::encode("Session", &s.id),
             created_at: s.created_at,
@@ -342,8 +348,8 @@ pub struct Notification {
     pub read: bool,
 }
 
-impl From<store::Notification> for Notification {
-    fn from(n: store::Notification) -> Self {
+impl From<crate::identity::Notification> for Notification {
+    fn from(n: crate::identity::Notification) -> Self {
         let kind = match n.kind.as_str() {
             "invoice.viewed" | "credit.used" => Some("Invoice"),
             "estimate.accepted" | "estimate.rejected" => Some("Estimate"),
@@ -378,7 +384,7 @@ pub struct InvoiceLink {
 }
 
 impl InvoiceLink {
-    pub fn new(l: store::InvoiceLink, url: Option<String>) -> Self {
+    pub fn new(l: crate::invoicing::InvoiceLink, url: Option<String>) -> Self {
         InvoiceLink {
             id: ids::encode("InvoiceLink", &l.id),
             invoice_id: ids::encode("Invoice", &l.invoice_id),
@@ -404,8 +410,8 @@ pub struct Invitation {
     pub expires_at: i64,
 }
 
-impl From<store::Invitation> for Invitation {
-    fn from(i: store::Invitation) -> Self {
+impl From<crate::parties::Invitation> for Invitation {
+    fn from(i: crate::parties::Invitation) -> Self {
         Invitation {
             id: ids::encode("Invitation", &i.id),
             contact_id: ids::encode("Contact", &i.contact_id),
@@ -434,8 +440,8 @@ pub struct ApiToken {
     pub token: Option<String>,
 }
 
-impl From<store::ApiToken> for ApiToken {
-    fn from(t: store::ApiToken) -> Self {
+impl From<crate::identity::ApiToken> for ApiToken {
+    fn from(t: crate::identity::ApiToken) -> Self {
         ApiToken {
             id: ids::encode("ApiToken", &t.id),
             name: t.name,
@@ -457,8 +463,8 @@ pub struct PasskeyInfo {
     pub last_used_at: Option<i64>,
 }
 
-impl From<store::StoredPasskey> for PasskeyInfo {
-    fn from(p: store::StoredPasskey) -> Self {
+impl From<crate::identity::StoredPasskey> for PasskeyInfo {
+    fn from(p: crate::identity::StoredPasskey) -> Self {
         PasskeyInfo {
             id: ids::encode("Passkey", &p.id),
             name: p.name,
@@ -517,7 +523,7 @@ impl PaymentAttempt {
 
 impl PaymentAttempt {
     pub fn new(
-        a: store::PaymentAttempt,
+        a: crate::payments::PaymentAttempt,
         redirect_url: Option<String>,
         bank_details: Option<String>,
     ) -> Self {

@@ -10,9 +10,9 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt as _;
 
 use super::context::{scope, shared};
-use super::ids;
 use super::scalars::Money;
-use crate::events::{Event, Topic};
+use crate::core::events::{Event, Topic};
+use crate::core::ids;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum EventTopic {
@@ -204,7 +204,7 @@ impl Subscription {
         // Live first, then the current status: a change in between arrives live.
         let rx = shared(ctx).bus.subscribe();
         let Some(now) = shared(ctx).store.attempt(&s, &id).await? else {
-            return Err(crate::error::AppError::NotFound("payment attempt").into());
+            return Err(crate::core::error::AppError::NotFound("payment attempt").into());
         };
         let current = Event::attempt(&s.tenant_id, &now);
         let mine = BroadcastStream::new(rx).filter_map(move |item| {

@@ -13,7 +13,7 @@ impl TenantSettingsMutation {
     /// Sets the business's time zone (an IANA name such as `Europe/Athens`; owner and admin):
     /// the portal shows every time of day in it. Returns the name stored.
     async fn set_time_zone(&self, ctx: &Context<'_>, time_zone: String) -> Result<String> {
-        let tz = crate::time_zone::parse(&time_zone)?;
+        let tz = crate::core::time_zone::parse(&time_zone)?;
         store(ctx)
             .set_tenant_time_zone(scope(ctx)?, tz.name())
             .await?;

@@ -3,11 +3,10 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
 use super::context::{loader, scope, store, today};
-use super::ids;
 use super::ledger::Line;
 use super::parties::Client;
 use super::scalars::{Date, Decimal, Money};
-use crate::store;
+use crate::core::ids;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum EstimateStatus {
@@ -18,7 +17,7 @@ pub enum EstimateStatus {
     Expired,
 }
 
-pub struct Estimate(pub store::Estimate);
+pub struct Estimate(pub crate::estimates::Estimate);
 
 #[Object]
 impl Estimate {
@@ -85,7 +84,7 @@ impl Estimate {
     }
 }
 
-pub struct Project(pub store::Project);
+pub struct Project(pub crate::projects::Project);
 
 #[Object]
 impl Project {
@@ -138,7 +137,7 @@ impl Project {
 }
 
 impl Project {
-    async fn entries(&self, ctx: &Context<'_>) -> Result<Vec<store::TimeEntry>> {
+    async fn entries(&self, ctx: &Context<'_>) -> Result<Vec<crate::projects::TimeEntry>> {
         Ok(loader(ctx, |l| &l.time_entries)?
             .load_one(self.0.id.clone())
             .await?
@@ -154,7 +153,7 @@ impl Project {
             .entries(ctx)
             .await?
             .iter()
-            .map(store::TimeEntry::facts)
+            .map(crate::projects::TimeEntry::facts)
             .collect();
         Ok(f(&facts)
             .into_iter()
@@ -179,7 +178,7 @@ pub struct TimeSummary {
     pub entries: i32,
 }
 
-pub struct TimeEntry(pub store::TimeEntry);
+pub struct TimeEntry(pub crate::projects::TimeEntry);
 
 #[Object]
 impl TimeEntry {
@@ -209,7 +208,7 @@ impl TimeEntry {
     }
 }
 
-pub struct Thread(pub store::Thread);
+pub struct Thread(pub crate::threads::Thread);
 
 #[Object]
 impl Thread {
@@ -251,7 +250,7 @@ impl Thread {
     }
 }
 
-pub struct Message(pub store::Message);
+pub struct Message(pub crate::threads::Message);
 
 #[Object]
 impl Message {

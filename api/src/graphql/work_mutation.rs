@@ -4,12 +4,13 @@ use async_graphql::{Context, Object, Result, ID};
 use portico_domain::validate;
 
 use super::context::{scope, store};
-use super::ids;
 use super::inputs::{long_text, name};
 use super::query::subject_of;
 use super::work::{Message, Project, TimeEntry};
-use crate::error::AppError;
-use crate::store::{NewProject, NewTimeEntry};
+use crate::core::error::AppError;
+use crate::core::ids;
+use crate::projects::NewProject;
+use crate::projects::NewTimeEntry;
 
 use super::mutation::*;
 

@@ -1,0 +1,275 @@
+//! `portico bench`: loads invoices across many tenants into an empty database, then measures
+//! `invoices(first: 20)` for one client's contact over real HTTP on loopback, then the portal's
+//! dashboard and invoices pages rendered on the server for that contact's session, and prints load
+//! throughput, request throughput and latency percentiles. Run it against SQLite (default, a fresh
+//! temporary file) or PostgreSQL (`--database-url`, an empty database).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use portico_domain::Email;
+
+use crate::app::App;
+use crate::core::config::Config;
+use crate::core::scope::{Role, Scope};
+use crate::parties::NewContact;
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Database to load (must be empty); default: a fresh SQLite file in a temporary directory.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    #[arg(long, default_value_t = 100)]
+    pub tenants: usize,
+    /// Invoices in all, spread evenly over the tenants.
+    #[arg(long, default_value_t = 100_000)]
+    pub invoices: usize,
+    #[arg(long, default_value_t = 10)]
+    pub clients_per_tenant: usize,
+    /// Measured requests (after 100 warm-up requests).
+    #[arg(long, default_value_t = 2_000)]
+    pub requests: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+const QUERY: &str = "{ invoices(first: 20, orderBy: { field: DUE_DATE, direction: DESC }) { totalCount \
+     edges { cursor node { id number status dueDate total { amount currency } balance { amount } } } } }";
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let tmp = std::env::temp_dir().join(format!("portico-bench-{}", uuid::Uuid::now_v7().simple()));
+    let database_url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| crate::core::config::default_sqlite_url(&tmp));
+    let config = Config {
+        max_connections: (args.concurrency as u32).max(4),
+        ..Config::for_database(database_url.clone(), tmp.clone())
+    };
+    let app = App::build(config).await?;
+    anyhow::ensure!(
+        app.store
+            .is_empty()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        "the bench needs an empty database"
+    );
+    let backend = format!("{:?}", app.store.backend());
+    let per_tenant = args.invoices / args.tenants.max(1);
+    let started = Instant::now();
+    let mut first = None;
+    for i in 0..args.tenants {
+        let t = app
+            .store
+            .load_bench_tenant(i, args.clients_per_tenant.max(1), per_tenant)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading: {e}"))?;
+        first.get_or_insert(t);
+    }
+    let load_time = started.elapsed();
+    let loaded = per_tenant * args.tenants;
+    let first = first.ok_or_else(|| anyhow::anyhow!("no tenants"))?;
+
+    let staff = Scope {
+        tenant_id: first.tenant_id.clone(),
+        tenant_slug: "bench-0".into(),
+        role: Role::Owner,
+        actor_id: "bench".into(),
+        actor_name: "bench".into(),
+        client_id: None,
+        contact_id: None,
+        session_id: None,
+        grants: crate::core::scope::Grants::ALL,
+    };
+    let contact = app
+        .store
+        .create_contact(
+            &staff,
+            NewContact {
+                client_id: first.client_ids[0].clone(),
+                name: "Bench Contact".into(),
+                email: Email::parse("bench@example.com")?,
+                role: "payer".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = app
+        .store
+        .create_token(
+            &first.tenant_id,
+            "bench",
+            Role::ContactPayer,
+            Some(&contact.id),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .token;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let router = app.router();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let body = Arc::new(serde_json::json!({ "query": QUERY }).to_string());
+    let graphql = {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        move || {
+            let (client, url, token, body) =
+                (client.clone(), url.clone(), token.clone(), body.clone());
+            async move {
+                let resp = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body((*body).clone())
+                    .send()
+                    .await?;
+                let text = resp.text().await?;
+                anyhow::ensure!(
+                    text.contains("\"edges\"") && !text.contains("\"errors\""),
+                    "bad response: {text}"
+                );
+                Ok(())
+            }
+        }
+    };
+    let api = measure(args.requests, args.concurrency, graphql).await?;
+
+    // The portal's pages, rendered on the server for the same contact's session.
+    let (session, hash) = crate::core::tokens::generate_with("ps", &first.tenant_id);
+    app.store
+        .create_session(
+            &first.tenant_id,
+            crate::identity::UserKind::Contact,
+            &contact.id,
+            &hash,
+            &crate::identity::LoginClient::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = url.trim_end_matches("/graphql").to_owned();
+    let page = |path: &'static str, expect: &'static str| {
+        let (client, base, session) = (client.clone(), base.clone(), session.clone());
+        move || {
+            let (client, base, session) = (client.clone(), base.clone(), session.clone());
+            async move {
+                let resp = client
+                    .get(format!("{base}/bench-0{path}"))
+                    .header("cookie", format!("portico_session={session}"))
+                    .send()
+                    .await?;
+                anyhow::ensure!(resp.status().is_success(), "{path}: {}", resp.status());
+                let text = resp.text().await?;
+                anyhow::ensure!(text.contains(expect), "{path} lacks {expect:?}: {text}");
+                Ok(())
+            }
+        }
+    };
+    let page_requests = (args.requests / 2).max(args.concurrency);
+    let dashboard = measure(page_requests, args.concurrency, page("/", "Amount due")).await?;
+    let invoices = measure(page_requests, args.concurrency, page("/invoices", "INV")).await?;
+
+    println!("backend: {backend}");
+    println!(
+        "load: {loaded} invoices (+{loaded} lines) across {} tenants in {:.1} s = {:.0} invoices/s",
+        args.tenants,
+        load_time.as_secs_f64(),
+        loaded as f64 / load_time.as_secs_f64()
+    );
+    println!(
+        "invoices(first: 20) as one client's contact over HTTP, concurrency {}: {api}",
+        args.concurrency
+    );
+    println!(
+        "portal dashboard page (server render incl. 12-month chart), concurrency {}: {dashboard}",
+        args.concurrency
+    );
+    println!(
+        "portal invoices page (server render, 20 rows), concurrency {}: {invoices}",
+        args.concurrency
+    );
+
+    if args.database_url.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(())
+}
+
+/// Request figures: throughput and latency percentiles.
+struct Stats {
+    requests: usize,
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "{} requests, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.requests,
+            self.per_second,
+            ms(self.p50),
+            ms(self.p99),
+            ms(self.max)
+        )
+    }
+}
+
+/// Runs `one` 100 times to warm up, then `requests` times from `concurrency` workers.
+async fn measure<F, Fut>(requests: usize, concurrency: usize, one: F) -> anyhow::Result<Stats>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    for _ in 0..100 {
+        one().await?;
+    }
+    let workers_n = concurrency.max(1);
+    let per_worker = requests / workers_n;
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..workers_n {
+        let one = one.clone();
+        workers.spawn(async move {
+            let mut mine = Vec::with_capacity(per_worker);
+            for _ in 0..per_worker {
+                let t0 = Instant::now();
+                one().await?;
+                mine.push(t0.elapsed());
+            }
+            Ok::<_, anyhow::Error>(mine)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    while let Some(r) = workers.join_next().await {
+        latencies.extend(r??);
+    }
+    let elapsed = started.elapsed();
+    anyhow::ensure!(!latencies.is_empty(), "no requests measured");
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]
+    };
+    Ok(Stats {
+        requests: latencies.len(),
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pct(0.50),
+        p99: pct(0.99),
+        max: *latencies.last().unwrap_or(&Duration::ZERO),
+    })
+}

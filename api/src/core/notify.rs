@@ -1,0 +1,170 @@
+//! Staff notifications raised by what clients do (an estimate decided, a message posted, an
+//! invoice viewed), written in the transaction of the change; the unread count, and marking all
+//! read. The list itself and sign-in notices live with identity.
+
+use crate::core::audit;
+use crate::core::db::new_id;
+use crate::core::db::now_ms;
+use crate::core::db::rows;
+use crate::core::db::Store;
+use crate::core::db::Tx;
+use crate::core::error::AppResult;
+use crate::core::scope::Scope;
+
+/// An invoice viewed again by the same contact within this window raises no new notification.
+pub const VIEW_NOTICE_WINDOW_MS: i64 = 3_600_000;
+
+/// Adds a notification for the tenant's staff: `message` is the English sentence (for API
+/// callers), `params` what it is about as data (for the portal's own sentence in each language).
+pub(crate) async fn notify(
+    tx: &mut Tx,
+    scope: &Scope,
+    kind: &str,
+    message: &str,
+    subject_id: Option<&str>,
+    params: serde_json::Value,
+) -> AppResult<()> {
+    insert(tx, &scope.tenant_id, kind, message, subject_id, params).await
+}
+
+/// The one INSERT of a notification.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    tenant_id: &str,
+    kind: &str,
+    message: &str,
+    subject_id: Option<&str>,
+    params: serde_json::Value,
+) -> AppResult<()> {
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO notifications (id, tenant_id, kind, message, subject_id, params, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(tenant_id.to_owned())
+        .bind(kind.to_owned())
+        .bind(message.to_owned())
+        .bind(subject_id.map(str::to_owned))
+        .bind(params.to_string())
+        .bind(now_ms()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A client's name, for notification messages.
+pub(crate) async fn client_name(tx: &mut Tx, scope: &Scope, client_id: &str) -> AppResult<String> {
+    let row = tx
+        .fetch_optional(
+            sqlx::query("SELECT name FROM clients WHERE tenant_id = $1 AND id = $2")
+                .bind(scope.tenant_id.clone())
+                .bind(client_id.to_owned()),
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => rows::text(&r, "name")?,
+        None => "unknown client".to_owned(),
+    })
+}
+
+impl Store {
+    /// Unread staff notifications; always 0 for contacts.
+    pub async fn unread_notifications(&self, scope: &Scope) -> AppResult<i64> {
+        if !scope.is_staff() {
+            return Ok(0);
+        }
+        let mut tx = self.read_scoped(scope).await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM notifications WHERE tenant_id = $1 AND read_at IS NULL",
+                )
+                .bind(scope.tenant_id.clone()),
+            )
+            .await?;
+        tx.commit().await?;
+        rows::int(&row, "n")
+    }
+
+    /// Marks every unread notification of the tenant read (staff); returns how many.
+    pub async fn mark_notifications_read(&self, scope: &Scope) -> AppResult<u64> {
+        scope.require_staff()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let n = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE notifications SET read_at = $1 WHERE tenant_id = $2 AND read_at IS NULL",
+                )
+                .bind(now_ms())
+                .bind(scope.tenant_id.clone()),
+            )
+            .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "notifications.read",
+            "tenant",
+            &scope.tenant_id,
+            Some(serde_json::json!({ "count": n })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// A contact opened an invoice: staff are notified (and the view audited), at most once per
+    /// contact and invoice within [`VIEW_NOTICE_WINDOW_MS`]. Other callers change nothing.
+    pub async fn note_invoice_view(
+        &self,
+        scope: &Scope,
+        invoice_id: &str,
+        number: &str,
+        client_id: &str,
+    ) -> AppResult<()> {
+        if !scope.role.is_contact() || scope.contact_id.is_none() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let mut tx = self.write_scoped(scope).await?;
+        let client = client_name(&mut tx, scope, client_id).await?;
+        let message = format!(
+            "Invoice {number} was viewed by {} ({client})",
+            scope.actor_name
+        );
+        let recent = tx
+            .fetch_optional(
+                sqlx::query(
+                    "SELECT id FROM notifications WHERE tenant_id = $1 AND kind = 'invoice.viewed' AND subject_id = $2 \
+                     AND message = $3 AND created_at > $4 LIMIT 1",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(invoice_id.to_owned())
+                .bind(message.clone())
+                .bind(now - VIEW_NOTICE_WINDOW_MS),
+            )
+            .await?;
+        if recent.is_none() {
+            let params =
+                serde_json::json!({ "number": number, "who": scope.actor_name, "client": client });
+            notify(
+                &mut tx,
+                scope,
+                "invoice.viewed",
+                &message,
+                Some(invoice_id),
+                params,
+            )
+            .await?;
+            audit::record(
+                &mut tx,
+                scope,
+                "invoice.viewed",
+                "invoice",
+                invoice_id,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+}

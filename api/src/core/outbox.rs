@@ -1,0 +1,185 @@
+//! The mail outbox: rows written in the same transaction as the change that causes them, claimed
+//! and marked by the mail worker (see `mail::worker`).
+
+use std::time::Duration;
+
+use crate::core::db::new_id;
+use crate::core::db::now_ms;
+use crate::core::db::rows;
+use crate::core::db::Store;
+use crate::core::db::Tx;
+use crate::core::error::AppResult;
+
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    pub id: String,
+    pub tenant_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    /// When it was queued (ms): mail is retried for `mail::worker::GIVE_UP_AFTER` from then.
+    pub created_at: i64,
+}
+
+/// A claim older than this is considered abandoned (its worker died) and may be taken again.
+const CLAIM_TIMEOUT_MS: i64 = 120_000;
+
+pub(crate) async fn queue_email(
+    tx: &mut Tx,
+    tenant_id: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> AppResult<()> {
+    let now = now_ms();
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, status, next_attempt_at, created_at) \
+             VALUES ($1, $2, 'email', $3, $4, $5, 'pending', $6, $6)",
+        )
+        .bind(new_id())
+        .bind(tenant_id.to_owned())
+        .bind(recipient.to_owned())
+        .bind(subject.to_owned())
+        .bind(body.to_owned())
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+fn item(row: &sqlx::any::AnyRow) -> AppResult<OutboxItem> {
+    Ok(OutboxItem {
+        id: rows::text(row, "id")?,
+        tenant_id: rows::text(row, "tenant_id")?,
+        recipient: rows::text(row, "recipient")?,
+        subject: rows::text(row, "subject")?,
+        body: rows::text(row, "body")?,
+        status: rows::text(row, "status")?,
+        attempts: rows::int(row, "attempts")?,
+        created_at: rows::int(row, "created_at")?,
+    })
+}
+
+impl Store {
+    /// Claims up to `limit` due messages for `worker`.
+    pub async fn claim_outbox(&self, worker: &str, limit: i64) -> AppResult<Vec<OutboxItem>> {
+        let now = now_ms();
+        let stale = now - CLAIM_TIMEOUT_MS;
+        let mut tx = self.worker_tx().await?;
+        let rows = tx
+            .fetch_all(
+                sqlx::query(
+                    "UPDATE outbox SET claimed_by = $1, claimed_at = $2 \
+                     WHERE status = 'pending' AND next_attempt_at <= $2 AND (claimed_by IS NULL OR claimed_at < $3) \
+                     AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
+                                AND (claimed_by IS NULL OR claimed_at < $3) ORDER BY next_attempt_at LIMIT $4) \
+                     RETURNING id, tenant_id, recipient, subject, body, status, attempts, created_at",
+                )
+                .bind(worker.to_owned())
+                .bind(now)
+                .bind(stale)
+                .bind(limit),
+            )
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(item).collect()
+    }
+
+    pub async fn outbox_sent(&self, worker: &str, id: &str) -> AppResult<()> {
+        let mut tx = self.worker_tx().await?;
+        tx.execute(
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, claimed_by = NULL \
+                 WHERE id = $2 AND claimed_by = $3",
+            )
+            .bind(now_ms())
+            .bind(id.to_owned())
+            .bind(worker.to_owned()),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Records a failed attempt and schedules the next one in `retry_in`.
+    pub async fn outbox_failed(
+        &self,
+        worker: &str,
+        id: &str,
+        error: &str,
+        retry_in: Duration,
+    ) -> AppResult<()> {
+        let mut tx = self.worker_tx().await?;
+        let next = now_ms() + retry_in.as_millis() as i64;
+        tx.execute(
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL \
+                 WHERE id = $3 AND claimed_by = $4",
+            )
+            .bind(error.chars().take(500).collect::<String>())
+            .bind(next)
+            .bind(id.to_owned())
+            .bind(worker.to_owned()),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Gives up on a message that could not be sent for the whole retry period: it is marked
+    /// failed and the tenant's staff are told whom it was for and what it was, in one transaction
+    /// (so a message is never dropped without anyone knowing).
+    pub async fn outbox_gave_up(
+        &self,
+        worker: &str,
+        item: &OutboxItem,
+        error: &str,
+    ) -> AppResult<()> {
+        let mut tx = self.write(&item.tenant_id).await?;
+        let changed = tx
+            .execute(
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_by = NULL, status = 'failed' \
+                     WHERE id = $2 AND claimed_by = $3 AND tenant_id = $4",
+                )
+                .bind(error.chars().take(500).collect::<String>())
+                .bind(item.id.clone())
+                .bind(worker.to_owned())
+                .bind(item.tenant_id.clone()),
+            )
+            .await?;
+        if changed == 1 {
+            crate::core::notify::insert(
+                &mut tx,
+                &item.tenant_id,
+                "mail.failed",
+                &format!(
+                    "The email \"{}\" to {} could not be sent for 3 days and was given up.",
+                    item.subject, item.recipient
+                ),
+                Some(&item.id),
+                serde_json::json!({ "recipient": item.recipient, "subject": item.subject }),
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// A tenant's outbox, newest first (operators and tests).
+    pub async fn outbox(&self, tenant_id: &str, limit: i64) -> AppResult<Vec<OutboxItem>> {
+        let mut tx = self.read(tenant_id).await?;
+        let rows = tx
+            .fetch_all(
+                sqlx::query(
+                    "SELECT id, tenant_id, recipient, subject, body, status, attempts, created_at FROM outbox \
+                     WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                )
+                .bind(tenant_id.to_owned())
+                .bind(limit),
+            )
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(item).collect()
+    }
+}

@@ -1,0 +1,5 @@
+//! Estimates: quotes a client accepts or declines, and their conversion into invoices.
+
+pub mod service;
+
+pub use service::{Estimate, NewEstimate};

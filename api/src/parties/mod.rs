@@ -1,0 +1,8 @@
+//! Parties: a business's clients, their contacts and billing details, and the invitations that
+//! give contacts (and staff) access to the portal.
+
+pub mod invitations;
+pub mod service;
+
+pub use invitations::{Invitation, InvitationMail, InvitationPreview, NewInvitation};
+pub use service::{BillingDetails, Client, Contact, NewClient, NewContact};

@@ -1,0 +1,5 @@
+//! Projects: a client's projects and the time entries booked on them.
+
+pub mod service;
+
+pub use service::{NewProject, NewTimeEntry, Project, TimeEntry};

@@ -1,0 +1,7 @@
+//! Reporting: the dashboards (per currency), monthly figures and client balances.
+
+pub mod dashboard;
+pub mod figures;
+
+pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
+pub use figures::{ClientBalance, MonthFigures, MAX_MONTHS};

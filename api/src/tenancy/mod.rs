@@ -1,0 +1,8 @@
+//! Tenancy: the businesses sharing the deployment, their numbering sequences, and their portal
+//! profile (name, colour, logo, locale, time zone).
+
+pub mod profile;
+pub mod repo;
+
+pub use profile::{validate_logo, LOCALES, MAX_LOGO_BYTES};
+pub use repo::{NewTenant, Tenant};

@@ -1,0 +1,178 @@
+//! Tenants (the businesses using Portico) and their document number sequences.
+
+use portico_domain::{Currency, Rounding, Slug};
+use sqlx::any::AnyRow;
+
+use crate::core::db::new_id;
+use crate::core::db::now_ms;
+use crate::core::db::rows;
+use crate::core::db::Store;
+use crate::core::db::Tx;
+use crate::core::error::{AppError, AppResult};
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub default_currency: Currency,
+    pub rounding: Rounding,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub brand_color: String,
+    pub created_at: i64,
+    pub invitation_daily_limit: i64,
+    pub allow_link_payments: bool,
+    /// A `data:` URI of an SVG, PNG or JPEG image (see [`validate_logo`]).
+    pub logo: Option<String>,
+    /// IANA name, e.g. `Europe/Athens`: the portal shows times of day in it.
+    pub time_zone: String,
+}
+
+pub struct NewTenant {
+    pub slug: Slug,
+    pub name: String,
+    pub default_currency: Currency,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Document kinds with their own number sequence and prefix.
+pub const SEQUENCES: [(&str, &str); 5] = [
+    ("invoice", "INV"),
+    ("receipt", "RCT"),
+    ("estimate", "EST"),
+    ("credit_note", "CN"),
+    ("payment", "PAY"),
+];
+
+const COLUMNS: &str =
+    "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
+     invitation_daily_limit, allow_link_payments, logo, time_zone";
+
+fn tenant(row: &AnyRow) -> AppResult<Tenant> {
+    Ok(Tenant {
+        id: rows::text(row, "id")?,
+        slug: rows::text(row, "slug")?,
+        name: rows::text(row, "name")?,
+        default_currency: rows::currency(row, "default_currency")?,
+        rounding: rows::parsed(row, "rounding", Rounding::parse)?,
+        email: rows::opt_text(row, "email")?,
+        phone: rows::opt_text(row, "phone")?,
+        address: rows::opt_text(row, "address")?,
+        brand_color: rows::text(row, "brand_color")?,
+        created_at: rows::int(row, "created_at")?,
+        invitation_daily_limit: rows::int(row, "invitation_daily_limit")?,
+        allow_link_payments: rows::flag(row, "allow_link_payments")?,
+        logo: rows::opt_text(row, "logo")?,
+        time_zone: rows::text(row, "time_zone")?,
+    })
+}
+
+impl Store {
+    /// Creates a tenant and its number sequences (operator action: CLI or demo).
+    pub async fn create_tenant(&self, new: NewTenant) -> AppResult<Tenant> {
+        let id = new_id();
+        let mut tx = self.write(&id).await?;
+        let row = tx
+            .fetch_one(
+                sqlx::query(&format!(
+                    "INSERT INTO tenants (id, slug, name, default_currency, email, phone, address, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+                ))
+                .bind(id.clone())
+                .bind(new.slug.as_str().to_owned())
+                .bind(new.name)
+                .bind(new.default_currency.code())
+                .bind(new.email)
+                .bind(new.phone)
+                .bind(new.address)
+                .bind(now_ms()),
+            )
+            .await?;
+        for (kind, _) in SEQUENCES {
+            tx.execute(
+                sqlx::query(
+                    "INSERT INTO sequences (tenant_id, kind, next_value) VALUES ($1, $2, 1)",
+                )
+                .bind(id.clone())
+                .bind(kind),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tenant(&row)
+    }
+
+    pub async fn tenant_by_slug(&self, slug: &str) -> AppResult<Option<Tenant>> {
+        let mut tx = self.read("").await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1"))
+                    .bind(slug.to_owned()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.as_ref().map(tenant).transpose()
+    }
+
+    pub async fn tenant_by_id(&self, id: &str) -> AppResult<Option<Tenant>> {
+        let mut tx = self.read(id).await?;
+        let row = tx
+            .fetch_optional(
+                sqlx::query(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1"))
+                    .bind(id.to_owned()),
+            )
+            .await?;
+        tx.commit().await?;
+        row.as_ref().map(tenant).transpose()
+    }
+
+    pub async fn tenants(&self) -> AppResult<Vec<Tenant>> {
+        let mut tx = self.read("").await?;
+        let rows = tx
+            .fetch_all(sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM tenants ORDER BY slug"
+            )))
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(tenant).collect()
+    }
+}
+
+/// Takes the next number of a document kind, e.g. `INV-2026-00042`.
+pub(crate) async fn next_number(
+    tx: &mut Tx,
+    tenant_id: &str,
+    kind: &str,
+    year: i32,
+) -> AppResult<String> {
+    let prefix = SEQUENCES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown sequence {kind}")))?;
+    // Created on first use, so document kinds added later need no data migration.
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO sequences (tenant_id, kind, next_value) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, kind) DO NOTHING",
+        )
+        .bind(tenant_id.to_owned())
+        .bind(kind),
+    )
+    .await?;
+    let row = tx
+        .fetch_one(
+            sqlx::query(
+                "UPDATE sequences SET next_value = next_value + 1 WHERE tenant_id = $1 AND kind = $2 \
+                 RETURNING next_value - 1 AS value",
+            )
+            .bind(tenant_id.to_owned())
+            .bind(kind),
+        )
+        .await?;
+    let value = rows::int(&row, "value")?;
+    Ok(format!("{prefix}-{year}-{value:05}"))
+}

@@ -1,0 +1,5 @@
+//! Threads: conversations between a business and its client, optionally about a document.
+
+pub mod service;
+
+pub use service::{Message, SubjectKind, Thread};
