@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod cancellation;
 mod fuzz_args;
+mod layout;
 mod ledger;
 mod migrations;
 mod outages;

@@ -71,6 +71,21 @@ fn form_decode(v: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The answer while the database cannot be reached: `503` with `Retry-After`, so gateways retry
+/// (a `404` would read as a misconfigured endpoint) and people are told to try again shortly.
+pub fn unavailable() -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    let mut resp = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily unavailable, try again shortly",
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    resp
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,21 +52,6 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// A client's name, for notification messages.
-pub(crate) async fn client_name(tx: &mut Tx, scope: &Scope, client_id: &str) -> AppResult<String> {
-    let row = tx
-        .fetch_optional(
-            sqlx::query("SELECT name FROM clients WHERE tenant_id = $1 AND id = $2")
-                .bind(scope.tenant_id.clone())
-                .bind(client_id.to_owned()),
-        )
-        .await?;
-    Ok(match row {
-        Some(r) => rows::text(&r, "name")?,
-        None => "unknown client".to_owned(),
-    })
-}
-
 impl Store {
     /// Unread staff notifications; always 0 for contacts.
     pub async fn unread_notifications(&self, scope: &Scope) -> AppResult<i64> {
@@ -110,61 +95,5 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(n)
-    }
-
-    /// A contact opened an invoice: staff are notified (and the view audited), at most once per
-    /// contact and invoice within [`VIEW_NOTICE_WINDOW_MS`]. Other callers change nothing.
-    pub async fn note_invoice_view(
-        &self,
-        scope: &Scope,
-        invoice_id: &str,
-        number: &str,
-        client_id: &str,
-    ) -> AppResult<()> {
-        if !scope.role.is_contact() || scope.contact_id.is_none() {
-            return Ok(());
-        }
-        let now = now_ms();
-        let mut tx = self.write_scoped(scope).await?;
-        let client = client_name(&mut tx, scope, client_id).await?;
-        let message = format!(
-            "Invoice {number} was viewed by {} ({client})",
-            scope.actor_name
-        );
-        let recent = tx
-            .fetch_optional(
-                sqlx::query(
-                    "SELECT id FROM notifications WHERE tenant_id = $1 AND kind = 'invoice.viewed' AND subject_id = $2 \
-                     AND message = $3 AND created_at > $4 LIMIT 1",
-                )
-                .bind(scope.tenant_id.clone())
-                .bind(invoice_id.to_owned())
-                .bind(message.clone())
-                .bind(now - VIEW_NOTICE_WINDOW_MS),
-            )
-            .await?;
-        if recent.is_none() {
-            let params =
-                serde_json::json!({ "number": number, "who": scope.actor_name, "client": client });
-            notify(
-                &mut tx,
-                scope,
-                "invoice.viewed",
-                &message,
-                Some(invoice_id),
-                params,
-            )
-            .await?;
-            audit::record(
-                &mut tx,
-                scope,
-                "invoice.viewed",
-                "invoice",
-                invoice_id,
-                None,
-            )
-            .await?;
-        }
-        tx.commit().await
     }
 }

@@ -236,7 +236,7 @@ impl Store {
         let credit_left = total_credit.checked_sub(applied)?;
         if scope.client_filter().is_some() {
             let numbers: Vec<&str> = chosen.iter().map(|i| i.number.as_str()).collect();
-            let name = notify::client_name(&mut tx, scope, &client_id).await?;
+            let name = crate::parties::service::client_name(&mut tx, scope, &client_id).await?;
             let message = format!("{name} used {applied} of credit on {}", numbers.join(", "));
             let params = serde_json::json!({
                 "client": name, "amount": applied.amount_string(), "currency": currency.code(),

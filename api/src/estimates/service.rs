@@ -268,7 +268,7 @@ impl Store {
         }
         audit::record(&mut tx, scope, action, "estimate", &e.id, None).await?;
         if deciding {
-            let client = notify::client_name(&mut tx, scope, &e.client_id).await?;
+            let client = crate::parties::service::client_name(&mut tx, scope, &e.client_id).await?;
             let verb = match next {
                 EstimateStatus::Accepted => "accepted",
                 _ => "rejected",

@@ -45,11 +45,16 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .merge(crate::identity::routes::routes(portal.clone()))
-        .merge(crate::identity::link_routes::routes(portal.clone()))
-        .merge(crate::identity::passkeys::routes())
-        .merge(crate::payments::gateways::demo::routes(portal.clone()))
-        .merge(crate::payments::gateways::stripe::routes())
+        .merge(crate::identity::routes::routes(portal.clone()).with_state(state.shared.clone()))
+        .merge(
+            crate::identity::link_routes::routes(portal.clone()).with_state(state.shared.clone()),
+        )
+        .merge(crate::identity::passkeys::routes().with_state(state.shared.clone()))
+        .merge(
+            crate::payments::gateways::demo::routes(portal.clone())
+                .with_state(state.shared.clone()),
+        )
+        .merge(crate::payments::gateways::stripe::routes().with_state(state.shared.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portal)
@@ -77,20 +82,6 @@ async fn to_completion(req: axum::extract::Request, next: axum::middleware::Next
             )
         }
     }
-}
-
-/// The answer while the database cannot be reached: `503` with `Retry-After`, so gateways retry
-/// (a `404` would read as a misconfigured endpoint) and people are told to try again shortly.
-pub fn unavailable() -> Response {
-    use axum::http::{HeaderValue, StatusCode};
-    let mut resp = (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "temporarily unavailable, try again shortly",
-    )
-        .into_response();
-    resp.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-    resp
 }
 
 /// Headers on every response: no framing, no sniffing, a CSP without inline script, HSTS over

@@ -12,14 +12,14 @@ use axum::Router;
 use tower::ServiceExt;
 
 use crate::core::client_ip::ClientIp;
+use crate::core::state::AppState;
 use crate::core::tokens;
-use crate::http::HttpState;
 
-pub fn routes(portal: Router) -> Router<HttpState> {
+pub fn routes(portal: Router) -> Router<AppState> {
     Router::new().route(
         "/{tenant}/i/{token}",
         get(
-            move |state: State<HttpState>,
+            move |state: State<AppState>,
                   path: Path<(String, String)>,
                   ip: ClientIp,
                   req: Request<Body>| view(state, path, ip, req, portal.clone()),
@@ -39,19 +39,19 @@ fn private(mut resp: Response) -> Response {
 }
 
 async fn view(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path((slug, token)): Path<(String, String)>,
     ip: ClientIp,
     req: Request<Body>,
     portal: Router,
 ) -> Response {
-    let store = &state.shared.store;
+    let store = &state.store;
     // A usable link's view is recorded; the page itself says when a link is not valid (404).
     let found = match store.tenant_by_slug(&slug).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "an invoice link opened while the database is unavailable");
-            return private(crate::http::unavailable());
+            return private(crate::core::forms::unavailable());
         }
     };
     if let Some(tenant) = found {

@@ -21,7 +21,7 @@ use webauthn_rs::prelude::{
 use super::routes::{client_of, origin_ok, session_token, start_session};
 use crate::core::config::Config;
 use crate::core::scope::Scope;
-use crate::http::HttpState;
+use crate::core::state::AppState;
 use crate::identity::UserKind;
 
 /// The relying party for this deployment: its id is the host of `PORTICO_BASE_URL`.
@@ -40,7 +40,7 @@ pub fn relying_party(config: &Config) -> anyhow::Result<Webauthn> {
     Ok(webauthn)
 }
 
-pub fn routes() -> Router<HttpState> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/{tenant}/auth/passkeys/register/start",
@@ -80,11 +80,11 @@ fn internal(e: impl std::fmt::Display) -> Response {
 
 /// The signed-in user of this tenant, from the session cookie, for a same-origin JSON request.
 async fn signed_in(
-    state: &HttpState,
+    state: &AppState,
     tenant_id: &str,
     headers: &HeaderMap,
 ) -> Result<Scope, Response> {
-    let config = &state.shared.config;
+    let config = &state.config;
     if !origin_ok(config, headers) {
         return Err(refuse(
             StatusCode::FORBIDDEN,
@@ -94,7 +94,6 @@ async fn signed_in(
     let token = session_token(config, headers)
         .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "sign in first"))?;
     match state
-        .shared
         .store
         .session_scope(tenant_id, &crate::core::tokens::hash(&token))
         .await
@@ -105,8 +104,8 @@ async fn signed_in(
     }
 }
 
-async fn tenant_id(state: &HttpState, slug: &str) -> Result<(String, String), Response> {
-    match state.shared.store.tenant_by_slug(slug).await {
+async fn tenant_id(state: &AppState, slug: &str) -> Result<(String, String), Response> {
+    match state.store.tenant_by_slug(slug).await {
         Ok(Some(t)) => Ok((t.id, t.slug)),
         Ok(None) => Err(refuse(StatusCode::NOT_FOUND, "unknown portal")),
         Err(e) => Err(internal(e)),
@@ -121,7 +120,7 @@ struct Registration {
 }
 
 async fn register_start(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -148,7 +147,7 @@ async fn register_start(
     } else {
         name
     };
-    let store = &state.shared.store;
+    let store = &state.store;
     let (handle, existing) = match (
         store.user_handle(&scope).await,
         store.my_passkeys(&scope).await,
@@ -200,7 +199,7 @@ async fn register_start(
 }
 
 async fn register_finish(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -221,7 +220,7 @@ async fn register_finish(
     let Ok(finish) = serde_json::from_slice::<Finish>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "send {ceremony, credential}");
     };
-    let store = &state.shared.store;
+    let store = &state.store;
     let saved = match store
         .take_ceremony(
             &tenant,
@@ -289,19 +288,19 @@ struct KnownLogin {
 /// discoverable (the browser offers the user's passkeys). Unknown addresses get discoverable
 /// options too, so the answer does not tell whether an address has passkeys.
 async fn login_start(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !origin_ok(&state.shared.config, &headers) {
+    if !origin_ok(&state.config, &headers) {
         return refuse(StatusCode::FORBIDDEN, "cross-origin request refused");
     }
     let (tenant, _) = match tenant_id(&state, &slug).await {
         Ok(t) => t,
         Err(r) => return r,
     };
-    let store = &state.shared.store;
+    let store = &state.store;
     let Some(webauthn) = webauthn(&state) else {
         return passkeys_off();
     };
@@ -377,7 +376,7 @@ async fn login_start(
         // An address without passkeys (or unknown) gets the same shape of answer as one with a
         // passkey: a credential id of the same kind, stable for that address, that no
         // authenticator holds. So the answer never tells which addresses have passkeys.
-        options["publicKey"]["allowCredentials"] = json!([{ "type": "public-key", "id": decoy_credential(&state.shared.config, &tenant, &email) }]);
+        options["publicKey"]["allowCredentials"] = json!([{ "type": "public-key", "id": decoy_credential(&state.config, &tenant, &email) }]);
     }
     match store.save_ceremony(&tenant, "login", None, &saved).await {
         Ok(id) => reply(
@@ -403,13 +402,13 @@ fn decoy_credential(config: &crate::core::config::Config, tenant: &str, email: &
 }
 
 async fn login_finish(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !origin_ok(&state.shared.config, &headers) {
+    if !origin_ok(&state.config, &headers) {
         return refuse(StatusCode::FORBIDDEN, "cross-origin request refused");
     }
     let (tenant, slug) = match tenant_id(&state, &slug).await {
@@ -425,7 +424,7 @@ async fn login_finish(
         return refuse(StatusCode::BAD_REQUEST, "send {ceremony, credential}");
     };
     let client = client_of(&headers, ip);
-    let store = &state.shared.store;
+    let store = &state.store;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
     let Some(webauthn) = webauthn(&state) else {
         return passkeys_off();
@@ -546,9 +545,8 @@ async fn login_finish(
 }
 
 /// A refused sign-in: audited, counted towards the failed-attempt notice, one message for all causes.
-async fn denied(state: &HttpState, tenant: &str, ip: &str, why: &str) -> Response {
+async fn denied(state: &AppState, tenant: &str, ip: &str, why: &str) -> Response {
     let _ = state
-        .shared
         .store
         .audit_anonymous(
             tenant,
@@ -565,8 +563,8 @@ async fn denied(state: &HttpState, tenant: &str, ip: &str, why: &str) -> Respons
 }
 
 /// The relying party; `None` when passkeys are off (no host name in the base URL).
-fn webauthn(state: &HttpState) -> Option<&Webauthn> {
-    state.shared.webauthn.as_deref()
+fn webauthn(state: &AppState) -> Option<&Webauthn> {
+    state.webauthn.as_deref()
 }
 
 fn passkeys_off() -> Response {

@@ -19,8 +19,8 @@ use portico_domain::Email;
 use crate::core::config::Config;
 use crate::core::db::Store;
 use crate::core::forms::{field, is_form, percent_encode};
+use crate::core::state::AppState;
 use crate::core::tokens;
-use crate::http::HttpState;
 use crate::identity::LoginClient;
 use crate::identity::UserKind;
 
@@ -40,7 +40,7 @@ const REQUEST_FLOOR: Duration = Duration::from_millis(250);
 /// The sign-in routes. The pages the emailed links open (`GET …/auth/magic`, `GET
 /// …/auth/invite`) are the portal's own pages (`portal`), sent with `Referrer-Policy:
 /// same-origin` since their address carries the link's token; their forms post back here.
-pub fn routes(portal: Router) -> Router<HttpState> {
+pub fn routes(portal: Router) -> Router<AppState> {
     let link_pages = axum::routing::get_service(portal).layer(axum::middleware::map_response(
         |mut resp: Response| async move {
             resp.headers_mut().insert(
@@ -164,7 +164,7 @@ async fn tenant(store: &Store, slug: &str) -> Result<crate::tenancy::Tenant, Res
         Ok(None) => Err(refused_post(StatusCode::NOT_FOUND, "unknown portal")),
         Err(e) => {
             tracing::error!(error = %e, "sign-in while the database is unavailable");
-            Err(crate::http::unavailable())
+            Err(crate::core::forms::unavailable())
         }
     }
 }
@@ -178,15 +178,15 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 }
 
 async fn request_link(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
-    let store = &state.shared.store;
-    let config = &state.shared.config;
+    let store = &state.store;
+    let config = &state.config;
     let t = match tenant(store, &slug).await {
         Ok(t) => t,
         Err(resp) if resp.status() == StatusCode::NOT_FOUND => {
@@ -322,7 +322,7 @@ async fn request_link(
         {
             return fail(e);
         }
-        state.shared.mail_wake.notify_one();
+        state.mail_wake.notify_one();
     }
     let detail = serde_json::json!({ "ip": ip, "known": user.is_some(), "paced": paced });
     let _ = store
@@ -345,14 +345,14 @@ async fn request_link(
 }
 
 async fn consume_link(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let store = &state.shared.store;
-    let config = &state.shared.config;
+    let store = &state.store;
+    let config = &state.config;
     if !origin_ok(config, &headers) {
         return refused_post(
             StatusCode::FORBIDDEN,
@@ -402,7 +402,7 @@ async fn consume_link(
 /// Creates a session and answers with its cookie and a redirect into the portal: to `next` (a
 /// page of this portal, checked by `next_page`) or its front page.
 pub async fn start_session(
-    state: &HttpState,
+    state: &AppState,
     tenant_id: &str,
     slug: &str,
     kind: UserKind,
@@ -412,7 +412,6 @@ pub async fn start_session(
 ) -> Response {
     let (token, hash) = tokens::generate_with("ps", tenant_id);
     if let Err(e) = state
-        .shared
         .store
         .create_session(tenant_id, kind, user_id, &hash, client)
         .await
@@ -430,7 +429,7 @@ pub async fn start_session(
         .into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(&state.shared.config, &token, max_age),
+        session_cookie(&state.config, &token, max_age),
     );
     resp
 }
@@ -468,14 +467,14 @@ async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
 
 /// The page an invitation link opens: a button that POSTs the token (a GET accepts nothing).
 async fn accept_invite(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     ip: ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let store = &state.shared.store;
-    if !origin_ok(&state.shared.config, &headers) {
+    let store = &state.store;
+    if !origin_ok(&state.config, &headers) {
         return refused_post(
             StatusCode::FORBIDDEN,
             "this request did not come from this portal",
@@ -516,11 +515,11 @@ async fn accept_invite(
 }
 
 async fn logout(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let config = &state.shared.config;
+    let config = &state.config;
     if !origin_ok(config, &headers) {
         return refused_post(
             StatusCode::FORBIDDEN,
@@ -530,14 +529,13 @@ async fn logout(
     if let Some(token) = session_token(config, &headers) {
         if let Some(tenant_id) = tokens::tenant_of_with("ps", &token) {
             let _ = state
-                .shared
                 .store
                 .end_session_by_token(&tenant_id, &tokens::hash(&token))
                 .await;
         }
     }
     // Back to the portal's front page: only a real portal's slug goes into the Location.
-    let to = match tenant(&state.shared.store, &slug).await {
+    let to = match tenant(&state.store, &slug).await {
         Ok(t) => format!("/{}/", t.slug),
         Err(_) => "/".to_owned(),
     };

@@ -1,6 +1,7 @@
 //! Invoices: creation with lines, line edits on drafts, issue and void through the domain's state
 //! machine, and the filtered, sorted, keyset-paginated list.
 
+use crate::core::events::{Event, Topic};
 use chrono::NaiveDate;
 use portico_domain::{self as domain, Currency, DocumentNumber, InvoiceStatus, Money, Rounding};
 use sqlx::any::AnyRow;
@@ -564,5 +565,23 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+impl Event {
+    /// An invoice changed: its status and balance after the change.
+    pub fn invoice(tenant_id: &str, inv: &crate::invoicing::Invoice, action: &str) -> Event {
+        Event {
+            id: crate::core::db::new_id(),
+            tenant_id: tenant_id.to_owned(),
+            client_id: inv.client_id.clone(),
+            topic: Topic::Invoice,
+            action: action.to_owned(),
+            subject_id: inv.id.clone(),
+            status: Some(inv.status.as_str().to_owned()),
+            amount_minor: Some(inv.balance.minor),
+            currency: Some(inv.currency.code().to_owned()),
+            at: crate::core::db::now_ms(),
+        }
     }
 }

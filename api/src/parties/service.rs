@@ -445,3 +445,22 @@ async fn contact_client(store: &Store, scope: &Scope, id: &str) -> AppResult<Str
         .ok_or(AppError::NotFound("contact"))?
         .client_id)
 }
+
+/// A client's name, for notification messages.
+pub(crate) async fn client_name(
+    tx: &mut crate::core::db::Tx,
+    scope: &Scope,
+    client_id: &str,
+) -> AppResult<String> {
+    let row = tx
+        .fetch_optional(
+            sqlx::query("SELECT name FROM clients WHERE tenant_id = $1 AND id = $2")
+                .bind(scope.tenant_id.clone())
+                .bind(client_id.to_owned()),
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => rows::text(&r, "name")?,
+        None => "unknown client".to_owned(),
+    })
+}

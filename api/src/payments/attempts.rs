@@ -1,6 +1,7 @@
 //! Online payment attempts: starting one (which invoices, how much, which channel), reading them,
 //! and the gateway's reference. What gateways report goes through `gateway_events`.
 
+use crate::core::events::{Event, Topic};
 use portico_domain::{Money, PaymentMethod};
 
 use crate::core::audit;
@@ -349,5 +350,23 @@ impl Store {
             .await?;
         tx.commit().await?;
         row.as_ref().map(attempt).transpose()
+    }
+}
+
+impl Event {
+    /// A payment attempt's current status.
+    pub fn attempt(tenant_id: &str, a: &crate::payments::PaymentAttempt) -> Event {
+        Event {
+            id: crate::core::db::new_id(),
+            tenant_id: tenant_id.to_owned(),
+            client_id: a.client_id.clone(),
+            topic: Topic::Attempt,
+            action: a.status.clone(),
+            subject_id: a.id.clone(),
+            status: Some(a.status.clone()),
+            amount_minor: Some(a.amount.minor),
+            currency: Some(a.amount.currency.code().to_owned()),
+            at: crate::core::db::now_ms(),
+        }
     }
 }

@@ -252,3 +252,21 @@ pub async fn refund(
         .await;
     Ok((payment, invoices))
 }
+
+impl Event {
+    /// A payment was recorded, allocated or refunded: its amount.
+    pub fn payment(tenant_id: &str, p: &crate::payments::Payment, action: &str) -> Event {
+        Event {
+            id: crate::core::db::new_id(),
+            tenant_id: tenant_id.to_owned(),
+            client_id: p.client_id.clone(),
+            topic: crate::core::events::Topic::Payment,
+            action: action.to_owned(),
+            subject_id: p.id.clone(),
+            status: None,
+            amount_minor: Some(p.amount.minor),
+            currency: Some(p.amount.currency.code().to_owned()),
+            at: crate::core::db::now_ms(),
+        }
+    }
+}

@@ -222,7 +222,9 @@ impl Store {
         )
         .await?;
         if scope.role.is_contact() {
-            let client = notify::client_name(&mut tx, scope, &rows::text(&t, "client_id")?).await?;
+            let client =
+                crate::parties::service::client_name(&mut tx, scope, &rows::text(&t, "client_id")?)
+                    .await?;
             let text = format!(
                 "{} ({client}) posted a message on {}",
                 scope.actor_name,

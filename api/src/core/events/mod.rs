@@ -370,38 +370,6 @@ async fn listen(
 }
 
 impl Event {
-    /// An invoice changed: its status and balance after the change.
-    pub fn invoice(tenant_id: &str, inv: &crate::invoicing::Invoice, action: &str) -> Event {
-        Event {
-            id: crate::core::db::new_id(),
-            tenant_id: tenant_id.to_owned(),
-            client_id: inv.client_id.clone(),
-            topic: Topic::Invoice,
-            action: action.to_owned(),
-            subject_id: inv.id.clone(),
-            status: Some(inv.status.as_str().to_owned()),
-            amount_minor: Some(inv.balance.minor),
-            currency: Some(inv.currency.code().to_owned()),
-            at: crate::core::db::now_ms(),
-        }
-    }
-
-    /// A payment was recorded, allocated or refunded: its amount.
-    pub fn payment(tenant_id: &str, p: &crate::payments::Payment, action: &str) -> Event {
-        Event {
-            id: crate::core::db::new_id(),
-            tenant_id: tenant_id.to_owned(),
-            client_id: p.client_id.clone(),
-            topic: Topic::Payment,
-            action: action.to_owned(),
-            subject_id: p.id.clone(),
-            status: None,
-            amount_minor: Some(p.amount.minor),
-            currency: Some(p.amount.currency.code().to_owned()),
-            at: crate::core::db::now_ms(),
-        }
-    }
-
     /// Activity that may change unread counts (`client_id` may be empty: the whole tenant).
     pub fn activity(tenant_id: &str, client_id: &str, action: &str, subject_id: &str) -> Event {
         Event {
@@ -414,22 +382,6 @@ impl Event {
             status: None,
             amount_minor: None,
             currency: None,
-            at: crate::core::db::now_ms(),
-        }
-    }
-
-    /// A payment attempt's current status.
-    pub fn attempt(tenant_id: &str, a: &crate::payments::PaymentAttempt) -> Event {
-        Event {
-            id: crate::core::db::new_id(),
-            tenant_id: tenant_id.to_owned(),
-            client_id: a.client_id.clone(),
-            topic: Topic::Attempt,
-            action: a.status.clone(),
-            subject_id: a.id.clone(),
-            status: Some(a.status.clone()),
-            amount_minor: Some(a.amount.minor),
-            currency: Some(a.amount.currency.code().to_owned()),
             at: crate::core::db::now_ms(),
         }
     }

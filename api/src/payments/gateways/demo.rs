@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use crate::core::forms::field;
-use crate::http::HttpState;
+use crate::core::state::AppState;
 use crate::identity::routes::origin_ok;
 use crate::payments::EventKind;
 use crate::payments::GatewayEvent;
 
 /// The demo gateway's page is the portal's (`GET`, reading `demoCheckout`); its buttons post here.
-pub fn routes(portal: Router) -> Router<HttpState> {
+pub fn routes(portal: Router) -> Router<AppState> {
     let page = axum::routing::get_service(portal).layer(axum::middleware::map_response(
         |mut resp: Response| async move {
             let h = resp.headers_mut();
@@ -38,9 +38,8 @@ fn refused(status: StatusCode, message: &'static str) -> Response {
     (status, message).into_response()
 }
 
-async fn tenant_id(state: &HttpState, slug: &str) -> Option<String> {
+async fn tenant_id(state: &AppState, slug: &str) -> Option<String> {
     state
-        .shared
         .store
         .tenant_by_slug(slug)
         .await
@@ -50,18 +49,18 @@ async fn tenant_id(state: &HttpState, slug: &str) -> Option<String> {
 }
 
 async fn choose(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path((slug, token)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.shared.config.demo_gateway {
+    if !state.config.demo_gateway {
         return refused(
             StatusCode::NOT_FOUND,
             "the demo gateway is off on this server",
         );
     }
-    if !origin_ok(&state.shared.config, &headers) {
+    if !origin_ok(&state.config, &headers) {
         return refused(
             StatusCode::FORBIDDEN,
             "this request did not come from this portal",
@@ -70,7 +69,7 @@ async fn choose(
     let Some(tenant) = tenant_id(&state, &slug).await else {
         return refused(StatusCode::NOT_FOUND, "unknown portal");
     };
-    let Ok(Some(a)) = state.shared.store.attempt_by_ref(&tenant, &token).await else {
+    let Ok(Some(a)) = state.store.attempt_by_ref(&tenant, &token).await else {
         return refused(StatusCode::NOT_FOUND, "unknown payment");
     };
     let outcome = field(&headers, &body, "outcome").unwrap_or_default();
@@ -88,7 +87,7 @@ async fn choose(
     };
     if kind.is_none() {
         // Still pending: say so to anyone watching the attempt.
-        crate::payments::publish_attempt(&state.shared, &tenant, &a).await;
+        crate::payments::publish_attempt(&state, &tenant, &a).await;
     }
     if let Some(kind) = kind {
         let event = GatewayEvent {
@@ -100,7 +99,7 @@ async fn choose(
             gateway_payment_ref: None,
             kind,
         };
-        if let Err(e) = crate::payments::apply(&state.shared, &tenant, &event).await {
+        if let Err(e) = crate::payments::apply(&state, &tenant, &event).await {
             tracing::error!(error = %e, "demo gateway event failed");
             return refused(StatusCode::SERVICE_UNAVAILABLE, "try again shortly");
         }

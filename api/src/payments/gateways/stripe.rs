@@ -10,14 +10,14 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
 
-use crate::http::HttpState;
+use crate::core::state::AppState;
 use crate::payments::EventKind;
 use crate::payments::EventOutcome;
 use crate::payments::GatewayEvent;
 
 pub const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
 
-pub fn routes() -> Router<HttpState> {
+pub fn routes() -> Router<AppState> {
     Router::new().route(
         "/webhooks/stripe/{tenant}",
         post(webhook).layer(DefaultBodyLimit::max(MAX_WEBHOOK_BYTES)),
@@ -29,21 +29,21 @@ fn text(status: StatusCode, message: &'static str) -> Response {
 }
 
 async fn webhook(
-    State(state): State<HttpState>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let store = &state.shared.store;
+    let store = &state.store;
     let tenant = match store.tenant_by_slug(&slug).await {
         Ok(Some(t)) => t,
         Ok(None) => return text(StatusCode::NOT_FOUND, "unknown tenant"),
         Err(e) => {
             tracing::error!(error = %e, "a webhook arrived while the database is unavailable");
-            return crate::http::unavailable();
+            return crate::core::forms::unavailable();
         }
     };
-    let gateway = match crate::payments::stripe_for(&state.shared, &tenant.id).await {
+    let gateway = match crate::payments::stripe_for(&state, &tenant.id).await {
         Ok(Some(g)) => g,
         Ok(None) => return text(StatusCode::NOT_FOUND, "stripe is not configured"),
         Err(e) => {
@@ -63,7 +63,7 @@ async fn webhook(
             return text(StatusCode::BAD_REQUEST, "invalid webhook");
         }
     };
-    match crate::payments::apply(&state.shared, &tenant.id, &event).await {
+    match crate::payments::apply(&state, &tenant.id, &event).await {
         Ok(EventOutcome::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
         Ok(EventOutcome::Ignored { reason, .. }) => (StatusCode::OK, reason).into_response(),
         Ok(EventOutcome::Applied { .. }) => (StatusCode::OK, "applied").into_response(),
