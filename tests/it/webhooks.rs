@@ -177,6 +177,27 @@ async fn bad_stale_tampered_and_oversized_deliveries_are_refused_and_change_noth
         )
         .await;
     assert_eq!(unknown.status, 404);
+    // One route for every provider: an unknown provider, and gateways without webhooks, are 404s
+    // that record nothing.
+    for (path, says) in [
+        ("/webhooks/paypal/alpha", "unknown payment provider"),
+        ("/webhooks/demo/alpha", "the demo gateway has no webhooks"),
+        (
+            "/webhooks/bank_transfer/alpha",
+            "bank transfers have no webhooks",
+        ),
+    ] {
+        let r = app
+            .request(
+                "POST",
+                path,
+                &[("stripe-signature", &async_stripe_header(&body))],
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.body, says, "{path}");
+    }
     assert_eq!(payments_count(&app, &owner).await, 0);
     // The genuine delivery still works afterwards (the refused ones recorded nothing).
     assert_eq!(

@@ -89,6 +89,16 @@ pub enum PaymentChannel {
     Demo,
 }
 
+impl From<crate::payments::Channel> for PaymentChannel {
+    fn from(c: crate::payments::Channel) -> PaymentChannel {
+        match c {
+            crate::payments::Channel::Stripe => PaymentChannel::Stripe,
+            crate::payments::Channel::BankTransfer => PaymentChannel::BankTransfer,
+            crate::payments::Channel::Demo => PaymentChannel::Demo,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct StartPaymentInput {
     /// The invoices to pay; omit to pay everything due.

@@ -368,27 +368,12 @@ impl CoreQuery {
         let s = scope(ctx)?;
         let st = store(ctx);
         let settings = st.payment_settings(&s.tenant_id).await?;
-        let stripe = match crate::payments::stripe_for(shared(ctx), &s.tenant_id).await {
-            Ok(gateway) => gateway.is_some(),
-            Err(e) => {
-                tracing::warn!(error = ?e, "reading the Stripe credentials failed");
-                false
-            }
-        };
-        let mut methods = Vec::new();
-        if stripe {
-            methods.push(PaymentChannel::Stripe);
-        }
-        if settings
-            .bank_details
-            .as_deref()
-            .is_some_and(|b| !b.trim().is_empty())
-        {
-            methods.push(PaymentChannel::BankTransfer);
-        }
-        if shared(ctx).config.demo_gateway {
-            methods.push(PaymentChannel::Demo);
-        }
+        let methods: Vec<PaymentChannel> =
+            crate::payments::gateways::available(shared(ctx), &s.tenant_id)
+                .await
+                .into_iter()
+                .map(PaymentChannel::from)
+                .collect();
         let min_partial = if settings.allow_partial && settings.min_partial > 0 {
             let client = match s.client_filter() {
                 Some(id) => st.client(s, id).await?,

@@ -54,7 +54,7 @@ pub fn router(state: HttpState) -> Router {
             crate::payments::gateways::demo::routes(portal.clone())
                 .with_state(state.shared.clone()),
         )
-        .merge(crate::payments::gateways::stripe::routes().with_state(state.shared.clone()))
+        .merge(crate::payments::routes::routes().with_state(state.shared.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portal)

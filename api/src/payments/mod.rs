@@ -6,11 +6,12 @@ pub mod attempts;
 pub mod events;
 pub mod gateways;
 pub mod ledger;
+pub mod routes;
 pub mod service;
 pub mod settings;
 
 pub use attempts::{Channel, PaymentAttempt};
 pub use events::{EventKind, EventOutcome, GatewayEvent};
 pub use ledger::{AllocationRow, NewPayment, Payment, Refund};
-pub use service::{apply, publish_attempt, refund, start, stripe_for, Started};
+pub use service::{apply, publish_attempt, refund, start, Started};
 pub use settings::{GatewayCredentials, PaymentSettings};

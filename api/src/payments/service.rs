@@ -28,6 +28,7 @@ pub async fn start(
     amount: Option<&str>,
     channel: Channel,
 ) -> AppResult<Started> {
+    let gateway = crate::payments::gateways::for_channel(channel);
     if channel == Channel::Demo && !shared.config.demo_gateway {
         return Err(AppError::Conflict(
             "the demo gateway is off on this server (PORTICO_DEMO_GATEWAY)".into(),
@@ -37,91 +38,16 @@ pub async fn start(
     let attempt = store
         .create_attempt(scope, invoice_ids, amount, channel)
         .await?;
-    let base = shared.config.base_url.trim_end_matches('/');
-    let started = match channel {
-        Channel::Demo => {
-            let (token, _) = crate::core::tokens::generate_with("pd", &scope.tenant_id);
-            store
-                .set_attempt_gateway_ref(&scope.tenant_id, &attempt.id, &token)
-                .await?;
-            let url = format!("{base}/{}/pay/demo/{token}", scope.tenant_slug);
-            Started {
-                attempt,
-                redirect_url: Some(url),
-                bank_details: None,
-            }
-        }
-        Channel::BankTransfer => {
-            let settings = store.payment_settings(&scope.tenant_id).await?;
-            let details = settings
-                .bank_details
-                .unwrap_or_else(|| "Ask us for our bank details.".into());
-            Started {
-                attempt,
-                redirect_url: None,
-                bank_details: Some(details),
-            }
-        }
-        Channel::Stripe => {
-            let not_configured = || {
-                AppError::Conflict(
-                    "card payments through Stripe are not configured for this business".into(),
-                )
-            };
-            let creds = store
-                .gateway_credentials(&scope.tenant_id, "stripe")
-                .await?
-                .ok_or_else(not_configured)?;
-            let sealer = shared.secrets.as_ref().ok_or_else(not_configured)?;
-            let secret_key = sealer
-                .open(&creds.secret_key_enc)
-                .map_err(AppError::Internal)?;
-            let return_url = format!(
-                "{base}/{}/pay/return/{}",
-                scope.tenant_slug,
-                crate::core::ids::encode("PaymentAttempt", &attempt.id).0
-            );
-            let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
-            let gateway = crate::payments::gateways::stripe_events::StripeGateway {
-                api_base: shared.config.stripe_api_base.clone(),
-                secret_key,
-                webhook_secret: String::new(),
-            };
-            let created = crate::payments::gateways::stripe_events::Gateway::create_session(
-                &gateway,
-                &attempt,
-                &description,
-                &return_url,
-            )
-            .await;
-            let (session_id, url) = match created {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = %e, attempt = %attempt.id, "creating a Stripe Checkout Session failed");
-                    let event = GatewayEvent {
-                        provider: "portico".into(),
-                        event_id: format!("checkout-failed-{}", attempt.id),
-                        event_type: "checkout.create_failed".into(),
-                        attempt_id: Some(attempt.id.clone()),
-                        gateway_ref: None,
-                        gateway_payment_ref: None,
-                        kind: crate::payments::EventKind::Failed { reason: "the card payment page could not be opened; try again or pay by bank transfer".into() },
-                    };
-                    apply(shared, &scope.tenant_id, &event).await?;
-                    return Err(AppError::Conflict(
-                        "the card payment page could not be opened; try again shortly".into(),
-                    ));
-                }
-            };
-            store
-                .set_attempt_gateway_ref(&scope.tenant_id, &attempt.id, &session_id)
-                .await?;
-            Started {
-                attempt,
-                redirect_url: Some(url),
-                bank_details: None,
-            }
-        }
+    let opened = gateway.open(shared, scope, &attempt).await?;
+    if let Some(gateway_ref) = &opened.gateway_ref {
+        store
+            .set_attempt_gateway_ref(&scope.tenant_id, &attempt.id, gateway_ref)
+            .await?;
+    }
+    let started = Started {
+        attempt,
+        redirect_url: opened.redirect_url,
+        bank_details: opened.bank_details,
     };
     publish_attempt(shared, &scope.tenant_id, &started.attempt).await;
     Ok(started)
@@ -178,36 +104,8 @@ pub async fn publish_attempt(shared: &AppState, tenant_id: &str, a: &PaymentAtte
     shared.bus.publish(Event::attempt(tenant_id, a)).await;
 }
 
-/// The Stripe gateway of a tenant, if it has credentials.
-pub async fn stripe_for(
-    shared: &AppState,
-    tenant_id: &str,
-) -> AppResult<Option<crate::payments::gateways::stripe_events::StripeGateway>> {
-    let Some(creds) = shared
-        .store
-        .gateway_credentials(tenant_id, "stripe")
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(sealer) = shared.secrets.as_ref() else {
-        return Ok(None);
-    };
-    Ok(Some(
-        crate::payments::gateways::stripe_events::StripeGateway {
-            api_base: shared.config.stripe_api_base.clone(),
-            secret_key: sealer
-                .open(&creds.secret_key_enc)
-                .map_err(AppError::Internal)?,
-            webhook_secret: sealer
-                .open(&creds.webhook_secret_enc)
-                .map_err(AppError::Internal)?,
-        },
-    ))
-}
-
-/// Refunds a payment: when it came through Stripe, Stripe refunds it first (idempotently), then
-/// the ledger records it (Stripe's later `charge.refunded` then finds nothing new to record).
+/// Refunds a payment: when it came through a gateway, the gateway refunds it first (idempotently,
+/// Stripe's later `charge.refunded` then finds nothing new to record), then the ledger records it.
 pub async fn refund(
     shared: &AppState,
     scope: &Scope,
@@ -219,29 +117,17 @@ pub async fn refund(
     scope.require_refunds()?;
     let store = &shared.store;
     if let Some(attempt) = store.attempt_for_payment(scope, payment_id).await? {
-        if attempt.channel == Channel::Stripe {
-            let payment = store
-                .payment(scope, payment_id)
-                .await?
-                .ok_or(AppError::NotFound("payment"))?;
-            let gateway = stripe_for(shared, &scope.tenant_id)
-                .await?
-                .ok_or_else(|| AppError::Conflict("Stripe is not configured".into()))?;
-            let key = format!(
-                "portico-refund-{payment_id}-{}-{}",
-                payment.refunded.minor, amount.minor
-            );
-            if let Err(e) = crate::payments::gateways::stripe_events::Gateway::refund(
-                &gateway, &attempt, amount, &key,
-            )
-            .await
-            {
-                tracing::error!(error = %e, "Stripe refund failed");
-                return Err(AppError::Conflict(
-                    "Stripe did not accept the refund; nothing was recorded".into(),
-                ));
-            }
-        }
+        let payment = store
+            .payment(scope, payment_id)
+            .await?
+            .ok_or(AppError::NotFound("payment"))?;
+        let key = format!(
+            "portico-refund-{payment_id}-{}-{}",
+            payment.refunded.minor, amount.minor
+        );
+        crate::payments::gateways::for_channel(attempt.channel)
+            .refund(shared, scope, &attempt, amount, &key)
+            .await?;
     }
     let (payment, invoices) = store
         .refund_payment(scope, payment_id, amount, reason, today)

@@ -10,11 +10,81 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+use portico_domain::Money;
+
+use super::{BoxFuture, Gateway, Headers, Opened, WebhookError};
+use crate::core::error::{AppError, AppResult};
 use crate::core::forms::field;
+use crate::core::scope::Scope;
 use crate::core::state::AppState;
 use crate::identity::routes::origin_ok;
-use crate::payments::EventKind;
-use crate::payments::GatewayEvent;
+use crate::payments::{Channel, EventKind, GatewayEvent, PaymentAttempt};
+
+/// The demo gateway (on when `PORTICO_DEMO_GATEWAY` is, as under `portico demo`).
+pub struct Demo;
+
+impl Gateway for Demo {
+    fn provider(&self) -> &'static str {
+        "demo"
+    }
+
+    fn channel(&self) -> Channel {
+        Channel::Demo
+    }
+
+    fn available<'a>(
+        &'a self,
+        state: &'a AppState,
+        _tenant_id: &'a str,
+    ) -> BoxFuture<'a, AppResult<bool>> {
+        Box::pin(async move { Ok(state.config.demo_gateway) })
+    }
+
+    fn open<'a>(
+        &'a self,
+        state: &'a AppState,
+        scope: &'a Scope,
+        _attempt: &'a PaymentAttempt,
+    ) -> BoxFuture<'a, AppResult<Opened>> {
+        Box::pin(async move {
+            if !state.config.demo_gateway {
+                return Err(AppError::Conflict(
+                    "the demo gateway is off on this server (PORTICO_DEMO_GATEWAY)".into(),
+                ));
+            }
+            let (token, _) = crate::core::tokens::generate_with("pd", &scope.tenant_id);
+            let base = state.config.base_url.trim_end_matches('/');
+            let url = format!("{base}/{}/pay/demo/{token}", scope.tenant_slug);
+            Ok(Opened {
+                gateway_ref: Some(token),
+                redirect_url: Some(url),
+                bank_details: None,
+            })
+        })
+    }
+
+    fn webhook<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _tenant_id: &'a str,
+        _headers: Headers<'a>,
+        _body: &'a [u8],
+    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>> {
+        // Its page posts the payer's choice to its own route (below).
+        Box::pin(async { Err(WebhookError::NotFound("the demo gateway has no webhooks")) })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _scope: &'a Scope,
+        _attempt: &'a PaymentAttempt,
+        _amount: Money,
+        _idempotency_key: &'a str,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
 
 /// The demo gateway's page is the portal's (`GET`, reading `demoCheckout`); its buttons post here.
 pub fn routes(portal: Router) -> Router<AppState> {

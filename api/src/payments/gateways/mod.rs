@@ -1,7 +1,151 @@
-//! The payment gateways: the demo gateway's hosted page, and Stripe (Checkout, webhooks and their
-//! signatures).
+//! The payment gateways, each behind one object-safe trait and found in one registry keyed by
+//! provider. Starting a payment, a webhook (`/webhooks/{provider}/{tenant}`, see `routes.rs`) and
+//! a refund reach a gateway only through [`Gateway`]; whatever a gateway reports goes through the
+//! one exactly-once pipeline ([`crate::payments::apply`]).
+//!
+//! Adding a gateway: a file here with a unit struct implementing [`Gateway`], a line in
+//! [`REGISTRY`], and a [`Channel`] variant (with its GraphQL `PaymentChannel` value).
 
+pub mod bank_transfer;
 pub mod demo;
 pub mod stripe;
-pub mod stripe_events;
+pub mod stripe_client;
 pub mod stripe_signature;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use portico_domain::Money;
+
+use crate::core::error::AppResult;
+use crate::core::scope::Scope;
+use crate::core::state::AppState;
+use crate::payments::{Channel, GatewayEvent, PaymentAttempt};
+
+/// A boxed future, so the trait stays object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What opening a payment at a gateway gives: where the payer goes next.
+#[derive(Debug, Clone, Default)]
+pub struct Opened {
+    /// The gateway's own reference for this payment (a Checkout Session, a token), kept on the
+    /// attempt so its webhooks find it.
+    pub gateway_ref: Option<String>,
+    /// Where to send the browser (a hosted payment page).
+    pub redirect_url: Option<String>,
+    /// For bank transfers: the business's bank details and the reference to quote.
+    pub bank_details: Option<String>,
+}
+
+/// Why a webhook was not taken; the route answers each with the status and text shown.
+#[derive(Debug)]
+pub enum WebhookError {
+    /// 404: the gateway takes no webhooks, or is not configured for this business.
+    NotFound(&'static str),
+    /// 400: the signature does not verify or the body is not an event.
+    Refused(String),
+    /// 503: credentials could not be read; the gateway retries later.
+    Unavailable(String),
+}
+
+/// The headers of a webhook, by lower-case name.
+pub type Headers<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+
+/// One payment gateway. Its methods take the business (tenant) they act for and read that
+/// business's credentials themselves.
+pub trait Gateway: Send + Sync {
+    /// The provider's name, as in `/webhooks/{provider}/{tenant}`.
+    fn provider(&self) -> &'static str;
+
+    /// The payment channel a payer picks for it.
+    fn channel(&self) -> Channel;
+
+    /// Whether this business's clients can pay through it now (configured and switched on).
+    fn available<'a>(
+        &'a self,
+        state: &'a AppState,
+        tenant_id: &'a str,
+    ) -> BoxFuture<'a, AppResult<bool>>;
+
+    /// Opens the hosted payment page (or the instructions) for a new attempt.
+    fn open<'a>(
+        &'a self,
+        state: &'a AppState,
+        scope: &'a Scope,
+        attempt: &'a PaymentAttempt,
+    ) -> BoxFuture<'a, AppResult<Opened>>;
+
+    /// Verifies a webhook on its raw body and parses it into a gateway event.
+    fn webhook<'a>(
+        &'a self,
+        state: &'a AppState,
+        tenant_id: &'a str,
+        headers: Headers<'a>,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>>;
+
+    /// Refunds `amount` of the attempt's payment at the gateway (the key makes a retry
+    /// harmless). A gateway that moves no money itself (bank transfer) refunds nothing here: the
+    /// ledger records the refund.
+    fn refund<'a>(
+        &'a self,
+        state: &'a AppState,
+        scope: &'a Scope,
+        attempt: &'a PaymentAttempt,
+        amount: Money,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, AppResult<()>>;
+}
+
+/// Every gateway, in the order the pay page offers them.
+pub static REGISTRY: [&dyn Gateway; 3] =
+    [&stripe::Stripe, &bank_transfer::BankTransfer, &demo::Demo];
+
+/// The gateway of a provider name (`stripe`, `bank_transfer`, `demo`).
+pub fn by_provider(provider: &str) -> Option<&'static dyn Gateway> {
+    REGISTRY.iter().copied().find(|g| g.provider() == provider)
+}
+
+/// The gateway behind a channel.
+pub fn for_channel(channel: Channel) -> &'static dyn Gateway {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|g| g.channel() == channel)
+        .unwrap_or(&demo::Demo)
+}
+
+/// The channels this business's clients can pay through now, in the registry's order.
+pub async fn available(state: &AppState, tenant_id: &str) -> Vec<Channel> {
+    let mut out = Vec::new();
+    for g in REGISTRY {
+        match g.available(state, tenant_id).await {
+            Ok(true) => out.push(g.channel()),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(provider = g.provider(), error = ?e, "checking a gateway failed")
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_channel_has_one_gateway_and_names_are_unique() {
+        for c in [Channel::Stripe, Channel::BankTransfer, Channel::Demo] {
+            assert_eq!(REGISTRY.iter().filter(|g| g.channel() == c).count(), 1);
+            assert_eq!(for_channel(c).channel(), c);
+        }
+        for g in REGISTRY {
+            assert_eq!(
+                by_provider(g.provider()).map(|f| f.channel()),
+                Some(g.channel())
+            );
+        }
+        assert!(by_provider("nope").is_none());
+    }
+}

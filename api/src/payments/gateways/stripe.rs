@@ -1,86 +1,148 @@
-//! Stripe at the boundary: the webhook endpoint (`/webhooks/stripe/{tenant}`: signature verified
-//! on the raw body with the tenant's signing secret, then the event mapped and applied through the
-//! exactly-once pipeline) and the mapping from Stripe events to gateway events.
+//! Stripe: Checkout Sessions for card payments, webhooks verified on the raw body with the
+//! business's signing secret, refunds; and the mapping from Stripe's events to gateway events.
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use portico_domain::Money;
 use serde_json::Value;
 
+use super::stripe_client::StripeClient;
+use super::{BoxFuture, Gateway, Headers, Opened, WebhookError};
+use crate::core::error::{AppError, AppResult};
+use crate::core::scope::Scope;
 use crate::core::state::AppState;
-use crate::payments::EventKind;
-use crate::payments::EventOutcome;
-use crate::payments::GatewayEvent;
+use crate::payments::{Channel, EventKind, GatewayEvent, PaymentAttempt};
 
-pub const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
+pub struct Stripe;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/webhooks/stripe/{tenant}",
-        post(webhook).layer(DefaultBodyLimit::max(MAX_WEBHOOK_BYTES)),
-    )
+/// This business's Stripe client, if it has credentials (and the server a secret key).
+pub async fn client_for(state: &AppState, tenant_id: &str) -> AppResult<Option<StripeClient>> {
+    let Some(creds) = state.store.gateway_credentials(tenant_id, "stripe").await? else {
+        return Ok(None);
+    };
+    let Some(sealer) = state.secrets.as_ref() else {
+        return Ok(None);
+    };
+    Ok(Some(StripeClient {
+        api_base: state.config.stripe_api_base.clone(),
+        secret_key: sealer
+            .open(&creds.secret_key_enc)
+            .map_err(AppError::Internal)?,
+        webhook_secret: sealer
+            .open(&creds.webhook_secret_enc)
+            .map_err(AppError::Internal)?,
+    }))
 }
 
-fn text(status: StatusCode, message: &'static str) -> Response {
-    (status, message).into_response()
-}
+impl Gateway for Stripe {
+    fn provider(&self) -> &'static str {
+        "stripe"
+    }
 
-async fn webhook(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let store = &state.store;
-    let tenant = match store.tenant_by_slug(&slug).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return text(StatusCode::NOT_FOUND, "unknown tenant"),
-        Err(e) => {
-            tracing::error!(error = %e, "a webhook arrived while the database is unavailable");
-            return crate::core::forms::unavailable();
-        }
-    };
-    let gateway = match crate::payments::stripe_for(&state, &tenant.id).await {
-        Ok(Some(g)) => g,
-        Ok(None) => return text(StatusCode::NOT_FOUND, "stripe is not configured"),
-        Err(e) => {
-            tracing::error!(error = %e, "loading stripe credentials failed");
-            return text(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
-        }
-    };
-    let header = headers
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let now = chrono::Utc::now().timestamp();
-    let event = match super::stripe_events::Gateway::parse_webhook(&gateway, header, &body, now) {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::warn!(tenant = %tenant.slug, error = %e, "stripe webhook refused");
-            return text(StatusCode::BAD_REQUEST, "invalid webhook");
-        }
-    };
-    match crate::payments::apply(&state, &tenant.id, &event).await {
-        Ok(EventOutcome::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
-        Ok(EventOutcome::Ignored { reason, .. }) => (StatusCode::OK, reason).into_response(),
-        Ok(EventOutcome::Applied { .. }) => (StatusCode::OK, "applied").into_response(),
-        // The ledger refuses it (e.g. a refund larger than the payment): nothing recorded; the
-        // reason shows in Stripe's delivery log and in ours.
-        Err(
-            e @ (crate::core::error::AppError::Domain(_)
-            | crate::core::error::AppError::BadInput { .. }),
-        ) => {
-            tracing::error!(error = %e, "stripe event cannot be applied");
-            (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response()
-        }
-        // Not recorded: Stripe retries later.
-        Err(e) => {
-            tracing::error!(error = %e, "stripe event failed");
-            text(StatusCode::SERVICE_UNAVAILABLE, "retry later")
-        }
+    fn channel(&self) -> Channel {
+        Channel::Stripe
+    }
+
+    fn available<'a>(
+        &'a self,
+        state: &'a AppState,
+        tenant_id: &'a str,
+    ) -> BoxFuture<'a, AppResult<bool>> {
+        Box::pin(async move { Ok(client_for(state, tenant_id).await?.is_some()) })
+    }
+
+    fn open<'a>(
+        &'a self,
+        state: &'a AppState,
+        scope: &'a Scope,
+        attempt: &'a PaymentAttempt,
+    ) -> BoxFuture<'a, AppResult<Opened>> {
+        Box::pin(async move {
+            let not_configured = || {
+                AppError::Conflict(
+                    "card payments through Stripe are not configured for this business".into(),
+                )
+            };
+            let client = client_for(state, &scope.tenant_id)
+                .await?
+                .ok_or_else(not_configured)?;
+            let base = state.config.base_url.trim_end_matches('/');
+            let return_url = format!(
+                "{base}/{}/pay/return/{}",
+                scope.tenant_slug,
+                crate::core::ids::encode("PaymentAttempt", &attempt.id).0
+            );
+            let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
+            match client
+                .create_session(attempt, &description, &return_url)
+                .await
+            {
+                Ok((session_id, url)) => Ok(Opened {
+                    gateway_ref: Some(session_id),
+                    redirect_url: Some(url),
+                    bank_details: None,
+                }),
+                Err(e) => {
+                    tracing::error!(error = %e, attempt = %attempt.id, "creating a Stripe Checkout Session failed");
+                    let event = GatewayEvent {
+                        provider: "portico".into(),
+                        event_id: format!("checkout-failed-{}", attempt.id),
+                        event_type: "checkout.create_failed".into(),
+                        attempt_id: Some(attempt.id.clone()),
+                        gateway_ref: None,
+                        gateway_payment_ref: None,
+                        kind: EventKind::Failed {
+                            reason: "the card payment page could not be opened; try again or pay by bank transfer".into(),
+                        },
+                    };
+                    crate::payments::apply(state, &scope.tenant_id, &event).await?;
+                    Err(AppError::Conflict(
+                        "the card payment page could not be opened; try again shortly".into(),
+                    ))
+                }
+            }
+        })
+    }
+
+    fn webhook<'a>(
+        &'a self,
+        state: &'a AppState,
+        tenant_id: &'a str,
+        headers: Headers<'a>,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>> {
+        Box::pin(async move {
+            let client = match client_for(state, tenant_id).await {
+                Ok(Some(c)) => c,
+                Ok(None) => return Err(WebhookError::NotFound("stripe is not configured")),
+                Err(e) => return Err(WebhookError::Unavailable(e.to_string())),
+            };
+            let signature = headers("stripe-signature").unwrap_or_default();
+            let now = chrono::Utc::now().timestamp();
+            client
+                .parse_webhook(&signature, body, now)
+                .map_err(|e| WebhookError::Refused(e.to_string()))
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        state: &'a AppState,
+        scope: &'a Scope,
+        attempt: &'a PaymentAttempt,
+        amount: Money,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            let client = client_for(state, &scope.tenant_id)
+                .await?
+                .ok_or_else(|| AppError::Conflict("Stripe is not configured".into()))?;
+            if let Err(e) = client.refund(attempt, amount, idempotency_key).await {
+                tracing::error!(error = %e, "Stripe refund failed");
+                return Err(AppError::Conflict(
+                    "Stripe did not accept the refund; nothing was recorded".into(),
+                ));
+            }
+            Ok(())
+        })
     }
 }
 

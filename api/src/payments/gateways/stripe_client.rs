@@ -1,6 +1,5 @@
-//! The boundary to card payment gateways: open a hosted payment page for an attempt, verify and
-//! parse a webhook on its raw body, and refund. Stripe implements it over its wire protocol
-//! (async-stripe); the demo gateway's page lives in `demo.rs`, bank transfers need no gateway.
+//! Stripe's API for one business's credentials: Checkout Sessions, webhook verification and
+//! refunds, over Stripe's wire protocol (async-stripe).
 
 use crate::payments::GatewayEvent;
 use crate::payments::PaymentAttempt;
@@ -15,42 +14,14 @@ pub enum WebhookRefusal {
     Unparseable,
 }
 
-pub trait Gateway {
-    fn provider(&self) -> &'static str;
-
-    /// A hosted payment page for the attempt: (the gateway's reference, the URL to send the payer to).
-    fn create_session(
-        &self,
-        attempt: &PaymentAttempt,
-        description: &str,
-        return_url: &str,
-    ) -> impl std::future::Future<Output = anyhow::Result<(String, String)>> + Send;
-
-    /// Verifies the signature on the raw body and parses the event.
-    fn parse_webhook(
-        &self,
-        signature: &str,
-        body: &[u8],
-        now: i64,
-    ) -> Result<GatewayEvent, WebhookRefusal>;
-
-    /// Refunds `amount` of the attempt's payment; the key makes a retried request harmless.
-    fn refund(
-        &self,
-        attempt: &PaymentAttempt,
-        amount: Money,
-        idempotency_key: &str,
-    ) -> impl std::future::Future<Output = anyhow::Result<String>> + Send;
-}
-
 /// Stripe, for one tenant's credentials.
-pub struct StripeGateway {
+pub struct StripeClient {
     pub api_base: String,
     pub secret_key: String,
     pub webhook_secret: String,
 }
 
-impl StripeGateway {
+impl StripeClient {
     fn client(&self) -> anyhow::Result<stripe::Client> {
         // The client appends `v1/...` to the base, which must end with a slash.
         let base = format!("{}/", self.api_base.trim_end_matches('/'));
@@ -60,12 +31,9 @@ impl StripeGateway {
     }
 }
 
-impl Gateway for StripeGateway {
-    fn provider(&self) -> &'static str {
-        "stripe"
-    }
-
-    async fn create_session(
+impl StripeClient {
+    /// A Checkout Session for the attempt: (its id, the URL to send the payer to).
+    pub async fn create_session(
         &self,
         attempt: &PaymentAttempt,
         description: &str,
@@ -118,7 +86,8 @@ impl Gateway for StripeGateway {
         Ok((session.id.to_string(), url))
     }
 
-    fn parse_webhook(
+    /// Verifies the signature on the raw body and parses the event.
+    pub fn parse_webhook(
         &self,
         signature: &str,
         body: &[u8],
@@ -130,7 +99,8 @@ impl Gateway for StripeGateway {
         super::stripe::map_event(&json).ok_or(WebhookRefusal::Unparseable)
     }
 
-    async fn refund(
+    /// Refunds `amount` of the attempt's payment; the key makes a retried request harmless.
+    pub async fn refund(
         &self,
         attempt: &PaymentAttempt,
         amount: Money,
