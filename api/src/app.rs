@@ -1,5 +1,6 @@
 //! The composition root: config → store (migrated) → event bus → schema → router. The binary and
-//! the tests build the application through the same function.
+//! the tests build the application through the same function; it starts no worker
+//! (`start_workers` does, for `serve`, `demo` and the tests).
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -7,9 +8,11 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
+use crate::core::clock::Clock;
 use crate::core::config::Config;
 use crate::core::db::Store;
 use crate::core::events::EventBus;
+use crate::core::jobs::Workers;
 use crate::core::mail::Mailer;
 use crate::core::state::AppState;
 use crate::graphql::{build_schema, PorticoSchema};
@@ -53,11 +56,6 @@ impl App {
             .as_deref()
             .map(crate::core::secrets::SecretBox::from_hex)
             .transpose()?;
-        tokio::spawn(crate::core::mail::worker::run(
-            store.clone(),
-            mailer.clone(),
-            mail_wake.clone(),
-        ));
         let shared = AppState {
             store: store.clone(),
             bus: bus.clone(),
@@ -77,6 +75,21 @@ impl App {
             webauthn,
             secrets,
         })
+    }
+
+    /// Starts the background workers (the mail queue's runner); they stop when the returned
+    /// value is dropped. `build` starts none, so `portico migrate` or a one-off command sends
+    /// nothing; `serve` and `demo` call this.
+    pub fn start_workers(&self) -> Workers {
+        let mut workers = Workers::default();
+        let mail = crate::core::mail::worker::runner(self.store.clone(), self.mailer.clone());
+        workers.spawn(mail.run(self.mail_wake.clone()));
+        workers
+    }
+
+    /// The application's clock (tests move it).
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
     }
 
     pub fn shared(&self) -> AppState {
@@ -105,8 +118,9 @@ impl App {
             .with_context(|| format!("binding {}", self.config.listen))
     }
 
-    /// Serves until Ctrl-C / SIGTERM.
+    /// Starts the workers and serves until Ctrl-C / SIGTERM.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        let _workers = self.start_workers();
         axum::serve(
             listener,
             self.router()

@@ -31,6 +31,8 @@ pub struct TestApp {
     pub router: axum::Router,
     pub database_url: String,
     dir: Option<std::path::PathBuf>,
+    /// The app's workers (the mail queue), stopped with the test app or by `stop_workers`.
+    workers: Option<portico::core::jobs::Workers>,
 }
 
 impl Drop for TestApp {
@@ -150,13 +152,20 @@ impl TestApp {
         adjust(&mut config);
         let app = App::build(config).await.expect("app builds");
         let router = app.router();
+        let workers = Some(app.start_workers());
         Some(TestApp {
             kind,
             app,
             router,
             database_url,
             dir,
+            workers,
         })
+    }
+
+    /// Stops the background workers: the test then runs the queues itself, one `tick` at a time.
+    pub fn stop_workers(&mut self) {
+        self.workers = None;
     }
 
     /// Serves the app on a loopback port and returns its address.

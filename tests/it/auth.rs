@@ -8,6 +8,7 @@ use crate::common::{party, Kind, TestApp};
 use portico::core::scope::Role;
 use portico::domain::Email;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 const ORIGIN: &str = "http://localhost";
 
@@ -138,8 +139,9 @@ async fn expired_links_and_links_of_another_tenant_do_not_sign_in(app: TestApp) 
         refused_link(&consume(&app, "beta", &token, &[]).await),
         "alpha's link on beta"
     );
-    app.exec_in_tenant(&a, "UPDATE magic_links SET expires_at = 0")
-        .await;
+    app.app.clock().advance(Duration::from_millis(
+        portico::identity::service::MAGIC_LINK_MS as u64 + 1,
+    ));
     assert!(
         refused_link(&consume(&app, "alpha", &token, &[]).await),
         "expired"
@@ -219,11 +221,9 @@ async fn requests_for_one_address_slow_its_links_but_never_lock_it_out(app: Test
     let token = latest_token(&app, &t).await;
     assert_eq!(consume(&app, "alpha", &token, &[]).await.status, 303);
     // Two minutes after the last link, the next request mails one again.
-    app.exec_in_tenant(
-        &t,
-        "UPDATE auth_attempts SET created_at = created_at - 120001 WHERE kind = 'magic_link_sent'",
-    )
-    .await;
+    app.app.clock().advance(Duration::from_millis(
+        portico::identity::routes::SLOW_PACE_MS as u64 + 1,
+    ));
     assert_eq!(
         request_link(&app, "alpha", "sam@alpha.example")
             .await
@@ -635,14 +635,22 @@ async fn an_invoice_link_shows_one_invoice_until_revoked_or_expired(app: TestApp
         404,
         "revoked"
     );
-    let second = app.ok(&owner, create, json!({ "i": inv })).await["createInvoiceLink"]["url"]
+    let second = app.ok(&owner, create, json!({ "i": inv, "d": 2 })).await["createInvoiceLink"]
+        ["url"]
         .as_str()
         .expect("url")
         .to_owned();
     let second = second.trim_start_matches("http://localhost").to_owned();
     assert_eq!(app.request("GET", &second, &[], "").await.status, 200);
-    app.exec_in_tenant(&t, "UPDATE invoice_links SET expires_at = 1")
-        .await;
+    app.app
+        .clock()
+        .advance(Duration::from_secs(2 * 86_400 - 60));
+    assert_eq!(
+        app.request("GET", &second, &[], "").await.status,
+        200,
+        "still open a minute before it expires"
+    );
+    app.app.clock().advance(Duration::from_secs(60));
     assert_eq!(
         app.request("GET", &second, &[], "").await.status,
         404,
@@ -748,11 +756,9 @@ async fn invitations_are_sent_accepted_resent_revoked_and_limited(app: TestApp) 
     // Expired invitations read as expired and can be resent.
     let third =
         app.ok(&owner, invite, vars("pia@helios.example")).await["inviteContact"]["id"].clone();
-    app.exec_in_tenant(
-        &t,
-        "UPDATE invitations SET expires_at = 1 WHERE status = 'pending'",
-    )
-    .await;
+    app.app.clock().advance(Duration::from_millis(
+        portico::parties::invitations::INVITATION_MS as u64 + 1,
+    ));
     let list = app
         .ok(&owner, "{ invitations { id status } }", json!({}))
         .await;
@@ -781,7 +787,8 @@ async fn invitations_are_sent_accepted_resent_revoked_and_limited(app: TestApp) 
         "FORBIDDEN"
     );
 
-    // The daily limit (owner sets it) refuses more invitations with a clear error.
+    // The daily limit (owner sets it) refuses more invitations with a clear error. The week the
+    // clock moved above put the earlier invitations out of today's count: Quinn's is the one.
     assert_eq!(
         app.err_code(
             &c.admin_token,
@@ -793,7 +800,7 @@ async fn invitations_are_sent_accepted_resent_revoked_and_limited(app: TestApp) 
     );
     app.ok(
         &owner,
-        "mutation { setInvitationDailyLimit(limit: 4) }",
+        "mutation { setInvitationDailyLimit(limit: 1) }",
         json!({}),
     )
     .await;
@@ -985,37 +992,53 @@ async fn using_a_session_slides_its_expiry_up_to_the_absolute_lifetime() {
     };
     let (t, _) = app.tenant("alpha").await;
     staff_user(&app, &t, "sam@alpha.example", Role::Owner).await;
+    let clock = app.app.clock().clone();
+    let before = clock.now_ms();
     let cookie = login(&app, "alpha", &t, "sam@alpha.example").await;
-    let now = chrono::Utc::now().timestamp_millis();
-    let soon = now + 60_000;
-    app.exec_in_tenant(
-        &t,
-        &format!("UPDATE sessions SET last_seen_at = 0, expires_at = {soon}"),
-    )
-    .await;
-    // The first request slides the expiry; the listing after it shows the new one.
+    let signed_in = clock.now_ms();
+    let day = 86_400_000;
+    let expiry = |data: &Value| {
+        data["data"]["mySessions"][0]["expiresAt"]
+            .as_i64()
+            .unwrap_or_default()
+    };
+    // Twenty days on, a request slides the idle expiry to thirty days from then.
+    clock.advance(Duration::from_millis(20 * day as u64));
     app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
         .await;
     let after = app
         .gql_cookie(&cookie, "{ mySessions { expiresAt } }", json!({}))
         .await
         .json();
-    let slid = after["data"]["mySessions"][0]["expiresAt"]
-        .as_i64()
-        .unwrap_or_default();
-    assert!(slid > now + 29 * 86_400_000, "slid to 30 days: {after}");
-    let cap = now + 120_000;
-    app.exec_in_tenant(&t, &format!("UPDATE sessions SET last_seen_at = 0, expires_at = {soon}, absolute_expires_at = {cap}")).await;
-    app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
-        .await;
+    let slid = expiry(&after);
+    assert!(
+        slid >= before + 50 * day && slid <= clock.now_ms() + 30 * day,
+        "slid to thirty days from the request: {after}"
+    );
+    // Used again at 45 and 70 days, it slides no further than 90 days from sign-in.
+    for _ in 0..2 {
+        clock.advance(Duration::from_millis(25 * day as u64));
+        app.gql_cookie(&cookie, "{ viewer { role } }", json!({}))
+            .await;
+    }
     let capped = app
         .gql_cookie(&cookie, "{ mySessions { expiresAt } }", json!({}))
         .await
         .json();
-    assert_eq!(
-        capped["data"]["mySessions"][0]["expiresAt"].as_i64(),
-        Some(cap),
-        "{capped}"
+    let cap = expiry(&capped);
+    assert!(
+        cap >= before + 90 * day && cap <= signed_in + 90 * day,
+        "capped at the absolute lifetime: {capped}"
+    );
+    // Past it, the session no longer signs in.
+    clock.advance(Duration::from_millis(21 * day as u64));
+    let gone = app
+        .gql_cookie(&cookie, "{ viewer { role } }", json!({}))
+        .await
+        .json();
+    assert!(
+        gone["data"]["viewer"].is_null() || gone["errors"].is_array(),
+        "{gone}"
     );
 }
 

@@ -167,3 +167,25 @@ fn no_source_file_is_over_600_lines() {
         .collect();
     assert!(long.is_empty(), "split these files: {long:?}");
 }
+
+#[test]
+fn every_now_is_read_from_the_clock() {
+    // Tests move the app's clock (`core::clock`); a direct read of the system time would not move
+    // with it. The command-line tools (benchmarks, the soak) act as outside parties and may.
+    let src = repo().join("api/src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let direct = ["Utc::now()", "SystemTime::now()", "Local::now()"];
+    let wrong: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("core/clock.rs") && !f.starts_with(src.join("cli")))
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).expect("source");
+            direct
+                .iter()
+                .any(|d| text.contains(d))
+                .then(|| f.display().to_string())
+        })
+        .collect();
+    assert!(wrong.is_empty(), "read the time from the Clock: {wrong:?}");
+}

@@ -277,31 +277,18 @@ async fn a_receipt_queued_while_smtp_is_down_arrives_once_when_it_returns() {
     assert!(smtp.next(5).await.is_none(), "exactly once");
 }
 
-/// Waits (bounded) until the receipt's outbox row satisfies `done`; returns it.
-async fn receipt_when(
-    app: &TestApp,
-    t: &str,
-    done: impl Fn(&portico::core::outbox::OutboxItem) -> bool,
-) -> portico::core::outbox::OutboxItem {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let outbox = app.app.store.outbox(t, 5).await.expect("outbox");
-        if let Some(m) = outbox
-            .into_iter()
-            .find(|m| m.subject.starts_with("Payment ") && m.subject.ends_with(" received"))
-        {
-            if done(&m) {
-                return m;
-            }
-        }
-        assert!(Instant::now() < deadline, "the worker never got there");
-        tokio::task::yield_now().await;
-    }
+/// The receipt's outbox row.
+async fn receipt(app: &TestApp, t: &str) -> portico::core::outbox::OutboxItem {
+    let outbox = app.app.store.outbox(t, 5).await.expect("outbox");
+    outbox
+        .into_iter()
+        .find(|m| m.subject.starts_with("Payment ") && m.subject.ends_with(" received"))
+        .expect("the receipt is queued")
 }
 
 /// Mail is retried for three days whatever the number of attempts, then marked failed, and staff
-/// are told whom it was for (a receipt is never silently lost). The queue time is moved back in
-/// the row, as the worker measures age from it.
+/// are told whom it was for (a receipt is never silently lost). The test runs the mail queue
+/// itself and moves the app's clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_is_retried_for_three_days_then_given_up_and_staff_are_told() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -309,34 +296,35 @@ async fn mail_is_retried_for_three_days_then_given_up_and_staff_are_told() {
         .local_addr()
         .expect("addr");
     let url = format!("smtp://{port}");
-    let Some(app) = TestApp::start_with(Kind::Sqlite, |c| c.smtp_url = Some(url)).await else {
+    let Some(mut app) = TestApp::start_with(Kind::Sqlite, |c| c.smtp_url = Some(url)).await else {
         return;
     };
+    app.stop_workers();
+    let mail = portico::core::mail::worker::runner(app.app.store.clone(), app.app.mailer.clone());
+    let clock = app.app.clock().clone();
     let (t, owner) = app.tenant("alpha").await;
     let c = party(&app, &t, &owner, "Helios", "EUR").await;
     assert_eq!(pay(&app, &owner, &c, "33").await, 303);
-    receipt_when(&app, &t, |m| m.attempts >= 1).await;
-    let day = 24 * 3600 * 1000;
-    // Two days and forty failed attempts on: still retried.
-    app.exec_in_tenant(
-        &t,
-        &format!("UPDATE outbox SET attempts = 40, created_at = created_at - {}, next_attempt_at = 0 WHERE tenant_id = '{t}'", 2 * day),
-    )
-    .await;
-    app.app.mail_wake.notify_one();
-    let m = receipt_when(&app, &t, |m| m.attempts >= 41).await;
+    let tick = mail.tick().await.expect("tick");
+    assert_eq!((tick.done, tick.retried), (0, 1), "SMTP is down: retried");
+    let m = receipt(&app, &t).await;
+    assert_eq!((m.status.as_str(), m.attempts), ("pending", 1));
+    // Not due again before its backoff has passed.
+    assert_eq!(mail.tick().await.expect("tick").worked(), 0, "not yet due");
+    // Two days on: still retried.
+    let day = Duration::from_secs(24 * 3600);
+    clock.advance(day * 2);
+    assert_eq!(mail.tick().await.expect("tick").retried, 1);
+    let m = receipt(&app, &t).await;
     assert_eq!(
-        m.status, "pending",
-        "retried after 41 attempts within three days"
+        (m.status.as_str(), m.attempts),
+        ("pending", 2),
+        "retried within three days"
     );
     // Three days on: given up, and staff told.
-    app.exec_in_tenant(
-        &t,
-        &format!("UPDATE outbox SET created_at = created_at - {day}, next_attempt_at = 0 WHERE tenant_id = '{t}'"),
-    )
-    .await;
-    app.app.mail_wake.notify_one();
-    let m = receipt_when(&app, &t, |m| m.status != "pending").await;
+    clock.advance(day);
+    assert_eq!(mail.tick().await.expect("tick").given_up, 1);
+    let m = receipt(&app, &t).await;
     assert_eq!(m.status, "failed");
     let data = app
         .ok(
@@ -363,14 +351,13 @@ async fn mail_is_retried_for_three_days_then_given_up_and_staff_are_told() {
         "{notice}"
     );
     // Nothing is sent once given up, even when the mail server returns.
-    let smtp = SmtpServer::start_on(port).await;
-    app.app.mail_wake.notify_one();
-    while let Some(mail) = smtp.next(2).await {
-        assert!(
-            !mail.data.contains("Subject: Payment PAY-"),
-            "a given-up receipt stays given up"
-        );
-    }
+    let _smtp = SmtpServer::start_on(port).await;
+    clock.advance(day);
+    assert_eq!(
+        mail.tick().await.expect("tick").worked(),
+        0,
+        "a given-up receipt stays given up"
+    );
 }
 
 /// When the database cannot be reached, the routes others call from outside answer `503` with
@@ -414,3 +401,72 @@ async fn a_database_outage_is_unavailable_not_unknown(app: TestApp) {
 }
 
 both_backends!(a_database_outage_is_unavailable_not_unknown);
+
+/// Several runners work one mail queue: each message is sent once, and a message claimed by a
+/// worker that died is taken over once its lease has run out (moved by the app's clock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runners_share_the_mail_queue_and_take_over_abandoned_claims() {
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let Some(mut app) = TestApp::start_with(kind, |c| c.smtp_url = Some(url)).await else {
+            continue;
+        };
+        app.stop_workers();
+        let store = app.app.store.clone();
+        let clock = app.app.clock().clone();
+        let (t, owner) = app.tenant("alpha").await;
+        let c = party(&app, &t, &owner, "Helios", "EUR").await;
+        for price in 1..=6 {
+            assert_eq!(pay(&app, &owner, &c, &price.to_string()).await, 303);
+        }
+        let lease = portico::core::mail::worker::POLICY.lease;
+        let now = clock.now_ms();
+        let dead = store
+            .claim_outbox("a-worker-that-died", 2, now, now - lease.as_millis() as i64)
+            .await
+            .expect("claim");
+        assert_eq!(dead.len(), 2);
+        let runner = || portico::core::mail::worker::runner(store.clone(), app.app.mailer.clone());
+        let (a, b) = (runner(), runner());
+        let (ta, tb) = tokio::join!(a.tick(), b.tick());
+        let (ta, tb) = (ta.expect("tick"), tb.expect("tick"));
+        assert_eq!(
+            ta.done + tb.done,
+            4,
+            "{kind:?}: the unclaimed four, once each"
+        );
+        clock.advance(lease / 2);
+        assert_eq!(
+            a.tick().await.expect("tick").worked(),
+            0,
+            "{kind:?}: leased"
+        );
+        clock.advance(lease / 2 + Duration::from_secs(1));
+        let (ta, tb) = tokio::join!(a.tick(), b.tick());
+        assert_eq!(
+            ta.expect("tick").done + tb.expect("tick").done,
+            2,
+            "{kind:?}: taken over once the lease ran out"
+        );
+        let mut subjects = Vec::new();
+        while let Some(mail) = smtp.next(1).await {
+            if let Some(s) = mail
+                .data
+                .lines()
+                .find(|l| l.starts_with("Subject: Payment "))
+            {
+                subjects.push(s.to_owned());
+            }
+        }
+        let sent = subjects.len();
+        subjects.sort();
+        subjects.dedup();
+        assert_eq!((sent, subjects.len()), (6, 6), "{kind:?}: {subjects:?}");
+        let outbox = store.outbox(&t, 20).await.expect("outbox");
+        assert!(
+            outbox.iter().all(|m| m.status == "sent"),
+            "{kind:?}: {outbox:?}"
+        );
+    }
+}

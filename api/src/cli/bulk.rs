@@ -4,7 +4,6 @@
 use portico_domain::{Currency, Slug};
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::Store;
 use crate::core::error::AppResult;
 use crate::tenancy::repo::NewTenant;
@@ -40,7 +39,7 @@ impl Store {
             })
             .await?;
         let t = tenant.id.clone();
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write(&t).await?;
         let client_ids: Vec<String> = (0..clients).map(|_| new_id()).collect();
         for (i, id) in client_ids.iter().enumerate() {

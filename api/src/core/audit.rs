@@ -3,7 +3,6 @@
 use sqlx::any::AnyRow;
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -43,7 +42,7 @@ pub(crate) async fn record(
         .bind(subject_kind.to_owned())
         .bind(subject_id.to_owned())
         .bind(detail.map(|d| d.to_string()))
-        .bind(now_ms()),
+        .bind(tx.now_ms()),
     )
     .await?;
     Ok(())

@@ -4,12 +4,14 @@
 
 pub mod audit;
 pub mod client_ip;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod forms;
 pub mod ids;
+pub mod jobs;
 pub mod mail;
 pub mod notify;
 pub mod outbox;

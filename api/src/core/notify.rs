@@ -4,7 +4,6 @@
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -46,7 +45,7 @@ pub(crate) async fn insert(
         .bind(message.to_owned())
         .bind(subject_id.map(str::to_owned))
         .bind(params.to_string())
-        .bind(now_ms()),
+        .bind(tx.now_ms()),
     )
     .await?;
     Ok(())
@@ -80,7 +79,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE notifications SET read_at = $1 WHERE tenant_id = $2 AND read_at IS NULL",
                 )
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone()),
             )
             .await?;

@@ -1,10 +1,7 @@
 //! The mail outbox: rows written in the same transaction as the change that causes them, claimed
-//! and marked by the mail worker (see `mail::worker`).
-
-use std::time::Duration;
+//! and marked by the mail queue's runner (see `mail::worker` and `core::jobs`).
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -19,12 +16,9 @@ pub struct OutboxItem {
     pub body: String,
     pub status: String,
     pub attempts: i64,
-    /// When it was queued (ms): mail is retried for `mail::worker::GIVE_UP_AFTER` from then.
+    /// When it was queued (ms): mail is retried for `mail::worker::POLICY.give_up_after` from then.
     pub created_at: i64,
 }
-
-/// A claim older than this is considered abandoned (its worker died) and may be taken again.
-const CLAIM_TIMEOUT_MS: i64 = 120_000;
 
 pub(crate) async fn queue_email(
     tx: &mut Tx,
@@ -33,7 +27,7 @@ pub(crate) async fn queue_email(
     subject: &str,
     body: &str,
 ) -> AppResult<()> {
-    let now = now_ms();
+    let now = tx.now_ms();
     tx.execute(
         sqlx::query(
             "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, status, next_attempt_at, created_at) \
@@ -64,10 +58,15 @@ fn item(row: &sqlx::any::AnyRow) -> AppResult<OutboxItem> {
 }
 
 impl Store {
-    /// Claims up to `limit` due messages for `worker`.
-    pub async fn claim_outbox(&self, worker: &str, limit: i64) -> AppResult<Vec<OutboxItem>> {
-        let now = now_ms();
-        let stale = now - CLAIM_TIMEOUT_MS;
+    /// Claims up to `limit` messages due at `now` for `worker`, taking over claims made before
+    /// `stale` (see `core::jobs`).
+    pub async fn claim_outbox(
+        &self,
+        worker: &str,
+        limit: i64,
+        now: i64,
+        stale: i64,
+    ) -> AppResult<Vec<OutboxItem>> {
         let mut tx = self.worker_tx().await?;
         let rows = tx
             .fetch_all(
@@ -95,7 +94,7 @@ impl Store {
                 "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, claimed_by = NULL \
                  WHERE id = $2 AND claimed_by = $3",
             )
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(id.to_owned())
             .bind(worker.to_owned()),
         )
@@ -103,16 +102,15 @@ impl Store {
         tx.commit().await
     }
 
-    /// Records a failed attempt and schedules the next one in `retry_in`.
+    /// Records a failed attempt and schedules the next one at `next` (ms).
     pub async fn outbox_failed(
         &self,
         worker: &str,
         id: &str,
         error: &str,
-        retry_in: Duration,
+        next: i64,
     ) -> AppResult<()> {
         let mut tx = self.worker_tx().await?;
-        let next = now_ms() + retry_in.as_millis() as i64;
         tx.execute(
             sqlx::query(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL \

@@ -6,7 +6,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -87,7 +86,7 @@ pub(crate) async fn apply_tx(
             )
             .bind(amount.minor)
             .bind(next.as_str())
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(scope.tenant_id.clone())
             .bind(cn.id.clone())
             .bind(cn.applied.minor),
@@ -110,7 +109,7 @@ pub(crate) async fn apply_tx(
         .bind(inv.id.clone())
         .bind(amount.minor)
         .bind(rows::date_str(today))
-        .bind(now_ms()),
+        .bind(tx.now_ms()),
     )
     .await?;
     Ok(inv)
@@ -171,7 +170,7 @@ impl Store {
             chrono::Datelike::year(&new.issue_date),
         )
         .await?;
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query(
                 "INSERT INTO credit_notes (id, tenant_id, client_id, invoice_id, number, status, currency, issue_date, \
@@ -235,7 +234,7 @@ impl Store {
                      AND applied_minor = $6",
                 )
                 .bind(next.as_str())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned())
                 .bind(cn.status.as_str())

@@ -8,7 +8,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -140,7 +139,7 @@ impl Store {
             }
         };
         let id = new_id();
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query(
                 "INSERT INTO estimates (id, tenant_id, client_id, number, status, currency, issue_date, valid_until, notes, \
@@ -254,7 +253,7 @@ impl Store {
                 .bind(next.as_str())
                 .bind(i64::from(deciding))
                 .bind(comment.clone())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.actor_name.clone())
                 .bind(scope.tenant_id.clone())
                 .bind(e.id.clone())

@@ -22,7 +22,7 @@ impl RequestData {
         let loaders = scope.clone().map(|s| Loaders::new(shared.store.clone(), s));
         RequestData {
             scope,
-            today: chrono::Utc::now().date_naive(),
+            today: shared.store.clock().today_utc(),
             loaders,
         }
     }
@@ -52,7 +52,7 @@ pub fn scope<'a>(ctx: &Context<'a>) -> AppResult<&'a Scope> {
 pub fn today(ctx: &Context<'_>) -> NaiveDate {
     request(ctx)
         .map(|r| r.today)
-        .unwrap_or_else(|_| chrono::Utc::now().date_naive())
+        .unwrap_or_else(|_| store(ctx).clock().today_utc())
 }
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {

@@ -93,7 +93,7 @@ impl InvoiceLinkQuery {
         let rates: Vec<_> = lines.iter().map(|l| l.tax_rate).collect();
         let totals = portico_domain::totals(inv.currency, &amounts, &rates)
             .map_err(crate::core::error::AppError::from)?;
-        let today = chrono::Utc::now().date_naive();
+        let today = store.clock().today_utc();
         Ok(Some(LinkedInvoice {
             number: inv.number.clone(),
             status: inv.status.as_str().to_ascii_uppercase(),

@@ -465,7 +465,7 @@ impl CoreMutation {
             Some(d) if !(1..=365).contains(&d) => {
                 return Err(AppError::bad_input("expiresInDays", "between 1 and 365 days").into())
             }
-            Some(d) => Some(crate::core::db::now_ms() + i64::from(d) * 86_400_000),
+            Some(d) => Some(store(ctx).now_ms() + i64::from(d) * 86_400_000),
             None => None,
         };
         let (token, hash) = crate::core::tokens::generate_with("pl", &s.tenant_id);
@@ -579,7 +579,7 @@ impl CoreMutation {
             name,
             role: role.role().as_str().to_owned(),
             scopes: grants.as_scopes(),
-            created_at: crate::core::db::now_ms(),
+            created_at: store(ctx).now_ms(),
             last_used_at: None,
             revoked: false,
             token: Some(created.token),

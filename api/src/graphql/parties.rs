@@ -123,10 +123,10 @@ pub struct PortalProfile {
     pub utc_offsets: Vec<UtcOffset>,
 }
 
-impl From<crate::tenancy::Tenant> for PortalProfile {
-    fn from(t: crate::tenancy::Tenant) -> Self {
+impl PortalProfile {
+    /// The profile of `t`, with its offsets around `now` (ms).
+    pub fn new(t: crate::tenancy::Tenant, now: i64) -> Self {
         const YEAR: i64 = 365 * 86_400_000;
-        let now = chrono::Utc::now().timestamp_millis();
         let utc_offsets = crate::core::time_zone::offsets(&t.time_zone, now - 3 * YEAR, now + YEAR)
             .into_iter()
             .map(|o| UtcOffset {

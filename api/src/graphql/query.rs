@@ -109,10 +109,12 @@ impl CoreQuery {
         if slug.len() > 100 {
             return Ok(None);
         }
-        Ok(store(ctx)
+        let store = store(ctx);
+        let now = store.now_ms();
+        Ok(store
             .portal_profile(&slug)
             .await?
-            .map(PortalProfile::from))
+            .map(|t| PortalProfile::new(t, now)))
     }
 
     /// The caller: role, tenant, and for contacts their client.

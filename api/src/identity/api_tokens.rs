@@ -1,7 +1,6 @@
 //! API tokens: created by operators (CLI) or admins, looked up by hash inside their tenant.
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
@@ -85,7 +84,7 @@ impl Store {
             .bind(name.to_owned())
             .bind(role.as_str())
             .bind(contact_id.map(str::to_owned))
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(grants.as_scopes()),
         )
         .await?;
@@ -217,7 +216,7 @@ impl Store {
         let n = tx
             .execute(
                 sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
-                    .bind(now_ms())
+                    .bind(tx.now_ms())
                     .bind(scope.tenant_id.clone())
                     .bind(id.to_owned()),
             )

@@ -2,7 +2,6 @@
 //! limits and failure alerts of `auth::web` read them.
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -53,7 +52,7 @@ async fn record_attempt_tx(tx: &mut Tx, tenant_id: &str, kind: &str, key: &str) 
             .bind(tenant_id.to_owned())
             .bind(kind.to_owned())
             .bind(key.to_owned())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
     )
     .await?;
     Ok(())

@@ -4,7 +4,6 @@
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
@@ -68,7 +67,7 @@ impl Store {
         state: &str,
     ) -> AppResult<String> {
         let id = new_id();
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
             sqlx::query("DELETE FROM webauthn_states WHERE tenant_id = $1 AND expires_at < $2")
@@ -112,7 +111,7 @@ impl Store {
                 .bind(tenant_id.to_owned())
                 .bind(id.to_owned())
                 .bind(kind.to_owned())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(session_id.map(str::to_owned)),
             )
             .await?;
@@ -193,7 +192,7 @@ impl Store {
             .bind(credential_id.to_owned())
             .bind(name.to_owned())
             .bind(serialized.to_owned())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
         audit::record(
@@ -284,7 +283,7 @@ impl Store {
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
             sqlx::query("UPDATE passkeys SET last_used_at = $1, passkey = COALESCE($2, passkey) WHERE tenant_id = $3 AND id = $4")
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(updated.map(str::to_owned))
                 .bind(tenant_id.to_owned())
                 .bind(id.to_owned()),

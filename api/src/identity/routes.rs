@@ -250,7 +250,7 @@ async fn request_link(
     };
     let client = client_of(&headers, ip);
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let now = crate::core::db::now_ms();
+    let now = store.now_ms();
     let since = now - RATE_WINDOW_MS;
     let by_address = store
         .count_and_record_attempt(&t.id, "magic_request_address", email.as_str(), since)
@@ -436,7 +436,7 @@ pub async fn start_session(
 
 /// Counts a failed sign-in from `ip`; at the threshold, staff get a notification.
 async fn failed_attempt(store: &Store, tenant_id: &str, ip: &str) {
-    let since = crate::core::db::now_ms() - RATE_WINDOW_MS;
+    let since = store.now_ms() - RATE_WINDOW_MS;
     let failures = store
         .count_and_record_attempt(tenant_id, "magic_failure_ip", ip, since)
         .await

@@ -5,7 +5,6 @@ use portico_domain::Email;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
@@ -107,7 +106,7 @@ impl Store {
             .bind(email.as_str().to_owned())
             .bind(name.to_owned())
             .bind(role.as_str())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
         tx.commit().await?;
@@ -154,7 +153,7 @@ impl Store {
         subject: &str,
         body: &str,
     ) -> AppResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
             sqlx::query(
@@ -187,7 +186,7 @@ impl Store {
                     "UPDATE magic_links SET used_at = $1 WHERE tenant_id = $2 AND token_hash = $3 \
                      AND used_at IS NULL AND expires_at > $1 RETURNING user_kind, user_id",
                 )
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(tenant_id.to_owned())
                 .bind(token_hash.to_owned()),
             )
@@ -211,7 +210,7 @@ impl Store {
         token_hash: &str,
         client: &Client,
     ) -> AppResult<String> {
-        let now = now_ms();
+        let now = self.now_ms();
         let id = new_id();
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
@@ -291,7 +290,7 @@ impl Store {
         tenant_id: &str,
         token_hash: &str,
     ) -> AppResult<Option<Scope>> {
-        let now = now_ms();
+        let now = self.now_ms();
         // A read transaction on the hot path; the expiry slides (a write) at most once a minute.
         let mut tx = self.read(tenant_id).await?;
         let row = tx
@@ -352,7 +351,7 @@ impl Store {
                 .bind(scope.tenant_id.clone())
                 .bind(kind.as_str())
                 .bind(scope.actor_id.clone())
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         tx.commit().await?;
@@ -382,7 +381,7 @@ impl Store {
                     "UPDATE sessions SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND user_kind = $4 \
                      AND user_id = $5 AND revoked_at IS NULL",
                 )
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(session_id.to_owned())
                 .bind(kind.as_str())
@@ -415,7 +414,7 @@ impl Store {
             sqlx::query(
                 "UPDATE sessions SET revoked_at = $1 WHERE tenant_id = $2 AND user_kind = $3 AND user_id = $4 AND revoked_at IS NULL",
             )
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(tenant_id.to_owned())
             .bind(kind.as_str())
             .bind(user_id.to_owned()),
@@ -520,7 +519,7 @@ impl Store {
     /// Whether a session is still signed in (not ended, revoked or expired): live subscriptions
     /// opened with it stop when it is not.
     pub async fn session_alive(&self, tenant_id: &str, session_id: &str) -> AppResult<bool> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.read(tenant_id).await?;
         let row = tx
             .fetch_optional(
@@ -541,7 +540,7 @@ impl Store {
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
             sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE tenant_id = $2 AND token_hash = $3 AND revoked_at IS NULL")
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(tenant_id.to_owned())
                 .bind(token_hash.to_owned()),
         )

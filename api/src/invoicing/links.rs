@@ -3,7 +3,6 @@
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -39,7 +38,7 @@ impl Store {
         expires_at: Option<i64>,
     ) -> AppResult<InvoiceLink> {
         scope.require_staff()?;
-        if expires_at.is_some_and(|e| e <= now_ms()) {
+        if expires_at.is_some_and(|e| e <= self.now_ms()) {
             return Err(AppError::bad_input(
                 "expiresAt",
                 "the expiry is in the past",
@@ -68,7 +67,7 @@ impl Store {
                 .bind(invoice_id.to_owned())
                 .bind(token_hash.to_owned())
                 .bind(scope.actor_id.clone())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(expires_at),
             )
             .await?;
@@ -94,7 +93,7 @@ impl Store {
                     "UPDATE invoice_links SET revoked_at = COALESCE(revoked_at, $1) WHERE tenant_id = $2 AND id = $3 \
                      RETURNING id, invoice_id, created_at, expires_at, revoked_at",
                 )
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned()),
             )
@@ -201,7 +200,7 @@ async fn link_row(
             )
             .bind(tenant_id.to_owned())
             .bind(token_hash.to_owned())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
     let Some(row) = row else {
@@ -239,7 +238,7 @@ impl Store {
         if !scope.role.is_contact() || scope.contact_id.is_none() {
             return Ok(());
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write_scoped(scope).await?;
         let client = crate::parties::service::client_name(&mut tx, scope, client_id).await?;
         let message = format!(

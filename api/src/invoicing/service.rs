@@ -8,7 +8,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::sql::SqlBuilder;
 use crate::core::db::Store;
@@ -187,7 +186,7 @@ async fn store_totals(tx: &mut Tx, scope: &Scope, inv: &Invoice) -> AppResult<()
         .bind(t.discount.minor)
         .bind(t.tax.minor)
         .bind(t.total.minor)
-        .bind(now_ms())
+        .bind(tx.now_ms())
         .bind(scope.tenant_id.clone())
         .bind(inv.id.clone()),
     )
@@ -240,7 +239,7 @@ impl Store {
             }
         };
         let id = new_id();
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query(
                 "INSERT INTO invoices (id, tenant_id, client_id, number, reference, status, currency, issue_date, \
@@ -414,7 +413,7 @@ impl Store {
             .bind(rows::date_str(due))
             .bind(notes)
             .bind(terms)
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(scope.tenant_id.clone())
             .bind(id.to_owned()),
         )
@@ -440,7 +439,7 @@ impl Store {
                      WHERE tenant_id = $3 AND id = $4 AND status = 'draft'",
                 )
                 .bind(next.as_str())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned()),
             )
@@ -474,7 +473,7 @@ impl Store {
                      WHERE tenant_id = $3 AND id = $4 AND status = $5 AND paid_minor = 0 AND credited_minor = 0",
                 )
                 .bind(next.as_str())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned())
                 .bind(inv.status.as_str()),
@@ -581,7 +580,7 @@ impl Event {
             status: Some(inv.status.as_str().to_owned()),
             amount_minor: Some(inv.balance.minor),
             currency: Some(inv.currency.code().to_owned()),
-            at: crate::core::db::now_ms(),
+            at: 0, // stamped by the bus when published
         }
     }
 }

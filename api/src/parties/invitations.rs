@@ -6,7 +6,6 @@ use portico_domain::Email;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -101,7 +100,7 @@ async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Invitation> {
                  WHERE i.tenant_id = $1 AND i.id = $3 AND ($4 IS NULL OR c.client_id = $4)"
             ))
             .bind(scope.tenant_id.clone())
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(id.to_owned())
             .bind(scope.client_filter().map(str::to_owned)),
         )
@@ -127,7 +126,7 @@ impl Store {
                 "a contact's role is admin, payer or viewer",
             ));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write_scoped(scope).await?;
         let limits = tx
             .fetch_one(
@@ -291,7 +290,7 @@ impl Store {
                 inv.status
             )));
         }
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query(
                 "UPDATE invitations SET token_hash = $1, expires_at = $2, sent_count = sent_count + 1 \
@@ -328,7 +327,7 @@ impl Store {
                 "the invitation is already revoked".into(),
             ));
         }
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query("UPDATE invitations SET status = 'revoked', revoked_at = $1 WHERE tenant_id = $2 AND id = $3")
                 .bind(now)
@@ -380,7 +379,7 @@ impl Store {
                      ORDER BY i.created_at DESC LIMIT 200"
                 ))
                 .bind(scope.tenant_id.clone())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(client_id.map(str::to_owned))
                 .bind(scope.client_filter().map(str::to_owned)),
             )
@@ -395,7 +394,7 @@ impl Store {
         tenant_id: &str,
         token_hash: &str,
     ) -> AppResult<Option<String>> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
         let row = tx
             .fetch_optional(
@@ -456,7 +455,7 @@ impl Store {
                 )
                 .bind(tenant_id.to_owned())
                 .bind(token_hash.to_owned())
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         tx.commit().await?;

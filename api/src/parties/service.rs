@@ -5,7 +5,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
@@ -89,7 +88,7 @@ impl Store {
     pub async fn create_client(&self, scope: &Scope, new: NewClient) -> AppResult<Client> {
         scope.require_staff()?;
         let id = new_id();
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write_scoped(scope).await?;
         let row = tx
             .fetch_one(
@@ -133,7 +132,7 @@ impl Store {
                 .bind(name)
                 .bind(email.map(|e| e.as_str().to_owned()))
                 .bind(address)
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned()),
             )
@@ -170,7 +169,7 @@ impl Store {
                 .bind(details.email.map(|e| e.as_str().to_owned()))
                 .bind(details.tax_id)
                 .bind(details.address)
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(client_id.clone()),
             )
@@ -268,7 +267,7 @@ impl Store {
                 .bind(new.name)
                 .bind(new.email.as_str().to_owned())
                 .bind(new.role)
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         audit::record(&mut tx, scope, "contact.created", "contact", &id, None).await?;
@@ -395,7 +394,7 @@ impl Store {
     pub async fn disable_contact(&self, scope: &Scope, id: &str) -> AppResult<Contact> {
         let client_id = contact_client(self, scope, id).await?;
         scope.require_contact_manager(&client_id)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write_scoped(scope).await?;
         let row = tx
             .fetch_optional(

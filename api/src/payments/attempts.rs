@@ -6,7 +6,6 @@ use portico_domain::{Money, PaymentMethod};
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -236,7 +235,7 @@ impl Store {
             }
         }
         let id = new_id();
-        let now = now_ms();
+        let now = tx.now_ms();
         let reference = format!("P{}", id.replace('-', "")[20..].to_uppercase());
         let status = if channel == Channel::BankTransfer {
             "awaiting_transfer"
@@ -287,7 +286,7 @@ impl Store {
         tx.execute(
             sqlx::query("UPDATE payment_attempts SET gateway_ref = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
                 .bind(gateway_ref.to_owned())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(tenant_id.to_owned())
                 .bind(id.to_owned()),
         )
@@ -366,7 +365,7 @@ impl Event {
             status: Some(a.status.clone()),
             amount_minor: Some(a.amount.minor),
             currency: Some(a.amount.currency.code().to_owned()),
-            at: crate::core::db::now_ms(),
+            at: 0, // stamped by the bus when published
         }
     }
 }

@@ -9,7 +9,6 @@ use portico_domain::{self as domain, Allocation, Currency, Money};
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -83,7 +82,7 @@ impl Store {
         tenant_id: &str,
         event: &GatewayEvent,
     ) -> AppResult<EventOutcome> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
         let fresh = tx
             .execute(
@@ -138,6 +137,7 @@ impl Store {
                 received_on,
                 ..
             } => {
+                let received_on = received_on.unwrap_or_else(|| tx.clock().today_utc());
                 succeed(
                     &mut tx,
                     &scope,
@@ -145,7 +145,7 @@ impl Store {
                     att,
                     event.gateway_payment_ref.as_deref(),
                     *amount_minor,
-                    received_on.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                    received_on,
                 )
                 .await?
             }
@@ -207,7 +207,7 @@ impl Store {
                         });
                     }
                     let amount = Money::new(delta, att.amount.currency);
-                    let today = chrono::Utc::now().date_naive();
+                    let today = tx.clock().today_utc();
                     let (payment, invoices) = refund_payment_tx(
                         &mut tx,
                         &scope,
@@ -360,7 +360,7 @@ async fn succeed(
                 "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1, \
                  gateway_payment_ref = COALESCE($4, gateway_payment_ref) WHERE tenant_id = $2 AND id = $3 AND status <> 'succeeded'",
             )
-            .bind(now_ms())
+            .bind(tx.now_ms())
             .bind(tenant_id.clone())
             .bind(att.id.clone())
             .bind(payment_ref.map(str::to_owned)),
@@ -441,7 +441,7 @@ async fn succeed(
             .bind(tenant_id.clone())
             .bind(payment.id.clone())
             .bind(number.clone())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
     )
     .await?;
     let paid: Vec<String> = invoices.iter().map(|i| i.number.clone()).collect();

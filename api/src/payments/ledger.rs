@@ -8,7 +8,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -123,7 +122,7 @@ pub(crate) async fn settle(
             sqlx::query(&sql)
                 .bind(delta.minor)
                 .bind(next.as_str())
-                .bind(now_ms())
+                .bind(tx.now_ms())
                 .bind(scope.tenant_id.clone())
                 .bind(inv.id.clone())
                 .bind(inv.balance.minor)
@@ -233,7 +232,7 @@ pub(crate) async fn apply_allocations(
             .bind(payment_id.to_owned())
             .bind(a.invoice_id.clone())
             .bind(a.amount.minor)
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
     }
@@ -486,7 +485,7 @@ pub(crate) async fn record_payment_tx(
             .bind(rows::date_str(new.received_on))
             .bind(plan.credit.minor)
             .bind(new.notes)
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
     let touched = apply_allocations(tx, scope, &id, &plan.allocations).await?;
@@ -534,7 +533,7 @@ pub(crate) async fn refund_payment_tx(
             .bind(amount.minor)
             .bind(reason)
             .bind(rows::date_str(refunded_on))
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
     let changed = tx
@@ -571,7 +570,7 @@ pub(crate) async fn refund_payment_tx(
                 .bind(r.invoice_id.clone())
                 .bind(-r.amount.minor)
                 .bind(refund_id.clone())
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
     }

@@ -152,7 +152,7 @@ impl Event {
             status: None,
             amount_minor: Some(p.amount.minor),
             currency: Some(p.amount.currency.code().to_owned()),
-            at: crate::core::db::now_ms(),
+            at: 0, // stamped by the bus when published
         }
     }
 }

@@ -2,7 +2,6 @@
 //! gateway credentials (stored encrypted).
 
 use crate::core::audit;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -104,7 +103,7 @@ impl Store {
             .bind(provider.to_owned())
             .bind(creds.secret_key_enc)
             .bind(creds.webhook_secret_enc)
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
         audit::record(

@@ -7,7 +7,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
@@ -118,7 +117,7 @@ impl Store {
                 .bind(new.client_id)
                 .bind(new.name)
                 .bind(new.description)
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         audit::record(&mut tx, scope, "project.created", "project", &id, None).await?;
@@ -181,7 +180,7 @@ impl Store {
                 .bind(hours.normalize().to_string())
                 .bind(i64::from(new.billable))
                 .bind(new.note)
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         audit::record(

@@ -4,7 +4,6 @@ use portico_domain::{Currency, Rounding, Slug};
 use sqlx::any::AnyRow;
 
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -89,7 +88,7 @@ impl Store {
                 .bind(new.email)
                 .bind(new.phone)
                 .bind(new.address)
-                .bind(now_ms()),
+                .bind(tx.now_ms()),
             )
             .await?;
         for (kind, _) in SEQUENCES {

@@ -7,7 +7,6 @@ use sqlx::any::AnyRow;
 
 use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::now_ms;
 use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
@@ -164,7 +163,7 @@ impl Store {
         scope.require_can_post()?;
         let mut tx = self.write_scoped(scope).await?;
         let (client_id, title) = subject(&mut tx, scope, kind, subject_id).await?;
-        let now = now_ms();
+        let now = tx.now_ms();
         tx.execute(
             sqlx::query(
                 "INSERT INTO threads (id, tenant_id, client_id, subject_kind, subject_id, title, created_at, last_message_at) \
@@ -333,7 +332,7 @@ impl Store {
             .bind(id.to_owned())
             .bind(reader_kind)
             .bind(reader_id.clone())
-            .bind(now_ms()),
+            .bind(tx.now_ms()),
         )
         .await?;
         let row = tx

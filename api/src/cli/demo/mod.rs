@@ -175,7 +175,7 @@ pub async fn seed_if_empty(store: &Store) -> anyhow::Result<Summary> {
     if !store.is_empty().await.map_err(err)? {
         return Ok(Summary { seeded: false });
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = store.clock().today_utc();
     for (i, plan) in PLANS.iter().enumerate() {
         seed_tenant(store, plan, today, 0x5eed + i as u64)
             .await

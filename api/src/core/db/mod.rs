@@ -16,6 +16,7 @@ use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Connection as _, Executor as _, Transaction};
 
+use crate::core::clock::Clock;
 use crate::core::error::AppResult;
 use crate::core::scope::Scope;
 
@@ -47,6 +48,8 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     /// The portal's public address (`PORTICO_BASE_URL`), for links in the emails the store queues.
     base_url: Arc<str>,
+    /// Every "now" the store and its transactions read.
+    clock: Clock,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -106,6 +109,7 @@ impl Store {
             backend,
             statements: Arc::new(AtomicU64::new(0)),
             base_url: Arc::from(""),
+            clock: Clock::system(),
         };
         if backend == Backend::Postgres {
             store.warn_if_rls_bypassed().await;
@@ -125,9 +129,25 @@ impl Store {
         Ok(())
     }
 
+    /// The store reading time from `clock` (tests share theirs to move time).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
     /// The portal's public address, for links in the emails the store queues.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The application's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, in milliseconds since the epoch, by the application's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub fn backend(&self) -> Backend {
@@ -207,6 +227,7 @@ impl Store {
         let mut tx = Tx {
             inner,
             statements: self.statements.clone(),
+            clock: self.clock.clone(),
         };
         if self.backend == Backend::Postgres {
             tx.execute(
@@ -223,11 +244,21 @@ impl Store {
 pub(crate) struct Tx {
     inner: Transaction<'static, Any>,
     statements: Arc<AtomicU64>,
+    clock: Clock,
 }
 
 pub(crate) type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 impl Tx {
+    /// Now, in milliseconds since the epoch, by the application's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     fn count(&self) {
         self.statements.fetch_add(1, Ordering::Relaxed);
     }
@@ -274,11 +305,6 @@ fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
 
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -180,12 +180,13 @@ impl EventBus {
         let client =
             redis::Client::open(url).map_err(|e| anyhow::anyhow!("PORTICO_REDIS_URL: {e}"))?;
         let (local, _) = broadcast::channel(4096);
+        let newest_at = store.now_ms();
         let bus = EventBus {
             inner: Arc::new(Inner {
                 local,
                 store,
                 delivered: std::sync::Mutex::new(Delivered {
-                    newest_at: crate::core::db::now_ms(),
+                    newest_at,
                     ..Default::default()
                 }),
                 redis: Some(RedisSide {
@@ -222,8 +223,9 @@ impl EventBus {
 
     /// Publishes an event; never fails the caller (the change it describes is already committed).
     /// It is kept, delivered here at once, then sent to the other instances through Redis.
-    pub async fn publish(&self, event: Event) {
+    pub async fn publish(&self, mut event: Event) {
         let inner = &self.inner;
+        event.at = inner.store.now_ms();
         if let Err(e) = inner.store.record_event(&event.to_row()).await {
             tracing::warn!(error = %e, "keeping an event failed; it is delivered live only");
         }
@@ -243,7 +245,7 @@ impl EventBus {
         if inner.published.fetch_add(1, Ordering::Relaxed) % 1_000 == 999 {
             let store = inner.store.clone();
             tokio::spawn(async move {
-                if let Err(e) = store.prune_events(crate::core::db::now_ms()).await {
+                if let Err(e) = store.prune_events(store.now_ms()).await {
                     tracing::warn!(error = %e, "pruning old events failed");
                 }
             });
@@ -382,7 +384,7 @@ impl Event {
             status: None,
             amount_minor: None,
             currency: None,
-            at: crate::core::db::now_ms(),
+            at: 0, // stamped by the bus when published
         }
     }
 }

@@ -1,108 +1,85 @@
-//! The outbox worker: claims due messages (safe with several instances: a claim is a conditional
-//! UPDATE, re-checked by PostgreSQL on concurrent updates and serialised by SQLite), sends them,
-//! and on failure schedules a retry with exponential backoff capped at 15 minutes, for three days
-//! from when the message was queued; then it is marked failed and staff are notified. SMTP being
-//! down loses nothing; a crash between sending and recording can at worst send a message twice
-//! (at-least-once).
+//! The mail queue: the outbox worked by the job runner (`core::jobs`). A message that cannot be
+//! sent is retried with exponential backoff capped at 15 minutes, for three days from when it was
+//! queued; then it is marked failed and staff are notified. SMTP being down loses nothing; a crash
+//! between sending and recording can at worst send a message twice (at-least-once).
 
-use std::sync::Arc;
 use std::time::Duration;
-
-use tokio::sync::Notify;
 
 use super::Mailer;
 use crate::core::db::Store;
+use crate::core::error::AppResult;
+use crate::core::jobs::{Job, Policy, Queue, Runner};
+use crate::core::outbox::OutboxItem;
 
-/// How long a message is retried from when it was queued, before it is given up and staff told.
-pub const GIVE_UP_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
-const BATCH: i64 = 20;
-const POLL: Duration = Duration::from_secs(2);
+/// How the outbox is worked.
+pub const POLICY: Policy = Policy {
+    batch: 20,
+    lease: Duration::from_secs(120),
+    backoff: Duration::from_secs(2),
+    max_backoff: Duration::from_secs(900),
+    give_up_after: Duration::from_secs(3 * 24 * 3600),
+    poll: Duration::from_secs(2),
+};
 
-/// Retry delay after `attempts` failures: 2 s, 4 s, 8 s … capped at 15 minutes.
-pub fn backoff(attempts: i64) -> Duration {
-    Duration::from_secs((1u64 << attempts.clamp(1, 20) as u32).min(900))
+/// The outbox as a queue: each item is one email.
+pub struct MailQueue {
+    pub store: Store,
+    pub mailer: Mailer,
 }
 
-/// Whether a message queued at `created_at` that just failed at `now` (both ms) is given up.
-pub fn gives_up(created_at: i64, now: i64) -> bool {
-    now.saturating_sub(created_at) >= GIVE_UP_AFTER.as_millis() as i64
+/// The runner of the mail queue (its clock is the store's).
+pub fn runner(store: Store, mailer: Mailer) -> Runner<MailQueue> {
+    let clock = store.clock().clone();
+    Runner::new(MailQueue { store, mailer }, POLICY, clock)
 }
 
-/// Runs until the process ends; `wake` lets a transaction that queued mail skip the poll wait.
-pub async fn run(store: Store, mailer: Mailer, wake: Arc<Notify>) {
-    let worker_id = uuid::Uuid::now_v7().to_string();
-    loop {
-        match store.claim_outbox(&worker_id, BATCH).await {
-            Ok(items) => {
-                let busy = !items.is_empty();
-                for item in items {
-                    let result = mailer
-                        .send(&item.recipient, &item.subject, &item.body)
-                        .await;
-                    let recorded = match result {
-                        Ok(()) => store.outbox_sent(&worker_id, &item.id).await,
-                        Err(e) => {
-                            let attempts = item.attempts + 1;
-                            if gives_up(item.created_at, crate::core::db::now_ms()) {
-                                tracing::error!(id = %item.id, attempts, error = %e, "mail not sent for 3 days; given up, staff notified");
-                                store
-                                    .outbox_gave_up(&worker_id, &item, &e.to_string())
-                                    .await
-                            } else {
-                                tracing::warn!(id = %item.id, attempts, error = %e, "mail not sent; will retry");
-                                store
-                                    .outbox_failed(
-                                        &worker_id,
-                                        &item.id,
-                                        &e.to_string(),
-                                        backoff(attempts),
-                                    )
-                                    .await
-                            }
-                        }
-                    };
-                    if let Err(e) = recorded {
-                        tracing::error!(error = %e, "recording an outbox result failed");
-                    }
-                }
-                if busy {
-                    continue;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "claiming outbox mail failed"),
-        }
-        let _ = tokio::time::timeout(POLL, wake.notified()).await;
+impl Job for OutboxItem {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn attempts(&self) -> i64 {
+        self.attempts
+    }
+    fn queued_at(&self) -> i64 {
+        self.created_at
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Queue for MailQueue {
+    type Item = OutboxItem;
 
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(1), Duration::from_secs(2));
-        assert_eq!(backoff(3), Duration::from_secs(8));
-        assert_eq!(backoff(9), Duration::from_secs(512));
-        assert_eq!(backoff(10), Duration::from_secs(900));
-        assert_eq!(backoff(300), Duration::from_secs(900));
+    fn name(&self) -> &'static str {
+        "mail"
     }
 
-    #[test]
-    fn mail_is_given_up_only_three_days_after_it_was_queued() {
-        let day = 24 * 3600 * 1000;
-        let queued = 1_000_000;
-        assert!(!gives_up(queued, queued));
-        assert!(!gives_up(queued, queued + 3 * day - 1));
-        assert!(gives_up(queued, queued + 3 * day));
-        // Dozens of attempts inside the period change nothing: the age decides, not the count.
-        let attempts_in_three_days: u64 = (1..)
-            .scan(0u64, |t, a| {
-                *t += backoff(a).as_secs();
-                Some(*t)
-            })
-            .take_while(|t| *t < 3 * 24 * 3600)
-            .count() as u64;
-        assert!(attempts_in_three_days > 250, "{attempts_in_three_days}");
+    async fn claim(
+        &self,
+        worker: &str,
+        limit: i64,
+        now: i64,
+        stale_before: i64,
+    ) -> AppResult<Vec<OutboxItem>> {
+        self.store
+            .claim_outbox(worker, limit, now, stale_before)
+            .await
+    }
+
+    async fn run(&self, item: &OutboxItem) -> Result<(), String> {
+        self.mailer
+            .send(&item.recipient, &item.subject, &item.body)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn done(&self, worker: &str, item: &OutboxItem) -> AppResult<()> {
+        self.store.outbox_sent(worker, &item.id).await
+    }
+
+    async fn retry(&self, worker: &str, item: &OutboxItem, error: &str, at: i64) -> AppResult<()> {
+        self.store.outbox_failed(worker, &item.id, error, at).await
+    }
+
+    async fn give_up(&self, worker: &str, item: &OutboxItem, error: &str) -> AppResult<()> {
+        self.store.outbox_gave_up(worker, item, error).await
     }
 }

@@ -116,7 +116,7 @@ impl Gateway for Stripe {
                 Err(e) => return Err(WebhookError::Unavailable(e.to_string())),
             };
             let signature = headers("stripe-signature").unwrap_or_default();
-            let now = chrono::Utc::now().timestamp();
+            let now = state.store.clock().now_secs();
             client
                 .parse_webhook(&signature, body, now)
                 .map_err(|e| WebhookError::Refused(e.to_string()))
