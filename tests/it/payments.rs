@@ -98,7 +98,7 @@ async fn a_demo_payment_settles_the_invoice_once_with_a_receipt(app: TestApp) {
     assert_eq!(choose(&app, &page, "succeeded").await.status, 303);
     assert_eq!(choose(&app, &page, "failed").await.status, 303);
     let state = app.ok(&c.payer_token, "query($id: ID!) { paymentAttempt(id: $id) { status paymentId } payments { edges { node { amount { amount } } } } }", json!({ "id": attempt })).await;
-    assert_eq!(state["paymentAttempt"]["status"], "succeeded");
+    assert_eq!(state["paymentAttempt"]["status"], "SUCCEEDED");
     assert_eq!(
         state["payments"]["edges"].as_array().map(Vec::len),
         Some(1),
@@ -153,7 +153,7 @@ async fn a_demo_payment_settles_the_invoice_once_with_a_receipt(app: TestApp) {
         .await;
     assert_eq!(
         back.json()["data"]["paymentAttempt"]["status"],
-        "succeeded",
+        "SUCCEEDED",
         "{}",
         back.body
     );
@@ -282,7 +282,7 @@ async fn a_failed_payment_can_be_retried_with_another_method(app: TestApp) {
             json!({ "id": attempt }),
         )
         .await;
-    assert_eq!(state["paymentAttempt"]["status"], "failed");
+    assert_eq!(state["paymentAttempt"]["status"], "FAILED");
     assert!(state["paymentAttempt"]["failureReason"]
         .as_str()
         .unwrap_or_default()
@@ -302,7 +302,7 @@ async fn a_failed_payment_can_be_retried_with_another_method(app: TestApp) {
         )
         .await;
     let a = &bank["startPayment"];
-    assert_eq!(a["status"], "awaiting_transfer");
+    assert_eq!(a["status"], "AWAITING_TRANSFER");
     assert!(a["bankDetails"]
         .as_str()
         .unwrap_or_default()
@@ -318,7 +318,7 @@ async fn a_failed_payment_can_be_retried_with_another_method(app: TestApp) {
         assert_eq!(
             app.ok(&owner, confirm, json!({ "id": a["id"] })).await["confirmBankTransfer"]
                 ["status"],
-            "succeeded"
+            "SUCCEEDED"
         );
     }
     let payments = app

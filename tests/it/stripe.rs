@@ -228,7 +228,7 @@ async fn a_card_payment_opens_a_checkout_session_with_an_idempotency_key(
         )
         .await;
     assert_eq!(
-        attempts["paymentAttempts"][0]["status"], "failed",
+        attempts["paymentAttempts"][0]["status"], "FAILED",
         "{attempts}"
     );
 

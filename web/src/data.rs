@@ -215,3 +215,9 @@ where
     let tenant = tenant.to_owned();
     use_server_future(move || fetch::<T>(tenant.clone(), query, variables.clone()))
 }
+
+/// Reads an enum value the API sends in capitals (`AWAITING_TRANSFER`) as the lower-case key the
+/// pages compare and translate (`awaiting_transfer`).
+pub fn lowercase<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.to_ascii_lowercase())
+}

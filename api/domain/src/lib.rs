@@ -5,6 +5,7 @@
 //! [`validate`]) and then trusted inside; every money computation is done in
 //! integer minor units or exact decimals, never floats.
 
+pub mod attempt;
 pub mod credit_note;
 pub mod error;
 pub mod estimate;
@@ -15,6 +16,7 @@ pub mod project;
 pub mod statement;
 pub mod validate;
 
+pub use attempt::*;
 pub use credit_note::*;
 pub use error::*;
 pub use estimate::*;

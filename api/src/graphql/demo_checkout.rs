@@ -14,8 +14,7 @@ pub struct DemoCheckout {
     /// The business being paid.
     pub business: String,
     pub amount: Money,
-    /// `processing`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: super::payment_attempts::PaymentAttemptStatus,
 }
 
 #[derive(Default)]
@@ -44,7 +43,7 @@ impl DemoCheckoutQuery {
         Ok(attempt.map(|a| DemoCheckout {
             business: tenant.name,
             amount: a.amount.into(),
-            status: a.status,
+            status: a.status.into(),
         }))
     }
 }

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod loaders;
 pub mod mutation;
 pub mod parties;
+pub mod payment_attempts;
 pub mod payments_mutation;
 pub mod query;
 pub mod reports;

@@ -23,7 +23,7 @@ impl PaymentsMutation {
         &self,
         ctx: &Context<'_>,
         input: StartPaymentInput,
-    ) -> Result<super::reports::PaymentAttempt> {
+    ) -> Result<super::payment_attempts::PaymentAttempt> {
         let s = scope(ctx)?;
         let invoices = match &input.invoice_ids {
             Some(list) if list.len() > 100 => {
@@ -49,7 +49,7 @@ impl PaymentsMutation {
             channel,
         )
         .await?;
-        Ok(super::reports::PaymentAttempt::new(
+        Ok(super::payment_attempts::PaymentAttempt::new(
             started.attempt,
             started.redirect_url,
             started.bank_details,
@@ -63,7 +63,7 @@ impl PaymentsMutation {
         attempt_id: ID,
         amount: Option<Decimal>,
         received_on: Option<Date>,
-    ) -> Result<super::reports::PaymentAttempt> {
+    ) -> Result<super::payment_attempts::PaymentAttempt> {
         let s = scope(ctx)?;
         s.require_payments()?;
         let id = ids::decode(&attempt_id, "PaymentAttempt")?;
@@ -99,7 +99,9 @@ impl PaymentsMutation {
             .attempt(s, &id)
             .await?
             .ok_or(AppError::NotFound("payment attempt"))?;
-        Ok(super::reports::PaymentAttempt::new(after, None, None))
+        Ok(super::payment_attempts::PaymentAttempt::new(
+            after, None, None,
+        ))
     }
 
     /// How clients may pay: partial payments and their minimum, bank details, paying through

@@ -416,12 +416,12 @@ impl CoreQuery {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<Option<super::reports::PaymentAttempt>> {
+    ) -> Result<Option<super::payment_attempts::PaymentAttempt>> {
         let id = ids::decode(&id, "PaymentAttempt")?;
         Ok(store(ctx)
             .attempt(scope(ctx)?, &id)
             .await?
-            .map(|a| super::reports::PaymentAttempt::new(a, None, None)))
+            .map(|a| super::payment_attempts::PaymentAttempt::new(a, None, None)))
     }
 
     /// Recent payment attempts, newest first (contacts: their client's).
@@ -429,12 +429,12 @@ impl CoreQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 50)] first: i32,
-    ) -> Result<Vec<super::reports::PaymentAttempt>> {
+    ) -> Result<Vec<super::payment_attempts::PaymentAttempt>> {
         let first = page_size(Some(first))?;
         let list = store(ctx).attempts(scope(ctx)?, first).await?;
         Ok(list
             .into_iter()
-            .map(|a| super::reports::PaymentAttempt::new(a, None, None))
+            .map(|a| super::payment_attempts::PaymentAttempt::new(a, None, None))
             .collect())
     }
 

@@ -2,7 +2,7 @@
 //! and the gateway's reference. What gateways report goes through `gateway_events`.
 
 use crate::core::events::{Event, Topic};
-use portico_domain::{Money, PaymentMethod};
+use portico_domain::{AttemptStatus, Money, PaymentMethod};
 
 use crate::core::audit;
 use crate::core::db::new_id;
@@ -56,8 +56,7 @@ pub struct PaymentAttempt {
     pub channel: Channel,
     pub amount: Money,
     pub invoice_ids: Vec<String>,
-    /// `processing`, `awaiting_transfer`, `succeeded`, `failed`.
-    pub status: String,
+    pub status: AttemptStatus,
     pub gateway_ref: Option<String>,
     pub gateway_payment_ref: Option<String>,
     pub idempotency_key: String,
@@ -85,7 +84,7 @@ pub(super) fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
-        status: rows::text(row, "status")?,
+        status: AttemptStatus::parse(&rows::text(row, "status")?)?,
         gateway_ref: rows::opt_text(row, "gateway_ref")?,
         gateway_payment_ref: rows::opt_text(row, "gateway_payment_ref")?,
         idempotency_key: rows::text(row, "idempotency_key")?,
@@ -237,11 +236,7 @@ impl Store {
         let id = new_id();
         let now = tx.now_ms();
         let reference = format!("P{}", id.replace('-', "")[20..].to_uppercase());
-        let status = if channel == Channel::BankTransfer {
-            "awaiting_transfer"
-        } else {
-            "processing"
-        };
+        let status = AttemptStatus::initial(channel == Channel::BankTransfer);
         let ids: Vec<String> = chosen
             .iter()
             .map(|r| rows::text(r, "id"))
@@ -259,7 +254,7 @@ impl Store {
             .bind(amount.minor)
             .bind(currency.code())
             .bind(ids.join(","))
-            .bind(status)
+            .bind(status.as_str())
             .bind(format!("portico-attempt-{id}"))
             .bind(reference)
             .bind(now),
@@ -360,9 +355,9 @@ impl Event {
             tenant_id: tenant_id.to_owned(),
             client_id: a.client_id.clone(),
             topic: Topic::Attempt,
-            action: a.status.clone(),
+            action: a.status.as_str().to_owned(),
             subject_id: a.id.clone(),
-            status: Some(a.status.clone()),
+            status: Some(a.status.as_str().to_owned()),
             amount_minor: Some(a.amount.minor),
             currency: Some(a.amount.currency.code().to_owned()),
             at: 0, // stamped by the bus when published

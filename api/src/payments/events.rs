@@ -5,7 +5,7 @@
 
 use base64::Engine;
 use chrono::NaiveDate;
-use portico_domain::{self as domain, Allocation, Currency, Money};
+use portico_domain::{self as domain, Allocation, AttemptStatus, Currency, Money};
 
 use crate::core::audit;
 use crate::core::db::new_id;
@@ -150,16 +150,18 @@ impl Store {
                 .await?
             }
             EventKind::Failed { reason } => {
+                let guard = AttemptStatus::sql_list(&AttemptStatus::FAILS_FROM);
+                let sql = format!(
+                    "UPDATE payment_attempts SET status = 'failed', failure_reason = $1, updated_at = $2 \
+                     WHERE tenant_id = $3 AND id = $4 AND status IN {guard}"
+                );
                 let n = tx
                     .execute(
-                        sqlx::query(
-                            "UPDATE payment_attempts SET status = 'failed', failure_reason = $1, updated_at = $2 \
-                             WHERE tenant_id = $3 AND id = $4 AND status IN ('processing', 'awaiting_transfer')",
-                        )
-                        .bind(reason.chars().take(300).collect::<String>())
-                        .bind(now)
-                        .bind(tenant_id.to_owned())
-                        .bind(att.id.clone()),
+                        sqlx::query(&sql)
+                            .bind(reason.chars().take(300).collect::<String>())
+                            .bind(now)
+                            .bind(tenant_id.to_owned())
+                            .bind(att.id.clone()),
                     )
                     .await?;
                 if n == 0 {
@@ -354,16 +356,18 @@ async fn succeed(
     received_on: NaiveDate,
 ) -> AppResult<EventOutcome> {
     let tenant_id = scope.tenant_id.clone();
+    let guard = AttemptStatus::sql_list(&AttemptStatus::SUCCEEDS_FROM);
+    let sql = format!(
+        "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1, \
+         gateway_payment_ref = COALESCE($4, gateway_payment_ref) WHERE tenant_id = $2 AND id = $3 AND status IN {guard}"
+    );
     let claimed = tx
         .execute(
-            sqlx::query(
-                "UPDATE payment_attempts SET status = 'succeeded', failure_reason = NULL, updated_at = $1, \
-                 gateway_payment_ref = COALESCE($4, gateway_payment_ref) WHERE tenant_id = $2 AND id = $3 AND status <> 'succeeded'",
-            )
-            .bind(tx.now_ms())
-            .bind(tenant_id.clone())
-            .bind(att.id.clone())
-            .bind(payment_ref.map(str::to_owned)),
+            sqlx::query(&sql)
+                .bind(tx.now_ms())
+                .bind(tenant_id.clone())
+                .bind(att.id.clone())
+                .bind(payment_ref.map(str::to_owned)),
         )
         .await?;
     if claimed == 0 {

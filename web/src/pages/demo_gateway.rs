@@ -15,6 +15,7 @@ use crate::ui::{safe_color, ErrorPage, PageTitle};
 pub struct DemoCheckout {
     pub business: String,
     pub amount: Money,
+    #[serde(deserialize_with = "crate::data::lowercase")]
     pub status: String,
 }
 

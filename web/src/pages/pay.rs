@@ -297,6 +297,7 @@ fn method_hint(m: &str, l: Locale) -> &'static str {
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     pub id: String,
+    #[serde(deserialize_with = "crate::data::lowercase")]
     pub status: String,
     pub method: String,
     pub amount: Money,

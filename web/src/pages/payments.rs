@@ -49,6 +49,7 @@ pub struct PaymentsData {
 #[serde(rename_all = "camelCase")]
 pub struct AttemptRow {
     pub id: String,
+    #[serde(deserialize_with = "crate::data::lowercase")]
     pub status: String,
     pub method: String,
     pub amount: Money,

@@ -1,13 +1,11 @@
 //! Bank transfer: no hosted page; the payer is shown the business's bank details and the
 //! reference to quote, and staff record the payment when it arrives.
 
-use portico_domain::Money;
-
-use super::{BoxFuture, Gateway, Headers, Opened, WebhookError};
+use super::{BoxFuture, Gateway, Opened};
 use crate::core::error::AppResult;
 use crate::core::scope::Scope;
 use crate::core::state::AppState;
-use crate::payments::{Channel, GatewayEvent, PaymentAttempt};
+use crate::payments::{Channel, PaymentAttempt};
 
 pub struct BankTransfer;
 
@@ -50,26 +48,5 @@ impl Gateway for BankTransfer {
                 ..Opened::default()
             })
         })
-    }
-
-    fn webhook<'a>(
-        &'a self,
-        _state: &'a AppState,
-        _tenant_id: &'a str,
-        _headers: Headers<'a>,
-        _body: &'a [u8],
-    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>> {
-        Box::pin(async { Err(WebhookError::NotFound("bank transfers have no webhooks")) })
-    }
-
-    fn refund<'a>(
-        &'a self,
-        _state: &'a AppState,
-        _scope: &'a Scope,
-        _attempt: &'a PaymentAttempt,
-        _amount: Money,
-        _idempotency_key: &'a str,
-    ) -> BoxFuture<'a, AppResult<()>> {
-        Box::pin(async { Ok(()) })
     }
 }

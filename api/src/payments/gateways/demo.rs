@@ -10,9 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
-use portico_domain::Money;
-
-use super::{BoxFuture, Gateway, Headers, Opened, WebhookError};
+use super::{BoxFuture, Gateway, Opened};
 use crate::core::error::{AppError, AppResult};
 use crate::core::forms::field;
 use crate::core::scope::Scope;
@@ -61,28 +59,6 @@ impl Gateway for Demo {
                 bank_details: None,
             })
         })
-    }
-
-    fn webhook<'a>(
-        &'a self,
-        _state: &'a AppState,
-        _tenant_id: &'a str,
-        _headers: Headers<'a>,
-        _body: &'a [u8],
-    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>> {
-        // Its page posts the payer's choice to its own route (below).
-        Box::pin(async { Err(WebhookError::NotFound("the demo gateway has no webhooks")) })
-    }
-
-    fn refund<'a>(
-        &'a self,
-        _state: &'a AppState,
-        _scope: &'a Scope,
-        _attempt: &'a PaymentAttempt,
-        _amount: Money,
-        _idempotency_key: &'a str,
-    ) -> BoxFuture<'a, AppResult<()>> {
-        Box::pin(async { Ok(()) })
     }
 }
 

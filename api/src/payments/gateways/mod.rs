@@ -75,26 +75,31 @@ pub trait Gateway: Send + Sync {
         attempt: &'a PaymentAttempt,
     ) -> BoxFuture<'a, AppResult<Opened>>;
 
-    /// Verifies a webhook on its raw body and parses it into a gateway event.
+    /// Verifies a webhook on its raw body and parses it into a gateway event. By default a
+    /// gateway has no webhooks: its address is a 404 that records nothing.
     fn webhook<'a>(
         &'a self,
-        state: &'a AppState,
-        tenant_id: &'a str,
-        headers: Headers<'a>,
-        body: &'a [u8],
-    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>>;
+        _state: &'a AppState,
+        _tenant_id: &'a str,
+        _headers: Headers<'a>,
+        _body: &'a [u8],
+    ) -> BoxFuture<'a, Result<GatewayEvent, WebhookError>> {
+        Box::pin(async { Err(WebhookError::NotFound("this gateway has no webhooks")) })
+    }
 
     /// Refunds `amount` of the attempt's payment at the gateway (the key makes a retry
     /// harmless). A gateway that moves no money itself (bank transfer) refunds nothing here: the
     /// ledger records the refund.
     fn refund<'a>(
         &'a self,
-        state: &'a AppState,
-        scope: &'a Scope,
-        attempt: &'a PaymentAttempt,
-        amount: Money,
-        idempotency_key: &'a str,
-    ) -> BoxFuture<'a, AppResult<()>>;
+        _state: &'a AppState,
+        _scope: &'a Scope,
+        _attempt: &'a PaymentAttempt,
+        _amount: Money,
+        _idempotency_key: &'a str,
+    ) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Every gateway, in the order the pay page offers them.

@@ -25,6 +25,7 @@ pub struct FeedPayment {
 #[serde(rename_all = "camelCase")]
 pub struct FeedAttempt {
     pub id: String,
+    #[serde(deserialize_with = "crate::data::lowercase")]
     pub status: String,
     pub method: String,
     pub amount: Money,
