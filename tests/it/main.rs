@@ -13,6 +13,7 @@ mod cancellation;
 mod fuzz_args;
 mod layout;
 mod ledger;
+mod mail;
 mod migrations;
 mod outages;
 mod passkeys;

@@ -70,7 +70,7 @@ async fn redis_on(port: u16) -> Option<RedisProcess> {
     panic!("redis-server did not start");
 }
 
-async fn pay(app: &TestApp, owner: &str, c: &crate::common::Party, price: &str) -> u16 {
+pub(crate) async fn pay(app: &TestApp, owner: &str, c: &crate::common::Party, price: &str) -> u16 {
     let inv = invoice(app, owner, &c.client_gid, price, true).await;
     let data = app
         .ok(

@@ -6,6 +6,7 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::AppResult;
+use crate::core::mail::message::Email;
 
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
@@ -13,31 +14,36 @@ pub struct OutboxItem {
     pub tenant_id: String,
     pub recipient: String,
     pub subject: String,
+    /// The plain-text rendering.
     pub body: String,
+    /// The HTML rendering (none for mail queued before emails had one).
+    pub html: Option<String>,
     pub status: String,
     pub attempts: i64,
     /// When it was queued (ms): mail is retried for `mail::worker::POLICY.give_up_after` from then.
     pub created_at: i64,
 }
 
+/// Queues `email` for `recipient` in the caller's transaction: it goes only if the change that
+/// causes it commits.
 pub(crate) async fn queue_email(
     tx: &mut Tx,
     tenant_id: &str,
     recipient: &str,
-    subject: &str,
-    body: &str,
+    email: &Email,
 ) -> AppResult<()> {
     let now = tx.now_ms();
     tx.execute(
         sqlx::query(
-            "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, status, next_attempt_at, created_at) \
-             VALUES ($1, $2, 'email', $3, $4, $5, 'pending', $6, $6)",
+            "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, html, status, next_attempt_at, created_at) \
+             VALUES ($1, $2, 'email', $3, $4, $5, $6, 'pending', $7, $7)",
         )
         .bind(new_id())
         .bind(tenant_id.to_owned())
         .bind(recipient.to_owned())
-        .bind(subject.to_owned())
-        .bind(body.to_owned())
+        .bind(email.subject.clone())
+        .bind(email.text.clone())
+        .bind(email.html.clone())
         .bind(now),
     )
     .await?;
@@ -51,6 +57,7 @@ fn item(row: &sqlx::any::AnyRow) -> AppResult<OutboxItem> {
         recipient: rows::text(row, "recipient")?,
         subject: rows::text(row, "subject")?,
         body: rows::text(row, "body")?,
+        html: rows::opt_text(row, "html")?,
         status: rows::text(row, "status")?,
         attempts: rows::int(row, "attempts")?,
         created_at: rows::int(row, "created_at")?,
@@ -75,7 +82,7 @@ impl Store {
                      WHERE status = 'pending' AND next_attempt_at <= $2 AND (claimed_by IS NULL OR claimed_at < $3) \
                      AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
                                 AND (claimed_by IS NULL OR claimed_at < $3) ORDER BY next_attempt_at LIMIT $4) \
-                     RETURNING id, tenant_id, recipient, subject, body, status, attempts, created_at",
+                     RETURNING id, tenant_id, recipient, subject, body, html, status, attempts, created_at",
                 )
                 .bind(worker.to_owned())
                 .bind(now)
@@ -170,7 +177,7 @@ impl Store {
         let rows = tx
             .fetch_all(
                 sqlx::query(
-                    "SELECT id, tenant_id, recipient, subject, body, status, attempts, created_at FROM outbox \
+                    "SELECT id, tenant_id, recipient, subject, body, html, status, attempts, created_at FROM outbox \
                      WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
                 )
                 .bind(tenant_id.to_owned())

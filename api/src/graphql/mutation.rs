@@ -281,33 +281,28 @@ pub(super) fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
 }
 
 /// A fresh invitation token's hash and its email (subject, body with the accept link).
+/// A new invitation link (its hash) and its email, written in the inviter's language.
 pub(super) async fn invitation_mail(
     ctx: &Context<'_>,
     s: &crate::core::scope::Scope,
     invitee: &str,
-) -> Result<(String, String, String), AppError> {
+) -> Result<(String, crate::core::mail::message::Email), AppError> {
+    use crate::core::mail::message::{Brand, Lang, Template};
     let (token, hash) = crate::core::tokens::generate_with("pi", &s.tenant_id);
     let tenant = store(ctx)
         .tenant_by_id(&s.tenant_id)
         .await?
         .ok_or(AppError::NotFound("tenant"))?;
+    let lang = Lang::from_locale(store(ctx).my_locale(s).await?.as_deref());
     let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
     let link = format!("{base}/{}/auth/invite?token={token}", tenant.slug);
-    let subject = format!(
-        "{} invited you to {}'s client portal",
-        s.actor_name, tenant.name
-    );
-    let greeting = if invitee.is_empty() {
-        "Hello".to_owned()
-    } else {
-        format!("Hello {invitee}")
-    };
-    let body = format!(
-        "{greeting},\n\n{} invited you to {}'s client portal, where you can see your invoices and pay them.\n\n\
-         Accept the invitation (valid for 7 days):\n\n{link}\n",
-        s.actor_name, tenant.name
-    );
-    Ok((hash, subject, body))
+    let email = crate::parties::mail::InvitationEmail {
+        invitee,
+        inviter: &s.actor_name,
+        link: &link,
+    }
+    .render(&Brand::new(&tenant.name, &tenant.brand_color), lang);
+    Ok((hash, email))
 }
 
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -505,11 +500,10 @@ impl CoreMutation {
             email: Email::parse(&input.email).map_err(AppError::from)?,
             role: input.role.as_str().to_owned(),
         };
-        let (hash, subject, body) = invitation_mail(ctx, s, &new.name).await?;
+        let (hash, email) = invitation_mail(ctx, s, &new.name).await?;
         let mail = crate::parties::InvitationMail {
             token_hash: &hash,
-            subject: &subject,
-            body: &body,
+            email: &email,
         };
         let inv = store(ctx).invite_contact(s, new, mail).await?;
         shared(ctx).mail_wake.notify_one();
@@ -524,11 +518,10 @@ impl CoreMutation {
     ) -> Result<super::reports::Invitation> {
         let s = scope(ctx)?;
         let id = ids::decode(&id, "Invitation")?;
-        let (hash, subject, body) = invitation_mail(ctx, s, "").await?;
+        let (hash, email) = invitation_mail(ctx, s, "").await?;
         let mail = crate::parties::InvitationMail {
             token_hash: &hash,
-            subject: &subject,
-            body: &body,
+            email: &email,
         };
         let inv = store(ctx).resend_invitation(s, &id, mail).await?;
         shared(ctx).mail_wake.notify_one();

@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod attempts;
 pub mod link_routes;
+pub mod mail;
 pub mod passkey_repo;
 pub mod passkeys;
 pub mod routes;

@@ -324,6 +324,7 @@ async fn login_start(
                     id: String::new(),
                     name: String::new(),
                     email,
+                    locale: None,
                 },
                 Vec::new(),
             )),

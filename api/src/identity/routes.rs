@@ -4,6 +4,8 @@
 //! attempt is audited; requests are rate-limited per address and per IP. A request posted by the
 //! portal's HTML sign-in form is answered with a redirect back to that page instead of JSON.
 
+use crate::core::mail::message::{Brand, Lang, Template};
+use crate::identity::mail::MagicLinkEmail;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -310,16 +312,15 @@ async fn request_link(
             config.base_url.trim_end_matches('/'),
             t.slug
         );
-        let subject = format!("Your sign-in link for {}", t.name);
-        let body = format!(
-            "Hello {},\n\nUse this link to sign in to {}. It works once, for 10 minutes:\n\n{link}\n\n\
-             If you did not ask for it, ignore this email.\n",
-            user.name, t.name
+        let email = MagicLinkEmail {
+            name: &user.name,
+            link: &link,
+        }
+        .render(
+            &Brand::new(&t.name, &t.brand_color),
+            Lang::from_locale(user.locale.as_deref()),
         );
-        if let Err(e) = store
-            .create_magic_link(&t.id, user, &hash, &subject, &body)
-            .await
-        {
+        if let Err(e) = store.create_magic_link(&t.id, user, &hash, &email).await {
             return fail(e);
         }
         state.mail_wake.notify_one();

@@ -49,6 +49,8 @@ pub struct LoginUser {
     pub id: String,
     pub name: String,
     pub email: String,
+    /// The language they chose (`en`, `el`), for the emails they get.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,9 +125,9 @@ impl Store {
         let row = tx
             .fetch_optional(
                 sqlx::query(
-                    "SELECT 'staff' AS kind, id, name, email, 0 AS rank FROM staff_users \
+                    "SELECT 'staff' AS kind, id, name, email, locale, 0 AS rank FROM staff_users \
                      WHERE tenant_id = $1 AND email = $2 AND disabled_at IS NULL \
-                     UNION ALL SELECT 'contact', id, name, email, 1 FROM contacts \
+                     UNION ALL SELECT 'contact', id, name, email, locale, 1 FROM contacts \
                      WHERE tenant_id = $1 AND email = $2 AND disabled_at IS NULL ORDER BY rank LIMIT 1",
                 )
                 .bind(tenant_id.to_owned())
@@ -139,6 +141,7 @@ impl Store {
                 id: rows::text(&r, "id")?,
                 name: rows::text(&r, "name")?,
                 email: rows::text(&r, "email")?,
+                locale: rows::opt_text(&r, "locale")?,
             })
         })
         .transpose()
@@ -150,8 +153,7 @@ impl Store {
         tenant_id: &str,
         user: &LoginUser,
         token_hash: &str,
-        subject: &str,
-        body: &str,
+        email: &crate::core::mail::message::Email,
     ) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
@@ -169,7 +171,7 @@ impl Store {
             .bind(now + MAGIC_LINK_MS),
         )
         .await?;
-        outbox::queue_email(&mut tx, tenant_id, &user.email, subject, body).await?;
+        outbox::queue_email(&mut tx, tenant_id, &user.email, email).await?;
         tx.commit().await
     }
 

@@ -58,8 +58,7 @@ pub struct InvitationPreview {
 /// What the invitation email needs: the link is made by the caller from a fresh token.
 pub struct InvitationMail<'a> {
     pub token_hash: &'a str,
-    pub subject: &'a str,
-    pub body: &'a str,
+    pub email: &'a crate::core::mail::message::Email,
 }
 
 const COLUMNS: &str = "i.id, i.contact_id, c.client_id, i.email, c.name, i.sent_count, i.created_at, i.expires_at, \
@@ -252,14 +251,7 @@ impl Store {
                 id
             }
         };
-        outbox::queue_email(
-            &mut tx,
-            &scope.tenant_id,
-            new.email.as_str(),
-            mail.subject,
-            mail.body,
-        )
-        .await?;
+        outbox::queue_email(&mut tx, &scope.tenant_id, new.email.as_str(), mail.email).await?;
         audit::record(
             &mut tx,
             scope,
@@ -302,14 +294,7 @@ impl Store {
             .bind(id.to_owned()),
         )
         .await?;
-        outbox::queue_email(
-            &mut tx,
-            &scope.tenant_id,
-            &inv.email,
-            mail.subject,
-            mail.body,
-        )
-        .await?;
+        outbox::queue_email(&mut tx, &scope.tenant_id, &inv.email, mail.email).await?;
         audit::record(&mut tx, scope, "invitation.resent", "invitation", id, None).await?;
         let inv = load(&mut tx, scope, id).await?;
         tx.commit().await?;

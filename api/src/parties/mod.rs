@@ -2,6 +2,7 @@
 //! give contacts (and staff) access to the portal.
 
 pub mod invitations;
+pub mod mail;
 pub mod service;
 
 pub use invitations::{Invitation, InvitationMail, InvitationPreview, NewInvitation};

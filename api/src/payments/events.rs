@@ -13,11 +13,13 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::{AppError, AppResult};
+use crate::core::mail::message::{Brand, Lang, Template};
 use crate::core::outbox;
 use crate::core::scope::Scope;
 use crate::invoicing::service::Invoice;
 use crate::payments::attempts::*;
 use crate::payments::ledger::{record_payment_tx, refund_payment_tx, NewPayment, Payment};
+use crate::payments::mail::ReceiptEmail;
 use crate::tenancy::repo::next_number;
 
 /// What a gateway said happened, already verified and parsed by its adapter.
@@ -452,7 +454,7 @@ async fn succeed(
     if let Some(contact) = &att.contact_id {
         let row = tx
             .fetch_optional(
-                sqlx::query("SELECT c.email, c.name, t.name AS tenant, t.slug FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.brand_color FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
                     .bind(tenant_id.clone())
                     .bind(contact.clone()),
             )
@@ -464,21 +466,22 @@ async fn succeed(
             let gid = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(format!("Payment:{}", payment.id));
             let link = format!("{base_url}/{}/payments/{gid}", rows::text(&row, "slug")?);
-            let body = format!(
-                "Hello {},\n\nThank you: {} received {amount} on {received_on}.\n\nPayment {}\n{}\n\nYour receipt: {link}\n",
-                rows::text(&row, "name")?,
-                rows::text(&row, "tenant")?,
-                payment.number,
-                if paid.is_empty() { "It is held as credit on your account.".to_owned() } else { format!("Applied to: {}.", paid.join(", ")) }
+            let email = ReceiptEmail {
+                name: &rows::text(&row, "name")?,
+                number: &payment.number,
+                amount,
+                received_on,
+                applied_to: &paid,
+                link: &link,
+            }
+            .render(
+                &Brand::new(
+                    &rows::text(&row, "tenant")?,
+                    &rows::text(&row, "brand_color")?,
+                ),
+                Lang::from_locale(rows::opt_text(&row, "locale")?.as_deref()),
             );
-            outbox::queue_email(
-                tx,
-                &tenant_id,
-                &rows::text(&row, "email")?,
-                &format!("Payment {} received", payment.number),
-                &body,
-            )
-            .await?;
+            outbox::queue_email(tx, &tenant_id, &rows::text(&row, "email")?, &email).await?;
         }
     }
     notify(

@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod events;
 pub mod gateways;
 pub mod ledger;
+pub mod mail;
 pub mod routes;
 pub mod service;
 pub mod settings;

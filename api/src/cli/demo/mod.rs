@@ -280,8 +280,15 @@ async fn seed_tenant(
                     },
                     crate::parties::InvitationMail {
                         token_hash: &hash,
-                        subject: &format!("You are invited to {}", plan.name),
-                        body: "A demo invitation: its link is not shown here.",
+                        email: &crate::core::mail::message::Template::render(
+                            &crate::parties::mail::InvitationEmail {
+                                invitee: colleague,
+                                inviter: "Demo",
+                                link: "(a demo invitation: its link is not shown)",
+                            },
+                            &crate::core::mail::message::Brand::new(plan.name, "#1f4e79"),
+                            crate::core::mail::message::Lang::En,
+                        ),
                     },
                 )
                 .await?;

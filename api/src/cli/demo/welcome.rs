@@ -2,6 +2,7 @@
 
 use super::{err, staff, Summary};
 use crate::core::db::Store;
+use crate::core::mail::message::{Brand, Lang, Template};
 use crate::core::scope::Role;
 
 /// What `portico demo` prints: where to go and tokens to try the API with.
@@ -98,15 +99,16 @@ async fn sign_in_link(
         base.trim_end_matches('/'),
         t.slug
     );
-    let body = format!("Sign in to {}: {link}\n", t.name);
+    let email = crate::identity::mail::MagicLinkEmail {
+        name: &user.name,
+        link: &link,
+    }
+    .render(
+        &Brand::new(&t.name, &t.brand_color),
+        Lang::from_locale(user.locale.as_deref()),
+    );
     store
-        .create_magic_link(
-            &t.id,
-            &user,
-            &hash,
-            &format!("Your sign-in link for {}", t.name),
-            &body,
-        )
+        .create_magic_link(&t.id, &user, &hash, &email)
         .await
         .map_err(err)?;
     Ok(Some(link))

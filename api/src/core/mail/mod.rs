@@ -1,11 +1,13 @@
-//! Mail: messages are queued in the outbox table inside the transaction that causes them, and a
+//! Mail: emails are typed templates rendered as text and HTML in the recipient's language
+//! (`message`); they are queued in the outbox table inside the transaction that causes them, and a
 //! worker sends them with retries and backoff. With `PORTICO_SMTP_URL` the worker speaks SMTP
 //! (lettre; `smtp://`, `smtps://`, `smtp://…?tls=required`); without it the message is written to
 //! the log and kept in the outbox, so the demo works offline.
 
+pub mod message;
 pub mod worker;
 
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 #[derive(Clone)]
@@ -37,8 +39,14 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    /// Sends one plain-text message.
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    /// Sends one message: plain text, with its HTML rendering as the alternative when it has one.
+    pub async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        html: Option<&str>,
+    ) -> anyhow::Result<()> {
         match &self.transport {
             Transport::Log => {
                 tracing::info!(
@@ -49,13 +57,19 @@ impl Mailer {
                 Ok(())
             }
             Transport::Smtp(smtp) => {
-                let message = Message::builder()
+                let builder = Message::builder()
                     .from(self.from.clone())
                     .to(to
                         .parse()
                         .map_err(|e| anyhow::anyhow!("recipient {to:?}: {e}"))?)
-                    .subject(subject)
-                    .body(body.to_owned())?;
+                    .subject(subject);
+                let message = match html {
+                    Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                        body.to_owned(),
+                        html.to_owned(),
+                    ))?,
+                    None => builder.body(body.to_owned())?,
+                };
                 smtp.send(message).await?;
                 Ok(())
             }

@@ -66,7 +66,12 @@ impl Queue for MailQueue {
 
     async fn run(&self, item: &OutboxItem) -> Result<(), String> {
         self.mailer
-            .send(&item.recipient, &item.subject, &item.body)
+            .send(
+                &item.recipient,
+                &item.subject,
+                &item.body,
+                item.html.as_deref(),
+            )
             .await
             .map_err(|e| e.to_string())
     }
