@@ -206,7 +206,7 @@ impl TestApp {
             .create_token(&t.id, "test owner", Role::Owner, None)
             .await
             .expect("token");
-        (t.id, token.token)
+        (t.id.into_string(), token.token)
     }
 
     pub async fn token(&self, tenant_id: &str, role: Role, contact_id: Option<&str>) -> String {

@@ -189,3 +189,34 @@ fn every_now_is_read_from_the_clock() {
         .collect();
     assert!(wrong.is_empty(), "read the time from the Clock: {wrong:?}");
 }
+
+#[test]
+fn invoice_payment_and_attempt_ids_are_typed() {
+    // Their global ids are made and read only by their types (`InvoiceId::from_global`,
+    // `id.to_global()`), so one kind's id cannot stand for another's.
+    let src = repo().join("api/src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let untyped = [
+        "\"Invoice\")",
+        "\"Payment\")",
+        "\"PaymentAttempt\")",
+        "encode(\"Invoice\"",
+        "encode(\"Payment\"",
+        "encode(\"PaymentAttempt\"",
+    ];
+    let wrong: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("core/ids.rs"))
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).expect("source");
+            let hits: Vec<&str> = untyped
+                .iter()
+                .copied()
+                .filter(|u| text.contains(u))
+                .collect();
+            (!hits.is_empty()).then(|| format!("{}: {hits:?}", f.display()))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "use the typed ids: {wrong:?}");
+}

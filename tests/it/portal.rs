@@ -24,6 +24,7 @@ async fn acme_id(app: &TestApp) -> String {
         .expect("tenant")
         .expect("acme")
         .id
+        .into_string()
 }
 
 /// An issued invoice the signed-in contact can see.

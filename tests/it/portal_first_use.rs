@@ -22,6 +22,7 @@ async fn acme_id(app: &TestApp) -> String {
         .expect("tenant")
         .expect("acme")
         .id
+        .into_string()
 }
 
 /// Acme's first client: its global id and its contacts (email, role).
@@ -1457,7 +1458,8 @@ async fn theo_status(app: &TestApp, staff: &str) -> Value {
         .clone()
 }
 
-/// Every HTML page people see is the portal's: the API writes none by hand.
+/// Every HTML page people see is the portal's: the API writes none by hand. (Emails are not
+/// pages: their one HTML layout is `core/mail/message.rs`.)
 #[test]
 fn the_api_writes_no_html_pages() {
     let mut stack = vec![std::path::PathBuf::from(concat!(
@@ -1470,7 +1472,9 @@ fn the_api_writes_no_html_pages() {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("core/mail/message.rs")
+            {
                 let text = std::fs::read_to_string(&path).expect("source");
                 for tag in ["<!doctype", "<html", "<h1>", "<p>", "<form "] {
                     if text.to_ascii_lowercase().contains(tag) {

@@ -72,7 +72,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let first = first.ok_or_else(|| anyhow::anyhow!("no tenants"))?;
 
     let staff = Scope {
-        tenant_id: first.tenant_id.clone(),
+        tenant_id: crate::core::ids::TenantId::from_raw(first.tenant_id.clone()),
         tenant_slug: "bench-0".into(),
         role: Role::Owner,
         actor_id: "bench".into(),

@@ -232,7 +232,7 @@ pub(crate) async fn stripe_tenant(app: &App, slug: &str) -> anyhow::Result<Strip
         .await
         .map_err(err)?;
     let staff = Scope {
-        tenant_id: tenant.id.clone(),
+        tenant_id: crate::core::ids::TenantId::from_raw(tenant.id.clone()),
         tenant_slug: tenant.slug.clone(),
         role: Role::Owner,
         actor_id: "bench".into(),
@@ -284,8 +284,8 @@ pub(crate) async fn stripe_tenant(app: &App, slug: &str) -> anyhow::Result<Strip
         .map_err(err)?;
     let payer = Scope {
         role: Role::ContactPayer,
-        client_id: Some(client.id.clone()),
-        contact_id: Some(contact.id.clone()),
+        client_id: Some(crate::core::ids::ClientId::from_raw(client.id.clone())),
+        contact_id: Some(crate::core::ids::ContactId::from_raw(contact.id.clone())),
         actor_id: contact.id.clone(),
         ..staff.clone()
     };
@@ -338,7 +338,8 @@ pub(crate) async fn invoice_and_attempt(
         .create_attempt(payer, Some(vec![inv.id]), None, Channel::Demo)
         .await
         .map_err(err)?
-        .id)
+        .id
+        .into_string())
 }
 
 pub(crate) fn tokio_tungstenite_request(

@@ -120,7 +120,7 @@ impl Store {
         }
         tx.commit().await?;
         Ok(BenchTenant {
-            tenant_id: t,
+            tenant_id: t.into_string(),
             client_ids,
         })
     }

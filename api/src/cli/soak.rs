@@ -463,7 +463,10 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
     let mut payment_ids = HashSet::new();
     for attempt in &expected {
         match store
-            .attempt(&setup.staff, attempt)
+            .attempt(
+                &setup.staff,
+                &crate::core::ids::AttemptId::from_raw(attempt.clone()),
+            )
             .await
             .map_err(err)?
             .and_then(|a| a.payment_id)
@@ -483,7 +486,11 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
     // Subscribers converge: wait (bounded) until each has seen every recorded payment.
     let want: HashSet<String> = payment_ids
         .iter()
-        .map(|p| crate::core::ids::encode("Payment", p).0)
+        .map(|p| {
+            crate::core::ids::PaymentId::from_raw(p.as_str())
+                .to_global()
+                .0
+        })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut missing = [0usize; 2];

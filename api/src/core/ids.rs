@@ -1,5 +1,7 @@
-//! Relay global ids: base64url of `Type:uuid`. Decoding checks the type and the uuid, so a
-//! malformed or mistyped id is a clear `BAD_USER_INPUT`.
+//! Ids: one type per kind of row (`TenantId`, `ClientId`, `InvoiceId`, `PaymentId`, …), so an
+//! invoice's id cannot be passed where a client's is wanted, and each knows its Relay global id
+//! (base64url of `Type:uuid`). Decoding checks the type and the uuid, so a malformed or mistyped
+//! id is a clear `BAD_USER_INPUT`.
 
 use async_graphql::ID;
 use base64::Engine;
@@ -37,6 +39,149 @@ pub fn decode(id: &ID, kind: &str) -> AppResult<String> {
     Ok(raw)
 }
 
+/// What every id type is made from: the stored uuid (`rows::id` reads one from a row).
+pub trait TypedId: Sized {
+    fn from_raw(raw: String) -> Self;
+}
+
+/// Declares an id type: a uuid string that binds and reads as text in SQL, with its global id.
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, sqlx::Type, serde::Serialize,
+        )]
+        #[sqlx(transparent)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl TypedId for $name {
+            fn from_raw(raw: String) -> Self {
+                Self(raw)
+            }
+        }
+
+        impl $name {
+            /// The type name in its global ids.
+            pub const KIND: &'static str = $kind;
+
+            /// A new id (uuid v7: sorts by creation time).
+            pub fn generate() -> Self {
+                Self(uuid::Uuid::now_v7().to_string())
+            }
+
+            /// An id read from the database or from a checked source.
+            pub fn from_raw(raw: impl Into<String>) -> Self {
+                Self(raw.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
+            /// Its Relay global id.
+            pub fn to_global(&self) -> ID {
+                encode($kind, &self.0)
+            }
+
+            /// From a global id, which must be of this type.
+            pub fn from_global(id: &ID) -> AppResult<Self> {
+                decode(id, $kind).map(Self)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                self == &other.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A business using the portal.
+    TenantId,
+    "Tenant"
+);
+typed_id!(
+    /// A business's client (the party that owes).
+    ClientId,
+    "Client"
+);
+typed_id!(
+    /// A person at a client who signs in.
+    ContactId,
+    "Contact"
+);
+typed_id!(
+    /// An invoice.
+    InvoiceId,
+    "Invoice"
+);
+typed_id!(
+    /// A payment received (online or recorded by staff).
+    PaymentId,
+    "Payment"
+);
+typed_id!(
+    /// A payer's attempt at a gateway.
+    AttemptId,
+    "PaymentAttempt"
+);
+
 fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
 }
@@ -51,6 +196,23 @@ mod tests {
         let id = encode("Invoice", &raw);
         assert_eq!(decode(&id, "Invoice").ok(), Some(raw.clone()));
         assert!(decode(&id, "Client").is_err());
+    }
+
+    #[test]
+    fn typed_ids_carry_their_kind() {
+        let invoice = InvoiceId::generate();
+        let global = invoice.to_global();
+        assert_eq!(InvoiceId::from_global(&global).ok(), Some(invoice.clone()));
+        assert!(
+            ClientId::from_global(&global).is_err(),
+            "an invoice's global id is not a client's"
+        );
+        assert_eq!(invoice, invoice.as_str());
+        assert_eq!(InvoiceId::KIND, "Invoice");
+        assert_eq!(
+            AttemptId::from_raw("x").to_global(),
+            encode("PaymentAttempt", "x")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! below the GraphQL layer, so a resolver cannot forget them.
 
 use crate::core::error::{AppError, AppResult};
+use crate::core::ids::{ClientId, ContactId, TenantId};
 
 /// A caller's role. Staff and partners act tenant-wide; contacts act for one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,15 +95,15 @@ impl Grants {
 /// The caller of one request: tenant, role, and for contacts the client they belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub role: Role,
     /// Token or user id, for audit events.
     pub actor_id: String,
     pub actor_name: String,
     /// Set for contacts: they see only this client's data.
-    pub client_id: Option<String>,
-    pub contact_id: Option<String>,
+    pub client_id: Option<ClientId>,
+    pub contact_id: Option<ContactId>,
     /// The session this request came with (cookie login); `None` for API tokens.
     pub session_id: Option<String>,
     /// What the caller's token allows (all, for sessions).

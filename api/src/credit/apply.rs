@@ -176,7 +176,7 @@ impl Store {
                 let take = left.minor.min(open);
                 if take > 0 {
                     plan.push(domain::Allocation {
-                        invoice_id: inv.id.clone(),
+                        invoice_id: inv.id.to_string(),
                         amount: Money::new(take, currency),
                     });
                     left = Money::new(left.minor - take, currency);

@@ -62,7 +62,7 @@ impl AccessQuery {
         ctx: &Context<'_>,
         invoice_id: ID,
     ) -> Result<Vec<super::reports::InvoiceLink>> {
-        let id = ids::decode(&invoice_id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let links = store(ctx).invoice_links(scope(ctx)?, &id).await?;
         Ok(links
             .into_iter()

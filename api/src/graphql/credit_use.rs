@@ -8,7 +8,6 @@ use super::ledger::Invoice;
 use super::scalars::Money;
 use crate::core::error::AppError;
 use crate::core::events::Event;
-use crate::core::ids;
 use crate::credit::MAX_CREDIT_INVOICES;
 
 /// What using credit did.
@@ -54,7 +53,7 @@ impl CreditUseMutation {
         }
         let ids = invoice_ids
             .iter()
-            .map(|i| ids::decode(i, "Invoice"))
+            .map(|i| crate::core::ids::InvoiceId::from_global(i).map(String::from))
             .collect::<Result<Vec<_>, _>>()?;
         let used = store(ctx).use_client_credit(s, &ids, today(ctx)).await?;
         for inv in &used.invoices {

@@ -51,7 +51,7 @@ impl DocumentsMutation {
         ctx: &Context<'_>,
         input: UpdateInvoiceInput,
     ) -> Result<Invoice> {
-        let id = ids::decode(&input.id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&input.id)?;
         let patch = crate::invoicing::InvoicePatch {
             reference: short_text("reference", input.reference.as_deref())?,
             issue_date: input.issue_date.map(|d| d.0),
@@ -72,7 +72,7 @@ impl DocumentsMutation {
         line: LineInput,
     ) -> Result<Invoice> {
         let s = scope(ctx)?;
-        let id = ids::decode(&invoice_id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let inv = store(ctx)
             .invoice(s, &id)
             .await?
@@ -90,7 +90,7 @@ impl DocumentsMutation {
 
     /// draft → issued.
     async fn issue_invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Invoice> {
-        let id = ids::decode(&id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let inv = store(ctx).issue_invoice(scope(ctx)?, &id).await?;
         publish_invoice(ctx, &inv, "issued").await;
         Ok(Invoice(inv))
@@ -103,7 +103,7 @@ impl DocumentsMutation {
         id: ID,
         reason: Option<String>,
     ) -> Result<Invoice> {
-        let id = ids::decode(&id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let reason = short_text("reason", reason.as_deref())?;
         let inv = store(ctx).void_invoice(scope(ctx)?, &id, reason).await?;
         publish_invoice(ctx, &inv, "voided").await;
@@ -123,7 +123,7 @@ impl DocumentsMutation {
             client_id,
             invoice_id: input
                 .invoice_id
-                .map(|i| ids::decode(&i, "Invoice"))
+                .map(|i| crate::core::ids::InvoiceId::from_global(&i).map(String::from))
                 .transpose()?,
             amount: positive_amount("amount", &input.amount, currency)?,
             reason: name("reason", &input.reason)?,
@@ -153,7 +153,7 @@ impl DocumentsMutation {
     ) -> Result<CreditNote> {
         let s = scope(ctx)?;
         let id = ids::decode(&id, "CreditNote")?;
-        let invoice_id = ids::decode(&invoice_id, "Invoice")?;
+        let invoice_id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let cn = store(ctx)
             .credit_notes(s, None, Some(&id), 1, 0)
             .await?

@@ -221,7 +221,7 @@ pub fn allocations(
     list.iter()
         .map(|a| {
             Ok(domain::Allocation {
-                invoice_id: ids::decode(&a.invoice_id, "Invoice")?,
+                invoice_id: crate::core::ids::InvoiceId::from_global(&a.invoice_id)?.into_string(),
                 amount: positive_amount("allocations", &a.amount, currency)?,
             })
         })

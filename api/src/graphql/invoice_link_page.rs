@@ -82,11 +82,12 @@ impl InvoiceLinkQuery {
         else {
             return Ok(None);
         };
+        let invoice_id = crate::core::ids::InvoiceId::from_raw(invoice_id);
         let Some(inv) = store.invoice(&scope, &invoice_id).await? else {
             return Ok(None);
         };
         let lines = store
-            .lines_for_documents(&scope, std::slice::from_ref(&invoice_id))
+            .lines_for_documents(&scope, &[invoice_id.to_string()])
             .await?;
         let client = store.client(&scope, &inv.client_id).await?;
         let amounts: Vec<_> = lines.iter().map(|l| l.amounts).collect();

@@ -48,7 +48,7 @@ pub struct Invoice(pub crate::invoicing::Invoice);
 #[Object]
 impl Invoice {
     pub async fn id(&self) -> ID {
-        ids::encode("Invoice", &self.0.id)
+        self.0.id.to_global()
     }
     async fn number(&self) -> &str {
         &self.0.number
@@ -101,13 +101,13 @@ impl Invoice {
     }
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
         Ok(loader(ctx, |l| &l.clients)?
-            .load_one(self.0.client_id.clone())
+            .load_one(self.0.client_id.to_string())
             .await?
             .map(Client))
     }
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Line>> {
         let lines = loader(ctx, |l| &l.lines)?
-            .load_one(self.0.id.clone())
+            .load_one(self.0.id.to_string())
             .await?
             .unwrap_or_default();
         Ok(lines.into_iter().map(Line).collect())
@@ -115,7 +115,7 @@ impl Invoice {
     /// Tax per rate.
     async fn taxes(&self, ctx: &Context<'_>) -> Result<Vec<TaxLine>> {
         let lines = loader(ctx, |l| &l.lines)?
-            .load_one(self.0.id.clone())
+            .load_one(self.0.id.to_string())
             .await?
             .unwrap_or_default();
         let amounts: Vec<_> = lines.iter().map(|l| l.amounts).collect();
@@ -134,7 +134,7 @@ impl Invoice {
     /// Payments allocated to this invoice (reversals by refunds appear as negative amounts).
     async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
         let rows = loader(ctx, |l| &l.invoice_allocations)?
-            .load_one(self.0.id.clone())
+            .load_one(self.0.id.to_string())
             .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(Allocation).collect())
@@ -260,7 +260,7 @@ pub struct Payment(pub crate::payments::Payment);
 #[Object]
 impl Payment {
     pub async fn id(&self) -> ID {
-        ids::encode("Payment", &self.0.id)
+        self.0.id.to_global()
     }
     async fn number(&self) -> &str {
         &self.0.number
@@ -294,13 +294,13 @@ impl Payment {
     }
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
         Ok(loader(ctx, |l| &l.clients)?
-            .load_one(self.0.client_id.clone())
+            .load_one(self.0.client_id.to_string())
             .await?
             .map(Client))
     }
     async fn allocations(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
         let rows = loader(ctx, |l| &l.payment_allocations)?
-            .load_one(self.0.id.clone())
+            .load_one(self.0.id.to_string())
             .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(Allocation).collect())

@@ -92,9 +92,9 @@ impl Loaders {
         node: async_graphql::Lookahead<'_>,
         invoices: &[Invoice],
     ) -> Result<(), AppError> {
-        let ids: Vec<String> = invoices.iter().map(|i| i.id.clone()).collect();
+        let ids: Vec<String> = invoices.iter().map(|i| i.id.to_string()).collect();
         if node.field("client").exists() {
-            let mut keys: Vec<String> = invoices.iter().map(|i| i.client_id.clone()).collect();
+            let mut keys: Vec<String> = invoices.iter().map(|i| i.client_id.to_string()).collect();
             keys.sort();
             keys.dedup();
             let found = by_id(store.clients_by_ids(scope, &keys).await?, |c| &c.id);
@@ -130,8 +130,8 @@ impl Loaders {
     }
 }
 
-fn by_id<T>(items: Vec<T>, id: impl Fn(&T) -> &String) -> HashMap<String, T> {
-    items.into_iter().map(|i| (id(&i).clone(), i)).collect()
+fn by_id<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> HashMap<String, T> {
+    items.into_iter().map(|i| (id(&i).to_owned(), i)).collect()
 }
 
 /// Groups items by key, with an empty group for every requested key that has none (so that the

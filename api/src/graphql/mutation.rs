@@ -455,7 +455,7 @@ impl CoreMutation {
         expires_in_days: Option<i32>,
     ) -> Result<super::reports::InvoiceLink> {
         let s = scope(ctx)?;
-        let id = ids::decode(&invoice_id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let expires_at = match expires_in_days {
             Some(d) if !(1..=365).contains(&d) => {
                 return Err(AppError::bad_input("expiresInDays", "between 1 and 365 days").into())

@@ -6,7 +6,7 @@ use portico_domain::AttemptStatus;
 use super::context::{scope, store};
 use super::mutation::PaymentChannel;
 use super::scalars::Money;
-use crate::core::ids;
+use crate::core::ids::{InvoiceId, PaymentId};
 
 /// Where a payment attempt stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -53,7 +53,7 @@ pub struct PaymentAttempt {
     #[graphql(skip)]
     pub client_raw: String,
     #[graphql(skip)]
-    pub payment_raw: Option<String>,
+    pub payment_raw: Option<crate::core::ids::PaymentId>,
 }
 
 #[ComplexObject]
@@ -68,7 +68,7 @@ impl PaymentAttempt {
 
     /// The payment it became, once it succeeded: its number is the payment's one name.
     async fn payment(&self, ctx: &Context<'_>) -> Result<Option<super::ledger::Payment>> {
-        let Some(id) = self.payment_raw.as_deref() else {
+        let Some(id) = self.payment_raw.as_ref() else {
             return Ok(None);
         };
         Ok(store(ctx)
@@ -85,22 +85,18 @@ impl PaymentAttempt {
         bank_details: Option<String>,
     ) -> Self {
         PaymentAttempt {
-            id: ids::encode("PaymentAttempt", &a.id),
+            id: a.id.to_global(),
             status: a.status.into(),
             method: a.channel.into(),
             amount: a.amount.into(),
             reference: a.reference,
             failure_reason: a.failure_reason,
-            invoice_ids: a
-                .invoice_ids
-                .iter()
-                .map(|i| ids::encode("Invoice", i))
-                .collect(),
-            payment_id: a.payment_id.as_deref().map(|p| ids::encode("Payment", p)),
+            invoice_ids: a.invoice_ids.iter().map(InvoiceId::to_global).collect(),
+            payment_id: a.payment_id.as_ref().map(PaymentId::to_global),
             redirect_url,
             bank_details,
             created_at: a.created_at,
-            client_raw: a.client_id,
+            client_raw: a.client_id.into_string(),
             payment_raw: a.payment_id,
         }
     }

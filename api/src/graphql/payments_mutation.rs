@@ -31,7 +31,7 @@ impl PaymentsMutation {
             }
             Some(list) => Some(
                 list.iter()
-                    .map(|i| ids::decode(i, "Invoice"))
+                    .map(crate::core::ids::InvoiceId::from_global)
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             None => None,
@@ -66,7 +66,7 @@ impl PaymentsMutation {
     ) -> Result<super::payment_attempts::PaymentAttempt> {
         let s = scope(ctx)?;
         s.require_payments()?;
-        let id = ids::decode(&attempt_id, "PaymentAttempt")?;
+        let id = crate::core::ids::AttemptId::from_global(&attempt_id)?;
         let attempt = store(ctx)
             .attempt(s, &id)
             .await?
@@ -85,7 +85,7 @@ impl PaymentsMutation {
             provider: "bank".into(),
             event_id: format!("bank-{id}"),
             event_type: "bank_transfer.received".into(),
-            attempt_id: Some(id.clone()),
+            attempt_id: Some(id.to_string()),
             gateway_ref: None,
             gateway_payment_ref: None,
             kind: crate::payments::EventKind::Succeeded {
@@ -204,7 +204,7 @@ impl PaymentsMutation {
         allocations: Option<Vec<AllocationInput>>,
     ) -> Result<Payment> {
         let s = scope(ctx)?;
-        let id = ids::decode(&payment_id, "Payment")?;
+        let id = crate::core::ids::PaymentId::from_global(&payment_id)?;
         let p = store(ctx)
             .payment(s, &id)
             .await?
@@ -224,7 +224,7 @@ impl PaymentsMutation {
         reason: Option<String>,
     ) -> Result<Payment> {
         let s = scope(ctx)?;
-        let id = ids::decode(&payment_id, "Payment")?;
+        let id = crate::core::ids::PaymentId::from_global(&payment_id)?;
         let p = store(ctx)
             .payment(s, &id)
             .await?

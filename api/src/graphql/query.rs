@@ -189,7 +189,7 @@ impl CoreQuery {
     /// per contact and invoice).
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Invoice>> {
         let s = scope(ctx)?;
-        let id = ids::decode(&id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let found = store(ctx).invoice(s, &id).await?;
         if let Some(inv) = &found {
             // A write during a read: it must never fail the query.
@@ -417,7 +417,7 @@ impl CoreQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<Option<super::payment_attempts::PaymentAttempt>> {
-        let id = ids::decode(&id, "PaymentAttempt")?;
+        let id = crate::core::ids::AttemptId::from_global(&id)?;
         Ok(store(ctx)
             .attempt(scope(ctx)?, &id)
             .await?
@@ -445,7 +445,7 @@ impl CoreQuery {
         let (kind, raw) = ids::decode_any(&id)?;
         Ok(match kind.as_str() {
             "Invoice" => st
-                .invoice(s, &raw)
+                .invoice(s, &crate::core::ids::InvoiceId::from_raw(raw))
                 .await?
                 .map(|i| Node::Invoice(Invoice(i))),
             "Client" => st.client(s, &raw).await?.map(|c| Node::Client(Client(c))),
@@ -454,7 +454,7 @@ impl CoreQuery {
                 .await?
                 .map(|c| Node::Contact(Contact(c))),
             "Payment" => st
-                .payment(s, &raw)
+                .payment(s, &crate::core::ids::PaymentId::from_raw(raw))
                 .await?
                 .map(|p| Node::Payment(Payment(p))),
             "CreditNote" => st

@@ -351,10 +351,10 @@ pub struct Notification {
 impl From<crate::identity::Notification> for Notification {
     fn from(n: crate::identity::Notification) -> Self {
         let kind = match n.kind.as_str() {
-            "invoice.viewed" | "credit.used" => Some("Invoice"),
+            "invoice.viewed" | "credit.used" => Some(crate::core::ids::InvoiceId::KIND),
             "estimate.accepted" | "estimate.rejected" => Some("Estimate"),
             "message.posted" => Some("Thread"),
-            "payment.received" | "payment.refunded" => Some("Payment"),
+            "payment.received" | "payment.refunded" => Some(crate::core::ids::PaymentId::KIND),
             _ => None,
         };
         Notification {
@@ -387,7 +387,7 @@ impl InvoiceLink {
     pub fn new(l: crate::invoicing::InvoiceLink, url: Option<String>) -> Self {
         InvoiceLink {
             id: ids::encode("InvoiceLink", &l.id),
-            invoice_id: ids::encode("Invoice", &l.invoice_id),
+            invoice_id: l.invoice_id.to_global(),
             created_at: l.created_at,
             expires_at: l.expires_at,
             revoked: l.revoked_at.is_some(),

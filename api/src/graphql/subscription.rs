@@ -50,9 +50,9 @@ pub struct LedgerEvent {
 
 fn to_gql(e: Event) -> LedgerEvent {
     let (topic, kind) = match e.topic {
-        Topic::Invoice => (EventTopic::Invoice, "Invoice"),
-        Topic::Payment => (EventTopic::Payment, "Payment"),
-        Topic::Attempt => (EventTopic::Attempt, "PaymentAttempt"),
+        Topic::Invoice => (EventTopic::Invoice, crate::core::ids::InvoiceId::KIND),
+        Topic::Payment => (EventTopic::Payment, crate::core::ids::PaymentId::KIND),
+        Topic::Attempt => (EventTopic::Attempt, crate::core::ids::AttemptId::KIND),
         Topic::Activity => (EventTopic::Activity, "Thread"),
     };
     let amount = match (
@@ -178,7 +178,7 @@ impl Subscription {
         ctx: &Context<'_>,
         invoice_id: ID,
     ) -> Result<impl Stream<Item = LedgerEvent>> {
-        let id = ids::decode(&invoice_id, "Invoice")?;
+        let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let s = scope(ctx)?.clone();
         let rx = shared(ctx).bus.subscribe();
         let mine = BroadcastStream::new(rx).filter_map(move |item| {
@@ -199,7 +199,7 @@ impl Subscription {
         ctx: &Context<'_>,
         attempt_id: ID,
     ) -> Result<impl Stream<Item = LedgerEvent>> {
-        let id = ids::decode(&attempt_id, "PaymentAttempt")?;
+        let id = crate::core::ids::AttemptId::from_global(&attempt_id)?;
         let s = scope(ctx)?.clone();
         // Live first, then the current status: a change in between arrives live.
         let rx = shared(ctx).bus.subscribe();

@@ -117,13 +117,13 @@ impl Store {
         let contact_id = rows::opt_text(&row, "contact_id")?;
         let role = Role::parse(&rows::text(&row, "role")?)?;
         Ok(Some(Scope {
-            tenant_id,
+            tenant_id: crate::core::ids::TenantId::from_raw(tenant_id),
             tenant_slug: rows::text(&row, "slug")?,
             role,
             actor_id: contact_id.clone().unwrap_or(rows::text(&row, "id")?),
             actor_name: rows::opt_text(&row, "contact_name")?.unwrap_or(rows::text(&row, "name")?),
-            client_id: rows::opt_text(&row, "client_id")?,
-            contact_id,
+            client_id: rows::opt_id(&row, "client_id")?,
+            contact_id: contact_id.map(crate::core::ids::ContactId::from_raw),
             session_id: None,
             grants: crate::core::scope::Grants::parse(&rows::text(&row, "scopes")?),
         }))

@@ -106,7 +106,7 @@ async fn signed_in(
 
 async fn tenant_id(state: &AppState, slug: &str) -> Result<(String, String), Response> {
     match state.store.tenant_by_slug(slug).await {
-        Ok(Some(t)) => Ok((t.id, t.slug)),
+        Ok(Some(t)) => Ok((t.id.into_string(), t.slug)),
         Ok(None) => Err(refuse(StatusCode::NOT_FOUND, "unknown portal")),
         Err(e) => Err(internal(e)),
     }

@@ -274,13 +274,14 @@ impl Store {
             UserKind::Contact => contact_role_of(&stored_role)?,
         };
         Ok(Some(Scope {
-            tenant_id: tenant_id.to_owned(),
+            tenant_id: crate::core::ids::TenantId::from_raw(tenant_id.to_owned()),
             tenant_slug: rows::text(&row, "slug")?,
             role,
             actor_id: user_id.to_owned(),
             actor_name: rows::text(&row, "name")?,
-            client_id: rows::opt_text(&row, "client_id")?,
-            contact_id: (kind == UserKind::Contact).then(|| user_id.to_owned()),
+            client_id: rows::opt_id(&row, "client_id")?,
+            contact_id: (kind == UserKind::Contact)
+                .then(|| crate::core::ids::ContactId::from_raw(user_id)),
             session_id,
             grants: crate::core::scope::Grants::ALL,
         }))
@@ -504,12 +505,12 @@ fn session_user_kind(scope: &Scope) -> Option<UserKind> {
 /// The actor of events caused by someone not signed in.
 pub fn anonymous(tenant_id: &str) -> Scope {
     Scope {
-        tenant_id: tenant_id.to_owned(),
+        tenant_id: crate::core::ids::TenantId::from_raw(tenant_id.to_owned()),
         tenant_slug: String::new(),
         role: Role::ContactViewer,
         actor_id: "anonymous".into(),
         actor_name: "anonymous".into(),
-        client_id: Some(String::new()),
+        client_id: Some(crate::core::ids::ClientId::default()),
         contact_id: None,
         session_id: None,
         grants: crate::core::scope::Grants::READ,

@@ -12,7 +12,7 @@ use crate::core::scope::{Role, Scope};
 #[derive(Debug, Clone)]
 pub struct InvoiceLink {
     pub id: String,
-    pub invoice_id: String,
+    pub invoice_id: crate::core::ids::InvoiceId,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -21,7 +21,7 @@ pub struct InvoiceLink {
 fn link(row: &sqlx::any::AnyRow) -> AppResult<InvoiceLink> {
     Ok(InvoiceLink {
         id: rows::text(row, "id")?,
-        invoice_id: rows::text(row, "invoice_id")?,
+        invoice_id: rows::id(row, "invoice_id")?,
         created_at: rows::int(row, "created_at")?,
         expires_at: rows::opt_int(row, "expires_at")?,
         revoked_at: rows::opt_int(row, "revoked_at")?,
@@ -33,7 +33,7 @@ impl Store {
     pub async fn create_invoice_link(
         &self,
         scope: &Scope,
-        invoice_id: &str,
+        invoice_id: &crate::core::ids::InvoiceId,
         token_hash: &str,
         expires_at: Option<i64>,
     ) -> AppResult<InvoiceLink> {
@@ -208,12 +208,12 @@ async fn link_row(
     };
     let link_id = rows::text(&row, "id")?;
     let scope = Scope {
-        tenant_id: tenant_id.to_owned(),
+        tenant_id: crate::core::ids::TenantId::from_raw(tenant_id.to_owned()),
         tenant_slug: rows::text(&row, "slug")?,
         role: Role::ContactViewer,
         actor_id: format!("invoice-link:{link_id}"),
         actor_name: "invoice link".into(),
-        client_id: Some(rows::text(&row, "client_id")?),
+        client_id: Some(rows::id(&row, "client_id")?),
         contact_id: None,
         session_id: None,
         grants: crate::core::scope::Grants::READ,

@@ -2,6 +2,7 @@
 //! machine, and the filtered, sorted, keyset-paginated list.
 
 use crate::core::events::{Event, Topic};
+use crate::core::ids::{ClientId, InvoiceId};
 use chrono::NaiveDate;
 use portico_domain::{self as domain, Currency, DocumentNumber, InvoiceStatus, Money, Rounding};
 use sqlx::any::AnyRow;
@@ -20,8 +21,8 @@ use crate::tenancy::repo::next_number;
 
 #[derive(Debug, Clone)]
 pub struct Invoice {
-    pub id: String,
-    pub client_id: String,
+    pub id: InvoiceId,
+    pub client_id: ClientId,
     pub number: String,
     pub reference: Option<String>,
     pub status: InvoiceStatus,
@@ -81,8 +82,8 @@ pub(super) const COLUMNS: &str = "i.id, i.client_id, i.number, i.reference, i.st
 pub(crate) fn invoice(row: &AnyRow) -> AppResult<Invoice> {
     let c = rows::currency(row, "currency")?;
     Ok(Invoice {
-        id: rows::text(row, "id")?,
-        client_id: rows::text(row, "client_id")?,
+        id: rows::id(row, "id")?,
+        client_id: rows::id(row, "client_id")?,
         number: rows::text(row, "number")?,
         reference: rows::opt_text(row, "reference")?,
         status: rows::parsed(row, "status", InvoiceStatus::parse)?,
@@ -285,7 +286,7 @@ impl Store {
     pub async fn add_invoice_line(
         &self,
         scope: &Scope,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         line: NewLine,
     ) -> AppResult<Invoice> {
         scope.require_staff()?;
@@ -380,7 +381,7 @@ impl Store {
     pub async fn update_invoice(
         &self,
         scope: &Scope,
-        id: &str,
+        id: &InvoiceId,
         patch: InvoicePatch,
     ) -> AppResult<Invoice> {
         let InvoicePatch {
@@ -425,7 +426,7 @@ impl Store {
         Ok(inv)
     }
 
-    pub async fn issue_invoice(&self, scope: &Scope, id: &str) -> AppResult<Invoice> {
+    pub async fn issue_invoice(&self, scope: &Scope, id: &InvoiceId) -> AppResult<Invoice> {
         scope.require_staff()?;
         let mut tx = self.write_scoped(scope).await?;
         let inv = load_for_update(&mut tx, scope, id).await?;
@@ -458,7 +459,7 @@ impl Store {
     pub async fn void_invoice(
         &self,
         scope: &Scope,
-        id: &str,
+        id: &InvoiceId,
         reason: Option<String>,
     ) -> AppResult<Invoice> {
         scope.require_staff()?;
@@ -513,9 +514,9 @@ impl Store {
         rows.iter().map(invoice).collect()
     }
 
-    pub async fn invoice(&self, scope: &Scope, id: &str) -> AppResult<Option<Invoice>> {
+    pub async fn invoice(&self, scope: &Scope, id: &InvoiceId) -> AppResult<Option<Invoice>> {
         Ok(self
-            .invoices_by_ids(scope, &[id.to_owned()])
+            .invoices_by_ids(scope, &[id.to_string()])
             .await?
             .into_iter()
             .next())
@@ -573,10 +574,10 @@ impl Event {
         Event {
             id: crate::core::db::new_id(),
             tenant_id: tenant_id.to_owned(),
-            client_id: inv.client_id.clone(),
+            client_id: inv.client_id.to_string(),
             topic: Topic::Invoice,
             action: action.to_owned(),
-            subject_id: inv.id.clone(),
+            subject_id: inv.id.to_string(),
             status: Some(inv.status.as_str().to_owned()),
             amount_minor: Some(inv.balance.minor),
             currency: Some(inv.currency.code().to_owned()),

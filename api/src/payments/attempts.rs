@@ -2,6 +2,7 @@
 //! and the gateway's reference. What gateways report goes through `gateway_events`.
 
 use crate::core::events::{Event, Topic};
+use crate::core::ids::{AttemptId, ClientId, InvoiceId, PaymentId};
 use portico_domain::{AttemptStatus, Money, PaymentMethod};
 
 use crate::core::audit;
@@ -50,19 +51,19 @@ impl Channel {
 
 #[derive(Debug, Clone)]
 pub struct PaymentAttempt {
-    pub id: String,
-    pub client_id: String,
+    pub id: AttemptId,
+    pub client_id: ClientId,
     pub contact_id: Option<String>,
     pub channel: Channel,
     pub amount: Money,
-    pub invoice_ids: Vec<String>,
+    pub invoice_ids: Vec<InvoiceId>,
     pub status: AttemptStatus,
     pub gateway_ref: Option<String>,
     pub gateway_payment_ref: Option<String>,
     pub idempotency_key: String,
     pub reference: String,
     pub failure_reason: Option<String>,
-    pub payment_id: Option<String>,
+    pub payment_id: Option<PaymentId>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -74,15 +75,15 @@ pub(super) const COLUMNS: &str =
 pub(super) fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
     let c = rows::currency(row, "currency")?;
     Ok(PaymentAttempt {
-        id: rows::text(row, "id")?,
-        client_id: rows::text(row, "client_id")?,
+        id: rows::id(row, "id")?,
+        client_id: rows::id(row, "client_id")?,
         contact_id: rows::opt_text(row, "contact_id")?,
         channel: Channel::parse(&rows::text(row, "method")?)?,
         amount: rows::money(row, "amount_minor", c)?,
         invoice_ids: rows::text(row, "invoice_ids")?
             .split(',')
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+            .map(InvoiceId::from_raw)
             .collect(),
         status: AttemptStatus::parse(&rows::text(row, "status")?)?,
         gateway_ref: rows::opt_text(row, "gateway_ref")?,
@@ -90,7 +91,7 @@ pub(super) fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
         idempotency_key: rows::text(row, "idempotency_key")?,
         reference: rows::text(row, "reference")?,
         failure_reason: rows::opt_text(row, "failure_reason")?,
-        payment_id: rows::opt_text(row, "payment_id")?,
+        payment_id: rows::opt_id(row, "payment_id")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })
@@ -99,7 +100,7 @@ pub(super) fn attempt(row: &sqlx::any::AnyRow) -> AppResult<PaymentAttempt> {
 /// The actor of changes a gateway causes.
 pub(super) fn gateway_scope(tenant_id: &str, provider: &str) -> Scope {
     Scope {
-        tenant_id: tenant_id.to_owned(),
+        tenant_id: crate::core::ids::TenantId::from_raw(tenant_id.to_owned()),
         tenant_slug: String::new(),
         role: Role::Partner,
         actor_id: format!("gateway:{provider}"),
@@ -138,7 +139,7 @@ impl Store {
     pub async fn create_attempt(
         &self,
         scope: &Scope,
-        invoice_ids: Option<Vec<String>>,
+        invoice_ids: Option<Vec<InvoiceId>>,
         amount: Option<&str>,
         channel: Channel,
     ) -> AppResult<PaymentAttempt> {
@@ -274,7 +275,7 @@ impl Store {
     pub async fn set_attempt_gateway_ref(
         &self,
         tenant_id: &str,
-        id: &str,
+        id: &AttemptId,
         gateway_ref: &str,
     ) -> AppResult<()> {
         let mut tx = self.write(tenant_id).await?;
@@ -290,7 +291,11 @@ impl Store {
     }
 
     /// An attempt the caller may see (contacts: their client's).
-    pub async fn attempt(&self, scope: &Scope, id: &str) -> AppResult<Option<PaymentAttempt>> {
+    pub async fn attempt(
+        &self,
+        scope: &Scope,
+        id: &AttemptId,
+    ) -> AppResult<Option<PaymentAttempt>> {
         let mut tx = self.read_scoped(scope).await?;
         let a = load(&mut tx, &scope.tenant_id, Some(id), None).await?;
         tx.commit().await?;
@@ -332,7 +337,7 @@ impl Store {
     pub async fn attempt_for_payment(
         &self,
         scope: &Scope,
-        payment_id: &str,
+        payment_id: &PaymentId,
     ) -> AppResult<Option<PaymentAttempt>> {
         let mut tx = self.read_scoped(scope).await?;
         let row = tx
@@ -353,10 +358,10 @@ impl Event {
         Event {
             id: crate::core::db::new_id(),
             tenant_id: tenant_id.to_owned(),
-            client_id: a.client_id.clone(),
+            client_id: a.client_id.to_string(),
             topic: Topic::Attempt,
             action: a.status.as_str().to_owned(),
-            subject_id: a.id.clone(),
+            subject_id: a.id.to_string(),
             status: Some(a.status.as_str().to_owned()),
             amount_minor: Some(a.amount.minor),
             currency: Some(a.amount.currency.code().to_owned()),

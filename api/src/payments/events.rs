@@ -394,7 +394,7 @@ async fn succeed(
     let mut chosen = Vec::new();
     for r in &rows_open {
         let id = rows::text(r, "id")?;
-        if att.invoice_ids.contains(&id) {
+        if att.invoice_ids.iter().any(|i| *i == id) {
             chosen.push(domain::OpenInvoice {
                 id,
                 issue_date: rows::date(r, "issue_date")?,
@@ -409,7 +409,7 @@ async fn succeed(
         tx,
         scope,
         NewPayment {
-            client_id: att.client_id.clone(),
+            client_id: att.client_id.to_string(),
             amount,
             method: att.channel.method(),
             reference: Some(

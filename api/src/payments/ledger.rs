@@ -12,14 +12,15 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::{AppError, AppResult};
+use crate::core::ids::{ClientId, PaymentId};
 use crate::core::scope::Scope;
 use crate::invoicing::service::{self as invoices, Invoice};
 use crate::tenancy::repo::next_number;
 
 #[derive(Debug, Clone)]
 pub struct Payment {
-    pub id: String,
-    pub client_id: String,
+    pub id: PaymentId,
+    pub client_id: ClientId,
     pub number: String,
     pub amount: Money,
     pub method: PaymentMethod,
@@ -69,8 +70,8 @@ const COLUMNS: &str = "p.id, p.client_id, p.number, p.amount_minor, p.currency, 
 fn payment(row: &AnyRow) -> AppResult<Payment> {
     let c = rows::currency(row, "currency")?;
     Ok(Payment {
-        id: rows::text(row, "id")?,
-        client_id: rows::text(row, "client_id")?,
+        id: rows::id(row, "id")?,
+        client_id: rows::id(row, "client_id")?,
         number: rows::text(row, "number")?,
         amount: rows::money(row, "amount_minor", c)?,
         method: rows::parsed(row, "method", PaymentMethod::parse)?,
@@ -264,7 +265,7 @@ impl Store {
     pub async fn allocate_payment(
         &self,
         scope: &Scope,
-        payment_id: &str,
+        payment_id: &PaymentId,
         requested: Option<Vec<Allocation>>,
     ) -> AppResult<(Payment, Vec<Invoice>)> {
         scope.require_payments()?;
@@ -298,7 +299,7 @@ impl Store {
     pub async fn refund_payment(
         &self,
         scope: &Scope,
-        payment_id: &str,
+        payment_id: &PaymentId,
         amount: Money,
         reason: Option<String>,
         refunded_on: NaiveDate,
@@ -356,9 +357,9 @@ impl Store {
         rows.iter().map(payment).collect()
     }
 
-    pub async fn payment(&self, scope: &Scope, id: &str) -> AppResult<Option<Payment>> {
+    pub async fn payment(&self, scope: &Scope, id: &PaymentId) -> AppResult<Option<Payment>> {
         Ok(self
-            .payments_by_ids(scope, &[id.to_owned()])
+            .payments_by_ids(scope, &[id.to_string()])
             .await?
             .into_iter()
             .next())
@@ -388,7 +389,11 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn refunds_of(&self, scope: &Scope, payment_id: &str) -> AppResult<Vec<Refund>> {
+    pub async fn refunds_of(
+        &self,
+        scope: &Scope,
+        payment_id: &PaymentId,
+    ) -> AppResult<Vec<Refund>> {
         let mut tx = self.read_scoped(scope).await?;
         let rows = tx
             .fetch_all(

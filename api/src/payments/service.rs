@@ -24,7 +24,7 @@ pub struct Started {
 pub async fn start(
     shared: &AppState,
     scope: &Scope,
-    invoice_ids: Option<Vec<String>>,
+    invoice_ids: Option<Vec<crate::core::ids::InvoiceId>>,
     amount: Option<&str>,
     channel: Channel,
 ) -> AppResult<Started> {
@@ -109,7 +109,7 @@ pub async fn publish_attempt(shared: &AppState, tenant_id: &str, a: &PaymentAtte
 pub async fn refund(
     shared: &AppState,
     scope: &Scope,
-    payment_id: &str,
+    payment_id: &crate::core::ids::PaymentId,
     amount: portico_domain::Money,
     reason: Option<String>,
     today: chrono::NaiveDate,
@@ -145,10 +145,10 @@ impl Event {
         Event {
             id: crate::core::db::new_id(),
             tenant_id: tenant_id.to_owned(),
-            client_id: p.client_id.clone(),
+            client_id: p.client_id.to_string(),
             topic: crate::core::events::Topic::Payment,
             action: action.to_owned(),
-            subject_id: p.id.clone(),
+            subject_id: p.id.to_string(),
             status: None,
             amount_minor: Some(p.amount.minor),
             currency: Some(p.amount.currency.code().to_owned()),

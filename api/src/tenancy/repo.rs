@@ -8,10 +8,11 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::{AppError, AppResult};
+use crate::core::ids::TenantId;
 
 #[derive(Debug, Clone)]
 pub struct Tenant {
-    pub id: String,
+    pub id: TenantId,
     pub slug: String,
     pub name: String,
     pub default_currency: Currency,
@@ -53,7 +54,7 @@ const COLUMNS: &str =
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
-        id: rows::text(row, "id")?,
+        id: rows::id(row, "id")?,
         slug: rows::text(row, "slug")?,
         name: rows::text(row, "name")?,
         default_currency: rows::currency(row, "default_currency")?,

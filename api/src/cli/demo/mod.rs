@@ -128,7 +128,7 @@ const PEOPLE: [&str; 12] = [
 
 fn staff(tenant_id: &str, slug: &str) -> Scope {
     Scope {
-        tenant_id: tenant_id.to_owned(),
+        tenant_id: crate::core::ids::TenantId::from_raw(tenant_id.to_owned()),
         tenant_slug: slug.to_owned(),
         role: Role::Owner,
         actor_id: "demo".into(),
@@ -145,8 +145,8 @@ fn contact_scope(staff: &Scope, client_id: &str, contact_id: &str, name: &str) -
         role: Role::ContactAdmin,
         actor_id: contact_id.to_owned(),
         actor_name: name.to_owned(),
-        client_id: Some(client_id.to_owned()),
-        contact_id: Some(contact_id.to_owned()),
+        client_id: Some(crate::core::ids::ClientId::from_raw(client_id)),
+        contact_id: Some(crate::core::ids::ContactId::from_raw(contact_id)),
         ..staff.clone()
     }
 }
@@ -362,7 +362,7 @@ async fn seed_tenant(
                 received_on: on.min(today),
                 notes: None,
                 allocations: Some(vec![portico_domain::Allocation {
-                    invoice_id: inv.id.clone(),
+                    invoice_id: inv.id.to_string(),
                     amount,
                 }]),
             };
@@ -385,7 +385,7 @@ async fn seed_tenant(
                             &staff,
                             NewCreditNote {
                                 client_id: client.id.clone(),
-                                invoice_id: Some(inv.id.clone()),
+                                invoice_id: Some(inv.id.to_string()),
                                 amount: Money::new(inv.total.minor / 5, currency),
                                 reason: "Discount for late delivery".into(),
                                 issue_date: issue + Days::new(5),

@@ -82,3 +82,13 @@ pub fn placeholders(first: usize, count: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A typed id column.
+pub fn id<T: crate::core::ids::TypedId>(row: &AnyRow, col: &str) -> AppResult<T> {
+    text(row, col).map(T::from_raw)
+}
+
+/// A nullable typed id column.
+pub fn opt_id<T: crate::core::ids::TypedId>(row: &AnyRow, col: &str) -> AppResult<Option<T>> {
+    opt_text(row, col).map(|o| o.map(T::from_raw))
+}

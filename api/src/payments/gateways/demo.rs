@@ -84,7 +84,7 @@ fn refused(status: StatusCode, message: &'static str) -> Response {
     (status, message).into_response()
 }
 
-async fn tenant_id(state: &AppState, slug: &str) -> Option<String> {
+async fn tenant_id(state: &AppState, slug: &str) -> Option<crate::core::ids::TenantId> {
     state
         .store
         .tenant_by_slug(slug)
@@ -140,7 +140,7 @@ async fn choose(
             provider: "demo".into(),
             event_id: format!("demo-{}-{outcome}", a.id),
             event_type: format!("payment.{outcome}"),
-            attempt_id: Some(a.id.clone()),
+            attempt_id: Some(a.id.to_string()),
             gateway_ref: None,
             gateway_payment_ref: None,
             kind,
@@ -154,10 +154,7 @@ async fn choose(
         StatusCode::SEE_OTHER,
         [(
             header::LOCATION,
-            format!(
-                "/{slug}/pay/return/{}",
-                crate::core::ids::encode("PaymentAttempt", &a.id).0
-            ),
+            format!("/{slug}/pay/return/{}", a.id.to_global().0),
         )],
     )
         .into_response()

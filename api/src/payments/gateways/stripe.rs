@@ -68,7 +68,7 @@ impl Gateway for Stripe {
             let return_url = format!(
                 "{base}/{}/pay/return/{}",
                 scope.tenant_slug,
-                crate::core::ids::encode("PaymentAttempt", &attempt.id).0
+                attempt.id.to_global().0
             );
             let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
             match client
@@ -86,7 +86,7 @@ impl Gateway for Stripe {
                         provider: "portico".into(),
                         event_id: format!("checkout-failed-{}", attempt.id),
                         event_type: "checkout.create_failed".into(),
-                        attempt_id: Some(attempt.id.clone()),
+                        attempt_id: Some(attempt.id.to_string()),
                         gateway_ref: None,
                         gateway_payment_ref: None,
                         kind: EventKind::Failed {

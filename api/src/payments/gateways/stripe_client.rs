@@ -60,7 +60,7 @@ impl StripeClient {
         line.price_data = Some(price);
         line.quantity = Some(1);
         let metadata: std::collections::HashMap<String, String> = [
-            ("attempt_id".to_owned(), attempt.id.clone()),
+            ("attempt_id".to_owned(), attempt.id.to_string()),
             ("reference".to_owned(), attempt.reference.clone()),
         ]
         .into();
@@ -111,7 +111,7 @@ impl StripeClient {
             anyhow::anyhow!("Stripe did not report this payment's payment intent")
         })?;
         let metadata: std::collections::HashMap<String, String> =
-            [("attempt_id".to_owned(), attempt.id.clone())].into();
+            [("attempt_id".to_owned(), attempt.id.to_string())].into();
         let refund = stripe_core::refund::CreateRefund::new()
             .payment_intent(intent)
             .amount(amount.minor)
