@@ -12,6 +12,7 @@ pub mod credit;
 pub mod estimates;
 pub mod identity;
 pub mod invoicing;
+pub mod notifications;
 pub mod parties;
 pub mod payments;
 pub mod projects;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The areas, lowest first: an area may use the areas before it, never those after it.
-const AREAS: [&str; 10] = [
+const AREAS: [&str; 11] = [
     "tenancy",
     "identity",
     "parties",
@@ -16,6 +16,7 @@ const AREAS: [&str; 10] = [
     "credit",
     "projects",
     "threads",
+    "notifications",
     "reporting",
 ];
 
@@ -40,18 +41,28 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The top-level module a file of `api/src` belongs to (`core`, an area, `graphql`, …).
+/// The layer a file of `api/src` belongs to (`core`, an area, `graphql`, …). An area's GraphQL
+/// (`<area>/graphql.rs` or `<area>/graphql/`) lives in the area's folder but belongs to the GraphQL
+/// layer: it may use every area and the schema's support, and no area may use it.
 fn top_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).expect("under api/src");
-    let first = rel
+    let parts: Vec<&str> = rel
         .components()
-        .next()
-        .and_then(|c| c.as_os_str().to_str())
-        .unwrap_or_default();
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    let first = parts.first().copied().unwrap_or_default();
+    if AREAS.contains(&first)
+        && parts
+            .get(1)
+            .is_some_and(|p| *p == "graphql.rs" || *p == "graphql")
+    {
+        return "graphql".into();
+    }
     first.trim_end_matches(".rs").to_owned()
 }
 
-/// The top-level modules a file names through `crate::…` outside its unit tests.
+/// The layers a file names through `crate::…` outside its unit tests (`crate::AREA::graphql` is
+/// the GraphQL layer).
 fn uses(text: &str) -> BTreeSet<String> {
     let code = text.split("#[cfg(test)]").next().unwrap_or_default();
     let mut found = BTreeSet::new();
@@ -61,9 +72,18 @@ fn uses(text: &str) -> BTreeSet<String> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if !name.is_empty() {
-            found.insert(name);
+        if name.is_empty() {
+            continue;
         }
+        let graphql_of_area = AREAS.contains(&name.as_str())
+            && rest[name.len()..].starts_with("::graphql")
+            && !rest[name.len() + "::graphql".len()..]
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        found.insert(if graphql_of_area {
+            "graphql".into()
+        } else {
+            name
+        });
     }
     found
 }

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod notify;
 pub mod outbox;
+pub mod pagination;
 pub mod scope;
 pub mod secrets;
 pub mod state;

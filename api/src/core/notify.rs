@@ -1,11 +1,8 @@
-//! Staff notifications raised by what clients do (an estimate decided, a message posted, an
-//! invoice viewed), written in the transaction of the change; the unread count, and marking all
-//! read. The list itself and sign-in notices live with identity.
+//! Writing staff notifications (an estimate decided, a message posted, an invoice viewed, a
+//! payment received), in the transaction of the change. Reading them, the unread count and
+//! marking them read are the `notifications` area's.
 
-use crate::core::audit;
 use crate::core::db::new_id;
-use crate::core::db::rows;
-use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::AppResult;
 use crate::core::scope::Scope;
@@ -49,50 +46,4 @@ pub(crate) async fn insert(
     )
     .await?;
     Ok(())
-}
-
-impl Store {
-    /// Unread staff notifications; always 0 for contacts.
-    pub async fn unread_notifications(&self, scope: &Scope) -> AppResult<i64> {
-        if !scope.is_staff() {
-            return Ok(0);
-        }
-        let mut tx = self.read_scoped(scope).await?;
-        let row = tx
-            .fetch_one(
-                sqlx::query(
-                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM notifications WHERE tenant_id = $1 AND read_at IS NULL",
-                )
-                .bind(scope.tenant_id.clone()),
-            )
-            .await?;
-        tx.commit().await?;
-        rows::int(&row, "n")
-    }
-
-    /// Marks every unread notification of the tenant read (staff); returns how many.
-    pub async fn mark_notifications_read(&self, scope: &Scope) -> AppResult<u64> {
-        scope.require_staff()?;
-        let mut tx = self.write_scoped(scope).await?;
-        let n = tx
-            .execute(
-                sqlx::query(
-                    "UPDATE notifications SET read_at = $1 WHERE tenant_id = $2 AND read_at IS NULL",
-                )
-                .bind(tx.now_ms())
-                .bind(scope.tenant_id.clone()),
-            )
-            .await?;
-        audit::record(
-            &mut tx,
-            scope,
-            "notifications.read",
-            "tenant",
-            &scope.tenant_id,
-            Some(serde_json::json!({ "count": n })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(n)
-    }
 }

@@ -6,10 +6,10 @@ use portico_domain::{
     self as domain, validate, Currency, Discount, LineInput as DomainLine, Money,
 };
 
-use super::ledger::InvoiceStatus;
 use super::scalars::{Date, Decimal};
 use crate::core::error::{AppError, AppResult};
 use crate::core::ids;
+use crate::invoicing::graphql::InvoiceStatus;
 use crate::invoicing::InvoiceFilter;
 use crate::invoicing::InvoiceOrder;
 use crate::invoicing::InvoiceSort;

@@ -1,28 +1,16 @@
-//! The GraphQL API: schema (Relay conventions), limits and error coding. Transport-agnostic: the
-//! HTTP layer (`http.rs`) mounts it; the portal and tests execute it in-process too.
+//! The GraphQL API: the schema assembled from every area's GraphQL (`<area>/graphql.rs`), with
+//! what they share (request context, scalars, inputs, loaders), the core Query and Mutation,
+//! subscriptions, limits and error coding. Transport-agnostic: the HTTP layer mounts it; the
+//! portal and tests execute it in-process too.
 
-pub mod access_query;
 pub mod context;
-pub mod credit_use;
-pub mod demo_checkout;
-pub mod documents_mutation;
 pub mod input_guard;
 pub mod inputs;
-pub mod invitation_page;
-pub mod invoice_link_page;
-pub mod ledger;
 pub mod loaders;
 pub mod mutation;
-pub mod parties;
-pub mod payment_attempts;
-pub mod payments_mutation;
 pub mod query;
-pub mod reports;
 pub mod scalars;
 pub mod subscription;
-pub mod tenant_settings;
-pub mod work;
-pub mod work_mutation;
 
 use std::sync::Arc;
 
@@ -42,21 +30,21 @@ use subscription::Subscription;
 #[derive(MergedObject, Default)]
 pub struct Query(
     query::CoreQuery,
-    access_query::AccessQuery,
-    invitation_page::InvitationPageQuery,
-    invoice_link_page::InvoiceLinkQuery,
-    demo_checkout::DemoCheckoutQuery,
+    crate::identity::graphql::AccessQuery,
+    crate::parties::graphql::invitation_page::InvitationPageQuery,
+    crate::invoicing::graphql::link_page::InvoiceLinkQuery,
+    crate::payments::graphql::demo_checkout::DemoCheckoutQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     mutation::CoreMutation,
-    payments_mutation::PaymentsMutation,
-    documents_mutation::DocumentsMutation,
-    work_mutation::WorkMutation,
-    credit_use::CreditUseMutation,
-    tenant_settings::TenantSettingsMutation,
+    crate::payments::graphql::mutation::PaymentsMutation,
+    crate::invoicing::graphql::mutation::DocumentsMutation,
+    crate::projects::graphql::mutation::WorkMutation,
+    crate::credit::graphql::use_credit::CreditUseMutation,
+    crate::tenancy::graphql::TenantSettingsMutation,
 );
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;

@@ -8,14 +8,14 @@ use portico_domain::{Currency, DocumentNumber, Email};
 
 use super::context::{scope, shared, store};
 use super::inputs::{self, currency_opt, long_text, name, short_text, AllocationInput, LineInput};
-use super::ledger::PaymentMethod;
-use super::parties::{Client, Contact, ContactRole};
 use super::scalars::{Date, Decimal};
 use crate::core::error::AppError;
 use crate::core::events::Event;
 use crate::core::ids;
+use crate::parties::graphql::{Client, Contact, ContactRole};
 use crate::parties::NewClient;
 use crate::parties::NewContact;
+use crate::payments::graphql::ledger::PaymentMethod;
 
 pub const MAX_LINES_INPUT: usize = 500;
 
@@ -203,7 +203,7 @@ pub struct AddTimeEntryInput {
 }
 
 /// The client's currency unless one is given.
-pub(super) async fn client_currency(
+pub(crate) async fn client_currency(
     ctx: &Context<'_>,
     client_id: &str,
     given: Option<&str>,
@@ -218,7 +218,7 @@ pub(super) async fn client_currency(
     Ok(client.currency)
 }
 
-pub(super) async fn publish_invoice(
+pub(crate) async fn publish_invoice(
     ctx: &Context<'_>,
     inv: &crate::invoicing::Invoice,
     action: &str,
@@ -230,7 +230,7 @@ pub(super) async fn publish_invoice(
         .await;
 }
 
-pub(super) async fn publish_activity(
+pub(crate) async fn publish_activity(
     ctx: &Context<'_>,
     client_id: &str,
     action: &str,
@@ -243,7 +243,7 @@ pub(super) async fn publish_activity(
         .await;
 }
 
-pub(super) async fn publish_payment(
+pub(crate) async fn publish_payment(
     ctx: &Context<'_>,
     p: &crate::payments::Payment,
     action: &str,
@@ -259,7 +259,7 @@ pub(super) async fn publish_payment(
     }
 }
 
-pub(super) fn lines(
+pub(crate) fn lines(
     list: &[LineInput],
     currency: Currency,
 ) -> Result<Vec<crate::invoicing::NewLine>, AppError> {
@@ -272,17 +272,17 @@ pub(super) fn lines(
     list.iter().map(|l| l.parse(currency)).collect()
 }
 
-pub(super) fn number(n: Option<&str>) -> Result<Option<DocumentNumber>, AppError> {
+pub(crate) fn number(n: Option<&str>) -> Result<Option<DocumentNumber>, AppError> {
     Ok(n.map(DocumentNumber::parse).transpose()?)
 }
 
-pub(super) fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
+pub(crate) fn email(e: Option<&str>) -> Result<Option<Email>, AppError> {
     Ok(e.map(Email::parse).transpose()?)
 }
 
 /// A fresh invitation token's hash and its email (subject, body with the accept link).
 /// A new invitation link (its hash) and its email, written in the inviter's language.
-pub(super) async fn invitation_mail(
+pub(crate) async fn invitation_mail(
     ctx: &Context<'_>,
     s: &crate::core::scope::Scope,
     invitee: &str,
@@ -453,7 +453,7 @@ impl CoreMutation {
         ctx: &Context<'_>,
         invoice_id: ID,
         expires_in_days: Option<i32>,
-    ) -> Result<super::reports::InvoiceLink> {
+    ) -> Result<crate::reporting::graphql::InvoiceLink> {
         let s = scope(ctx)?;
         let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let expires_at = match expires_in_days {
@@ -469,7 +469,7 @@ impl CoreMutation {
             .await?;
         let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
         let url = format!("{base}/{}/i/{token}", s.tenant_slug);
-        Ok(super::reports::InvoiceLink::new(link, Some(url)))
+        Ok(crate::reporting::graphql::InvoiceLink::new(link, Some(url)))
     }
 
     /// Withdraws an invoice link at once.
@@ -477,9 +477,9 @@ impl CoreMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<super::reports::InvoiceLink> {
+    ) -> Result<crate::reporting::graphql::InvoiceLink> {
         let id = ids::decode(&id, "InvoiceLink")?;
-        Ok(super::reports::InvoiceLink::new(
+        Ok(crate::reporting::graphql::InvoiceLink::new(
             store(ctx).revoke_invoice_link(scope(ctx)?, &id).await?,
             None,
         ))
@@ -492,7 +492,7 @@ impl CoreMutation {
         &self,
         ctx: &Context<'_>,
         input: InviteContactInput,
-    ) -> Result<super::reports::Invitation> {
+    ) -> Result<crate::reporting::graphql::Invitation> {
         let s = scope(ctx)?;
         let new = crate::parties::NewInvitation {
             client_id: ids::decode(&input.client_id, "Client")?,
@@ -515,7 +515,7 @@ impl CoreMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<super::reports::Invitation> {
+    ) -> Result<crate::reporting::graphql::Invitation> {
         let s = scope(ctx)?;
         let id = ids::decode(&id, "Invitation")?;
         let (hash, email) = invitation_mail(ctx, s, "").await?;
@@ -534,7 +534,7 @@ impl CoreMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<super::reports::Invitation> {
+    ) -> Result<crate::reporting::graphql::Invitation> {
         let id = ids::decode(&id, "Invitation")?;
         Ok(store(ctx).revoke_invitation(scope(ctx)?, &id).await?.into())
     }
@@ -557,7 +557,7 @@ impl CoreMutation {
         #[graphql(default_with = "vec![TokenScope::Write, TokenScope::Payments]")] scopes: Vec<
             TokenScope,
         >,
-    ) -> Result<super::reports::ApiToken> {
+    ) -> Result<crate::reporting::graphql::ApiToken> {
         let s = scope(ctx)?;
         let name = inputs::name("name", &name)?;
         let grants = crate::core::scope::Grants {
@@ -567,7 +567,7 @@ impl CoreMutation {
         let created = store(ctx)
             .issue_api_token(s, &name, role.role(), grants)
             .await?;
-        Ok(super::reports::ApiToken {
+        Ok(crate::reporting::graphql::ApiToken {
             id: ids::encode("ApiToken", &created.id),
             name,
             role: role.role().as_str().to_owned(),

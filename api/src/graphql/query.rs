@@ -4,19 +4,22 @@ use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{
     Context, InputObject, Interface, Object, OutputType, Result, SimpleObject, ID,
 };
-use base64::Engine;
 use chrono::Datelike;
 
 use super::context::{scope, shared, store, today};
 use super::inputs::{currency_opt, InvoiceFilterInput, InvoiceOrderInput};
-use super::ledger::{CreditNote, Invoice, Payment};
 use super::mutation::PaymentChannel;
-use super::parties::{Client, Contact, PortalProfile, Viewer};
-use super::reports::{ClientBalance, Dashboard, PortalPaymentSettings, Statement};
 use super::scalars::Date;
-use super::work::{Estimate, Project, Thread};
 use crate::core::error::AppError;
 use crate::core::ids;
+use crate::credit::graphql::CreditNote;
+use crate::estimates::graphql::Estimate;
+use crate::invoicing::graphql::Invoice;
+use crate::parties::graphql::{Client, Contact, PortalProfile, Viewer};
+use crate::payments::graphql::ledger::Payment;
+use crate::projects::graphql::Project;
+use crate::reporting::graphql::{ClientBalance, Dashboard, PortalPaymentSettings, Statement};
+use crate::threads::graphql::Thread;
 use crate::threads::SubjectKind;
 
 /// Anything with a global id.
@@ -39,39 +42,10 @@ pub struct Totals {
     pub total_count: i64,
 }
 
-pub const DEFAULT_PAGE: i32 = 20;
-pub const MAX_PAGE: i32 = 100;
-
-pub(super) fn page_size(first: Option<i32>) -> Result<i64, AppError> {
-    let first = first.unwrap_or(DEFAULT_PAGE);
-    if !(0..=MAX_PAGE).contains(&first) {
-        return Err(AppError::bad_input(
-            "first",
-            format!("first must be between 0 and {MAX_PAGE}"),
-        ));
-    }
-    Ok(i64::from(first))
-}
-
-pub(super) fn offset_of(after: Option<String>) -> Result<i64, AppError> {
-    let Some(c) = after else { return Ok(0) };
-    let bad = || AppError::bad_input("after", "malformed cursor");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(c)
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let n: i64 = text
-        .strip_prefix("o:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)?;
-    if !(0..=1_000_000).contains(&n) {
-        return Err(bad());
-    }
-    Ok(n + 1)
-}
+pub(crate) use crate::core::pagination::{offset_of, page_size};
 
 /// A connection over an offset-paged list (fetched with `first + 1` rows to know about the next page).
-pub(super) fn offset_connection<T: OutputType>(
+pub(crate) fn offset_connection<T: OutputType>(
     mut items: Vec<T>,
     offset: i64,
     first: i64,
@@ -81,14 +55,15 @@ pub(super) fn offset_connection<T: OutputType>(
     let mut conn = Connection::new(offset > 0, has_next);
     conn.edges
         .extend(items.into_iter().enumerate().map(|(i, node)| {
-            let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(format!("o:{}", offset + i as i64));
-            Edge::new(cursor, node)
+            Edge::new(
+                crate::core::pagination::offset_cursor(offset + i as i64),
+                node,
+            )
         }));
     conn
 }
 
-pub(super) fn client_arg(client_id: Option<&ID>) -> Result<Option<String>, AppError> {
+pub(crate) fn client_arg(client_id: Option<&ID>) -> Result<Option<String>, AppError> {
     client_id.map(|c| ids::decode(c, "Client")).transpose()
 }
 
@@ -416,12 +391,12 @@ impl CoreQuery {
         &self,
         ctx: &Context<'_>,
         id: ID,
-    ) -> Result<Option<super::payment_attempts::PaymentAttempt>> {
+    ) -> Result<Option<crate::payments::graphql::attempts::PaymentAttempt>> {
         let id = crate::core::ids::AttemptId::from_global(&id)?;
         Ok(store(ctx)
             .attempt(scope(ctx)?, &id)
             .await?
-            .map(|a| super::payment_attempts::PaymentAttempt::new(a, None, None)))
+            .map(|a| crate::payments::graphql::attempts::PaymentAttempt::new(a, None, None)))
     }
 
     /// Recent payment attempts, newest first (contacts: their client's).
@@ -429,12 +404,12 @@ impl CoreQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 50)] first: i32,
-    ) -> Result<Vec<super::payment_attempts::PaymentAttempt>> {
+    ) -> Result<Vec<crate::payments::graphql::attempts::PaymentAttempt>> {
         let first = page_size(Some(first))?;
         let list = store(ctx).attempts(scope(ctx)?, first).await?;
         Ok(list
             .into_iter()
-            .map(|a| super::payment_attempts::PaymentAttempt::new(a, None, None))
+            .map(|a| crate::payments::graphql::attempts::PaymentAttempt::new(a, None, None))
             .collect())
     }
 

@@ -4,6 +4,7 @@
 
 pub mod api_tokens;
 pub mod attempts;
+pub mod graphql;
 pub mod link_routes;
 pub mod mail;
 pub mod passkey_repo;
@@ -14,6 +15,6 @@ pub mod service;
 pub use api_tokens::{ApiToken, CreatedToken};
 pub use passkey_repo::StoredPasskey;
 pub use service::{
-    anonymous, Client as LoginClient, LoginUser, Notification, SessionInfo, UserKind,
-    MAGIC_LINK_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
+    anonymous, Client as LoginClient, LoginUser, SessionInfo, UserKind, MAGIC_LINK_MS,
+    SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };

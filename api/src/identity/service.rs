@@ -64,18 +64,6 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct Notification {
-    pub id: String,
-    pub kind: String,
-    pub message: String,
-    pub subject_id: Option<String>,
-    /// What it is about, as a JSON object (`{}` for notifications older than the column).
-    pub params: String,
-    pub created_at: i64,
-    pub read_at: Option<i64>,
-}
-
 /// Where a new session comes from (for the user's session list and the audit trail).
 #[derive(Debug, Clone, Default)]
 pub struct Client {
@@ -459,36 +447,6 @@ impl Store {
         let mut tx = self.write(tenant_id).await?;
         crate::core::notify::insert(&mut tx, tenant_id, kind, message, subject_id, params).await?;
         tx.commit().await
-    }
-
-    /// Staff notifications, newest first.
-    pub async fn notifications(&self, scope: &Scope, limit: i64) -> AppResult<Vec<Notification>> {
-        scope.require_staff()?;
-        let mut tx = self.read_scoped(scope).await?;
-        let rows = tx
-            .fetch_all(
-                sqlx::query(
-                    "SELECT id, kind, message, subject_id, params, created_at, read_at FROM notifications WHERE tenant_id = $1 \
-                     ORDER BY created_at DESC, id DESC LIMIT $2",
-                )
-                .bind(scope.tenant_id.clone())
-                .bind(limit),
-            )
-            .await?;
-        tx.commit().await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: rows::text(r, "id")?,
-                    kind: rows::text(r, "kind")?,
-                    message: rows::text(r, "message")?,
-                    subject_id: rows::opt_text(r, "subject_id")?,
-                    params: rows::opt_text(r, "params")?.unwrap_or_else(|| "{}".into()),
-                    created_at: rows::int(r, "created_at")?,
-                    read_at: rows::opt_int(r, "read_at")?,
-                })
-            })
-            .collect()
     }
 }
 

@@ -4,9 +4,9 @@ use crate::core::db::rows;
 use crate::core::db::sql::{contains_pattern, Bind, SqlBuilder};
 use crate::core::db::Store;
 use crate::core::error::{AppError, AppResult};
+use crate::core::pagination::MAX_PAGE;
 use crate::core::scope::Scope;
 use crate::invoicing::service::*;
-use base64::Engine;
 use chrono::NaiveDate;
 use portico_domain::{Currency, InvoiceStatus};
 
@@ -73,30 +73,19 @@ pub struct InvoicePage {
 
 /// An opaque keyset cursor: the sort key and the id of the last row seen.
 fn encode_cursor(key: &Bind, id: &str) -> String {
-    let json = match key {
-        Bind::Text(s) => serde_json::json!([s, id]),
-        Bind::Int(i) => serde_json::json!([i, id]),
+    let key = match key {
+        Bind::Text(s) => serde_json::json!(s),
+        Bind::Int(i) => serde_json::json!(i),
     };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string())
+    crate::core::pagination::keyset_cursor(key, id)
 }
 
 fn decode_cursor(cursor: &str, sort: InvoiceSort) -> AppResult<(Bind, String)> {
     let bad = || AppError::bad_input("after", "malformed cursor");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    let id = value
-        .get(1)
-        .and_then(|v| v.as_str())
-        .ok_or_else(bad)?
-        .to_owned();
-    let key = match (sort, value.get(0)) {
-        (InvoiceSort::Total | InvoiceSort::Balance, Some(v)) => {
-            Bind::Int(v.as_i64().ok_or_else(bad)?)
-        }
-        (_, Some(v)) => Bind::Text(v.as_str().ok_or_else(bad)?.to_owned()),
-        _ => return Err(bad()),
+    let (key, id) = crate::core::pagination::keyset_of(cursor)?;
+    let key = match sort {
+        InvoiceSort::Total | InvoiceSort::Balance => Bind::Int(key.as_i64().ok_or_else(bad)?),
+        _ => Bind::Text(key.as_str().ok_or_else(bad)?.to_owned()),
     };
     Ok((key, id))
 }
@@ -112,7 +101,7 @@ impl Store {
         after: Option<&str>,
         today: NaiveDate,
     ) -> AppResult<InvoicePage> {
-        if !(0..=MAX_PAGE).contains(&first) {
+        if !(0..=i64::from(MAX_PAGE)).contains(&first) {
             return Err(AppError::bad_input(
                 "first",
                 format!("first must be between 0 and {MAX_PAGE}"),

@@ -1,6 +1,7 @@
 //! Invoicing: invoices and their lines (shared with estimates and credit notes), listing with
 //! filters and cursors, and the shareable invoice links.
 
+pub mod graphql;
 pub mod lines;
 pub mod links;
 pub mod listing;

@@ -73,8 +73,6 @@ pub struct InvoicePatch {
     pub terms: Option<String>,
 }
 
-pub const MAX_PAGE: i64 = 100;
-
 pub(super) const COLUMNS: &str = "i.id, i.client_id, i.number, i.reference, i.status, i.currency, i.issue_date, i.due_date, \
      i.subtotal_minor, i.discount_minor, i.tax_minor, i.total_minor, i.paid_minor, i.credited_minor, i.balance_minor, \
      i.notes, i.terms, i.issued_at, i.voided_at, i.created_at, i.updated_at";

@@ -1,6 +1,7 @@
 //! Parties: a business's clients, their contacts and billing details, and the invitations that
 //! give contacts (and staff) access to the portal.
 
+pub mod graphql;
 pub mod invitations;
 pub mod mail;
 pub mod service;

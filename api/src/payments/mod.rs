@@ -5,6 +5,7 @@
 pub mod attempts;
 pub mod events;
 pub mod gateways;
+pub mod graphql;
 pub mod ledger;
 pub mod mail;
 pub mod routes;

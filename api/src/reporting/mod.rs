@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod figures;
+pub mod graphql;
 
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};
 pub use figures::{ClientBalance, MonthFigures, MAX_MONTHS};

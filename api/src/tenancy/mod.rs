@@ -1,6 +1,7 @@
 //! Tenancy: the businesses sharing the deployment, their numbering sequences, and their portal
 //! profile (name, colour, logo, locale, time zone).
 
+pub mod graphql;
 pub mod profile;
 pub mod repo;
 

@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
-use super::context::{scope, store};
-use super::scalars::Long;
 use crate::core::ids;
+use crate::graphql::context::{scope, store};
+use crate::graphql::scalars::Long;
 
 pub struct Client(pub crate::parties::Client);
 
@@ -210,3 +210,5 @@ impl Viewer {
         Ok(store(ctx).unread_notifications(scope(ctx)?).await?)
     }
 }
+
+pub mod invitation_page;

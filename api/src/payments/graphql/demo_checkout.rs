@@ -4,9 +4,9 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use super::context::{shared, store};
-use super::scalars::Money;
 use crate::core::tokens;
+use crate::graphql::context::{shared, store};
+use crate::graphql::scalars::Money;
 
 /// A payment waiting on the demo gateway's page.
 #[derive(SimpleObject)]
@@ -14,7 +14,7 @@ pub struct DemoCheckout {
     /// The business being paid.
     pub business: String,
     pub amount: Money,
-    pub status: super::payment_attempts::PaymentAttemptStatus,
+    pub status: crate::payments::graphql::attempts::PaymentAttemptStatus,
 }
 
 #[derive(Default)]

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Object, Result};
 
-use super::context::{scope, store};
+use crate::graphql::context::{scope, store};
 
 #[derive(Default)]
 pub struct TenantSettingsMutation;

@@ -1,10 +1,10 @@
 //! Who has access and what happened: the audit trail, invitations, API tokens, invoice links,
 //! the caller's passkeys and sessions, and staff notifications.
 
-use super::context::{scope, store};
-use super::query::*;
-use super::reports::AuditEvent;
 use crate::core::ids;
+use crate::graphql::context::{scope, store};
+use crate::graphql::query::*;
+use crate::reporting::graphql::AuditEvent;
 use async_graphql::{Context, Object, Result, ID};
 
 #[derive(Default)]
@@ -36,7 +36,7 @@ impl AccessQuery {
         &self,
         ctx: &Context<'_>,
         client_id: Option<ID>,
-    ) -> Result<Vec<super::reports::Invitation>> {
+    ) -> Result<Vec<crate::reporting::graphql::Invitation>> {
         let client = client_arg(client_id.as_ref())?;
         Ok(store(ctx)
             .invitations(scope(ctx)?, client.as_deref())
@@ -47,7 +47,10 @@ impl AccessQuery {
     }
 
     /// The tenant's API tokens (owner and admin).
-    async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::ApiToken>> {
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::reporting::graphql::ApiToken>> {
         Ok(store(ctx)
             .api_tokens(scope(ctx)?)
             .await?
@@ -61,17 +64,20 @@ impl AccessQuery {
         &self,
         ctx: &Context<'_>,
         invoice_id: ID,
-    ) -> Result<Vec<super::reports::InvoiceLink>> {
+    ) -> Result<Vec<crate::reporting::graphql::InvoiceLink>> {
         let id = crate::core::ids::InvoiceId::from_global(&invoice_id)?;
         let links = store(ctx).invoice_links(scope(ctx)?, &id).await?;
         Ok(links
             .into_iter()
-            .map(|l| super::reports::InvoiceLink::new(l, None))
+            .map(|l| crate::reporting::graphql::InvoiceLink::new(l, None))
             .collect())
     }
 
     /// The caller's own passkeys (signed-in people only).
-    async fn my_passkeys(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::PasskeyInfo>> {
+    async fn my_passkeys(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::reporting::graphql::PasskeyInfo>> {
         Ok(store(ctx)
             .my_passkeys(scope(ctx)?)
             .await?
@@ -81,7 +87,10 @@ impl AccessQuery {
     }
 
     /// The caller's own signed-in sessions (empty for API tokens).
-    async fn my_sessions(&self, ctx: &Context<'_>) -> Result<Vec<super::reports::Session>> {
+    async fn my_sessions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::reporting::graphql::Session>> {
         Ok(store(ctx)
             .my_sessions(scope(ctx)?)
             .await?
@@ -95,7 +104,7 @@ impl AccessQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 50)] first: i32,
-    ) -> Result<Vec<super::reports::Notification>> {
+    ) -> Result<Vec<crate::notifications::graphql::Notification>> {
         let first = page_size(Some(first))?;
         Ok(store(ctx)
             .notifications(scope(ctx)?, first)

@@ -4,9 +4,9 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use super::context::store;
-use super::scalars::{Date, Decimal, Money};
 use crate::core::tokens;
+use crate::graphql::context::store;
+use crate::graphql::scalars::{Date, Decimal, Money};
 
 /// One line of a linked invoice.
 #[derive(SimpleObject)]

@@ -2,18 +2,19 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::context::{scope, store, today};
-use super::inputs::{long_text, name, positive_amount, short_text, LineInput};
-use super::ledger::{CreditNote, Invoice};
-use super::scalars::Decimal;
-use super::work::Estimate;
 use crate::core::error::AppError;
 use crate::core::ids;
+use crate::credit::graphql::CreditNote;
 use crate::credit::NewCreditNote;
+use crate::estimates::graphql::Estimate;
 use crate::estimates::NewEstimate;
+use crate::graphql::context::{scope, store, today};
+use crate::graphql::inputs::{long_text, name, positive_amount, short_text, LineInput};
+use crate::graphql::scalars::Decimal;
+use crate::invoicing::graphql::Invoice;
 use crate::invoicing::NewInvoice;
 
-use super::mutation::*;
+use crate::graphql::mutation::*;
 
 #[derive(Default)]
 pub struct DocumentsMutation;

@@ -3,12 +3,12 @@
 
 use async_graphql::{ComplexObject, Context, Result, SimpleObject, ID};
 
-use super::context::{scope, store, today};
-use super::inputs::currency_opt;
-use super::mutation::PaymentChannel;
-use super::scalars::{Date, Money};
 use crate::core::error::AppError;
 use crate::core::ids;
+use crate::graphql::context::{scope, store, today};
+use crate::graphql::inputs::currency_opt;
+use crate::graphql::mutation::PaymentChannel;
+use crate::graphql::scalars::{Date, Money};
 
 #[derive(SimpleObject)]
 pub struct CurrencyFigures {
@@ -326,48 +326,6 @@ impl From<crate::identity::SessionInfo> for Session {
             user_agent: s.user_agent,
             ip: s.ip,
             current: s.current,
-        }
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct Notification {
-    pub id: ID,
-    /// e.g. `invoice.viewed`, `estimate.accepted`, `message.posted`, `payment.received`.
-    pub kind: String,
-    /// The notification as an English sentence.
-    pub message: String,
-    pub subject_id: Option<String>,
-    /// What it is about as a JSON object (numbers, names, amounts with their currency), for
-    /// saying it in another language.
-    pub params: String,
-    /// The global id of what it is about (an `Invoice`, `Estimate`, `Thread` or `Payment`), when
-    /// there is one to open.
-    pub subject: Option<ID>,
-    pub created_at: i64,
-    pub read: bool,
-}
-
-impl From<crate::identity::Notification> for Notification {
-    fn from(n: crate::identity::Notification) -> Self {
-        let kind = match n.kind.as_str() {
-            "invoice.viewed" | "credit.used" => Some(crate::core::ids::InvoiceId::KIND),
-            "estimate.accepted" | "estimate.rejected" => Some("Estimate"),
-            "message.posted" => Some("Thread"),
-            "payment.received" | "payment.refunded" => Some(crate::core::ids::PaymentId::KIND),
-            _ => None,
-        };
-        Notification {
-            id: ids::encode("Notification", &n.id),
-            subject: kind
-                .zip(n.subject_id.as_deref())
-                .map(|(k, id)| ids::encode(k, id)),
-            kind: n.kind,
-            message: n.message,
-            subject_id: n.subject_id,
-            params: n.params,
-            created_at: n.created_at,
-            read: n.read_at.is_some(),
         }
     }
 }

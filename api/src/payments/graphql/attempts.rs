@@ -3,10 +3,10 @@
 use async_graphql::{ComplexObject, Context, Enum, Result, SimpleObject, ID};
 use portico_domain::AttemptStatus;
 
-use super::context::{scope, store};
-use super::mutation::PaymentChannel;
-use super::scalars::Money;
 use crate::core::ids::{InvoiceId, PaymentId};
+use crate::graphql::context::{scope, store};
+use crate::graphql::mutation::PaymentChannel;
+use crate::graphql::scalars::Money;
 
 /// Where a payment attempt stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -59,22 +59,25 @@ pub struct PaymentAttempt {
 #[ComplexObject]
 impl PaymentAttempt {
     /// The client paying.
-    async fn client(&self, ctx: &Context<'_>) -> Result<Option<super::parties::Client>> {
-        Ok(super::context::loader(ctx, |l| &l.clients)?
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<crate::parties::graphql::Client>> {
+        Ok(crate::graphql::context::loader(ctx, |l| &l.clients)?
             .load_one(self.client_raw.clone())
             .await?
-            .map(super::parties::Client))
+            .map(crate::parties::graphql::Client))
     }
 
     /// The payment it became, once it succeeded: its number is the payment's one name.
-    async fn payment(&self, ctx: &Context<'_>) -> Result<Option<super::ledger::Payment>> {
+    async fn payment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::payments::graphql::ledger::Payment>> {
         let Some(id) = self.payment_raw.as_ref() else {
             return Ok(None);
         };
         Ok(store(ctx)
             .payment(scope(ctx)?, id)
             .await?
-            .map(super::ledger::Payment))
+            .map(crate::payments::graphql::ledger::Payment))
     }
 }
 

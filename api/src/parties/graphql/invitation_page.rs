@@ -4,9 +4,9 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
-use super::context::store;
-use super::parties::ContactRole;
 use crate::core::tokens;
+use crate::graphql::context::store;
+use crate::parties::graphql::ContactRole;
 
 /// An invitation as its link's page shows it.
 #[derive(SimpleObject)]

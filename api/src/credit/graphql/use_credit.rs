@@ -3,12 +3,12 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
-use super::context::{scope, shared, store, today};
-use super::ledger::Invoice;
-use super::scalars::Money;
 use crate::core::error::AppError;
 use crate::core::events::Event;
 use crate::credit::MAX_CREDIT_INVOICES;
+use crate::graphql::context::{scope, shared, store, today};
+use crate::graphql::scalars::Money;
+use crate::invoicing::graphql::Invoice;
 
 /// What using credit did.
 #[derive(SimpleObject)]

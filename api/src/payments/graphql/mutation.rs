@@ -2,15 +2,17 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::context::{scope, shared, store, today};
-use super::inputs::{self, allocations, long_text, positive_amount, short_text, AllocationInput};
-use super::ledger::Payment;
-use super::scalars::{Date, Decimal};
 use crate::core::error::AppError;
 use crate::core::ids;
+use crate::graphql::context::{scope, shared, store, today};
+use crate::graphql::inputs::{
+    self, allocations, long_text, positive_amount, short_text, AllocationInput,
+};
+use crate::graphql::scalars::{Date, Decimal};
+use crate::payments::graphql::ledger::Payment;
 use crate::payments::NewPayment;
 
-use super::mutation::*;
+use crate::graphql::mutation::*;
 
 #[derive(Default)]
 pub struct PaymentsMutation;
@@ -23,7 +25,7 @@ impl PaymentsMutation {
         &self,
         ctx: &Context<'_>,
         input: StartPaymentInput,
-    ) -> Result<super::payment_attempts::PaymentAttempt> {
+    ) -> Result<crate::payments::graphql::attempts::PaymentAttempt> {
         let s = scope(ctx)?;
         let invoices = match &input.invoice_ids {
             Some(list) if list.len() > 100 => {
@@ -49,7 +51,7 @@ impl PaymentsMutation {
             channel,
         )
         .await?;
-        Ok(super::payment_attempts::PaymentAttempt::new(
+        Ok(crate::payments::graphql::attempts::PaymentAttempt::new(
             started.attempt,
             started.redirect_url,
             started.bank_details,
@@ -63,7 +65,7 @@ impl PaymentsMutation {
         attempt_id: ID,
         amount: Option<Decimal>,
         received_on: Option<Date>,
-    ) -> Result<super::payment_attempts::PaymentAttempt> {
+    ) -> Result<crate::payments::graphql::attempts::PaymentAttempt> {
         let s = scope(ctx)?;
         s.require_payments()?;
         let id = crate::core::ids::AttemptId::from_global(&attempt_id)?;
@@ -99,7 +101,7 @@ impl PaymentsMutation {
             .attempt(s, &id)
             .await?
             .ok_or(AppError::NotFound("payment attempt"))?;
-        Ok(super::payment_attempts::PaymentAttempt::new(
+        Ok(crate::payments::graphql::attempts::PaymentAttempt::new(
             after, None, None,
         ))
     }

@@ -3,16 +3,17 @@
 use async_graphql::{Context, Object, Result, ID};
 use portico_domain::validate;
 
-use super::context::{scope, store};
-use super::inputs::{long_text, name};
-use super::query::subject_of;
-use super::work::{Message, Project, TimeEntry};
 use crate::core::error::AppError;
 use crate::core::ids;
+use crate::graphql::context::{scope, store};
+use crate::graphql::inputs::{long_text, name};
+use crate::graphql::query::subject_of;
+use crate::projects::graphql::{Project, TimeEntry};
 use crate::projects::NewProject;
 use crate::projects::NewTimeEntry;
+use crate::threads::graphql::Message;
 
-use super::mutation::*;
+use crate::graphql::mutation::*;
 
 #[derive(Default)]
 pub struct WorkMutation;

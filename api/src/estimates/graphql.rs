@@ -1,0 +1,85 @@
+//! GraphQL types of estimates.
+
+use async_graphql::{Context, Enum, Object, Result, ID};
+
+use crate::core::ids;
+use crate::graphql::context::{loader, today};
+use crate::graphql::scalars::{Date, Money};
+use crate::invoicing::graphql::Line;
+use crate::parties::graphql::Client;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum EstimateStatus {
+    Draft,
+    Sent,
+    Accepted,
+    Rejected,
+    Expired,
+}
+
+pub struct Estimate(pub crate::estimates::Estimate);
+
+#[Object]
+impl Estimate {
+    pub async fn id(&self) -> ID {
+        ids::encode("Estimate", &self.0.id)
+    }
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// A sent estimate past its validity reads as expired.
+    async fn status(&self, ctx: &Context<'_>) -> EstimateStatus {
+        use portico_domain::EstimateStatus as S;
+        match self.0.effective_status(today(ctx)) {
+            S::Draft => EstimateStatus::Draft,
+            S::Sent => EstimateStatus::Sent,
+            S::Accepted => EstimateStatus::Accepted,
+            S::Rejected => EstimateStatus::Rejected,
+            S::Expired => EstimateStatus::Expired,
+        }
+    }
+    async fn currency(&self) -> &str {
+        self.0.currency.code()
+    }
+    async fn issue_date(&self) -> Date {
+        Date(self.0.issue_date)
+    }
+    async fn valid_until(&self) -> Option<Date> {
+        self.0.valid_until.map(Date)
+    }
+    async fn subtotal(&self) -> Money {
+        self.0.subtotal.into()
+    }
+    async fn discount(&self) -> Money {
+        self.0.discount.into()
+    }
+    async fn tax(&self) -> Money {
+        self.0.tax.into()
+    }
+    async fn total(&self) -> Money {
+        self.0.total.into()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// The comment given on acceptance or the reason given on rejection.
+    async fn decision_comment(&self) -> Option<&str> {
+        self.0.decision_comment.as_deref()
+    }
+    async fn decided_by(&self) -> Option<&str> {
+        self.0.decided_by.as_deref()
+    }
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
+        Ok(loader(ctx, |l| &l.clients)?
+            .load_one(self.0.client_id.clone())
+            .await?
+            .map(Client))
+    }
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Line>> {
+        let lines = loader(ctx, |l| &l.lines)?
+            .load_one(self.0.id.clone())
+            .await?
+            .unwrap_or_default();
+        Ok(lines.into_iter().map(Line).collect())
+    }
+}
