@@ -240,3 +240,26 @@ fn invoice_payment_and_attempt_ids_are_typed() {
         .collect();
     assert!(wrong.is_empty(), "use the typed ids: {wrong:?}");
 }
+
+#[test]
+fn sql_is_written_only_in_the_areas_and_the_core() {
+    // An area's SQL is in its own files (never in GraphQL, HTTP or the command line); the core
+    // holds the database plumbing and the tables every area writes. The benchmark's bulk loader
+    // is the one exception: it writes rows by the thousand.
+    let src = repo().join("api/src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let wrong: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let top = top_of(&src, f);
+            !(top == "core" || AREAS.contains(&top.as_str()) || f.ends_with("cli/bulk.rs"))
+        })
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).expect("source");
+            text.contains("sqlx::query")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(wrong.is_empty(), "SQL outside the areas: {wrong:?}");
+}

@@ -357,10 +357,7 @@ async fn graphql_ws(
 }
 
 async fn readyz(State(state): State<HttpState>) -> Response {
-    match sqlx::query("SELECT 1")
-        .execute(state.shared.store.pool())
-        .await
-    {
+    match state.shared.store.ping().await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");

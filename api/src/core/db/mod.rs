@@ -159,6 +159,14 @@ impl Store {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// Whether the database answers (`/readyz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
