@@ -9,6 +9,7 @@ pub mod app;
 pub mod core;
 
 pub mod credit;
+pub mod documents;
 pub mod estimates;
 pub mod identity;
 pub mod invoicing;

@@ -279,6 +279,8 @@ pub struct Raw {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (for files: spreadsheets, PDFs).
+    pub bytes: Vec<u8>,
 }
 
 impl Raw {
@@ -328,6 +330,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The areas, lowest first: an area may use the areas before it, never those after it.
-const AREAS: [&str; 11] = [
+const AREAS: [&str; 12] = [
     "tenancy",
     "identity",
     "parties",
@@ -18,6 +18,7 @@ const AREAS: [&str; 11] = [
     "threads",
     "notifications",
     "reporting",
+    "documents",
 ];
 
 /// Above the areas, in order: each may use everything before it.

@@ -55,6 +55,7 @@ pub fn router(state: HttpState) -> Router {
                 .with_state(state.shared.clone()),
         )
         .merge(crate::payments::routes::routes().with_state(state.shared.clone()))
+        .merge(crate::documents::routes::routes().with_state(state.shared.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portal)
