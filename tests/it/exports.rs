@@ -292,7 +292,150 @@ async fn the_invoices_page_offers_its_list_as_downloads(app: TestApp) {
     );
 }
 
+/// Payment history, credit notes and a statement export the same rows as their pages.
+async fn payments_credit_notes_and_statements_export(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let other = party(&app, &t, &owner, "Kyklos", "EUR").await;
+    invoice(&app, &owner, &c.client_gid, "H-1", "100", true).await;
+    invoice(&app, &owner, &other.client_gid, "K-1", "30", true).await;
+    let record = "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { number } }";
+    let paid = app
+        .ok(
+            &owner,
+            record,
+            json!({ "i": { "clientId": c.client_gid, "amount": "150.00", "method": "BANK_TRANSFER", "reference": "=HYPERLINK(1)", "receivedOn": "2026-03-01" } }),
+        )
+        .await["recordPayment"]["number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    app.ok(
+        &owner,
+        record,
+        json!({ "i": { "clientId": other.client_gid, "amount": "30", "method": "CASH", "receivedOn": "2026-03-02" } }),
+    )
+    .await;
+
+    // The contact's payment history: theirs only, the reference defused.
+    let r = get(&app, "/alpha/exports/payments.csv", &c.payer_token).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let lines: Vec<&str> = r.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.body);
+    assert!(
+        lines[1].starts_with(&format!(
+            "{paid},Helios,2026-03-01,Bank transfer,'=HYPERLINK(1),EUR,150.00,"
+        )),
+        "{}",
+        lines[1]
+    );
+
+    // Credit notes: staff see every client's.
+    let r = get(&app, "/alpha/exports/credit-notes.xlsx", &owner).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.bytes.starts_with(b"PK"));
+
+    // The statement: opening balance, the invoice and the payment with running balances, the
+    // closing balance, then aging; the totals of debits and credits.
+    let r = get(
+        &app,
+        "/alpha/exports/statement.xlsx?from=2026-01-01&to=2026-12-31&lang=en",
+        &c.payer_token,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"statement-2026-01-01-2026-12-31.xlsx\"")
+    );
+    let book = read_xlsx(&r.bytes);
+    if !book.is_null() {
+        let rows = book["rows"].as_array().expect("rows");
+        let text = |r: usize, c: usize| rows[r][c][1].clone();
+        assert_eq!(text(1, 1), "Opening balance", "{book}");
+        assert_eq!(text(2, 2), "INV-2026-00001", "{book}");
+        assert_eq!(text(2, 3), json!(200), "{book}");
+        assert_eq!(text(3, 4), json!(150), "{book}");
+        assert_eq!(text(3, 5), json!(50), "the running balance: {book}");
+        assert_eq!(text(4, 1), "Closing balance", "{book}");
+        assert_eq!(text(4, 5), json!(50), "{book}");
+        assert_eq!(text(5, 1), "Aging: current", "{book}");
+        let last = rows.len() - 1;
+        assert_eq!(text(last, 0), "Total");
+        assert_eq!(text(last, 3), format!("=SUM(D2:D{})", last).as_str());
+    }
+    // Staff say whose statement; a contact cannot ask for another client's.
+    assert_eq!(
+        get(&app, "/alpha/exports/statement.csv", &owner)
+            .await
+            .status,
+        400
+    );
+    let foreign = format!("/alpha/exports/statement.csv?client={}", other.client_gid);
+    let r = get(&app, &foreign, &c.payer_token).await;
+    assert!(
+        r.status == 200 && !r.body.contains("K-1") && r.body.contains("INV-2026-00001"),
+        "a contact's statement is always their own: {}",
+        r.body
+    );
+}
+
+/// Project time: hours as numbers with a total, all entries or the billable ones.
+async fn time_entries_export(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let project = app
+        .ok(
+            &owner,
+            "mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }",
+            json!({ "i": { "clientId": c.client_gid, "name": "Ανακαίνιση" } }),
+        )
+        .await["createProject"]["id"]
+        .clone();
+    let add = "mutation($i: AddTimeEntryInput!) { addTimeEntry(input: $i) { id } }";
+    for (task, hours, billable) in [("Σχέδια", "2.5", true), ("=SUM(1)", "1.25", false)] {
+        app.ok(
+            &owner,
+            add,
+            json!({ "i": { "projectId": project, "task": task, "assignee": "Μαρία", "date": "2026-04-01", "hours": hours, "billable": billable } }),
+        )
+        .await;
+    }
+    let r = get(
+        &app,
+        "/alpha/exports/time.csv?lang=el&sep=;",
+        &c.payer_token,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Έργο;Ημερομηνία;Εργασία;Άτομο;Ώρες"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Ανακαίνιση;2026-04-01;Σχέδια;Μαρία;2.5;Ναι;Όχι"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(";'=SUM(1);"), "defused: {}", r.body);
+    let r = get(&app, "/alpha/exports/time.xlsx?billable=1", &owner).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let book = read_xlsx(&r.bytes);
+    if !book.is_null() {
+        let rows = book["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 3, "header, the billable entry, totals: {book}");
+        assert_eq!(rows[1][4][1], json!(2.5), "{book}");
+        assert_eq!(rows[2][4][1], "=SUM(E2)", "{book}");
+    }
+    let r = get(&app, "/alpha/exports/time.csv?project=bogus", &owner).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+}
+
 both_backends!(
+    time_entries_export,
+    payments_credit_notes_and_statements_export,
     invoice_lists_export_with_the_pages_filters_and_visibility,
     a_long_list_exports_every_invoice_once,
     the_invoices_page_offers_its_list_as_downloads,

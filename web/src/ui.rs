@@ -545,3 +545,27 @@ mod tests {
         assert_eq!(safe_color(""), "#1f4e79");
     }
 }
+
+/// "Download: Excel · CSV" for a list or statement: `base` is the export's address without its
+/// extension (`/acme/exports/invoices`), `query` the page's filters (`status=paid&sort=…`). Both
+/// come in the reader's language; the CSV uses `;` for Greek spreadsheets, which write decimals
+/// with a comma.
+#[component]
+pub fn Downloads(base: String, query: String) -> Element {
+    let l = locale();
+    let mut q = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    q.push(format!("lang={}", l.code()));
+    let q = q.join("&");
+    let sep = if l.code() == "el" { "&sep=;" } else { "" };
+    rsx! {
+        div { class: "downloads", role: "group", aria_label: l.t("Download this list"),
+            span { class: "muted", {l.t("Download")} }
+            a { class: "button", href: "{base}.xlsx?{q}", download: "", {l.t("Excel")} }
+            a { class: "button", href: "{base}.csv?{q}{sep}", download: "", "CSV" }
+        }
+    }
+}

@@ -16,7 +16,12 @@ use crate::invoicing::{InvoiceFilter, InvoiceOrder};
 /// The columns, titled in the reader's language.
 pub fn columns(lang: Lang) -> Vec<Column> {
     let t = |en: &'static str, el: &'static str| lang.pick(en, el);
-    let col = |title, kind, width| Column { title, kind, width };
+    let col = |title, kind, width| Column {
+        title,
+        kind,
+        width,
+        total: kind == Kind::Money,
+    };
     vec![
         col(t("Number", "Αριθμός"), Kind::Text, 16.0),
         col(t("Reference", "Αναφορά"), Kind::Text, 16.0),

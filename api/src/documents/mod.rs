@@ -4,5 +4,6 @@
 //! authorised exactly like the page they come from and audited.
 
 pub mod invoice_list;
+pub mod ledger_lists;
 pub mod routes;
 pub mod table;

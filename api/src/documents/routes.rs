@@ -1,5 +1,5 @@
-//! Download routes: `GET /{slug}/exports/invoices.csv` and `…/invoices.xlsx`, with the invoices
-//! page's filters in the query string. The caller is the page's (session cookie) or a partner
+//! Download routes: `GET /{slug}/exports/{invoices|payments|credit-notes|statement}.{csv|xlsx}`;
+//! the invoice list takes the invoices page's filters, a statement its client and period. The caller is the page's (session cookie) or a partner
 //! (bearer token); a contact gets only their client's invoices, exactly as on the page. Every
 //! export is audited. CSV streams as pages are read; XLSX is assembled from a temporary file.
 
@@ -11,11 +11,12 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use portico_domain::{Currency, InvoiceStatus};
 
 use super::invoice_list::{columns, InvoiceRows};
-use super::table::{CsvWriter, Separator, XlsxWriter};
+use super::ledger_lists::{statement, time_entries, CreditNoteRows, PaymentRows};
+use super::table::{Cell, CsvWriter, Separator, XlsxWriter};
 use crate::core::audit;
 use crate::core::error::{AppError, AppResult};
 use crate::core::ids::ClientId;
@@ -172,17 +173,42 @@ fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, H
     ]
 }
 
+/// What can be exported.
+enum Source {
+    Invoices(InvoiceRows),
+    Payments(PaymentRows),
+    CreditNotes(CreditNoteRows),
+    /// Rows already read (a statement is one period of one client).
+    Fixed(Option<Vec<Vec<Cell>>>),
+}
+
+impl Source {
+    async fn next_page(&mut self) -> AppResult<Vec<Vec<Cell>>> {
+        match self {
+            Source::Invoices(r) => r.next_page().await,
+            Source::Payments(r) => r.next_page().await,
+            Source::CreditNotes(r) => r.next_page().await,
+            Source::Fixed(rows) => Ok(rows.take().unwrap_or_default()),
+        }
+    }
+}
+
 async fn export(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let format = match file.as_str() {
-        "invoices.csv" => "csv",
-        "invoices.xlsx" => "xlsx",
-        _ => return refused(StatusCode::NOT_FOUND, "not found"),
+    let Some((kind, format)) = file.rsplit_once('.') else {
+        return refused(StatusCode::NOT_FOUND, "not found");
     };
+    if !matches!(
+        kind,
+        "invoices" | "payments" | "credit-notes" | "statement" | "time"
+    ) || !matches!(format, "csv" | "xlsx")
+    {
+        return refused(StatusCode::NOT_FOUND, "not found");
+    }
     let Some(scope) = caller(&state, &headers).await else {
         return refused(StatusCode::UNAUTHORIZED, "sign in to download");
     };
@@ -190,84 +216,171 @@ async fn export(
     if scope.tenant_slug != slug {
         return refused(StatusCode::NOT_FOUND, "not found");
     }
-    match start(&state, scope, format, &q).await {
+    match start(&state, scope, kind, format == "xlsx", &q).await {
         Ok(resp) => resp,
         Err(e) => from_error(e),
     }
 }
 
+/// The client a list or statement is about: a contact's own, or the `client` argument.
+fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult<Option<String>> {
+    if let Some(own) = scope.client_filter() {
+        return Ok(Some(own.to_owned()));
+    }
+    q.get("client")
+        .filter(|v| !v.is_empty())
+        .map(|c| ClientId::from_global(&async_graphql::ID(c.clone())).map(String::from))
+        .transpose()
+}
+
 async fn start(
     state: &AppState,
     scope: Scope,
-    format: &'static str,
+    kind: &str,
+    xlsx: bool,
     q: &HashMap<String, String>,
 ) -> AppResult<Response> {
-    let (filter, order) = filter_of(q)?;
     let store = state.store.clone();
     let lang = match q.get("lang").map(String::as_str) {
         Some(l @ ("en" | "el")) => Lang::from_locale(Some(l)),
         _ => Lang::from_locale(store.my_locale(&scope).await?.as_deref()),
     };
     let today = store.clock().today_utc();
-    let separator = Separator::parse(q.get("sep").map(String::as_str));
+    let client_id = client_of(&scope, q)?;
+    let (columns, sheet, mut source, base) = match kind {
+        "invoices" => {
+            let (filter, order) = filter_of(q)?;
+            let rows = InvoiceRows::new(store.clone(), scope.clone(), filter, order, today, lang);
+            (
+                columns(lang),
+                lang.pick("Invoices", "Τιμολόγια"),
+                Source::Invoices(rows),
+                "invoices".to_owned(),
+            )
+        }
+        "payments" => (
+            PaymentRows::columns(lang),
+            lang.pick("Payments", "Πληρωμές"),
+            Source::Payments(PaymentRows {
+                store: store.clone(),
+                scope: scope.clone(),
+                client_id,
+                lang,
+                offset: 0,
+                done: false,
+            }),
+            "payments".to_owned(),
+        ),
+        "credit-notes" => (
+            CreditNoteRows::columns(lang),
+            lang.pick("Credit notes", "Πιστωτικά"),
+            Source::CreditNotes(CreditNoteRows {
+                store: store.clone(),
+                scope: scope.clone(),
+                client_id,
+                lang,
+                offset: 0,
+                done: false,
+            }),
+            "credit-notes".to_owned(),
+        ),
+        "time" => {
+            let project = q
+                .get("project")
+                .filter(|v| !v.is_empty())
+                .map(|p| crate::core::ids::decode(&async_graphql::ID(p.clone()), "Project"))
+                .transpose()?;
+            let billable = matches!(q.get("billable").map(String::as_str), Some("true" | "1"));
+            let (cols, rows) =
+                time_entries(&store, &scope, project.as_deref(), billable, lang).await?;
+            (
+                cols,
+                lang.pick("Time", "Χρόνος"),
+                Source::Fixed(Some(rows)),
+                "time".to_owned(),
+            )
+        }
+        _ => {
+            let client =
+                client_id.ok_or_else(|| AppError::bad_input("client", "choose a client"))?;
+            let from = date(q, "from")?
+                .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+            let to = date(q, "to")?.unwrap_or(today);
+            let currency = q
+                .get("currency")
+                .filter(|v| !v.is_empty())
+                .map(|c| Currency::parse(c).map_err(AppError::from))
+                .transpose()?;
+            let (cols, rows) = statement(&store, &scope, &client, currency, from, to, lang).await?;
+            (
+                cols,
+                lang.pick("Statement", "Κατάσταση"),
+                Source::Fixed(Some(rows)),
+                format!("statement-{from}-{to}"),
+            )
+        }
+    };
+    let format = if xlsx { "xlsx" } else { "csv" };
     let mut tx = store.write_scoped(&scope).await?;
     audit::record(
         &mut tx,
         &scope,
-        "invoices.exported",
+        &format!("{}.exported", kind.replace('-', "_")),
         "tenant",
         &scope.tenant_id,
         Some(serde_json::json!({ "format": format, "query": q })),
     )
     .await?;
     tx.commit().await?;
-    let name = format!("invoices-{today}.{format}");
-    let mut rows = InvoiceRows::new(store, scope, filter, order, today, lang);
-    let cols = columns(lang);
-    if format == "xlsx" {
-        let mut xlsx = XlsxWriter::new(lang.pick("Invoices", "Τιμολόγια"), &cols)
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let name = if kind == "statement" {
+        format!("{base}.{format}")
+    } else {
+        format!("{base}-{today}.{format}")
+    };
+    if xlsx {
+        let mut book =
+            XlsxWriter::new(sheet, &columns).map_err(|e| AppError::Internal(e.into()))?;
         loop {
-            let page = rows.next_page().await?;
+            let page = source.next_page().await?;
             if page.is_empty() {
                 break;
             }
             for r in &page {
-                xlsx.row(r).map_err(|e| AppError::Internal(e.into()))?;
+                book.row(r).map_err(|e| AppError::Internal(e.into()))?;
             }
         }
-        let bytes = tokio::task::spawn_blocking(move || xlsx.finish())
+        let bytes = tokio::task::spawn_blocking(move || book.finish())
             .await
             .map_err(|e| AppError::Internal(e.into()))?
             .map_err(|e| AppError::Internal(e.into()))?;
         let content = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         return Ok((attachment(content, &name), bytes).into_response());
     }
+    let separator = Separator::parse(q.get("sep").map(String::as_str));
     let mut csv = CsvWriter::new(separator);
-    csv.header(&cols)
+    csv.header(&columns)
         .map_err(|e| AppError::Internal(e.into()))?;
     let mut first = CsvWriter::BOM.to_vec();
     first.extend(csv.take().map_err(|e| AppError::Internal(e.into()))?);
-    // The first page is read before answering, so a failure is still a clean error; the rest
-    // stream as they are read.
+    // The header goes at once; the rows stream as they are read, a page at a time.
     let stream = futures_util::stream::unfold(
-        (Some(first), rows, csv, false),
-        |(pending, mut rows, mut csv, finished)| async move {
+        (Some(first), source, csv, false),
+        |(pending, mut source, mut csv, finished)| async move {
             if let Some(bytes) = pending {
                 return Some((
                     Ok::<Bytes, std::io::Error>(Bytes::from(bytes)),
-                    (None, rows, csv, finished),
+                    (None, source, csv, finished),
                 ));
             }
             if finished {
                 return None;
             }
-            let page = match rows.next_page().await {
+            let page = match source.next_page().await {
                 Ok(p) => p,
                 Err(e) => {
                     return Some((
                         Err(std::io::Error::other(e.to_string())),
-                        (None, rows, csv, true),
+                        (None, source, csv, true),
                     ))
                 }
             };
@@ -276,12 +389,12 @@ async fn start(
             }
             for r in &page {
                 if let Err(e) = csv.row(r) {
-                    return Some((Err(e), (None, rows, csv, true)));
+                    return Some((Err(e), (None, source, csv, true)));
                 }
             }
             match csv.take() {
-                Ok(b) => Some((Ok(Bytes::from(b)), (None, rows, csv, false))),
-                Err(e) => Some((Err(e), (None, rows, csv, true))),
+                Ok(b) => Some((Ok(Bytes::from(b)), (None, source, csv, false))),
+                Err(e) => Some((Err(e), (None, source, csv, true))),
             }
         },
     );

@@ -13,6 +13,8 @@ pub enum Kind {
     Date,
     /// An amount in the row's currency: two decimals, summed in the totals row.
     Money,
+    /// A quantity (hours): a number with two decimals.
+    Number,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +23,8 @@ pub struct Column {
     pub kind: Kind,
     /// Width in characters (XLSX).
     pub width: f64,
+    /// Summed in the XLSX totals row.
+    pub total: bool,
 }
 
 /// One cell.
@@ -29,6 +33,7 @@ pub enum Cell {
     Text(String),
     Date(NaiveDate),
     Money(Money),
+    Number(rust_decimal::Decimal),
     Empty,
 }
 
@@ -103,6 +108,7 @@ impl CsvWriter {
             Cell::Text(t) => defuse(t),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Money(m) => m.amount_string(),
+            Cell::Number(n) => n.normalize().to_string(),
             Cell::Empty => String::new(),
         }))
     }
@@ -173,6 +179,7 @@ impl XlsxWriter {
                 Cell::Money(m) => ws
                     .write_with_format(row, col, m.to_decimal(), &self.money)
                     .map(|_| ()),
+                Cell::Number(n) => ws.write_with_format(row, col, *n, &self.money).map(|_| ()),
                 Cell::Empty => Ok(()),
             }
             .map_err(xlsx_err)?;
@@ -192,7 +199,7 @@ impl XlsxWriter {
         ws.write_string_with_format(total_row, 0, "Total", &self.bold)
             .map_err(xlsx_err)?;
         for (i, c) in self.columns.iter().enumerate() {
-            if c.kind == Kind::Money && last_data >= 1 {
+            if c.total && last_data >= 1 {
                 let col = i as u16;
                 let range = rust_xlsxwriter::utility::cell_range(1, col, last_data, col);
                 ws.write_formula_with_format(
@@ -230,11 +237,13 @@ mod tests {
                 title: "A",
                 kind: Kind::Text,
                 width: 1.0,
+                total: false,
             },
             Column {
                 title: "B",
                 kind: Kind::Date,
                 width: 1.0,
+                total: false,
             },
         ])
         .expect("header");

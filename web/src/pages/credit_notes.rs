@@ -34,6 +34,10 @@ pub fn CreditNotes(tenant: String) -> Element {
         if d.credit_notes.nodes.is_empty() {
             p { class: "muted", {l.t("No credit notes.")} }
         } else {
+            div { class: "list-head",
+                p { class: "muted", role: "status", {crate::fmt::count(d.credit_notes.nodes.len() as i64, "credit note", l)} }
+                crate::ui::Downloads { base: format!("/{tenant}/exports/credit-notes"), query: String::new() }
+            }
             table { class: "list",
                 thead { tr {
                     th { scope: "col", {l.t("Number")} }

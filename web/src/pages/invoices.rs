@@ -141,16 +141,12 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
         }
         parts.join("&")
     };
-    // The list as a spreadsheet: the same filters and order, in the reader's language (and with
-    // `;` for Greek spreadsheets, which write decimals with a comma).
-    let export = format!("/{tenant}/exports/invoices");
+    // The list as a spreadsheet: the same filters and order.
     let keep_export = keep
         .split('&')
         .filter(|p| !p.starts_with("cols=") && !p.is_empty())
-        .chain(std::iter::once(format!("lang={}", l.code()).as_str()))
         .collect::<Vec<_>>()
         .join("&");
-    let csv_sep = if l.code() == "el" { "&sep=;" } else { "" };
     // Column headers sort: the list's address without its sort and page.
     let sort_link = format!(
         "/{tenant}/invoices?{}",
@@ -209,11 +205,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             div { class: "list-head",
                 p { class: "muted", role: "status", {crate::fmt::count(d.invoices.total_count, "invoice", l)} }
                 if d.invoices.total_count > 0 {
-                    div { class: "downloads", role: "group", aria_label: l.t("Download this list"),
-                        span { class: "muted", {l.t("Download")} }
-                        a { class: "button", href: "{export}.xlsx?{keep_export}", download: "", {l.t("Excel")} }
-                        a { class: "button", href: "{export}.csv?{keep_export}{csv_sep}", download: "", "CSV" }
-                    }
+                    crate::ui::Downloads { base: format!("/{tenant}/exports/invoices"), query: keep_export.clone() }
                 }
             }
             InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff, sort_link: sort_link.clone(), sort: sort.clone() }

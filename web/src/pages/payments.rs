@@ -69,6 +69,10 @@ pub fn Payments(tenant: String) -> Element {
         if d.payments.nodes.is_empty() {
             p { class: "muted", {l.t("No payments yet.")} }
         } else {
+            div { class: "list-head",
+                p { class: "muted", role: "status", {crate::fmt::count(d.payments.nodes.len() as i64, "payment", l)} }
+                crate::ui::Downloads { base: format!("/{tenant}/exports/payments"), query: String::new() }
+            }
             table { class: "list",
                 thead { tr {
                     th { scope: "col", {l.t("Receipt")} }

@@ -64,6 +64,12 @@ pub fn Projects(tenant: String, q: Qs) -> Element {
             a { href: "/{tenant}/projects?billable=1", "aria-current": if billable { "page" } else { "false" }, {l.t("Billable only")} }
         }
         if d.projects.is_empty() { p { class: "muted", {l.t("No projects.")} } }
+        if !d.projects.is_empty() {
+            div { class: "list-head",
+                span {}
+                crate::ui::Downloads { base: format!("/{tenant}/exports/time"), query: if billable { "billable=1".to_owned() } else { String::new() } }
+            }
+        }
         for p in d.projects.iter() {
             section { class: "panel project", key: "{p.id}",
                 h2 { "{p.name} " Status { status: p.status.clone() } }

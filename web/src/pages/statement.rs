@@ -153,6 +153,19 @@ pub(crate) fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element
                 if !staff_choice.is_empty() {
                     p { class: "statement-of", a { href: "/{tenant}/staff/clients", "← " {l.t("Clients")} } " · " strong { "{client_name}" } }
                 }
+                div { class: "list-head",
+                    span {}
+                    crate::ui::Downloads {
+                        base: format!("/{tenant}/exports/statement"),
+                        query: format!(
+                            "{}from={}&to={}&currency={}",
+                            if staff_choice.is_empty() { String::new() } else { format!("client={}&", crate::encode(&staff_choice)) },
+                            crate::encode(&s.from),
+                            crate::encode(&s.to),
+                            crate::encode(&s.currency),
+                        ),
+                    }
+                }
                 table { class: "list statement",
                     caption { "{s.currency} · " {date(&s.from, l)} " – " {date(&s.to, l)} }
                     thead { tr {
