@@ -57,6 +57,8 @@ enum Command {
     Bench(portico::cli::bench::BenchArgs),
     /// Fire signed Stripe webhooks and measure throughput and webhook → subscriber latency.
     BenchWebhooks(portico::cli::bench_webhooks::BenchWebhooksArgs),
+    /// Export one tenant's whole invoice list as CSV and XLSX: time, size and peak memory.
+    BenchExports(portico::cli::bench_exports::BenchExportsArgs),
     /// Mixed load for minutes on two instances with Redis restarted: INTERNALs, lost or doubled
     /// payments, subscribers' convergence and memory (see README).
     Soak(portico::cli::soak::SoakArgs),
@@ -244,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => portico::cli::bench::run(args).await?,
         Command::BenchWebhooks(args) => portico::cli::bench_webhooks::run(args).await?,
+        Command::BenchExports(args) => portico::cli::bench_exports::run(args).await?,
         Command::Soak(args) => portico::cli::soak::run(args).await?,
     }
     Ok(())

@@ -359,7 +359,7 @@ async fn payments_credit_notes_and_statements_export(app: TestApp) {
         assert_eq!(text(3, 5), json!(50), "the running balance: {book}");
         assert_eq!(text(4, 1), "Closing balance", "{book}");
         assert_eq!(text(4, 5), json!(50), "{book}");
-        assert_eq!(text(5, 1), "Aging: current", "{book}");
+        assert_eq!(text(5, 1), "Aging: not yet due", "{book}");
         let last = rows.len() - 1;
         assert_eq!(text(last, 0), "Total");
         assert_eq!(text(last, 3), format!("=SUM(D2:D{})", last).as_str());

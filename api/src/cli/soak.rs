@@ -93,7 +93,7 @@ async fn redis_ready(port: u16) -> anyhow::Result<()> {
     anyhow::bail!("redis-server did not start on port {port}")
 }
 
-fn rss_kib() -> u64 {
+pub(crate) fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -256,7 +256,7 @@ pub async fn statement(
     }
     rows.push(vec![
         Cell::Date(s.to),
-        text(t("Closing balance", "Υπόλοιπο λήξης")),
+        text(t("Closing balance", "Υπόλοιπο τέλους περιόδου")),
         Cell::Empty,
         Cell::Empty,
         Cell::Empty,
@@ -264,27 +264,27 @@ pub async fn statement(
     ]);
     let a = s.aging;
     for (label, amount) in [
-        (t("Aging: current", "Ενηλικίωση: τρέχοντα"), a.current),
         (
-            t("Aging: 1–30 days", "Ενηλικίωση: 1–30 ημέρες"),
+            t("Aging: not yet due", "Χρονική ανάλυση: μη ληξιπρόθεσμα"),
+            a.current,
+        ),
+        (
+            t("Aging: 1–30 days", "Χρονική ανάλυση: 1–30 ημέρες"),
             a.days_1_30,
         ),
         (
-            t("Aging: 31–60 days", "Ενηλικίωση: 31–60 ημέρες"),
+            t("Aging: 31–60 days", "Χρονική ανάλυση: 31–60 ημέρες"),
             a.days_31_60,
         ),
         (
-            t("Aging: 61–90 days", "Ενηλικίωση: 61–90 ημέρες"),
+            t("Aging: 61–90 days", "Χρονική ανάλυση: 61–90 ημέρες"),
             a.days_61_90,
         ),
         (
-            t("Aging: over 90 days", "Ενηλικίωση: πάνω από 90 ημέρες"),
+            t("Aging: over 90 days", "Χρονική ανάλυση: πάνω από 90 ημέρες"),
             a.days_over_90,
         ),
-        (
-            t("Aging: total open", "Ενηλικίωση: σύνολο ανοιχτών"),
-            a.total,
-        ),
+        (t("Aging: total", "Χρονική ανάλυση: σύνολο"), a.total),
     ] {
         rows.push(vec![
             Cell::Empty,

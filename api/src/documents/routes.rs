@@ -314,7 +314,7 @@ async fn start(
             let (cols, rows) = statement(&store, &scope, &client, currency, from, to, lang).await?;
             (
                 cols,
-                lang.pick("Statement", "Κατάσταση"),
+                lang.pick("Statement", "Καρτέλα"),
                 Source::Fixed(Some(rows)),
                 format!("statement-{from}-{to}"),
             )
