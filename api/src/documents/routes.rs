@@ -29,24 +29,26 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/{tenant}/exports/{file}", get(export))
 }
 
-/// Who is asking: a bearer token, else the session cookie.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Option<Scope> {
+/// Who is asking: a bearer token, else the session cookie (`None`: neither, or not valid).
+async fn caller(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Scope>> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     if let Some(token) = bearer {
-        return state.store.authenticate_token(token).await.ok().flatten();
+        return state.store.authenticate_token(token).await;
     }
-    let cookie = crate::identity::routes::session_token(&state.config, headers)?;
-    let tenant = crate::core::tokens::tenant_of_with("ps", &cookie)?;
+    let Some(cookie) = crate::identity::routes::session_token(&state.config, headers) else {
+        return Ok(None);
+    };
+    let Some(tenant) = crate::core::tokens::tenant_of_with("ps", &cookie) else {
+        return Ok(None);
+    };
     state
         .store
         .session_scope(&tenant, &crate::core::tokens::hash(&cookie))
         .await
-        .ok()
-        .flatten()
 }
 
 fn refused(status: StatusCode, message: &str) -> Response {
@@ -66,6 +68,7 @@ fn from_error(e: AppError) -> Response {
             refused(StatusCode::BAD_REQUEST, &e.to_string())
         }
         AppError::NotFound(_) => refused(StatusCode::NOT_FOUND, "not found"),
+        AppError::Conflict(_) => refused(StatusCode::CONFLICT, &e.to_string()),
         other => {
             tracing::error!(error = %other, "an export failed");
             crate::core::forms::unavailable()
@@ -209,8 +212,10 @@ async fn export(
     {
         return refused(StatusCode::NOT_FOUND, "not found");
     }
-    let Some(scope) = caller(&state, &headers).await else {
-        return refused(StatusCode::UNAUTHORIZED, "sign in to download");
+    let scope = match caller(&state, &headers).await {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return refused(StatusCode::UNAUTHORIZED, "sign in to download"),
+        Err(e) => return from_error(e),
     };
     // A session or token of another portal sees nothing here.
     if scope.tenant_slug != slug {
