@@ -782,6 +782,46 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
                         "{who} {path} ({width}, {lang}): {overflow} px wider than the window"
                     ));
                 }
+                // Lists offer themselves as downloads that are visible and that open: an XLSX
+                // (a zip) and a CSV (UTF-8 with BOM), fetched with the page's session.
+                if [
+                    "invoices",
+                    "payments",
+                    "credit-notes",
+                    "statement",
+                    "projects",
+                    "client-statement",
+                ]
+                .contains(name)
+                {
+                    let files = b
+                        .js_async(
+                            "const done = arguments[arguments.length - 1];\
+                             const links = [...document.querySelectorAll('.downloads a')];\
+                             Promise.all(links.map(a => fetch(a.href, { credentials: 'same-origin' }).then(async r => {\
+                               const bytes = new Uint8Array(await r.arrayBuffer()); const box = a.getBoundingClientRect();\
+                               return { href: a.getAttribute('href'), status: r.status, first: Array.from(bytes.slice(0, 3)),\
+                                        visible: box.width > 0 && box.height > 0 };\
+                             }))).then(done, e => done(String(e)));",
+                            json!([]),
+                        )
+                        .await;
+                    let list = files.as_array().cloned().unwrap_or_default();
+                    let opens = |f: &serde_json::Value, ext: &str, magic: serde_json::Value| {
+                        f["href"].as_str().is_some_and(|h| h.contains(ext))
+                            && f["status"] == 200
+                            && f["first"] == magic
+                            && f["visible"] == true
+                    };
+                    if !(list.len() == 2
+                        && list.iter().any(|f| opens(f, ".xlsx?", json!([80, 75, 3])))
+                        && list
+                            .iter()
+                            .any(|f| opens(f, ".csv?", json!([239, 187, 191]))))
+                    {
+                        problems.push(format!("{who} {path} ({width}, {lang}): downloads {files}"));
+                    }
+                }
                 assert_clean_console(&b, path).await;
             }
         }
