@@ -1,10 +1,9 @@
 //! The invoice list as a table: the same invoices, filters and order as the invoices page and
 //! the `invoices` query, fetched a page at a time.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
+use super::ledger_lists::{client_names, col, name_cell};
 use super::table::{Cell, Column, Kind};
 use crate::core::db::Store;
 use crate::core::error::AppResult;
@@ -16,12 +15,6 @@ use crate::invoicing::{InvoiceFilter, InvoiceOrder};
 /// The columns, titled in the reader's language.
 pub fn columns(lang: Lang) -> Vec<Column> {
     let t = |en: &'static str, el: &'static str| lang.pick(en, el);
-    let col = |title, kind, width| Column {
-        title,
-        kind,
-        width,
-        total: kind == Kind::Money,
-    };
     vec![
         col(t("Number", "Αριθμός"), Kind::Text, 16.0),
         col(t("Reference", "Αναφορά"), Kind::Text, 16.0),
@@ -102,20 +95,12 @@ impl InvoiceRows {
             .await?;
         self.done = !page.has_next;
         self.after = page.items.last().map(|(cursor, _)| cursor.clone());
-        let mut keys: Vec<String> = page
-            .items
-            .iter()
-            .map(|(_, i)| i.client_id.to_string())
-            .collect();
-        keys.sort();
-        keys.dedup();
-        let names: HashMap<String, String> = self
-            .store
-            .clients_by_ids(&self.scope, &keys)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
+        let names = client_names(
+            &self.store,
+            &self.scope,
+            page.items.iter().map(|(_, i)| i.client_id.to_string()),
+        )
+        .await?;
         let lang = self.lang;
         let rows: Vec<Vec<Cell>> = page
             .items
@@ -124,11 +109,7 @@ impl InvoiceRows {
                 vec![
                     Cell::Text(i.number),
                     i.reference.map(Cell::Text).unwrap_or(Cell::Empty),
-                    names
-                        .get(i.client_id.as_str())
-                        .cloned()
-                        .map(Cell::Text)
-                        .unwrap_or(Cell::Empty),
+                    name_cell(&names, &i.client_id),
                     Cell::Text(status_text(lang, i.status).to_owned()),
                     Cell::Date(i.issue_date),
                     Cell::Date(i.due_date),

@@ -13,7 +13,7 @@ use crate::core::mail::message::Lang;
 use crate::core::pagination::MAX_PAGE;
 use crate::core::scope::Scope;
 
-fn col(title: &'static str, kind: Kind, width: f64) -> Column {
+pub(super) fn col(title: &'static str, kind: Kind, width: f64) -> Column {
     Column {
         title,
         kind,
@@ -22,7 +22,7 @@ fn col(title: &'static str, kind: Kind, width: f64) -> Column {
     }
 }
 
-async fn client_names(
+pub(super) async fn client_names(
     store: &Store,
     scope: &Scope,
     ids: impl Iterator<Item = String>,
@@ -38,7 +38,7 @@ async fn client_names(
         .collect())
 }
 
-fn name_cell(names: &HashMap<String, String>, id: &str) -> Cell {
+pub(super) fn name_cell(names: &HashMap<String, String>, id: &str) -> Cell {
     names
         .get(id)
         .cloned()
@@ -58,143 +58,140 @@ fn method_text(lang: Lang, m: PaymentMethod) -> &'static str {
     }
 }
 
-/// The payment history, newest first, page by page.
-pub struct PaymentRows {
-    pub store: Store,
-    pub scope: Scope,
-    pub client_id: Option<String>,
-    pub lang: Lang,
-    pub offset: i64,
-    pub done: bool,
+/// The lists read by offset, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetList {
+    /// The payment history.
+    Payments,
+    /// Credit notes (contacts never see drafts).
+    CreditNotes,
 }
 
-impl PaymentRows {
-    pub fn columns(lang: Lang) -> Vec<Column> {
+impl OffsetList {
+    pub fn columns(self, lang: Lang) -> Vec<Column> {
         let t = |en, el| lang.pick(en, el);
-        vec![
-            col(t("Number", "Αριθμός"), Kind::Text, 16.0),
-            col(t("Client", "Πελάτης"), Kind::Text, 28.0),
-            col(t("Received on", "Ημερομηνία είσπραξης"), Kind::Date, 12.0),
-            col(t("Method", "Τρόπος"), Kind::Text, 18.0),
-            col(t("Reference", "Αναφορά"), Kind::Text, 18.0),
-            col(t("Currency", "Νόμισμα"), Kind::Text, 9.0),
-            col(t("Amount", "Ποσό"), Kind::Money, 14.0),
-            col(t("Unallocated", "Αδιάθετο"), Kind::Money, 14.0),
-            col(t("Refunded", "Επιστράφηκε"), Kind::Money, 14.0),
-        ]
+        let number = col(t("Number", "Αριθμός"), Kind::Text, 16.0);
+        let client = col(t("Client", "Πελάτης"), Kind::Text, 28.0);
+        let currency = col(t("Currency", "Νόμισμα"), Kind::Text, 9.0);
+        match self {
+            OffsetList::Payments => vec![
+                number,
+                client,
+                col(t("Received on", "Ημερομηνία είσπραξης"), Kind::Date, 12.0),
+                col(t("Method", "Τρόπος"), Kind::Text, 18.0),
+                col(t("Reference", "Αναφορά"), Kind::Text, 18.0),
+                currency,
+                col(t("Amount", "Ποσό"), Kind::Money, 14.0),
+                col(t("Unallocated", "Αδιάθετο"), Kind::Money, 14.0),
+                col(t("Refunded", "Επιστράφηκε"), Kind::Money, 14.0),
+            ],
+            OffsetList::CreditNotes => vec![
+                number,
+                client,
+                col(t("Issue date", "Ημερομηνία έκδοσης"), Kind::Date, 12.0),
+                col(t("Status", "Κατάσταση"), Kind::Text, 12.0),
+                col(t("Reason", "Αιτία"), Kind::Text, 30.0),
+                currency,
+                col(t("Total", "Σύνολο"), Kind::Money, 14.0),
+                col(t("Applied", "Εφαρμόστηκε"), Kind::Money, 14.0),
+                col(t("Remaining", "Υπόλοιπο"), Kind::Money, 14.0),
+            ],
+        }
+    }
+}
+
+/// One of the `OffsetList`s, read a page at a time.
+pub struct OffsetRows {
+    store: Store,
+    scope: Scope,
+    list: OffsetList,
+    client_id: Option<String>,
+    lang: Lang,
+    offset: i64,
+    done: bool,
+}
+
+impl OffsetRows {
+    pub fn new(
+        store: Store,
+        scope: Scope,
+        list: OffsetList,
+        client_id: Option<String>,
+        lang: Lang,
+    ) -> OffsetRows {
+        OffsetRows {
+            store,
+            scope,
+            list,
+            client_id,
+            lang,
+            offset: 0,
+            done: false,
+        }
     }
 
     pub async fn next_page(&mut self) -> AppResult<Vec<Vec<Cell>>> {
         if self.done {
             return Ok(Vec::new());
         }
-        let page = self
-            .store
-            .payments(
-                &self.scope,
-                self.client_id.as_deref(),
-                i64::from(MAX_PAGE),
-                self.offset,
-            )
-            .await?;
-        self.offset += page.len() as i64;
-        self.done = (page.len() as i64) < i64::from(MAX_PAGE);
-        let names = client_names(
-            &self.store,
-            &self.scope,
-            page.iter().map(|p| p.client_id.to_string()),
-        )
-        .await?;
-        let lang = self.lang;
-        Ok(page
+        let (store, scope, lang) = (&self.store, &self.scope, self.lang);
+        let (client, limit) = (self.client_id.as_deref(), i64::from(MAX_PAGE));
+        let rows: Vec<(String, Vec<Cell>)> = match self.list {
+            OffsetList::Payments => store
+                .payments(scope, client, limit, self.offset)
+                .await?
+                .into_iter()
+                .map(|p| {
+                    let cells = vec![
+                        Cell::Text(p.number),
+                        Cell::Empty,
+                        Cell::Date(p.received_on),
+                        Cell::Text(method_text(lang, p.method).to_owned()),
+                        p.reference.map(Cell::Text).unwrap_or(Cell::Empty),
+                        Cell::Text(p.amount.currency.code().to_owned()),
+                        Cell::Money(p.amount),
+                        Cell::Money(p.unallocated),
+                        Cell::Money(p.refunded),
+                    ];
+                    (p.client_id.into_string(), cells)
+                })
+                .collect(),
+            OffsetList::CreditNotes => store
+                .credit_notes(scope, client, None, limit, self.offset)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    let status = match c.status {
+                        CreditNoteStatus::Draft => lang.pick("Draft", "Πρόχειρο"),
+                        CreditNoteStatus::Open => lang.pick("Open", "Ανοιχτό"),
+                        CreditNoteStatus::Applied => lang.pick("Applied", "Εφαρμόστηκε"),
+                        CreditNoteStatus::Void => lang.pick("Void", "Ακυρωμένο"),
+                    };
+                    let remaining = c.remaining();
+                    let cells = vec![
+                        Cell::Text(c.number),
+                        Cell::Empty,
+                        Cell::Date(c.issue_date),
+                        Cell::Text(status.to_owned()),
+                        Cell::Text(c.reason),
+                        Cell::Text(c.currency.code().to_owned()),
+                        Cell::Money(c.total),
+                        Cell::Money(c.applied),
+                        Cell::Money(remaining),
+                    ];
+                    (c.client_id, cells)
+                })
+                .collect(),
+        };
+        self.offset += rows.len() as i64;
+        self.done = (rows.len() as i64) < limit;
+        // Every list's second column is the client, named with one query per page.
+        let names = client_names(store, scope, rows.iter().map(|(c, _)| c.clone())).await?;
+        Ok(rows
             .into_iter()
-            .map(|p| {
-                vec![
-                    Cell::Text(p.number),
-                    name_cell(&names, &p.client_id),
-                    Cell::Date(p.received_on),
-                    Cell::Text(method_text(lang, p.method).to_owned()),
-                    p.reference.map(Cell::Text).unwrap_or(Cell::Empty),
-                    Cell::Text(p.amount.currency.code().to_owned()),
-                    Cell::Money(p.amount),
-                    Cell::Money(p.unallocated),
-                    Cell::Money(p.refunded),
-                ]
-            })
-            .collect())
-    }
-}
-
-/// Credit notes, newest first, page by page (contacts never see drafts).
-pub struct CreditNoteRows {
-    pub store: Store,
-    pub scope: Scope,
-    pub client_id: Option<String>,
-    pub lang: Lang,
-    pub offset: i64,
-    pub done: bool,
-}
-
-impl CreditNoteRows {
-    pub fn columns(lang: Lang) -> Vec<Column> {
-        let t = |en, el| lang.pick(en, el);
-        vec![
-            col(t("Number", "Αριθμός"), Kind::Text, 16.0),
-            col(t("Client", "Πελάτης"), Kind::Text, 28.0),
-            col(t("Issue date", "Ημερομηνία έκδοσης"), Kind::Date, 12.0),
-            col(t("Status", "Κατάσταση"), Kind::Text, 12.0),
-            col(t("Reason", "Αιτία"), Kind::Text, 30.0),
-            col(t("Currency", "Νόμισμα"), Kind::Text, 9.0),
-            col(t("Total", "Σύνολο"), Kind::Money, 14.0),
-            col(t("Applied", "Εφαρμόστηκε"), Kind::Money, 14.0),
-            col(t("Remaining", "Υπόλοιπο"), Kind::Money, 14.0),
-        ]
-    }
-
-    pub async fn next_page(&mut self) -> AppResult<Vec<Vec<Cell>>> {
-        if self.done {
-            return Ok(Vec::new());
-        }
-        let page = self
-            .store
-            .credit_notes(
-                &self.scope,
-                self.client_id.as_deref(),
-                None,
-                i64::from(MAX_PAGE),
-                self.offset,
-            )
-            .await?;
-        self.offset += page.len() as i64;
-        self.done = (page.len() as i64) < i64::from(MAX_PAGE);
-        let names = client_names(
-            &self.store,
-            &self.scope,
-            page.iter().map(|c| c.client_id.clone()),
-        )
-        .await?;
-        let lang = self.lang;
-        Ok(page
-            .into_iter()
-            .map(|c| {
-                let status = match c.status {
-                    CreditNoteStatus::Draft => lang.pick("Draft", "Πρόχειρο"),
-                    CreditNoteStatus::Open => lang.pick("Open", "Ανοιχτό"),
-                    CreditNoteStatus::Applied => lang.pick("Applied", "Εφαρμόστηκε"),
-                    CreditNoteStatus::Void => lang.pick("Void", "Ακυρωμένο"),
-                };
-                let remaining = c.remaining();
-                vec![
-                    Cell::Text(c.number),
-                    name_cell(&names, &c.client_id),
-                    Cell::Date(c.issue_date),
-                    Cell::Text(status.to_owned()),
-                    Cell::Text(c.reason),
-                    Cell::Text(c.currency.code().to_owned()),
-                    Cell::Money(c.total),
-                    Cell::Money(c.applied),
-                    Cell::Money(remaining),
-                ]
+            .map(|(client, mut cells)| {
+                cells[1] = name_cell(&names, &client);
+                cells
             })
             .collect())
     }

@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use portico_domain::{Currency, InvoiceStatus};
 
 use super::invoice_list::{columns, InvoiceRows};
-use super::ledger_lists::{statement, time_entries, CreditNoteRows, PaymentRows};
+use super::ledger_lists::{statement, time_entries, OffsetList, OffsetRows};
 use super::table::{Cell, CsvWriter, Separator, XlsxWriter};
 use crate::core::audit;
 use crate::core::error::{AppError, AppResult};
@@ -109,11 +109,7 @@ fn filter_of(q: &HashMap<String, String>) -> AppResult<(InvoiceFilter, InvoiceOr
             .collect::<Result<Vec<_>, _>>()
             .map_err(AppError::from)?,
     };
-    let client_id = q
-        .get("client")
-        .filter(|v| !v.is_empty())
-        .map(|c| ClientId::from_global(&async_graphql::ID(c.clone())).map(String::from))
-        .transpose()?;
+    let client_id = client_arg(q)?;
     let currency = q
         .get("currency")
         .filter(|v| !v.is_empty())
@@ -179,8 +175,7 @@ fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, H
 /// What can be exported.
 enum Source {
     Invoices(InvoiceRows),
-    Payments(PaymentRows),
-    CreditNotes(CreditNoteRows),
+    Offset(OffsetRows),
     /// Rows already read (a statement is one period of one client).
     Fixed(Option<Vec<Vec<Cell>>>),
 }
@@ -189,8 +184,7 @@ impl Source {
     async fn next_page(&mut self) -> AppResult<Vec<Vec<Cell>>> {
         match self {
             Source::Invoices(r) => r.next_page().await,
-            Source::Payments(r) => r.next_page().await,
-            Source::CreditNotes(r) => r.next_page().await,
+            Source::Offset(r) => r.next_page().await,
             Source::Fixed(rows) => Ok(rows.take().unwrap_or_default()),
         }
     }
@@ -232,6 +226,11 @@ fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult<Option<Str
     if let Some(own) = scope.client_filter() {
         return Ok(Some(own.to_owned()));
     }
+    client_arg(q)
+}
+
+/// The `client` argument: a client's global id.
+fn client_arg(q: &HashMap<String, String>) -> AppResult<Option<String>> {
     q.get("client")
         .filter(|v| !v.is_empty())
         .map(|c| ClientId::from_global(&async_graphql::ID(c.clone())).map(String::from))
@@ -263,32 +262,23 @@ async fn start(
                 "invoices".to_owned(),
             )
         }
-        "payments" => (
-            PaymentRows::columns(lang),
-            lang.pick("Payments", "Πληρωμές"),
-            Source::Payments(PaymentRows {
-                store: store.clone(),
-                scope: scope.clone(),
-                client_id,
-                lang,
-                offset: 0,
-                done: false,
-            }),
-            "payments".to_owned(),
-        ),
-        "credit-notes" => (
-            CreditNoteRows::columns(lang),
-            lang.pick("Credit notes", "Πιστωτικά"),
-            Source::CreditNotes(CreditNoteRows {
-                store: store.clone(),
-                scope: scope.clone(),
-                client_id,
-                lang,
-                offset: 0,
-                done: false,
-            }),
-            "credit-notes".to_owned(),
-        ),
+        "payments" | "credit-notes" => {
+            let (list, sheet) = if kind == "payments" {
+                (OffsetList::Payments, lang.pick("Payments", "Πληρωμές"))
+            } else {
+                (
+                    OffsetList::CreditNotes,
+                    lang.pick("Credit notes", "Πιστωτικά"),
+                )
+            };
+            let rows = OffsetRows::new(store.clone(), scope.clone(), list, client_id, lang);
+            (
+                list.columns(lang),
+                sheet,
+                Source::Offset(rows),
+                kind.to_owned(),
+            )
+        }
         "time" => {
             let project = q
                 .get("project")
