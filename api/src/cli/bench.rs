@@ -38,11 +38,7 @@ const QUERY: &str = "{ invoices(first: 20, orderBy: { field: DUE_DATE, direction
      edges { cursor node { id number status dueDate total { amount currency } balance { amount } } } } }";
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let tmp = std::env::temp_dir().join(format!("portico-bench-{}", uuid::Uuid::now_v7().simple()));
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| crate::core::config::default_sqlite_url(&tmp));
+    let (tmp, database_url) = crate::cli::scratch("bench", args.database_url.clone());
     let config = Config {
         max_connections: (args.concurrency as u32).max(4),
         ..Config::for_database(database_url.clone(), tmp.clone())
@@ -107,16 +103,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .token;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/graphql", listener.local_addr()?);
-    let router = app.router();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let addr = crate::cli::serve_on_loopback(&app).await?;
+    let url = format!("http://{}/graphql", addr);
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)

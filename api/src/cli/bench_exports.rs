@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::app::App;
+use crate::cli::bench_webhooks::err;
 use crate::cli::soak::rss_kib;
 use crate::core::config::Config;
 use crate::core::scope::Role;
@@ -25,16 +26,8 @@ pub struct BenchExportsArgs {
 }
 
 pub async fn run(args: BenchExportsArgs) -> anyhow::Result<()> {
-    let tmp = std::env::temp_dir().join(format!(
-        "portico-bench-exports-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| crate::core::config::default_sqlite_url(&tmp));
+    let (tmp, database_url) = crate::cli::scratch("bench-exports", args.database_url.clone());
     let app = App::build(Config::for_database(database_url, tmp.clone())).await?;
-    let err = |e: crate::core::error::AppError| anyhow::anyhow!("{e}");
     anyhow::ensure!(
         app.store.is_empty().await.map_err(err)?,
         "the bench needs an empty database"
@@ -57,16 +50,8 @@ pub async fn run(args: BenchExportsArgs) -> anyhow::Result<()> {
         .await
         .map_err(err)?
         .token;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}/bench-0/exports/invoices", listener.local_addr()?);
-    let router = app.router();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let addr = crate::cli::serve_on_loopback(&app).await?;
+    let base = format!("http://{}/bench-0/exports/invoices", addr);
     let client = reqwest::Client::new();
     for format in ["csv", "xlsx"] {
         let before = rss_kib();

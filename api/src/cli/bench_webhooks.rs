@@ -42,14 +42,7 @@ pub(crate) fn err(e: crate::core::error::AppError) -> anyhow::Error {
 }
 
 pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
-    let tmp = std::env::temp_dir().join(format!(
-        "portico-bench-wh-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| crate::core::config::default_sqlite_url(&tmp));
+    let (tmp, database_url) = crate::cli::scratch("bench-wh", args.database_url.clone());
     let key: String = (0..32)
         .map(|_| format!("{:02x}", rand::random::<u8>()))
         .collect();
@@ -95,16 +88,7 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
         .map_err(err)?
         .token;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = app.router();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let addr = crate::cli::serve_on_loopback(&app).await?;
 
     // The subscriber: records when each payment event arrives, keyed by amount.
     let received: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();

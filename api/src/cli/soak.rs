@@ -135,20 +135,6 @@ fn free_port() -> anyhow::Result<u16> {
         .port())
 }
 
-async fn serve(app: &App) -> anyhow::Result<std::net::SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = app.router();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
-    Ok(addr)
-}
-
 /// A staff subscriber to `paymentEvents` on one instance: records payment ids, and reconnects
 /// with the last event id seen whenever its socket ends.
 fn subscriber(
@@ -201,11 +187,7 @@ fn subscriber(
 }
 
 pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
-    let tmp = std::env::temp_dir().join(format!("portico-soak-{}", uuid::Uuid::now_v7().simple()));
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| crate::core::config::default_sqlite_url(&tmp));
+    let (tmp, database_url) = crate::cli::scratch("soak", args.database_url.clone());
     let port = free_port()?;
     let mut redis = Redis {
         port,
@@ -255,7 +237,10 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
         )
         .await
         .map_err(err)?;
-    let addrs = [serve(&a).await?, serve(&b).await?];
+    let addrs = [
+        crate::cli::serve_on_loopback(&a).await?,
+        crate::cli::serve_on_loopback(&b).await?,
+    ];
     let rss_start = rss_kib();
 
     let tally = Arc::new(Tally::default());
