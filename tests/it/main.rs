@@ -10,6 +10,7 @@ mod common;
 mod api;
 mod auth;
 mod cancellation;
+mod documents;
 mod exports;
 mod fuzz_args;
 mod layout;

@@ -64,13 +64,25 @@ pub struct Column {
 
 impl Column {
     pub fn text(title: impl Into<String>) -> Self {
-        Self { title: title.into(), align: Align::Left, wide: false }
+        Self {
+            title: title.into(),
+            align: Align::Left,
+            wide: false,
+        }
     }
     pub fn wide(title: impl Into<String>) -> Self {
-        Self { title: title.into(), align: Align::Left, wide: true }
+        Self {
+            title: title.into(),
+            align: Align::Left,
+            wide: true,
+        }
     }
     pub fn amount(title: impl Into<String>) -> Self {
-        Self { title: title.into(), align: Align::Right, wide: false }
+        Self {
+            title: title.into(),
+            align: Align::Right,
+            wide: false,
+        }
     }
 }
 
@@ -83,10 +95,16 @@ pub struct Row {
 
 impl Row {
     pub fn new(cells: Vec<String>) -> Self {
-        Self { cells, strong: false }
+        Self {
+            cells,
+            strong: false,
+        }
     }
     pub fn strong(cells: Vec<String>) -> Self {
-        Self { cells, strong: true }
+        Self {
+            cells,
+            strong: true,
+        }
     }
 }
 

@@ -6,20 +6,45 @@ fn sample(rows: usize) -> Document {
         title: "Τιμολόγιο".into(),
         number: "INV-2026-00117".into(),
         accent: "#0b5cad".into(),
-        seller: Party { name: "Acme Ltd".into(), lines: vec!["1 Main St".into(), "Athens".into()] },
-        buyer: Some(Party { name: "Όμικρον ΑΕ".into(), lines: vec!["Οδός Αθηνάς 5".into()] }),
+        seller: Party {
+            name: "Acme Ltd".into(),
+            lines: vec!["1 Main St".into(), "Athens".into()],
+        },
+        buyer: Some(Party {
+            name: "Όμικρον ΑΕ".into(),
+            lines: vec!["Οδός Αθηνάς 5".into()],
+        }),
         buyer_label: "Χρέωση προς".into(),
-        facts: vec![Fact { label: "Due".into(), value: "2026-12-31".into() }],
+        facts: vec![Fact {
+            label: "Due".into(),
+            value: "2026-12-31".into(),
+        }],
         tables: vec![Table {
             title: None,
             columns: vec![Column::wide("Description"), Column::amount("Amount")],
-            rows: (0..rows).map(|i| Row::new(vec![format!("Line {i}"), "€1.00".into()])).collect(),
+            rows: (0..rows)
+                .map(|i| Row::new(vec![format!("Line {i}"), "€1.00".into()]))
+                .collect(),
             empty: "None".into(),
         }],
-        totals: vec![Total { label: "Total".into(), amount: "€10.00".into(), strong: true }],
-        stamp: Some(Stamp { text: "PAID".into(), detail: Some("2026-11-03".into()), tone: "green".into() }),
-        link: Some(Link { label: "Pay online".into(), url: "https://portal.example/acme/i/abc".into() }),
-        notes: vec![Note { title: "Terms".into(), body: "Net 30.\nThank you.".into() }],
+        totals: vec![Total {
+            label: "Total".into(),
+            amount: "€10.00".into(),
+            strong: true,
+        }],
+        stamp: Some(Stamp {
+            text: "PAID".into(),
+            detail: Some("2026-11-03".into()),
+            tone: "green".into(),
+        }),
+        link: Some(Link {
+            label: "Pay online".into(),
+            url: "https://portal.example/acme/i/abc".into(),
+        }),
+        notes: vec![Note {
+            title: "Terms".into(),
+            body: "Net 30.\nThank you.".into(),
+        }],
         footer: "Acme Ltd · VAT EL123".into(),
     }
 }
@@ -42,4 +67,3 @@ fn a_long_table_runs_over_several_pages() -> Result<(), Error> {
     assert!(long.len() > short.len());
     Ok(())
 }
-

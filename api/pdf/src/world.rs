@@ -98,7 +98,12 @@ impl DocWorld {
                     .and_then(|(id, range)| {
                         let source = self.source(id).ok()?;
                         let (line, col) = source.lines().byte_to_line_column(range.start)?;
-                        Some(format!("{}:{}:{} ", id.vpath().get_without_slash(), line + 1, col + 1))
+                        Some(format!(
+                            "{}:{}:{} ",
+                            id.vpath().get_without_slash(),
+                            line + 1,
+                            col + 1
+                        ))
                     })
                     .unwrap_or_default();
                 format!("{at}{}", d.message)

@@ -31,7 +31,7 @@ pub fn columns(lang: Lang) -> Vec<Column> {
     ]
 }
 
-fn status_text(lang: Lang, s: portico_domain::InvoiceStatus) -> &'static str {
+pub(super) fn status_text(lang: Lang, s: portico_domain::InvoiceStatus) -> &'static str {
     use portico_domain::InvoiceStatus::*;
     match s {
         Draft => lang.pick("Draft", "Πρόχειρο"),

@@ -46,7 +46,7 @@ pub(super) fn name_cell(names: &HashMap<String, String>, id: &str) -> Cell {
         .unwrap_or(Cell::Empty)
 }
 
-fn method_text(lang: Lang, m: PaymentMethod) -> &'static str {
+pub(super) fn method_text(lang: Lang, m: PaymentMethod) -> &'static str {
     match m {
         PaymentMethod::BankTransfer => lang.pick("Bank transfer", "Τραπεζική μεταφορά"),
         PaymentMethod::Card => lang.pick("Card", "Κάρτα"),
@@ -236,12 +236,7 @@ pub async fn statement(
         Cell::Money(s.opening_balance),
     ]];
     for l in s.lines {
-        let kind = match l.kind {
-            LedgerKind::Invoice => t("Invoice", "Τιμολόγιο"),
-            LedgerKind::Payment => t("Payment", "Πληρωμή"),
-            LedgerKind::CreditNote => t("Credit note", "Πιστωτικό"),
-            LedgerKind::Refund => t("Refund", "Επιστροφή"),
-        };
+        let kind = ledger_kind_text(lang, l.kind);
         rows.push(vec![
             Cell::Date(l.date),
             text(kind),
@@ -293,6 +288,16 @@ pub async fn statement(
         ]);
     }
     Ok((columns, rows))
+}
+
+/// A statement line's kind as the reader says it.
+pub(super) fn ledger_kind_text(lang: Lang, kind: LedgerKind) -> &'static str {
+    match kind {
+        LedgerKind::Invoice => lang.pick("Invoice", "Τιμολόγιο"),
+        LedgerKind::Payment => lang.pick("Payment", "Πληρωμή"),
+        LedgerKind::CreditNote => lang.pick("Credit note", "Πιστωτικό"),
+        LedgerKind::Refund => lang.pick("Refund", "Επιστροφή"),
+    }
 }
 
 /// Time entries of the caller's projects (or one project), oldest first.

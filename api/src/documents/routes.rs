@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Who is asking: a bearer token, else the session cookie (`None`: neither, or not valid).
-async fn caller(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Scope>> {
+pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Scope>> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -51,7 +51,7 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Scope
         .await
 }
 
-fn refused(status: StatusCode, message: &str) -> Response {
+pub(super) fn refused(status: StatusCode, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -60,7 +60,7 @@ fn refused(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn from_error(e: AppError) -> Response {
+pub(super) fn from_error(e: AppError) -> Response {
     match e {
         AppError::Unauthenticated => refused(StatusCode::UNAUTHORIZED, "sign in to download"),
         AppError::Forbidden(_) => refused(StatusCode::FORBIDDEN, &e.to_string()),
@@ -76,7 +76,7 @@ fn from_error(e: AppError) -> Response {
     }
 }
 
-fn date(q: &HashMap<String, String>, key: &'static str) -> AppResult<Option<NaiveDate>> {
+pub(super) fn date(q: &HashMap<String, String>, key: &'static str) -> AppResult<Option<NaiveDate>> {
     q.get(key)
         .filter(|v| !v.is_empty())
         .map(|v| {
@@ -160,7 +160,10 @@ fn filter_of(q: &HashMap<String, String>) -> AppResult<(InvoiceFilter, InvoiceOr
     Ok((filter, order))
 }
 
-fn attachment(content_type: &'static str, file: &str) -> [(header::HeaderName, HeaderValue); 3] {
+pub(super) fn attachment(
+    content_type: &'static str,
+    file: &str,
+) -> [(header::HeaderName, HeaderValue); 3] {
     [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (
@@ -222,7 +225,7 @@ async fn export(
 }
 
 /// The client a list or statement is about: a contact's own, or the `client` argument.
-fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult<Option<String>> {
+pub(super) fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult<Option<String>> {
     if let Some(own) = scope.client_filter() {
         return Ok(Some(own.to_owned()));
     }
@@ -230,7 +233,7 @@ fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult<Option<Str
 }
 
 /// The `client` argument: a client's global id.
-fn client_arg(q: &HashMap<String, String>) -> AppResult<Option<String>> {
+pub(super) fn client_arg(q: &HashMap<String, String>) -> AppResult<Option<String>> {
     q.get("client")
         .filter(|v| !v.is_empty())
         .map(|c| ClientId::from_global(&async_graphql::ID(c.clone())).map(String::from))
