@@ -782,26 +782,37 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
                         "{who} {path} ({width}, {lang}): {overflow} px wider than the window"
                     ));
                 }
-                // Lists offer themselves as downloads that are visible and that open: an XLSX
-                // (a zip) and a CSV (UTF-8 with BOM), fetched with the page's session.
-                if [
+                // Lists offer themselves as spreadsheets (an XLSX zip and a CSV with BOM) and
+                // documents as PDFs: every download is visible and opens with the page's session.
+                let lists = [
                     "invoices",
                     "payments",
                     "credit-notes",
                     "statement",
                     "projects",
                     "client-statement",
-                ]
-                .contains(name)
-                {
+                ];
+                let documents = [
+                    "invoices",
+                    "invoice",
+                    "payments",
+                    "receipt",
+                    "estimates",
+                    "credit-notes",
+                    "statement",
+                    "client-statement",
+                ];
+                if lists.contains(name) || documents.contains(name) {
                     let files = b
                         .js_async(
                             "const done = arguments[arguments.length - 1];\
-                             const links = [...document.querySelectorAll('.downloads a')];\
+                             const all = [...document.querySelectorAll('a[download]')];\
+                             const pdfs = all.filter(a => a.href.includes('.pdf')).slice(0, 2);\
+                             const links = all.filter(a => !a.href.includes('.pdf')).concat(pdfs);\
                              Promise.all(links.map(a => fetch(a.href, { credentials: 'same-origin' }).then(async r => {\
                                const bytes = new Uint8Array(await r.arrayBuffer()); const box = a.getBoundingClientRect();\
-                               return { href: a.getAttribute('href'), status: r.status, first: Array.from(bytes.slice(0, 3)),\
-                                        visible: box.width > 0 && box.height > 0 };\
+                               return { href: a.getAttribute('href'), status: r.status, first: Array.from(bytes.slice(0, 4)),\
+                                        size: bytes.length, visible: box.width > 0 && box.height > 0 };\
                              }))).then(done, e => done(String(e)));",
                             json!([]),
                         )
@@ -813,12 +824,25 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
                             && f["first"] == magic
                             && f["visible"] == true
                     };
-                    if !(list.len() == 2
-                        && list.iter().any(|f| opens(f, ".xlsx?", json!([80, 75, 3])))
-                        && list
-                            .iter()
-                            .any(|f| opens(f, ".csv?", json!([239, 187, 191]))))
-                    {
+                    let xlsx = list
+                        .iter()
+                        .any(|f| opens(f, ".xlsx?", json!([80, 75, 3, 4])));
+                    let csv = list.iter().any(|f| {
+                        f["href"].as_str().is_some_and(|h| h.contains(".csv?"))
+                            && f["status"] == 200
+                            && f["first"]
+                                .as_array()
+                                .is_some_and(|b| b[..3] == [239, 187, 191])
+                    });
+                    let pdf = list
+                        .iter()
+                        .any(|f| opens(f, ".pdf?", json!([37, 80, 68, 70])));
+                    let all_open = list
+                        .iter()
+                        .all(|f| f["status"] == 200 && f["size"].as_i64().unwrap_or(0) > 0);
+                    let wanted = (!lists.contains(name) || (xlsx && csv))
+                        && (!documents.contains(name) || pdf);
+                    if !(wanted && all_open) {
                         problems.push(format!("{who} {path} ({width}, {lang}): downloads {files}"));
                     }
                 }

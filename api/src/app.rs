@@ -42,7 +42,11 @@ impl App {
             Some(url) => EventBus::redis(url, store.clone()).await?,
             None => EventBus::in_process(store.clone()),
         };
-        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?.with_attachments(
+            Arc::new(crate::documents::attachments::DocumentAttachments {
+                store: store.clone(),
+            }),
+        );
         let mail_wake = Arc::new(tokio::sync::Notify::new());
         let webauthn = match crate::identity::passkeys::relying_party(&config) {
             Ok(w) => Some(Arc::new(w)),

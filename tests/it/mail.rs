@@ -89,6 +89,22 @@ async fn emails_speak_the_recipients_language_in_the_business_colours() {
             }
         }
         assert_eq!(seen.len(), 3, "{kind:?}: three emails sent");
+        // The receipt carries its PDF, named after the payment, beside text and HTML.
+        let receipt_mail = seen
+            .iter()
+            .find(|d| d.contains("filename=\"PAY-"))
+            .unwrap_or_else(|| panic!("{kind:?}: the receipt's PDF is attached: {seen:?}"));
+        assert!(
+            receipt_mail.contains("multipart/mixed")
+                && receipt_mail.contains("application/pdf")
+                && receipt_mail.contains("JVBERi0"),
+            "{kind:?}: a PDF (base64 of %PDF-): {receipt_mail}"
+        );
+        let others = seen
+            .iter()
+            .filter(|d| d.contains("application/pdf"))
+            .count();
+        assert_eq!(others, 1, "{kind:?}: only the receipt has an attachment");
         for data in &seen {
             assert!(
                 data.contains("multipart/alternative")

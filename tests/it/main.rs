@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod cancellation;
 mod documents;
+mod einvoices;
 mod exports;
 mod fuzz_args;
 mod layout;

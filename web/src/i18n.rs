@@ -370,6 +370,7 @@ pub(crate) const GREEK: &[(&str, &str)] = &[
     ("This year", "Φέτος"),
     ("Download receipt", "Λήψη απόδειξης"),
     ("Download", "Λήψη"),
+    ("Download PDF", "Λήψη PDF"),
     ("Download this list", "Λήψη αυτής της λίστας"),
     ("Excel", "Excel"),
     ("Back", "Πίσω"),

@@ -551,7 +551,7 @@ mod tests {
 /// come in the reader's language; the CSV uses `;` for Greek spreadsheets, which write decimals
 /// with a comma.
 #[component]
-pub fn Downloads(base: String, query: String) -> Element {
+pub fn Downloads(base: String, query: String, #[props(default)] pdf: Option<String>) -> Element {
     let l = locale();
     let mut q = query
         .split('&')
@@ -564,8 +564,36 @@ pub fn Downloads(base: String, query: String) -> Element {
     rsx! {
         div { class: "downloads", role: "group", aria_label: l.t("Download this list"),
             span { class: "muted", {l.t("Download")} }
+            if let Some(pdf) = pdf {
+                a { class: "button", href: "{pdf}?{q}", download: "", "PDF" }
+            }
             a { class: "button", href: "{base}.xlsx?{q}", download: "", {l.t("Excel")} }
             a { class: "button", href: "{base}.csv?{q}{sep}", download: "", "CSV" }
+        }
+    }
+}
+
+/// The address of one document's PDF (`kind`: invoice, receipt, credit-note, estimate).
+pub fn pdf_href(tenant: &str, kind: &str, id: &str) -> String {
+    format!("/{tenant}/documents/{kind}/{}.pdf", crate::encode(id))
+}
+
+/// "Download PDF" for the document on a page, in the reader's language.
+#[component]
+pub fn PdfButton(href: String) -> Element {
+    let l = locale();
+    rsx! {
+        a { class: "button", href: "{href}?lang={l.code()}", download: "", {l.t("Download PDF")} }
+    }
+}
+
+/// A list row's PDF, named for screen readers: "PDF" and the document's number.
+#[component]
+pub fn PdfCell(href: String, number: String) -> Element {
+    let l = locale();
+    rsx! {
+        td { class: "pdf noprint", "data-label": l.t("Download"),
+            a { href: "{href}?lang={l.code()}", download: "", "PDF" span { class: "sr", " {number}" } }
         }
     }
 }

@@ -13,8 +13,10 @@ pub mod invoice;
 pub mod money;
 pub mod payment;
 pub mod project;
+pub mod registry;
 pub mod statement;
 pub mod validate;
+pub mod vat;
 
 pub use attempt::*;
 pub use credit_note::*;
@@ -26,3 +28,4 @@ pub use payment::*;
 pub use project::*;
 pub use statement::*;
 pub use validate::*;
+pub use vat::*;

@@ -249,6 +249,7 @@ pub(crate) async fn stripe_tenant(app: &App, slug: &str) -> anyhow::Result<Strip
                 email: None,
                 tax_id: None,
                 address: None,
+                place: Default::default(),
                 currency: Currency::parse("EUR")?,
             },
         )
@@ -304,15 +305,15 @@ pub(crate) async fn invoice_and_attempt(
                 due_date: None,
                 notes: None,
                 terms: None,
-                lines: vec![NewLine {
-                    description: "Bench".into(),
-                    input: LineInput {
+                lines: vec![NewLine::new(
+                    "Bench".into(),
+                    LineInput {
                         quantity: 1.into(),
                         unit_price_minor: amount.minor,
                         tax_rate: 0.into(),
                         discount: portico_domain::Discount::None,
                     },
-                }],
+                )],
             },
         )
         .await

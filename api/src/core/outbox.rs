@@ -6,6 +6,7 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::AppResult;
+use crate::core::mail::attachments::Attachment;
 use crate::core::mail::message::Email;
 
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct OutboxItem {
     pub attempts: i64,
     /// When it was queued (ms): mail is retried for `mail::worker::POLICY.give_up_after` from then.
     pub created_at: i64,
+    /// A document to draw and attach when it is sent.
+    pub attachment: Option<Attachment>,
 }
 
 /// Queues `email` for `recipient` in the caller's transaction: it goes only if the change that
@@ -32,11 +35,26 @@ pub(crate) async fn queue_email(
     recipient: &str,
     email: &Email,
 ) -> AppResult<()> {
+    queue_email_with(tx, tenant_id, recipient, email, None).await
+}
+
+/// [`queue_email`] with a document attached.
+pub(crate) async fn queue_email_with(
+    tx: &mut Tx,
+    tenant_id: &str,
+    recipient: &str,
+    email: &Email,
+    attachment: Option<&Attachment>,
+) -> AppResult<()> {
     let now = tx.now_ms();
+    let attachment = attachment
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| crate::core::error::AppError::Internal(e.into()))?;
     tx.execute(
         sqlx::query(
-            "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, html, status, next_attempt_at, created_at) \
-             VALUES ($1, $2, 'email', $3, $4, $5, $6, 'pending', $7, $7)",
+            "INSERT INTO outbox (id, tenant_id, kind, recipient, subject, body, html, status, next_attempt_at, created_at, attachment) \
+             VALUES ($1, $2, 'email', $3, $4, $5, $6, 'pending', $7, $7, $8)",
         )
         .bind(new_id())
         .bind(tenant_id.to_owned())
@@ -44,7 +62,8 @@ pub(crate) async fn queue_email(
         .bind(email.subject.clone())
         .bind(email.text.clone())
         .bind(email.html.clone())
-        .bind(now),
+        .bind(now)
+        .bind(attachment),
     )
     .await?;
     Ok(())
@@ -61,6 +80,8 @@ fn item(row: &sqlx::any::AnyRow) -> AppResult<OutboxItem> {
         status: rows::text(row, "status")?,
         attempts: rows::int(row, "attempts")?,
         created_at: rows::int(row, "created_at")?,
+        // An unreadable reference sends the email without it rather than never.
+        attachment: rows::opt_text(row, "attachment")?.and_then(|a| serde_json::from_str(&a).ok()),
     })
 }
 
@@ -82,7 +103,7 @@ impl Store {
                      WHERE status = 'pending' AND next_attempt_at <= $2 AND (claimed_by IS NULL OR claimed_at < $3) \
                      AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
                                 AND (claimed_by IS NULL OR claimed_at < $3) ORDER BY next_attempt_at LIMIT $4) \
-                     RETURNING id, tenant_id, recipient, subject, body, html, status, attempts, created_at",
+                     RETURNING id, tenant_id, recipient, subject, body, html, status, attempts, created_at, attachment",
                 )
                 .bind(worker.to_owned())
                 .bind(now)
@@ -177,7 +198,7 @@ impl Store {
         let rows = tx
             .fetch_all(
                 sqlx::query(
-                    "SELECT id, tenant_id, recipient, subject, body, html, status, attempts, created_at FROM outbox \
+                    "SELECT id, tenant_id, recipient, subject, body, html, status, attempts, created_at, attachment FROM outbox \
                      WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
                 )
                 .bind(tenant_id.to_owned())

@@ -56,6 +56,22 @@ impl CreditNote {
     pub async fn id(&self) -> ID {
         ids::encode("CreditNote", &self.inner.id)
     }
+    /// This credit note as an EN 16931 e-invoice (UBL 2.1 CreditNote) with its PDF embedded.
+    async fn e_invoice_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::graphql::context::ubl_url(
+            ctx,
+            "credit-note",
+            &ids::encode("CreditNote", &self.inner.id),
+        )?)
+    }
+    /// This credit note as a PDF (same authorisation as reading it; audited).
+    async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::graphql::context::pdf_url(
+            ctx,
+            "credit-note",
+            &ids::encode("CreditNote", &self.inner.id),
+        )?)
+    }
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
         Ok(loader(ctx, |l| &l.clients)?
             .load_one(self.inner.client_id.clone())

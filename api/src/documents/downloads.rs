@@ -1,6 +1,7 @@
 //! Single documents as files: `GET /{slug}/documents/{invoice|receipt|credit-note|estimate}/{ID}.pdf`,
+//! e-invoices (UBL 2.1, Peppol BIS 3) at `GET /{slug}/documents/{invoice|credit-note}/{ID}.xml`,
 //! `GET /{slug}/documents/statement.pdf?client=&currency=&from=&to=`, and an invoice link's
-//! `GET /{slug}/i/{TOKEN}/invoice.pdf`. Authorised exactly like the page that shows the document
+//! `GET /{slug}/i/{TOKEN}/invoice.pdf` (and `invoice.xml`). Authorised exactly like the page that shows the document
 //! (the caller's scope, or the link's one invoice); every download is audited.
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use portico_domain::Currency;
 
 use super::pdf::{self, Drawn};
 use super::routes::{attachment, caller, client_of, date, from_error, refused};
+use super::ubl;
 use crate::core::audit;
 use crate::core::error::{AppError, AppResult};
 use crate::core::ids::{decode, InvoiceId, PaymentId};
@@ -30,9 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/{tenant}/i/{token}/{file}", get(linked))
 }
 
-/// The address of a document's PDF, as pages and the API link to it.
-pub fn pdf_path(slug: &str, kind: &str, global_id: &str) -> String {
-    format!("/{slug}/documents/{kind}/{global_id}.pdf")
+/// The address of a document's file (`pdf`, or `xml` for an e-invoice), as the API links to it.
+pub fn document_path(slug: &str, kind: &str, global_id: &str, ext: &str) -> String {
+    format!("/{slug}/documents/{kind}/{global_id}.{ext}")
 }
 
 async fn language(state: &AppState, scope: &Scope, q: &HashMap<String, String>) -> AppResult<Lang> {
@@ -56,14 +58,24 @@ async fn signed_in(
     }
 }
 
-/// Audits the download, draws the PDF and answers it as an attachment.
+/// What a download answers: a PDF still to draw, or an e-invoice already written.
+enum File {
+    Pdf(Drawn),
+    Xml(Vec<u8>, String),
+}
+
+/// Audits the download, then answers the file as an attachment.
 async fn deliver(
     state: &AppState,
     scope: &Scope,
     action: &str,
     target: (&str, &str),
-    drawn: Drawn,
+    file: File,
 ) -> AppResult<Response> {
+    let (format, name) = match &file {
+        File::Pdf(d) => ("pdf", d.file_name.clone()),
+        File::Xml(_, name) => ("ubl", name.clone()),
+    };
     let mut tx = state.store.write_scoped(scope).await?;
     audit::record(
         &mut tx,
@@ -71,12 +83,17 @@ async fn deliver(
         action,
         target.0,
         target.1,
-        Some(serde_json::json!({ "format": "pdf", "file": drawn.file_name })),
+        Some(serde_json::json!({ "format": format, "file": name })),
     )
     .await?;
     tx.commit().await?;
-    let (bytes, name) = pdf::render(drawn).await?;
-    Ok((attachment("application/pdf", &name), bytes).into_response())
+    Ok(match file {
+        File::Pdf(drawn) => {
+            let (bytes, name) = pdf::render(drawn).await?;
+            (attachment("application/pdf", &name), bytes).into_response()
+        }
+        File::Xml(bytes, name) => (attachment("application/xml", &name), bytes).into_response(),
+    })
 }
 
 async fn document(
@@ -85,20 +102,27 @@ async fn document(
     Query(q): Query<HashMap<String, String>>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let Some(id) = file.strip_suffix(".pdf") else {
-        return refused(StatusCode::NOT_FOUND, "not found");
+    let (id, xml) = match (file.strip_suffix(".pdf"), file.strip_suffix(".xml")) {
+        (Some(id), _) => (id, false),
+        (_, Some(id)) => (id, true),
+        _ => return refused(StatusCode::NOT_FOUND, "not found"),
     };
-    if !matches!(
-        kind.as_str(),
-        "invoice" | "receipt" | "credit-note" | "estimate"
-    ) {
+    let known = if xml {
+        matches!(kind.as_str(), "invoice" | "credit-note")
+    } else {
+        matches!(
+            kind.as_str(),
+            "invoice" | "receipt" | "credit-note" | "estimate"
+        )
+    };
+    if !known {
         return refused(StatusCode::NOT_FOUND, "not found");
     }
     let scope = match signed_in(&state, &slug, &headers).await {
         Ok(s) => s,
         Err(resp) => return resp,
     };
-    match one(&state, &scope, &kind, id, &q).await {
+    match one(&state, &scope, &kind, id, xml, &q).await {
         Ok(resp) => resp,
         // An id of the wrong kind or a malformed one is simply not here.
         Err(AppError::BadInput { .. }) => refused(StatusCode::NOT_FOUND, "not found"),
@@ -111,6 +135,7 @@ async fn one(
     scope: &Scope,
     kind: &str,
     id: &str,
+    xml: bool,
     q: &HashMap<String, String>,
 ) -> AppResult<Response> {
     let lang = language(state, scope, q).await?;
@@ -121,31 +146,41 @@ async fn one(
         state.config.base_url.trim_end_matches('/'),
         scope.tenant_slug
     );
-    let (drawn, action, target, raw) = match kind {
+    let (file, action, target, raw) = match kind {
         "invoice" => {
             let iid = InvoiceId::from_global(&gid)?;
             let pay = format!("{base}/pay?invoice={id}");
-            let d = pdf::invoice(store, scope, &iid, lang, pay).await?;
-            (d, "invoice.downloaded", "invoice", iid.to_string())
+            let f = if xml {
+                let (bytes, name) = ubl::build::invoice(store, scope, &iid, lang, pay).await?;
+                File::Xml(bytes, name)
+            } else {
+                File::Pdf(pdf::invoice(store, scope, &iid, lang, pay).await?)
+            };
+            (f, "invoice.downloaded", "invoice", iid.to_string())
         }
         "receipt" => {
             let pid = PaymentId::from_global(&gid)?;
-            let d = pdf::receipt(store, scope, &pid, lang).await?;
-            (d, "receipt.downloaded", "payment", pid.to_string())
+            let f = File::Pdf(pdf::receipt(store, scope, &pid, lang).await?);
+            (f, "receipt.downloaded", "payment", pid.to_string())
         }
         "credit-note" => {
             let raw = decode(&gid, "CreditNote")?;
-            let d = pdf::credit_note(store, scope, &raw, lang).await?;
-            (d, "credit_note.downloaded", "credit_note", raw)
+            let f = if xml {
+                let (bytes, name) = ubl::build::credit_note(store, scope, &raw, lang).await?;
+                File::Xml(bytes, name)
+            } else {
+                File::Pdf(pdf::credit_note(store, scope, &raw, lang).await?)
+            };
+            (f, "credit_note.downloaded", "credit_note", raw)
         }
         _ => {
             let raw = decode(&gid, "Estimate")?;
             let accept = format!("{base}/estimates/{id}");
-            let d = pdf::estimate(store, scope, &raw, lang, accept).await?;
-            (d, "estimate.downloaded", "estimate", raw)
+            let f = File::Pdf(pdf::estimate(store, scope, &raw, lang, accept).await?);
+            (f, "estimate.downloaded", "estimate", raw)
         }
     };
-    deliver(state, scope, action, (target, &raw), drawn).await
+    deliver(state, scope, action, (target, &raw), file).await
 }
 
 async fn statement(
@@ -190,7 +225,7 @@ async fn statement_pdf(
         scope,
         "statement.downloaded",
         ("client", &client),
-        drawn,
+        File::Pdf(drawn),
     )
     .await
 }
@@ -201,10 +236,12 @@ async fn linked(
     Path((slug, token, file)): Path<(String, String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if file != "invoice.pdf" {
-        return refused(StatusCode::NOT_FOUND, "not found");
-    }
-    match linked_pdf(&state, &slug, &token, &q).await {
+    let xml = match file.as_str() {
+        "invoice.pdf" => false,
+        "invoice.xml" => true,
+        _ => return refused(StatusCode::NOT_FOUND, "not found"),
+    };
+    match linked_pdf(&state, &slug, &token, xml, &q).await {
         Ok(Some(resp)) => resp,
         Ok(None) => refused(StatusCode::NOT_FOUND, "this link is not valid"),
         Err(e) => from_error(e),
@@ -215,6 +252,7 @@ async fn linked_pdf(
     state: &AppState,
     slug: &str,
     token: &str,
+    xml: bool,
     q: &HashMap<String, String>,
 ) -> AppResult<Option<Response>> {
     let store = &state.store;
@@ -239,13 +277,18 @@ async fn linked_pdf(
         state.config.base_url.trim_end_matches('/')
     );
     let iid = InvoiceId::from_raw(invoice_id.clone());
-    let drawn = pdf::invoice(store, &scope, &iid, lang, url).await?;
+    let file = if xml {
+        let (bytes, name) = ubl::build::invoice(store, &scope, &iid, lang, url).await?;
+        File::Xml(bytes, name)
+    } else {
+        File::Pdf(pdf::invoice(store, &scope, &iid, lang, url).await?)
+    };
     deliver(
         state,
         &scope,
         "invoice.downloaded",
         ("invoice", &invoice_id),
-        drawn,
+        file,
     )
     .await
     .map(Some)

@@ -24,6 +24,14 @@ impl Estimate {
     pub async fn id(&self) -> ID {
         ids::encode("Estimate", &self.0.id)
     }
+    /// This estimate as a PDF (same authorisation as reading it; audited).
+    async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::graphql::context::pdf_url(
+            ctx,
+            "estimate",
+            &ids::encode("Estimate", &self.0.id),
+        )?)
+    }
     async fn number(&self) -> &str {
         &self.0.number
     }

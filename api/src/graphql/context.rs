@@ -1,7 +1,7 @@
 //! Per-request context: the caller's scope, the store, the bus, today's date and the DataLoaders.
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::Context;
+use async_graphql::{Context, ID};
 use chrono::NaiveDate;
 
 use super::loaders::Loaders;
@@ -30,6 +30,27 @@ impl RequestData {
 
 pub fn shared<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
+}
+
+/// The absolute address of one document's PDF on this deployment, for the caller's portal
+/// (`kind`: invoice, receipt, credit-note, estimate). Fetched with the same bearer token or
+/// session; `?lang=en|el` chooses the language.
+pub fn pdf_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
+    document_url(ctx, kind, global_id, "pdf")
+}
+
+/// Like [`pdf_url`], for the e-invoice (UBL XML) of an invoice or credit note.
+pub fn ubl_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
+    document_url(ctx, kind, global_id, "xml")
+}
+
+fn document_url(ctx: &Context<'_>, kind: &str, global_id: &ID, ext: &str) -> AppResult<String> {
+    let slug = &scope(ctx)?.tenant_slug;
+    Ok(format!(
+        "{}{}",
+        shared(ctx).config.base_url.trim_end_matches('/'),
+        crate::documents::downloads::document_path(slug, kind, &global_id.0, ext)
+    ))
 }
 
 pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {

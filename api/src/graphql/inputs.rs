@@ -165,6 +165,45 @@ pub struct LineInput {
     pub discount_percent: Option<Decimal>,
     /// A fixed amount off the line.
     pub discount_amount: Option<Decimal>,
+    /// The VAT category (e-invoices): by default standard when the rate is above 0, else
+    /// zero-rated. Exempt and reverse-charge lines have a 0% rate.
+    pub vat_category: Option<VatCategory>,
+    /// Why no VAT is charged: required for exempt lines, "Reverse charge" by default for
+    /// reverse-charge ones (printed on the PDF, declared in the e-invoice).
+    pub vat_exemption: Option<String>,
+}
+
+/// A line's VAT category (EN 16931 / UNCL 5305).
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum VatCategory {
+    /// `S`: a positive rate.
+    Standard,
+    /// `Z`: taxable at 0%.
+    ZeroRated,
+    /// `E`: exempt, with a reason.
+    Exempt,
+    /// `AE`: reverse charge (the buyer accounts for the VAT).
+    ReverseCharge,
+}
+
+impl VatCategory {
+    pub fn to_domain(self) -> domain::VatCategory {
+        match self {
+            VatCategory::Standard => domain::VatCategory::Standard,
+            VatCategory::ZeroRated => domain::VatCategory::ZeroRated,
+            VatCategory::Exempt => domain::VatCategory::Exempt,
+            VatCategory::ReverseCharge => domain::VatCategory::ReverseCharge,
+        }
+    }
+
+    pub fn from_domain(c: domain::VatCategory) -> VatCategory {
+        match c {
+            domain::VatCategory::Standard => VatCategory::Standard,
+            domain::VatCategory::ZeroRated => VatCategory::ZeroRated,
+            domain::VatCategory::Exempt => VatCategory::Exempt,
+            domain::VatCategory::ReverseCharge => VatCategory::ReverseCharge,
+        }
+    }
 }
 
 impl LineInput {
@@ -197,7 +236,24 @@ impl LineInput {
         };
         // Compute once now so a bad line is refused before anything is written.
         domain::compute_line(&input, currency, domain::Rounding::HalfEven)?;
-        Ok(NewLine { description, input })
+        let vat_category = self
+            .vat_category
+            .map(VatCategory::to_domain)
+            .unwrap_or_else(|| domain::VatCategory::for_rate(tax_rate));
+        let vat_exemption = self
+            .vat_exemption
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .or_else(|| vat_category.default_reason().map(str::to_owned));
+        vat_category.check(tax_rate, vat_exemption.as_deref())?;
+        Ok(NewLine {
+            description,
+            input,
+            vat_category,
+            vat_exemption,
+        })
     }
 }
 

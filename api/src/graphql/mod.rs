@@ -34,6 +34,7 @@ pub struct Query(
     crate::parties::graphql::invitation_page::InvitationPageQuery,
     crate::invoicing::graphql::link_page::InvoiceLinkQuery,
     crate::payments::graphql::demo_checkout::DemoCheckoutQuery,
+    crate::tenancy::graphql::TenantSettingsQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.

@@ -9,7 +9,7 @@ use portico_domain::{Currency, DocumentNumber, Email};
 use super::context::{scope, shared, store};
 use super::inputs::{self, currency_opt, long_text, name, short_text, AllocationInput, LineInput};
 use super::scalars::{Date, Decimal};
-use crate::core::error::AppError;
+use crate::core::error::{AppError, AppResult};
 use crate::core::events::Event;
 use crate::core::ids;
 use crate::parties::graphql::{Client, Contact, ContactRole};
@@ -24,7 +24,12 @@ pub struct CreateClientInput {
     pub name: String,
     pub email: Option<String>,
     pub tax_id: Option<String>,
+    /// Street lines.
     pub address: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. "GR".
+    pub country: Option<String>,
     /// ISO 4217, e.g. "EUR".
     pub currency: String,
 }
@@ -35,6 +40,30 @@ pub struct UpdateClientInput {
     pub name: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// A VAT id with its country prefix (`EL094019245`) or a national registration number.
+    pub tax_id: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. "GR".
+    pub country: Option<String>,
+}
+
+/// The city, postal code and country of an address, checked.
+fn place(
+    city: Option<&str>,
+    postal_code: Option<&str>,
+    country: Option<&str>,
+) -> AppResult<crate::parties::Place> {
+    let opt = |field, v: Option<&str>, max| {
+        portico_domain::validate::optional_text(field, v, max).map_err(AppError::from)
+    };
+    Ok(crate::parties::Place {
+        city: opt("city", city, 100)?,
+        postal_code: opt("postalCode", postal_code, 20)?,
+        country: opt("country", country, 10)?
+            .map(|c| portico_domain::registry::country("country", &c))
+            .transpose()?,
+    })
 }
 
 /// A client's billing details as its admin contact sets them: every field is replaced (a missing
@@ -45,6 +74,10 @@ pub struct BillingDetailsInput {
     pub email: Option<String>,
     pub tax_id: Option<String>,
     pub address: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. "GR".
+    pub country: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -342,6 +375,11 @@ impl CoreMutation {
             email: email(input.email.as_deref())?,
             tax_id: short_text("taxId", input.tax_id.as_deref())?,
             address: long_text("address", input.address.as_deref())?,
+            place: place(
+                input.city.as_deref(),
+                input.postal_code.as_deref(),
+                input.country.as_deref(),
+            )?,
             currency: Currency::parse(&input.currency).map_err(AppError::from)?,
         };
         Ok(Client(store(ctx).create_client(scope(ctx)?, new).await?))
@@ -351,6 +389,12 @@ impl CoreMutation {
         let id = ids::decode(&input.id, "Client")?;
         let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
         let address = long_text("address", input.address.as_deref())?;
+        let tax_id = short_text("taxId", input.tax_id.as_deref())?;
+        let place = place(
+            input.city.as_deref(),
+            input.postal_code.as_deref(),
+            input.country.as_deref(),
+        )?;
         let client = store(ctx)
             .update_client(
                 scope(ctx)?,
@@ -358,6 +402,8 @@ impl CoreMutation {
                 new_name,
                 email(input.email.as_deref())?,
                 address,
+                tax_id,
+                place,
             )
             .await?;
         Ok(Client(client))
@@ -376,6 +422,11 @@ impl CoreMutation {
             email: email(given_email)?,
             tax_id: short_text("taxId", input.tax_id.as_deref())?,
             address: long_text("address", input.address.as_deref())?,
+            place: place(
+                input.city.as_deref(),
+                input.postal_code.as_deref(),
+                input.country.as_deref(),
+            )?,
         };
         Ok(Client(
             store(ctx)

@@ -212,10 +212,20 @@ impl CoreQuery {
     ) -> Result<Statement> {
         let client = ids::decode(&client_id, "Client")?;
         let currency = currency_opt(currency.as_deref())?;
-        Ok(store(ctx)
-            .statement(scope(ctx)?, &client, currency, from.0, to.0)
+        let scope = scope(ctx)?;
+        let mut statement: Statement = store(ctx)
+            .statement(scope, &client, currency, from.0, to.0)
             .await?
-            .into())
+            .into();
+        statement.download = Some(crate::reporting::graphql::StatementDownload {
+            base: format!(
+                "{}/{}/documents/statement",
+                shared(ctx).config.base_url.trim_end_matches('/'),
+                scope.tenant_slug
+            ),
+            client: client_id,
+        });
+        Ok(statement)
     }
 
     async fn estimates(

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
 use crate::core::ids;
-use crate::graphql::context::{loader, today};
+use crate::graphql::context::{loader, pdf_url, today};
 use crate::graphql::scalars::{Date, Decimal, Money};
 use crate::parties::graphql::Client;
 use crate::payments::graphql::ledger::Allocation;
@@ -50,6 +50,19 @@ pub struct Invoice(pub crate::invoicing::Invoice);
 impl Invoice {
     pub async fn id(&self) -> ID {
         self.0.id.to_global()
+    }
+    /// This invoice as a PDF (same authorisation as reading it; every download is audited).
+    async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(pdf_url(ctx, "invoice", &self.0.id.to_global())?)
+    }
+    /// This invoice as an EN 16931 e-invoice (UBL 2.1, Peppol BIS Billing 3.0) with its PDF
+    /// embedded; issued invoices only. Needs the business's and client's country and VAT ids.
+    async fn e_invoice_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::graphql::context::ubl_url(
+            ctx,
+            "invoice",
+            &self.0.id.to_global(),
+        )?)
     }
     async fn number(&self) -> &str {
         &self.0.number
@@ -171,6 +184,13 @@ impl Line {
     /// Percent, e.g. "24".
     async fn tax_rate(&self) -> Decimal {
         Decimal(self.0.tax_rate.normalize().to_string())
+    }
+    async fn vat_category(&self) -> crate::graphql::inputs::VatCategory {
+        crate::graphql::inputs::VatCategory::from_domain(self.0.vat_category)
+    }
+    /// Why no VAT is charged (exempt and reverse-charge lines).
+    async fn vat_exemption(&self) -> Option<&str> {
+        self.0.vat_exemption.as_deref()
     }
     async fn discount_percent(&self) -> Option<Decimal> {
         match &self.0.discount {

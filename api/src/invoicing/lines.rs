@@ -3,7 +3,7 @@
 
 use portico_domain::{
     compute_line, totals, Currency, Discount, InvoiceTotals, LineAmounts, LineInput, Money,
-    Rounding,
+    Rounding, VatCategory,
 };
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
@@ -26,12 +26,29 @@ pub struct Line {
     pub tax_rate: Decimal,
     pub discount: Discount,
     pub amounts: LineAmounts,
+    pub vat_category: VatCategory,
+    /// Why no VAT is charged (exempt, reverse charge).
+    pub vat_exemption: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub description: String,
     pub input: LineInput,
+    pub vat_category: VatCategory,
+    pub vat_exemption: Option<String>,
+}
+
+impl NewLine {
+    /// A line whose VAT category follows from its rate (standard, or zero-rated at 0%).
+    pub fn new(description: String, input: LineInput) -> NewLine {
+        NewLine {
+            vat_category: VatCategory::for_rate(input.tax_rate),
+            description,
+            input,
+            vat_exemption: None,
+        }
+    }
 }
 
 pub const MAX_LINES: usize = 500;
@@ -74,11 +91,14 @@ fn line(row: &AnyRow, currency: Currency) -> AppResult<Line> {
             tax: rows::money(row, "tax_minor", currency)?,
             total: rows::money(row, "total_minor", currency)?,
         },
+        vat_category: rows::parsed(row, "vat_category", VatCategory::parse)?,
+        vat_exemption: rows::opt_text(row, "vat_exemption")?,
     })
 }
 
 const COLUMNS: &str = "l.id, l.document_id, l.position, l.description, l.quantity, l.unit_price_minor, l.tax_rate, \
-     l.discount_kind, l.discount_value, l.subtotal_minor, l.discount_minor, l.tax_minor, l.total_minor, l.document_kind";
+     l.discount_kind, l.discount_value, l.subtotal_minor, l.discount_minor, l.tax_minor, l.total_minor, l.document_kind, \
+     l.vat_category, l.vat_exemption";
 
 /// The document lines are written to, with the money rules that apply to it.
 #[derive(Clone, Copy)]
@@ -106,13 +126,16 @@ pub(crate) async fn insert(
         rounding,
     } = *doc;
     let amounts = compute_line(&new.input, currency, rounding)?;
+    new.vat_category
+        .check(new.input.tax_rate, new.vat_exemption.as_deref())?;
     let (dk, dv) = discount_columns(&new.input.discount);
     let id = new_id();
     tx.execute(
         sqlx::query(
             "INSERT INTO lines (id, tenant_id, document_id, document_kind, position, description, quantity, \
-             unit_price_minor, tax_rate, discount_kind, discount_value, subtotal_minor, discount_minor, tax_minor, total_minor) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             unit_price_minor, tax_rate, discount_kind, discount_value, subtotal_minor, discount_minor, tax_minor, total_minor, \
+             vat_category, vat_exemption) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(id.clone())
         .bind(tenant_id.to_owned())
@@ -128,7 +151,9 @@ pub(crate) async fn insert(
         .bind(amounts.subtotal.minor)
         .bind(amounts.discount.minor)
         .bind(amounts.tax.minor)
-        .bind(amounts.total.minor),
+        .bind(amounts.total.minor)
+        .bind(new.vat_category.code())
+        .bind(new.vat_exemption.clone()),
     )
     .await?;
     Ok(id)

@@ -25,6 +25,16 @@ impl Client {
     async fn address(&self) -> Option<&str> {
         self.0.address.as_deref()
     }
+    async fn city(&self) -> Option<&str> {
+        self.0.place.city.as_deref()
+    }
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.place.postal_code.as_deref()
+    }
+    /// ISO 3166-1 alpha-2, e.g. "GR".
+    async fn country(&self) -> Option<&str> {
+        self.0.place.country.as_deref()
+    }
     async fn currency(&self) -> &str {
         self.0.currency.code()
     }

@@ -17,8 +17,17 @@ pub struct Client {
     pub email: Option<String>,
     pub tax_id: Option<String>,
     pub address: Option<String>,
+    pub place: Place,
     pub currency: Currency,
     pub created_at: i64,
+}
+
+/// The rest of a legal address: city, postal code, ISO country (validated at the edge).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +36,7 @@ pub struct NewClient {
     pub email: Option<Email>,
     pub tax_id: Option<String>,
     pub address: Option<String>,
+    pub place: Place,
     pub currency: Currency,
 }
 
@@ -37,6 +47,7 @@ pub struct BillingDetails {
     pub email: Option<Email>,
     pub tax_id: Option<String>,
     pub address: Option<String>,
+    pub place: Place,
 }
 
 #[derive(Debug, Clone)]
@@ -58,7 +69,8 @@ pub struct NewContact {
     pub role: String,
 }
 
-const CLIENT_COLUMNS: &str = "id, name, email, tax_id, address, currency, created_at";
+const CLIENT_COLUMNS: &str =
+    "id, name, email, tax_id, address, city, postal_code, country, currency, created_at";
 const CONTACT_COLUMNS: &str = "id, client_id, name, email, role, created_at";
 
 fn client(row: &AnyRow) -> AppResult<Client> {
@@ -68,6 +80,11 @@ fn client(row: &AnyRow) -> AppResult<Client> {
         email: rows::opt_text(row, "email")?,
         tax_id: rows::opt_text(row, "tax_id")?,
         address: rows::opt_text(row, "address")?,
+        place: Place {
+            city: rows::opt_text(row, "city")?,
+            postal_code: rows::opt_text(row, "postal_code")?,
+            country: rows::opt_text(row, "country")?,
+        },
         currency: rows::currency(row, "currency")?,
         created_at: rows::int(row, "created_at")?,
     })
@@ -93,8 +110,9 @@ impl Store {
         let row = tx
             .fetch_one(
                 sqlx::query(&format!(
-                    "INSERT INTO clients (id, tenant_id, name, email, tax_id, address, currency, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {CLIENT_COLUMNS}"
+                    "INSERT INTO clients (id, tenant_id, name, email, tax_id, address, currency, created_at, updated_at, \
+                     city, postal_code, country) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING {CLIENT_COLUMNS}"
                 ))
                 .bind(id.clone())
                 .bind(scope.tenant_id.clone())
@@ -103,7 +121,10 @@ impl Store {
                 .bind(new.tax_id)
                 .bind(new.address)
                 .bind(new.currency.code())
-                .bind(now),
+                .bind(now)
+                .bind(new.place.city)
+                .bind(new.place.postal_code)
+                .bind(new.place.country),
             )
             .await?;
         audit::record(&mut tx, scope, "client.created", "client", &id, None).await?;
@@ -119,6 +140,8 @@ impl Store {
         name: Option<String>,
         email: Option<Email>,
         address: Option<String>,
+        tax_id: Option<String>,
+        place: Place,
     ) -> AppResult<Client> {
         scope.require_staff()?;
         let mut tx = self.write_scoped(scope).await?;
@@ -126,13 +149,19 @@ impl Store {
             .fetch_optional(
                 sqlx::query(&format!(
                     "UPDATE clients SET name = COALESCE($1, name), email = COALESCE($2, email), \
-                     address = COALESCE($3, address), updated_at = $4 \
-                     WHERE tenant_id = $5 AND id = $6 RETURNING {CLIENT_COLUMNS}"
+                     address = COALESCE($3, address), updated_at = $4, tax_id = COALESCE($5, tax_id), \
+                     city = COALESCE($6, city), postal_code = COALESCE($7, postal_code), \
+                     country = COALESCE($8, country) \
+                     WHERE tenant_id = $9 AND id = $10 RETURNING {CLIENT_COLUMNS}"
                 ))
                 .bind(name)
                 .bind(email.map(|e| e.as_str().to_owned()))
                 .bind(address)
                 .bind(tx.now_ms())
+                .bind(tax_id)
+                .bind(place.city)
+                .bind(place.postal_code)
+                .bind(place.country)
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned()),
             )
@@ -162,14 +191,18 @@ impl Store {
         let row = tx
             .fetch_optional(
                 sqlx::query(&format!(
-                    "UPDATE clients SET name = $1, email = $2, tax_id = $3, address = $4, updated_at = $5 \
-                     WHERE tenant_id = $6 AND id = $7 RETURNING {CLIENT_COLUMNS}"
+                    "UPDATE clients SET name = $1, email = $2, tax_id = $3, address = $4, updated_at = $5, \
+                     city = $6, postal_code = $7, country = $8 \
+                     WHERE tenant_id = $9 AND id = $10 RETURNING {CLIENT_COLUMNS}"
                 ))
                 .bind(details.name)
                 .bind(details.email.map(|e| e.as_str().to_owned()))
                 .bind(details.tax_id)
                 .bind(details.address)
                 .bind(tx.now_ms())
+                .bind(details.place.city)
+                .bind(details.place.postal_code)
+                .bind(details.place.country)
                 .bind(scope.tenant_id.clone())
                 .bind(client_id.clone()),
             )

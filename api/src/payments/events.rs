@@ -13,6 +13,7 @@ use crate::core::db::rows;
 use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::{AppError, AppResult};
+use crate::core::mail::attachments::Attachment;
 use crate::core::mail::message::{Brand, Lang, Template};
 use crate::core::outbox;
 use crate::core::scope::Scope;
@@ -466,6 +467,7 @@ async fn succeed(
             let gid = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(format!("Payment:{}", payment.id));
             let link = format!("{base_url}/{}/payments/{gid}", rows::text(&row, "slug")?);
+            let lang = Lang::from_locale(rows::opt_text(&row, "locale")?.as_deref());
             let email = ReceiptEmail {
                 name: &rows::text(&row, "name")?,
                 number: &payment.number,
@@ -479,9 +481,23 @@ async fn succeed(
                     &rows::text(&row, "tenant")?,
                     &rows::text(&row, "brand_color")?,
                 ),
-                Lang::from_locale(rows::opt_text(&row, "locale")?.as_deref()),
+                lang,
             );
-            outbox::queue_email(tx, &tenant_id, &rows::text(&row, "email")?, &email).await?;
+            // The receipt's PDF goes with it, drawn when the email is sent.
+            let receipt = Attachment {
+                kind: "receipt".into(),
+                id: payment.id.to_string(),
+                client_id: payment.client_id.to_string(),
+                lang: lang.code().into(),
+            };
+            outbox::queue_email_with(
+                tx,
+                &tenant_id,
+                &rows::text(&row, "email")?,
+                &email,
+                Some(&receipt),
+            )
+            .await?;
         }
     }
     notify(

@@ -202,10 +202,49 @@ pub struct Statement {
     pub total_credits: Money,
     pub closing_balance: Money,
     pub aging: Aging,
+    /// Where this statement downloads (set by the query that knows the client).
+    #[graphql(skip)]
+    pub download: Option<StatementDownload>,
+}
+
+/// The client and deployment a statement's downloads point at.
+#[derive(Clone)]
+pub struct StatementDownload {
+    /// `https://portal.example/acme/documents/statement` without the extension.
+    pub base: String,
+    pub client: ID,
+}
+
+impl StatementDownload {
+    fn url(&self, s: &Statement, ext: &str, exports: bool) -> String {
+        let base = if exports {
+            self.base
+                .replace("/documents/statement", "/exports/statement")
+        } else {
+            self.base.clone()
+        };
+        format!(
+            "{base}.{ext}?client={}&currency={}&from={}&to={}",
+            self.client.0, s.currency, s.from.0, s.to.0
+        )
+    }
 }
 
 #[async_graphql::ComplexObject]
 impl Statement {
+    /// This statement as a PDF, with the aging table (same authorisation as reading it).
+    async fn pdf_url(&self) -> Option<String> {
+        self.download.as_ref().map(|d| d.url(self, "pdf", false))
+    }
+    /// This statement as an Excel workbook (real dates and numbers, totals row).
+    async fn xlsx_url(&self) -> Option<String> {
+        self.download.as_ref().map(|d| d.url(self, "xlsx", true))
+    }
+    /// This statement as CSV (UTF-8 with BOM; add `&sep=;` for semicolons).
+    async fn csv_url(&self) -> Option<String> {
+        self.download.as_ref().map(|d| d.url(self, "csv", true))
+    }
+
     /// The period's entries, oldest first, each with the running balance after it; with `last`,
     /// only the latest `last` (1–5000) of them (a screen's worth of a long period).
     async fn lines(&self, last: Option<i32>) -> async_graphql::Result<&[StatementLine]> {
@@ -271,6 +310,7 @@ impl From<portico_domain::Statement> for Statement {
                 days_over_90: s.aging.days_over_90.into(),
                 total: s.aging.total.into(),
             },
+            download: None,
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Tenancy: the businesses sharing the deployment, their numbering sequences, and their portal
 //! profile (name, colour, logo, locale, time zone).
 
+pub mod business;
 pub mod graphql;
 pub mod profile;
 pub mod repo;
 
+pub use business::BusinessDetails;
 pub use profile::{validate_logo, LOCALES, MAX_LOGO_BYTES};
-pub use repo::{NewTenant, Tenant};
+pub use repo::{DocumentSettings, NewTenant, Tenant};

@@ -28,6 +28,27 @@ pub struct Tenant {
     pub logo: Option<String>,
     /// IANA name, e.g. `Europe/Athens`: the portal shows times of day in it.
     pub time_zone: String,
+    /// Its VAT id with country prefix (`EL094019245`) and the rest of its legal address.
+    pub vat_id: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 (`GR`).
+    pub country: Option<String>,
+    pub documents: DocumentSettings,
+}
+
+/// What the business prints on its documents and sends with its emails.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentSettings {
+    /// Small print at the foot of every page.
+    pub footer: Option<String>,
+    /// Printed on invoices without their own terms, and declared in e-invoices.
+    pub payment_terms: Option<String>,
+    pub bank_name: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    /// Emails carry their document as a PDF (the receipt email its receipt).
+    pub attach_pdfs: bool,
 }
 
 pub struct NewTenant {
@@ -50,7 +71,8 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
-     invitation_daily_limit, allow_link_payments, logo, time_zone";
+     invitation_daily_limit, allow_link_payments, logo, time_zone, vat_id, city, postal_code, country, \
+     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -68,6 +90,18 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
         allow_link_payments: rows::flag(row, "allow_link_payments")?,
         logo: rows::opt_text(row, "logo")?,
         time_zone: rows::text(row, "time_zone")?,
+        vat_id: rows::opt_text(row, "vat_id")?,
+        city: rows::opt_text(row, "city")?,
+        postal_code: rows::opt_text(row, "postal_code")?,
+        country: rows::opt_text(row, "country")?,
+        documents: DocumentSettings {
+            footer: rows::opt_text(row, "document_footer")?,
+            payment_terms: rows::opt_text(row, "payment_terms")?,
+            bank_name: rows::opt_text(row, "bank_name")?,
+            iban: rows::opt_text(row, "iban")?,
+            bic: rows::opt_text(row, "bic")?,
+            attach_pdfs: rows::flag(row, "attach_pdfs")?,
+        },
     })
 }
 

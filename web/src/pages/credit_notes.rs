@@ -49,6 +49,7 @@ pub fn CreditNotes(tenant: String) -> Element {
                     th { scope: "col", class: "num", {l.t("Total")} }
                     th { scope: "col", class: "num", {l.t("Applied")} }
                     th { scope: "col", class: "num", {l.t("Remaining")} }
+                    th { scope: "col", class: "pdf", span { class: "sr", {l.t("Download")} } }
                 } }
                 tbody {
                     for c in d.credit_notes.nodes.iter() {
@@ -64,6 +65,7 @@ pub fn CreditNotes(tenant: String) -> Element {
                             td { class: "num", "data-label": l.t("Total"), {money(&c.total, l)} }
                             td { class: "num", "data-label": l.t("Applied"), {money(&c.applied, l)} }
                             td { class: "num", "data-label": l.t("Remaining"), {money(&c.remaining, l)} }
+                            crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "credit-note", &c.id), number: c.number.clone() }
                         }
                     }
                 }

@@ -184,6 +184,9 @@ pub fn InvoiceTable(
     #[props(default)]
     sort_link: String,
     #[props(default)] sort: String,
+    /// A PDF download on each row (the invoices list).
+    #[props(default)]
+    pdf: bool,
 ) -> Element {
     let l = locale();
     let has = |c: &str| cols.iter().any(|x| x == c);
@@ -244,6 +247,7 @@ pub fn InvoiceTable(
                     if c_due { {head("due", "Due", false)} }
                     if c_total { {head("total", "Total", true)} }
                     if c_balance { {head("balance", "Balance", true)} }
+                    if pdf { th { scope: "col", class: "pdf", span { class: "sr", {l.t("Download")} } } }
                 }
             }
             tbody {
@@ -262,6 +266,7 @@ pub fn InvoiceTable(
                         if c_due { td { "data-label": l.t("Due"), {date(&r.due_date, l)} } }
                         if c_total { td { class: "num", "data-label": l.t("Total"), {money(&r.total, l)} } }
                         if c_balance { td { class: "num", "data-label": l.t("Balance"), {money(&r.balance, l)} } }
+                        if pdf { crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "invoice", &r.id), number: r.number.clone() } }
                     }
                 }
             }

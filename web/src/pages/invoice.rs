@@ -207,6 +207,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                     }
                 } else {
                     a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", {l.t("Print")} }
+                    crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "invoice", &inv.id) }
                 }
                 if let Some(th) = d.threads.first() {
                     a { href: "/{tenant}/messages/{th.id}", {l.t("Messages")} " ({th.message_count})" }

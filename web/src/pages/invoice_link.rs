@@ -78,7 +78,7 @@ pub fn InvoiceLinkPage(tenant: String, token: String) -> Element {
         Some(Ok(d)) => d.linked_invoice,
         _ => None,
     };
-    rsx! { LinkedDocument { tenant, shell, invoice } }
+    rsx! { LinkedDocument { tenant, token, shell, invoice } }
 }
 
 /// The linked invoice (or why there is none), with the business's profile and the reader's
@@ -86,6 +86,7 @@ pub fn InvoiceLinkPage(tenant: String, token: String) -> Element {
 #[component]
 fn LinkedDocument(
     tenant: String,
+    token: String,
     shell: crate::data::ShellData,
     invoice: Option<LinkedInvoice>,
 ) -> Element {
@@ -163,6 +164,7 @@ fn LinkedDocument(
                     if let Some(t) = inv.terms.clone() { section { h2 { {l.t("Terms")} } p { class: "pre", "{t}" } } }
                     if let Some(n) = inv.notes.clone() { section { h2 { {l.t("Notes")} } p { class: "pre", "{n}" } } }
                     footer { class: "doc-foot noprint",
+                        p { a { class: "button", href: "/{tenant}/i/{token}/invoice.pdf?lang={l.code()}", download: "", {l.t("Download PDF")} } }
                         p { {l.t("Have an account with us? Sign in to pay online and see all your documents.")} " "
                             a { href: "/{tenant}/sign-in", {l.t("Sign in")} }
                         }

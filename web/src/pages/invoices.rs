@@ -208,7 +208,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
                     crate::ui::Downloads { base: format!("/{tenant}/exports/invoices"), query: keep_export.clone() }
                 }
             }
-            InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff, sort_link: sort_link.clone(), sort: sort.clone() }
+            InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff, sort_link: sort_link.clone(), sort: sort.clone(), pdf: true }
             nav { class: "pager", aria_label: "pagination",
                 if !q.get("after").is_empty() {
                     a { href: "/{tenant}/invoices?{keep}", {l.t("First page")} }

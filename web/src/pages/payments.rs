@@ -81,6 +81,7 @@ pub fn Payments(tenant: String) -> Element {
                     th { scope: "col", {l.t("Method")} }
                     th { scope: "col", {l.t("Invoices")} }
                     th { scope: "col", class: "num", {l.t("Amount")} }
+                    th { scope: "col", class: "pdf", span { class: "sr", {l.t("Download")} } }
                 } }
                 tbody {
                     for p in d.payments.nodes.iter() {
@@ -102,6 +103,7 @@ pub fn Payments(tenant: String) -> Element {
                             td { class: "num", "data-label": l.t("Amount"), {money(&p.amount, l)}
                                 if p.refunded.minor > 0 { br {} span { class: "muted", {l.t("Refunded")} " " {money(&p.refunded, l)} } }
                             }
+                            crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "receipt", &p.id), number: p.number.clone() }
                         }
                     }
                 }
@@ -166,6 +168,7 @@ pub fn Receipt(tenant: String, id: String) -> Element {
             PageTitle { text: title.clone() }
             div { class: "toolbar noprint",
                 a { href: "/{tenant}/payments", "← " {l.t("Payments")} }
+                crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "receipt", &p.id) }
             }
             article { class: "document receipt",
                 header { class: "doc-head",

@@ -157,6 +157,7 @@ pub(crate) fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element
                     span {}
                     crate::ui::Downloads {
                         base: format!("/{tenant}/exports/statement"),
+                        pdf: format!("/{tenant}/documents/statement.pdf"),
                         query: format!(
                             "{}from={}&to={}&currency={}",
                             if staff_choice.is_empty() { String::new() } else { format!("client={}&", crate::encode(&staff_choice)) },

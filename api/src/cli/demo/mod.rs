@@ -238,6 +238,11 @@ async fn seed_tenant(
                     email: Some(Email::parse(&format!("accounts@{domain}.example"))?),
                     tax_id: Some(format!("EL{:09}", 100_000_000 + ci * 7919)),
                     address: Some(format!("{} Market Street", 10 + ci)),
+                    place: crate::parties::Place {
+                        city: Some("Athens".into()),
+                        postal_code: Some(format!("105 {:02}", 50 + ci)),
+                        country: Some("GR".into()),
+                    },
                     currency,
                 },
             )
@@ -308,15 +313,15 @@ async fn seed_tenant(
                 } else {
                     Discount::None
                 };
-                lines.push(NewLine {
-                    description: (*desc).into(),
-                    input: LineInput {
+                lines.push(NewLine::new(
+                    (*desc).into(),
+                    LineInput {
                         quantity: Decimal::new(2 + dice.next(8) as i64 * 5, 1),
                         unit_price_minor: *price,
                         tax_rate: Decimal::new(*dice.pick(&[0i64, 13, 24]), 0),
                         discount,
                     },
-                });
+                ));
             }
             let inv = store
                 .create_invoice(
@@ -457,15 +462,15 @@ async fn seed_tenant(
                         issue_date: today - Days::new(40),
                         valid_until: Some(valid),
                         notes: Some("Prices valid for 30 days.".into()),
-                        lines: vec![NewLine {
-                            description: desc.into(),
-                            input: LineInput {
+                        lines: vec![NewLine::new(
+                            desc.into(),
+                            LineInput {
                                 quantity: Decimal::new(2, 0),
                                 unit_price_minor: price,
                                 tax_rate: Decimal::new(24, 0),
                                 discount: Discount::None,
                             },
-                        }],
+                        )],
                     },
                 )
                 .await?;

@@ -4,10 +4,12 @@
 //! (lettre; `smtp://`, `smtps://`, `smtp://…?tls=required`); without it the message is written to
 //! the log and kept in the outbox, so the demo works offline.
 
+pub mod attachments;
 pub mod message;
 pub mod worker;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 #[derive(Clone)]
@@ -20,6 +22,8 @@ pub enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
+    /// Draws the documents emails carry (none: emails go without attachments).
+    attachments: Option<attachments::Source>,
 }
 
 impl Mailer {
@@ -36,7 +40,21 @@ impl Mailer {
             ),
             None => Transport::Log,
         };
-        Ok(Mailer { transport, from })
+        Ok(Mailer {
+            transport,
+            from,
+            attachments: None,
+        })
+    }
+
+    /// The mailer drawing attachments with `source` (the app installs the documents area).
+    pub fn with_attachments(mut self, source: attachments::Source) -> Mailer {
+        self.attachments = Some(source);
+        self
+    }
+
+    pub fn attachments(&self) -> Option<&attachments::Source> {
+        self.attachments.as_ref()
     }
 
     /// Sends one message: plain text, with its HTML rendering as the alternative when it has one.
@@ -46,6 +64,7 @@ impl Mailer {
         subject: &str,
         body: &str,
         html: Option<&str>,
+        attachment: Option<&attachments::File>,
     ) -> anyhow::Result<()> {
         match &self.transport {
             Transport::Log => {
@@ -63,12 +82,25 @@ impl Mailer {
                         .parse()
                         .map_err(|e| anyhow::anyhow!("recipient {to:?}: {e}"))?)
                     .subject(subject);
-                let message = match html {
-                    Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-                        body.to_owned(),
-                        html.to_owned(),
-                    ))?,
-                    None => builder.body(body.to_owned())?,
+                let content = match html {
+                    Some(html) => {
+                        MultiPart::alternative_plain_html(body.to_owned(), html.to_owned())
+                    }
+                    None => MultiPart::mixed().singlepart(SinglePart::plain(body.to_owned())),
+                };
+                let message = match attachment {
+                    Some(file) => {
+                        let kind = ContentType::parse(&file.content_type)
+                            .map_err(|e| anyhow::anyhow!("attachment type: {e}"))?;
+                        builder.multipart(
+                            MultiPart::mixed().multipart(content).singlepart(
+                                lettre::message::Attachment::new(file.name.clone())
+                                    .body(file.bytes.clone(), kind),
+                            ),
+                        )?
+                    }
+                    None if html.is_none() => builder.body(body.to_owned())?,
+                    None => builder.multipart(content)?,
                 };
                 smtp.send(message).await?;
                 Ok(())

@@ -65,12 +65,17 @@ impl Queue for MailQueue {
     }
 
     async fn run(&self, item: &OutboxItem) -> Result<(), String> {
+        let file = match (&item.attachment, self.mailer.attachments()) {
+            (Some(a), Some(source)) => source.draw(&item.tenant_id, a).await?,
+            _ => None,
+        };
         self.mailer
             .send(
                 &item.recipient,
                 &item.subject,
                 &item.body,
                 item.html.as_deref(),
+                file.as_ref(),
             )
             .await
             .map_err(|e| e.to_string())

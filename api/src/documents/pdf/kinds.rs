@@ -117,7 +117,7 @@ pub async fn invoice(
     doc.facts
         .push(fact(t("Balance due", "Υπόλοιπο"), money(lang, inv.balance)));
     doc.tables.push(lines_table(&lines, lang));
-    doc.totals = sums(lang, inv.subtotal, inv.discount, inv.tax, inv.total);
+    doc.totals = sums(lang, &lines, inv.subtotal, inv.discount, inv.tax, inv.total);
     if inv.paid.minor != 0 {
         doc.totals.push(total(
             t("Paid", "Πληρώθηκαν"),
@@ -388,7 +388,7 @@ pub async fn estimate(
     }
     let status = est.effective_status(store.clock().today_utc());
     doc.tables.push(lines_table(&lines, lang));
-    doc.totals = sums(lang, est.subtotal, est.discount, est.tax, est.total);
+    doc.totals = sums(lang, &lines, est.subtotal, est.discount, est.tax, est.total);
     doc.stamp = match status {
         EstimateStatus::Accepted => stamp(
             t("ACCEPTED", "ΕΓΚΡΙΘΗΚΕ"),

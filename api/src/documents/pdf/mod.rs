@@ -180,8 +180,15 @@ pub(super) fn lines_table(lines: &[Line], lang: Lang) -> Table {
     let rows = lines
         .iter()
         .map(|l| {
+            // An exempt line says why under its description.
+            let description = match (&l.vat_category, l.vat_exemption.as_deref()) {
+                (portico_domain::VatCategory::Exempt, Some(reason)) => {
+                    format!("{}\n{reason}", l.description)
+                }
+                _ => l.description.clone(),
+            };
             let mut cells = vec![
-                l.description.clone(),
+                description,
                 number(lang, l.quantity),
                 money(lang, l.unit_price),
             ];
@@ -192,7 +199,7 @@ pub(super) fn lines_table(lines: &[Line], lang: Lang) -> Table {
                     Discount::Amount(_) => money(lang, l.amounts.discount),
                 });
             }
-            cells.push(format!("{}%", number(lang, l.tax_rate)));
+            cells.push(vat_cell(lang, l));
             cells.push(money(lang, l.amounts.net));
             Row::new(cells)
         })
@@ -205,9 +212,26 @@ pub(super) fn lines_table(lines: &[Line], lang: Lang) -> Table {
     }
 }
 
-/// Subtotal, discount, VAT and total of an invoice or estimate.
+/// The VAT of a line: its rate, and for lines without VAT, why.
+fn vat_cell(lang: Lang, l: &Line) -> String {
+    use portico_domain::VatCategory as V;
+    let rate = format!("{}%", number(lang, l.tax_rate));
+    match l.vat_category {
+        V::Standard | V::ZeroRated => rate,
+        V::Exempt | V::ReverseCharge => {
+            let label = match l.vat_category {
+                V::Exempt => lang.pick("exempt", "απαλλαγή"),
+                _ => lang.pick("reverse charge", "αντίστροφη χρέωση"),
+            };
+            format!("{rate} {label}")
+        }
+    }
+}
+
+/// Subtotal, discount, VAT per rate and total of an invoice or estimate (as its page shows them).
 pub(super) fn sums(
     lang: Lang,
+    lines: &[Line],
     subtotal: Money,
     discount: Money,
     tax: Money,
@@ -226,11 +250,26 @@ pub(super) fn sums(
             strong: false,
         });
     }
-    out.push(Total {
-        label: t("VAT", "ΦΠΑ"),
-        amount: money(lang, tax),
-        strong: false,
-    });
+    let amounts: Vec<_> = lines.iter().map(|l| l.amounts).collect();
+    let rates: Vec<_> = lines.iter().map(|l| l.tax_rate).collect();
+    match portico_domain::totals(total.currency, &amounts, &rates) {
+        Ok(t) if !t.taxes.is_empty() => out.extend(t.taxes.into_iter().map(|b| Total {
+            label: format!(
+                "{} {}% {} {}",
+                lang.pick("VAT", "ΦΠΑ"),
+                number(lang, b.rate),
+                lang.pick("on", "επί"),
+                money(lang, b.net)
+            ),
+            amount: money(lang, b.tax),
+            strong: false,
+        })),
+        _ => out.push(Total {
+            label: t("VAT", "ΦΠΑ"),
+            amount: money(lang, tax),
+            strong: false,
+        }),
+    }
     out.push(Total {
         label: t("Total", "Σύνολο"),
         amount: money(lang, total),
