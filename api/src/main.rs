@@ -59,6 +59,8 @@ enum Command {
     BenchWebhooks(portico::cli::bench_webhooks::BenchWebhooksArgs),
     /// Export one tenant's whole invoice list as CSV and XLSX: time, size and peak memory.
     BenchExports(portico::cli::bench_exports::BenchExportsArgs),
+    /// Draw invoices and long statements as PDFs: documents per second and peak memory.
+    BenchPdf(portico::cli::bench_pdf::BenchPdfArgs),
     /// Mixed load for minutes on two instances with Redis restarted: INTERNALs, lost or doubled
     /// payments, subscribers' convergence and memory (see README).
     Soak(portico::cli::soak::SoakArgs),
@@ -247,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => portico::cli::bench::run(args).await?,
         Command::BenchWebhooks(args) => portico::cli::bench_webhooks::run(args).await?,
         Command::BenchExports(args) => portico::cli::bench_exports::run(args).await?,
+        Command::BenchPdf(args) => portico::cli::bench_pdf::run(args)?,
         Command::Soak(args) => portico::cli::soak::run(args).await?,
     }
     Ok(())

@@ -22,6 +22,10 @@ fn pdf_read(bytes: &[u8]) -> Option<(Vec<String>, String)> {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     let path = std::env::temp_dir().join(format!("portico-{}.pdf", uuid::Uuid::now_v7()));
     std::fs::write(&path, bytes).expect("write pdf");
+    // To look at them: PORTICO_PDF_DIR=/some/dir keeps a copy of every PDF read.
+    if let Ok(dir) = std::env::var("PORTICO_PDF_DIR") {
+        let _ = std::fs::copy(&path, std::path::Path::new(&dir).join(path.file_name().unwrap_or_default()));
+    }
     let script = r#"
 import json, sys, pdfplumber
 with pdfplumber.open(sys.argv[1]) as pdf:
@@ -97,6 +101,12 @@ async fn an_invoice_pdf_carries_everything_its_page_shows(app: TestApp) {
         ]),
     )
     .await;
+    app.ok(
+        &owner,
+        "mutation($i: DocumentSettingsInput!) { updateDocumentSettings(input: $i) }",
+        json!({ "i": { "iban": "GR1601101250000000012300695", "bic": "ETHNGRAA", "paymentTerms": "Εντός 30 ημερών.", "footer": "Tenant alpha ΑΕ · ΓΕΜΗ 123456" } }),
+    )
+    .await;
     let path = format!("/alpha/documents/invoice/{id}.pdf?lang=el");
     let r = get(&app, &path, &c.viewer_token).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -122,6 +132,9 @@ async fn an_invoice_pdf_carries_everything_its_page_shows(app: TestApp) {
             "Πληρωμή online",
             "/alpha/pay?invoice=",
             "1 / 1",
+            "GR16 0110 1250 0000 0001 2300 695",
+            "Εντός 30 ημερών.",
+            "Tenant alpha ΑΕ · ΓΕΜΗ 123456",
         ] {
             assert!(text.contains(needle), "{needle:?} in {text}");
         }

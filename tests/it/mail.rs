@@ -72,6 +72,8 @@ async fn emails_speak_the_recipients_language_in_the_business_colours() {
         assert!(
             english.body.starts_with("Hello Nia,")
                 && english.body.contains("Accept the invitation:\n")
+                && english.body.contains("/alpha/invoices")
+                && english.body.contains("/alpha/statement")
                 && english
                     .html
                     .as_deref()
@@ -105,6 +107,20 @@ async fn emails_speak_the_recipients_language_in_the_business_colours() {
             .filter(|d| d.contains("application/pdf"))
             .count();
         assert_eq!(others, 1, "{kind:?}: only the receipt has an attachment");
+        // Turned off, the next receipt goes without its PDF.
+        app.ok(
+            &owner,
+            "mutation { updateDocumentSettings(input: { attachPdfs: false }) }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(pay(&app, &owner, &c, "10").await, 303);
+        let next = smtp.next(10).await.expect("the next receipt");
+        assert!(
+            next.data.contains("PAY-") && !next.data.contains("application/pdf"),
+            "{kind:?}: {}",
+            next.data
+        );
         for data in &seen {
             assert!(
                 data.contains("multipart/alternative")

@@ -38,6 +38,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "accepted" => l.t("Estimate {} accepted."),
         "rejected" => l.t("Estimate {} rejected."),
         "billing" => l.t("Billing details saved."),
+        "business" => l.t("Business details saved."),
+        "documents" => l.t("Document settings saved."),
         "language" => l.t("Language saved."),
         "read" => l.t("All notifications marked read."),
         "passkey" => l.t("Passkey added."),

@@ -587,13 +587,17 @@ pub fn PdfButton(href: String) -> Element {
     }
 }
 
-/// A list row's PDF, named for screen readers: "PDF" and the document's number.
+/// A list row's PDF (and e-invoice), named for screen readers: "PDF" and the document's number.
 #[component]
-pub fn PdfCell(href: String, number: String) -> Element {
+pub fn PdfCell(href: String, number: String, #[props(default)] xml: Option<String>) -> Element {
     let l = locale();
     rsx! {
         td { class: "pdf noprint", "data-label": l.t("Download"),
             a { href: "{href}?lang={l.code()}", download: "", "PDF" span { class: "sr", " {number}" } }
+            if let Some(xml) = xml {
+                " · "
+                a { href: "{xml}", download: "", title: l.t("E-invoice (XML)"), "XML" span { class: "sr", " {number}" } }
+            }
         }
     }
 }

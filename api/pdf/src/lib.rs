@@ -34,6 +34,11 @@ pub struct Logo {
 /// Draws `doc` as a PDF. CPU-bound (a few milliseconds in release builds): call it from a
 /// blocking task.
 pub fn render(doc: &Document, logo: Option<Logo>) -> Result<Vec<u8>, Error> {
+    render_counted(doc, logo).map(|(pdf, _)| pdf)
+}
+
+/// [`render`], with the number of pages drawn.
+pub fn render_counted(doc: &Document, logo: Option<Logo>) -> Result<(Vec<u8>, usize), Error> {
     let qr = match &doc.link {
         Some(link) => Some(qr_svg(&link.url)?),
         None => None,

@@ -76,7 +76,7 @@ impl DocWorld {
         }
     }
 
-    pub fn render(&self) -> Result<Vec<u8>, Error> {
+    pub fn render(&self) -> Result<(Vec<u8>, usize), Error> {
         let document = typst::compile::<PagedDocument>(self)
             .output
             .map_err(|d| Error::Layout(self.describe(&d)))?;
@@ -84,7 +84,7 @@ impl DocWorld {
             .map_err(|d| Error::Layout(self.describe(&d)))?;
         // The memo cache grows with every distinct document; keep only recent entries.
         typst::comemo::evict(10);
-        Ok(pdf)
+        Ok((pdf, document.pages().len()))
     }
 
     fn describe(&self, diagnostics: &[SourceDiagnostic]) -> String {

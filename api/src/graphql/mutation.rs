@@ -329,10 +329,12 @@ pub(crate) async fn invitation_mail(
     let lang = Lang::from_locale(store(ctx).my_locale(s).await?.as_deref());
     let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
     let link = format!("{base}/{}/auth/invite?token={token}", tenant.slug);
+    let portal = format!("{base}/{}", tenant.slug);
     let email = crate::parties::mail::InvitationEmail {
         invitee,
         inviter: &s.actor_name,
         link: &link,
+        portal: &portal,
     }
     .render(&Brand::new(&tenant.name, &tenant.brand_color), lang);
     Ok((hash, email))

@@ -9,6 +9,8 @@ pub struct InvitationEmail<'a> {
     pub invitee: &'a str,
     pub inviter: &'a str,
     pub link: &'a str,
+    /// The portal's address (`https://portal.example/acme`): the email links to the documents.
+    pub portal: &'a str,
 }
 
 impl Template for InvitationEmail<'_> {
@@ -29,16 +31,28 @@ impl Template for InvitationEmail<'_> {
         let days = INVITATION_MS / 86_400_000;
         Body {
             greeting: greeting(lang, self.invitee),
-            paragraphs: vec![match lang {
-                Lang::En => format!(
-                    "{} invited you to {}'s client portal, where you can see your invoices, statements and documents, and pay them online.",
-                    self.inviter, brand.name
-                ),
-                Lang::El => format!(
-                    "{} σας προσκάλεσε στην πύλη πελατών της επιχείρησης {}, όπου βλέπετε τα τιμολόγια, τις καταστάσεις λογαριασμού και τα έγγραφά σας και τα πληρώνετε online.",
-                    self.inviter, brand.name
-                ),
-            }],
+            paragraphs: vec![
+                match lang {
+                    Lang::En => format!(
+                        "{} invited you to {}'s client portal, where you can see your invoices, statements and documents, and pay them online.",
+                        self.inviter, brand.name
+                    ),
+                    Lang::El => format!(
+                        "{} σας προσκάλεσε στην πύλη πελατών της επιχείρησης {}, όπου βλέπετε τα τιμολόγια, τις καταστάσεις λογαριασμού και τα έγγραφά σας και τα πληρώνετε online.",
+                        self.inviter, brand.name
+                    ),
+                },
+                match lang {
+                    Lang::En => format!(
+                        "Once you have accepted, your documents are one click away, each with its PDF: invoices {p}/invoices, statement {p}/statement, receipts {p}/payments.",
+                        p = self.portal
+                    ),
+                    Lang::El => format!(
+                        "Μόλις αποδεχτείτε, τα παραστατικά σας είναι ένα κλικ μακριά, το καθένα με το PDF του: τιμολόγια {p}/invoices, καρτέλα {p}/statement, αποδείξεις {p}/payments.",
+                        p = self.portal
+                    ),
+                },
+            ],
             action: Some((
                 lang.pick("Accept the invitation", "Αποδοχή της πρόσκλησης")
                     .to_owned(),

@@ -455,7 +455,7 @@ async fn succeed(
     if let Some(contact) = &att.contact_id {
         let row = tx
             .fetch_optional(
-                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.brand_color FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.brand_color, t.attach_pdfs FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
                     .bind(tenant_id.clone())
                     .bind(contact.clone()),
             )
@@ -483,19 +483,20 @@ async fn succeed(
                 ),
                 lang,
             );
-            // The receipt's PDF goes with it, drawn when the email is sent.
-            let receipt = Attachment {
+            // The receipt's PDF goes with it (unless the business turned that off), drawn when
+            // the email is sent.
+            let receipt = rows::flag(&row, "attach_pdfs")?.then(|| Attachment {
                 kind: "receipt".into(),
                 id: payment.id.to_string(),
                 client_id: payment.client_id.to_string(),
                 lang: lang.code().into(),
-            };
+            });
             outbox::queue_email_with(
                 tx,
                 &tenant_id,
                 &rows::text(&row, "email")?,
                 &email,
-                Some(&receipt),
+                receipt.as_ref(),
             )
             .await?;
         }

@@ -65,7 +65,11 @@ pub fn CreditNotes(tenant: String) -> Element {
                             td { class: "num", "data-label": l.t("Total"), {money(&c.total, l)} }
                             td { class: "num", "data-label": l.t("Applied"), {money(&c.applied, l)} }
                             td { class: "num", "data-label": l.t("Remaining"), {money(&c.remaining, l)} }
-                            crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "credit-note", &c.id), number: c.number.clone() }
+                            crate::ui::PdfCell {
+                                href: crate::ui::pdf_href(&tenant, "credit-note", &c.id),
+                                number: c.number.clone(),
+                                xml: (c.status != "DRAFT" && c.status != "VOID").then(|| crate::ui::pdf_href(&tenant, "credit-note", &c.id).replace(".pdf", ".xml")),
+                            }
                         }
                     }
                 }

@@ -115,6 +115,12 @@ pub struct ClientFull {
     pub email: Option<String>,
     pub tax_id: Option<String>,
     pub address: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +214,9 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                 } else {
                     a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", {l.t("Print")} }
                     crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "invoice", &inv.id) }
+                    if !matches!(inv.status.as_str(), "DRAFT" | "VOID") {
+                        a { class: "button", href: crate::ui::pdf_href(&tenant, "invoice", &inv.id).replace(".pdf", ".xml"), download: "", {l.t("E-invoice (XML)")} }
+                    }
                 }
                 if let Some(th) = d.threads.first() {
                     a { href: "/{tenant}/messages/{th.id}", {l.t("Messages")} " ({th.message_count})" }

@@ -39,13 +39,17 @@ pub struct SettingsData {
 #[component]
 pub fn Settings(tenant: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
-    let res = use_query::<SettingsData>(&tenant, "{ viewer { client { id name email taxId address } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }", json!({}))?;
+    let res = use_query::<SettingsData>(&tenant, "{ viewer { client { id name email taxId address city postalCode country } } myPasskeys { id name createdAt lastUsedAt } mySessions { id createdAt lastSeenAt userAgent ip current } }", json!({}))?;
     let shell = use_shell();
     let l = shell.locale;
     let can_edit_billing = shell
         .viewer
         .as_ref()
         .is_some_and(|v| v.role == "contact_admin");
+    let can_edit_business = shell
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.role == "owner" || v.role == "admin");
     #[allow(unused_mut)]
     let mut passkey_msg = use_signal(String::new);
     let t2 = tenant.clone();
@@ -65,9 +69,26 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                     input { id: "b-tax", name: "tax_id", value: "{c.tax_id.clone().unwrap_or_default()}", disabled: !can_edit_billing }
                     label { r#for: "b-addr", {l.t("Address")} }
                     textarea { id: "b-addr", name: "address", rows: "3", disabled: !can_edit_billing, autocomplete: "street-address", dangerous_inner_html: crate::ui::textarea_html(c.address.as_deref().unwrap_or_default()) }
+                    div { class: "field-row",
+                        div { class: "field",
+                            label { r#for: "b-postal", {l.t("Postal code")} }
+                            input { id: "b-postal", name: "postal_code", value: "{c.postal_code.clone().unwrap_or_default()}", disabled: !can_edit_billing, autocomplete: "postal-code", maxlength: "20" }
+                        }
+                        div { class: "field",
+                            label { r#for: "b-city", {l.t("City")} }
+                            input { id: "b-city", name: "city", value: "{c.city.clone().unwrap_or_default()}", disabled: !can_edit_billing, autocomplete: "address-level2", maxlength: "100" }
+                        }
+                        div { class: "field",
+                            label { r#for: "b-country", {l.t("Country code")} }
+                            input { id: "b-country", name: "country", value: "{c.country.clone().unwrap_or_default()}", disabled: !can_edit_billing, autocomplete: "country", maxlength: "2", size: "3", placeholder: "GR" }
+                        }
+                    }
                     if can_edit_billing { button { r#type: "submit", class: "primary", {l.t("Save")} } }
                 }
             }
+        }
+        if can_edit_business {
+            BusinessPanel { tenant: tenant.clone() }
         }
         section { class: "panel",
             h2 { {l.t("Language")} }
@@ -133,6 +154,106 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
                             }
                         }
                     }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessSettings {
+    pub vat_id: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub document_footer: Option<String>,
+    pub payment_terms: Option<String>,
+    pub bank_name: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    pub attach_pdfs: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessData {
+    pub business_settings: BusinessSettings,
+}
+
+/// The business's legal details and what its documents print (owner and admin).
+#[component]
+fn BusinessPanel(tenant: String) -> Element {
+    let res = use_query::<BusinessData>(&tenant, "{ businessSettings { vatId address city postalCode country email phone documentFooter paymentTerms bankName iban bic attachPdfs } }", json!({}))?;
+    let l = use_shell().locale;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    loaded!(res, |d| {
+        let b = d.business_settings;
+        rsx! {
+            section { class: "panel", id: "business",
+                h2 { {l.t("Business details")} }
+                p { class: "muted", {l.t("Printed on every document and declared in e-invoices.")} }
+                form { method: "post", action: "/{tenant}/forms/business", class: "stack",
+                    label { r#for: "t-vat", {l.t("VAT ID")} }
+                    input { id: "t-vat", name: "vat_id", value: "{v(&b.vat_id)}", placeholder: "EL094019245", maxlength: "40" }
+                    label { r#for: "t-addr", {l.t("Address")} }
+                    textarea { id: "t-addr", name: "address", rows: "2", autocomplete: "street-address", dangerous_inner_html: crate::ui::textarea_html(b.address.as_deref().unwrap_or_default()) }
+                    div { class: "field-row",
+                        div { class: "field",
+                            label { r#for: "t-postal", {l.t("Postal code")} }
+                            input { id: "t-postal", name: "postal_code", value: "{v(&b.postal_code)}", autocomplete: "postal-code", maxlength: "20" }
+                        }
+                        div { class: "field",
+                            label { r#for: "t-city", {l.t("City")} }
+                            input { id: "t-city", name: "city", value: "{v(&b.city)}", autocomplete: "address-level2", maxlength: "100" }
+                        }
+                        div { class: "field",
+                            label { r#for: "t-country", {l.t("Country code")} }
+                            input { id: "t-country", name: "country", value: "{v(&b.country)}", maxlength: "2", size: "3", placeholder: "GR" }
+                        }
+                    }
+                    div { class: "field-row",
+                        div { class: "field",
+                            label { r#for: "t-email", {l.t("Email")} }
+                            input { id: "t-email", name: "email", r#type: "email", value: "{v(&b.email)}", autocomplete: "email" }
+                        }
+                        div { class: "field",
+                            label { r#for: "t-phone", {l.t("Phone")} }
+                            input { id: "t-phone", name: "phone", r#type: "tel", value: "{v(&b.phone)}", autocomplete: "tel", maxlength: "40" }
+                        }
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Save")} }
+                }
+            }
+            section { class: "panel", id: "documents",
+                h2 { {l.t("Documents")} }
+                form { method: "post", action: "/{tenant}/forms/documents", class: "stack",
+                    label { r#for: "d-terms", {l.t("Payment terms")} }
+                    textarea { id: "d-terms", name: "payment_terms", rows: "2", maxlength: "1000", dangerous_inner_html: crate::ui::textarea_html(b.payment_terms.as_deref().unwrap_or_default()) }
+                    div { class: "field-row",
+                        div { class: "field",
+                            label { r#for: "d-iban", "IBAN" }
+                            input { id: "d-iban", name: "iban", value: "{v(&b.iban)}", maxlength: "50", autocomplete: "off" }
+                        }
+                        div { class: "field",
+                            label { r#for: "d-bic", "BIC" }
+                            input { id: "d-bic", name: "bic", value: "{v(&b.bic)}", maxlength: "11", size: "12", autocomplete: "off" }
+                        }
+                        div { class: "field",
+                            label { r#for: "d-bank", {l.t("Bank")} }
+                            input { id: "d-bank", name: "bank_name", value: "{v(&b.bank_name)}", maxlength: "100" }
+                        }
+                    }
+                    label { r#for: "d-footer", {l.t("Footer")} }
+                    input { id: "d-footer", name: "footer", value: "{v(&b.document_footer)}", maxlength: "300" }
+                    label { class: "check",
+                        input { r#type: "checkbox", name: "attach_pdfs", value: "1", checked: b.attach_pdfs }
+                        " " {l.t("Attach the PDF to emails (receipts)")}
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Save")} }
                 }
             }
         }

@@ -39,6 +39,7 @@ fn total(label: &str, amount: String, strong: bool) -> Total {
 struct Parties {
     brand: super::Brand,
     buyer: portico_pdf::Party,
+    tenant: crate::tenancy::Tenant,
 }
 
 async fn parties(store: &Store, scope: &Scope, client_id: &str, lang: Lang) -> AppResult<Parties> {
@@ -51,8 +52,9 @@ async fn parties(store: &Store, scope: &Scope, client_id: &str, lang: Lang) -> A
         .await?
         .ok_or(AppError::NotFound("client"))?;
     Ok(Parties {
-        brand: brand(&tenant),
+        brand: brand(&tenant, lang),
         buyer: buyer(&client, lang),
+        tenant,
     })
 }
 
@@ -62,7 +64,7 @@ fn document(
     title: &str,
     number: &str,
 ) -> (Document, Option<portico_pdf::Logo>) {
-    let Parties { brand, buyer } = p;
+    let Parties { brand, buyer, .. } = p;
     (
         Document {
             lang: lang.code().to_owned(),
@@ -99,6 +101,7 @@ pub async fn invoice(
         .ok_or(AppError::NotFound("invoice"))?;
     let t = |en, el| lang.pick(en, el);
     let p = parties(store, scope, inv.client_id.as_str(), lang).await?;
+    let tenant = p.tenant.clone();
     let lines = store
         .lines_for_documents(scope, &[inv.id.to_string()])
         .await?;
@@ -175,6 +178,10 @@ pub async fn invoice(
         .extend(note(t("Notes", "Σημειώσεις"), inv.notes.as_deref()));
     doc.notes
         .extend(note(t("Terms", "Όροι"), inv.terms.as_deref()));
+    if !matches!(inv.status, InvoiceStatus::Paid | InvoiceStatus::Void) {
+        doc.notes
+            .extend(super::payment_notes(&tenant, lang, inv.terms.is_some()));
+    }
     Ok(Drawn {
         doc,
         logo,

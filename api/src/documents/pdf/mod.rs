@@ -63,19 +63,31 @@ pub(super) struct Brand {
     pub footer: String,
 }
 
-pub(super) fn brand(tenant: &Tenant) -> Brand {
+pub(super) fn brand(tenant: &Tenant, lang: Lang) -> Brand {
     let mut lines: Vec<String> = split_lines(tenant.address.as_deref());
+    lines.extend(place_line(
+        tenant.postal_code.as_deref(),
+        tenant.city.as_deref(),
+        tenant.country.as_deref(),
+    ));
+    if let Some(vat) = &tenant.vat_id {
+        lines.push(format!("{} {vat}", lang.pick("VAT", "ΑΦΜ")));
+    }
     lines.extend(tenant.email.iter().cloned());
     lines.extend(tenant.phone.iter().cloned());
-    let footer = [
-        Some(tenant.name.clone()),
-        tenant.email.clone(),
-        tenant.phone.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    // The business's own small print, else its name and contacts.
+    let footer = tenant.documents.footer.clone().unwrap_or_else(|| {
+        [
+            Some(tenant.name.clone()),
+            tenant.vat_id.clone(),
+            tenant.email.clone(),
+            tenant.phone.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+    });
     Brand {
         seller: Party {
             name: tenant.name.clone(),
@@ -87,9 +99,70 @@ pub(super) fn brand(tenant: &Tenant) -> Brand {
     }
 }
 
+/// "105 51 Athens, GR": the line after the street.
+fn place_line(postal: Option<&str>, city: Option<&str>, country: Option<&str>) -> Option<String> {
+    let town = [postal, city]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (town.is_empty(), country) {
+        (true, None) => None,
+        (true, Some(c)) => Some(c.to_owned()),
+        (false, None) => Some(town),
+        (false, Some(c)) => Some(format!("{town}, {c}")),
+    }
+}
+
+/// The business's bank details and payment terms, as notes under an invoice.
+pub(super) fn payment_notes(
+    tenant: &Tenant,
+    lang: Lang,
+    own_terms: bool,
+) -> Vec<portico_pdf::Note> {
+    let d = &tenant.documents;
+    let mut out = Vec::new();
+    if let Some(iban) = &d.iban {
+        let mut body = vec![format!("IBAN {}", spaced(iban))];
+        if let Some(bic) = &d.bic {
+            body.push(format!("BIC {bic}"));
+        }
+        if let Some(bank) = &d.bank_name {
+            body.push(bank.clone());
+        }
+        out.push(portico_pdf::Note {
+            title: lang
+                .pick("Pay by bank transfer", "Πληρωμή με τραπεζική μεταφορά")
+                .to_owned(),
+            body: body.join("\n"),
+        });
+    }
+    if let (false, Some(terms)) = (own_terms, &d.payment_terms) {
+        out.push(portico_pdf::Note {
+            title: lang.pick("Payment terms", "Όροι πληρωμής").to_owned(),
+            body: terms.clone(),
+        });
+    }
+    out
+}
+
+/// An IBAN in groups of four, as it is read aloud.
+fn spaced(iban: &str) -> String {
+    iban.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A client as it is billed: name, address lines, VAT id, email.
 pub(super) fn buyer(client: &crate::parties::Client, lang: Lang) -> Party {
     let mut lines = split_lines(client.address.as_deref());
+    lines.extend(place_line(
+        client.place.postal_code.as_deref(),
+        client.place.city.as_deref(),
+        client.place.country.as_deref(),
+    ));
     if let Some(tax) = client.tax_id.as_deref().filter(|t| !t.trim().is_empty()) {
         lines.push(format!("{} {}", lang.pick("VAT", "ΑΦΜ"), tax.trim()));
     }

@@ -104,7 +104,7 @@ pub async fn statement(
         )],
         empty: String::new(),
     };
-    let brand = brand(&tenant);
+    let brand = brand(&tenant, lang);
     let doc = Document {
         lang: lang.code().to_owned(),
         title: t("Statement", "Καρτέλα πελάτη"),
