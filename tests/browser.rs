@@ -656,6 +656,7 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "Notifications",
         ),
         ("invoices", "/invoices".to_owned(), "Invoices"),
+        ("settings", "/settings".to_owned(), "Business details"),
         (
             "invitation-revoke",
             format!("/staff/invitations?revoke={pending}"),

@@ -24,7 +24,10 @@ fn pdf_read(bytes: &[u8]) -> Option<(Vec<String>, String)> {
     std::fs::write(&path, bytes).expect("write pdf");
     // To look at them: PORTICO_PDF_DIR=/some/dir keeps a copy of every PDF read.
     if let Ok(dir) = std::env::var("PORTICO_PDF_DIR") {
-        let _ = std::fs::copy(&path, std::path::Path::new(&dir).join(path.file_name().unwrap_or_default()));
+        let _ = std::fs::copy(
+            &path,
+            std::path::Path::new(&dir).join(path.file_name().unwrap_or_default()),
+        );
     }
     let script = r#"
 import json, sys, pdfplumber

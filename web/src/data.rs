@@ -77,12 +77,43 @@ pub struct Profile {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub vat_id: Option<String>,
     /// IANA name of the business's time zone.
     #[serde(default)]
     pub time_zone: String,
     /// Its offsets over a few years: times of day are shown in it.
     #[serde(default)]
     pub utc_offsets: Vec<UtcOffset>,
+}
+
+impl Profile {
+    /// Whether the business has what an e-invoice needs of it (VAT id and country): pages offer
+    /// the XML only then, for clients whose country is known.
+    pub fn can_e_invoice(&self, client_country: Option<&str>) -> bool {
+        self.vat_id.is_some() && self.country.is_some() && client_country.is_some()
+    }
+
+    /// "105 51 Athens, GR": the line after the street, as documents print it.
+    pub fn place_line(&self) -> Option<String> {
+        let town = [self.postal_code.as_deref(), self.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        match (town.is_empty(), self.country.as_deref()) {
+            (true, None) => None,
+            (true, Some(c)) => Some(c.to_owned()),
+            (false, None) => Some(town),
+            (false, Some(c)) => Some(format!("{town}, {c}")),
+        }
+    }
 }
 
 /// From `from` (Unix milliseconds) on, local time is `minutes` ahead of UTC.
@@ -114,6 +145,9 @@ impl Viewer {
 pub struct ClientRef {
     pub id: String,
     pub name: String,
+    /// Asked for where an e-invoice may be offered (it needs the client's country).
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -134,8 +168,8 @@ pub struct ShellData {
     pub today: String,
 }
 
-const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address timeZone utcOffsets { from minutes } } }";
-const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address timeZone utcOffsets { from minutes } } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } } }";
+const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {

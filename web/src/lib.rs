@@ -15,6 +15,7 @@ use dioxus::prelude::*;
 
 pub mod chart;
 pub mod data;
+mod downloads;
 pub mod flash;
 pub mod fmt;
 pub mod i18n;

@@ -41,6 +41,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     mutation::CoreMutation,
+    crate::parties::graphql::mutation::ClientsMutation,
     crate::payments::graphql::mutation::PaymentsMutation,
     crate::invoicing::graphql::mutation::DocumentsMutation,
     crate::projects::graphql::mutation::WorkMutation,

@@ -7,78 +7,16 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use portico_domain::{Currency, DocumentNumber, Email};
 
 use super::context::{scope, shared, store};
-use super::inputs::{self, currency_opt, long_text, name, short_text, AllocationInput, LineInput};
+use super::inputs::{self, currency_opt, name, AllocationInput, LineInput};
 use super::scalars::{Date, Decimal};
-use crate::core::error::{AppError, AppResult};
+use crate::core::error::AppError;
 use crate::core::events::Event;
 use crate::core::ids;
-use crate::parties::graphql::{Client, Contact, ContactRole};
-use crate::parties::NewClient;
+use crate::parties::graphql::{Contact, ContactRole};
 use crate::parties::NewContact;
 use crate::payments::graphql::ledger::PaymentMethod;
 
 pub const MAX_LINES_INPUT: usize = 500;
-
-#[derive(InputObject)]
-pub struct CreateClientInput {
-    pub name: String,
-    pub email: Option<String>,
-    pub tax_id: Option<String>,
-    /// Street lines.
-    pub address: Option<String>,
-    pub city: Option<String>,
-    pub postal_code: Option<String>,
-    /// ISO 3166-1 alpha-2, e.g. "GR".
-    pub country: Option<String>,
-    /// ISO 4217, e.g. "EUR".
-    pub currency: String,
-}
-
-#[derive(InputObject)]
-pub struct UpdateClientInput {
-    pub id: ID,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    /// A VAT id with its country prefix (`EL094019245`) or a national registration number.
-    pub tax_id: Option<String>,
-    pub city: Option<String>,
-    pub postal_code: Option<String>,
-    /// ISO 3166-1 alpha-2, e.g. "GR".
-    pub country: Option<String>,
-}
-
-/// The city, postal code and country of an address, checked.
-fn place(
-    city: Option<&str>,
-    postal_code: Option<&str>,
-    country: Option<&str>,
-) -> AppResult<crate::parties::Place> {
-    let opt = |field, v: Option<&str>, max| {
-        portico_domain::validate::optional_text(field, v, max).map_err(AppError::from)
-    };
-    Ok(crate::parties::Place {
-        city: opt("city", city, 100)?,
-        postal_code: opt("postalCode", postal_code, 20)?,
-        country: opt("country", country, 10)?
-            .map(|c| portico_domain::registry::country("country", &c))
-            .transpose()?,
-    })
-}
-
-/// A client's billing details as its admin contact sets them: every field is replaced (a missing
-/// or blank optional field is cleared).
-#[derive(InputObject)]
-pub struct BillingDetailsInput {
-    pub name: String,
-    pub email: Option<String>,
-    pub tax_id: Option<String>,
-    pub address: Option<String>,
-    pub city: Option<String>,
-    pub postal_code: Option<String>,
-    /// ISO 3166-1 alpha-2, e.g. "GR".
-    pub country: Option<String>,
-}
 
 #[derive(InputObject)]
 pub struct CreateContactInput {
@@ -371,72 +309,6 @@ pub struct CoreMutation;
 
 #[Object]
 impl CoreMutation {
-    async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
-        let new = NewClient {
-            name: name("name", &input.name)?,
-            email: email(input.email.as_deref())?,
-            tax_id: short_text("taxId", input.tax_id.as_deref())?,
-            address: long_text("address", input.address.as_deref())?,
-            place: place(
-                input.city.as_deref(),
-                input.postal_code.as_deref(),
-                input.country.as_deref(),
-            )?,
-            currency: Currency::parse(&input.currency).map_err(AppError::from)?,
-        };
-        Ok(Client(store(ctx).create_client(scope(ctx)?, new).await?))
-    }
-
-    async fn update_client(&self, ctx: &Context<'_>, input: UpdateClientInput) -> Result<Client> {
-        let id = ids::decode(&input.id, "Client")?;
-        let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
-        let address = long_text("address", input.address.as_deref())?;
-        let tax_id = short_text("taxId", input.tax_id.as_deref())?;
-        let place = place(
-            input.city.as_deref(),
-            input.postal_code.as_deref(),
-            input.country.as_deref(),
-        )?;
-        let client = store(ctx)
-            .update_client(
-                scope(ctx)?,
-                &id,
-                new_name,
-                email(input.email.as_deref())?,
-                address,
-                tax_id,
-                place,
-            )
-            .await?;
-        Ok(Client(client))
-    }
-
-    /// A client's admin contact changes the client's billing details (name, email, tax id,
-    /// address), validated like `createClient`/`updateClient`.
-    async fn update_my_billing_details(
-        &self,
-        ctx: &Context<'_>,
-        input: BillingDetailsInput,
-    ) -> Result<Client> {
-        let given_email = input.email.as_deref().filter(|e| !e.trim().is_empty());
-        let details = crate::parties::BillingDetails {
-            name: name("name", &input.name)?,
-            email: email(given_email)?,
-            tax_id: short_text("taxId", input.tax_id.as_deref())?,
-            address: long_text("address", input.address.as_deref())?,
-            place: place(
-                input.city.as_deref(),
-                input.postal_code.as_deref(),
-                input.country.as_deref(),
-            )?,
-        };
-        Ok(Client(
-            store(ctx)
-                .update_billing_details(scope(ctx)?, details)
-                .await?,
-        ))
-    }
-
     /// Stores the signed-in person's language: `en` or `el`.
     async fn set_my_language(&self, ctx: &Context<'_>, locale: String) -> Result<bool> {
         store(ctx).set_my_locale(scope(ctx)?, locale.trim()).await?;

@@ -126,6 +126,12 @@ pub struct PortalProfile {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// With its country prefix, as documents print it.
+    pub vat_id: Option<String>,
     /// The business's time zone (IANA name): times of day are shown in it.
     pub time_zone: String,
     /// Its offsets from three years ago to a year ahead, first to last, so a page can show any
@@ -154,6 +160,10 @@ impl PortalProfile {
             email: t.email,
             phone: t.phone,
             address: t.address,
+            city: t.city,
+            postal_code: t.postal_code,
+            country: t.country,
+            vat_id: t.vat_id,
         }
     }
 }
@@ -222,3 +232,4 @@ impl Viewer {
 }
 
 pub mod invitation_page;
+pub mod mutation;

@@ -25,9 +25,11 @@ pub struct CreditData {
 
 #[component]
 pub fn CreditNotes(tenant: String) -> Element {
-    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } client { id name } } } }"), json!({}))?;
+    let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } client { id name country } } } }"), json!({}))?;
     let l = locale();
-    let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
+    let shell = use_shell();
+    let staff = shell.viewer.as_ref().is_some_and(|v| v.is_staff());
+    let profile = shell.profile.clone().unwrap_or_default();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Credit notes") }
         h1 { {l.t("Credit notes")} }
@@ -36,7 +38,7 @@ pub fn CreditNotes(tenant: String) -> Element {
         } else {
             div { class: "list-head",
                 p { class: "muted", role: "status", {crate::fmt::count(d.credit_notes.nodes.len() as i64, "credit note", l)} }
-                crate::ui::Downloads { base: format!("/{tenant}/exports/credit-notes"), query: String::new() }
+                crate::downloads::Downloads { base: format!("/{tenant}/exports/credit-notes"), query: String::new() }
             }
             table { class: "list",
                 thead { tr {
@@ -65,10 +67,13 @@ pub fn CreditNotes(tenant: String) -> Element {
                             td { class: "num", "data-label": l.t("Total"), {money(&c.total, l)} }
                             td { class: "num", "data-label": l.t("Applied"), {money(&c.applied, l)} }
                             td { class: "num", "data-label": l.t("Remaining"), {money(&c.remaining, l)} }
-                            crate::ui::PdfCell {
-                                href: crate::ui::pdf_href(&tenant, "credit-note", &c.id),
+                            crate::downloads::PdfCell {
+                                href: crate::downloads::pdf_href(&tenant, "credit-note", &c.id),
                                 number: c.number.clone(),
-                                xml: (c.status != "DRAFT" && c.status != "VOID").then(|| crate::ui::pdf_href(&tenant, "credit-note", &c.id).replace(".pdf", ".xml")),
+                                xml: (c.status != "DRAFT"
+                                    && c.status != "VOID"
+                                    && profile.can_e_invoice(c.client.as_ref().and_then(|x| x.country.as_deref())))
+                                .then(|| crate::downloads::pdf_href(&tenant, "credit-note", &c.id).replace(".pdf", ".xml")),
                             }
                         }
                     }

@@ -86,7 +86,7 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
                                         a { class: "button primary", href: "/{tenant}/estimates/{e.id}", {l.t("Review and decide")} span { class: "sr", " {e.number}" } }
                                     }
                                 }
-                                crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "estimate", &e.id), number: e.number.clone() }
+                                crate::downloads::PdfCell { href: crate::downloads::pdf_href(&tenant, "estimate", &e.id), number: e.number.clone() }
                             }
                         }
                     }
@@ -145,7 +145,7 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
             Notice { flash: flash.clone() }
             div { class: "toolbar noprint",
                 a { href: "/{tenant}/estimates", "← " {l.t("Estimates")} }
-                crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "estimate", &e.id) }
+                crate::downloads::PdfButton { href: crate::downloads::pdf_href(&tenant, "estimate", &e.id) }
                 if open && decide.is_empty() {
                     a { class: "button primary", href: "/{tenant}/estimates/{e.id}?decide=accept#decision", {l.t("Accept")} }
                     a { class: "button", href: "/{tenant}/estimates/{e.id}?decide=reject#decision", {l.t("Reject")} }

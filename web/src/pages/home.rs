@@ -266,7 +266,7 @@ pub fn InvoiceTable(
                         if c_due { td { "data-label": l.t("Due"), {date(&r.due_date, l)} } }
                         if c_total { td { class: "num", "data-label": l.t("Total"), {money(&r.total, l)} } }
                         if c_balance { td { class: "num", "data-label": l.t("Balance"), {money(&r.balance, l)} } }
-                        if pdf { crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "invoice", &r.id), number: r.number.clone() } }
+                        if pdf { crate::downloads::PdfCell { href: crate::downloads::pdf_href(&tenant, "invoice", &r.id), number: r.number.clone() } }
                     }
                 }
             }

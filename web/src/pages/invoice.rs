@@ -167,7 +167,7 @@ pub struct ThreadRef {
 #[component]
 pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
-    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } paymentAttempts(first: 50) { id status method amount { ...M } createdAt invoiceIds } }"), json!({ "id": id }))?;
+    let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address city postalCode country } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } paymentAttempts(first: 50) { id status method amount { ...M } createdAt invoiceIds } }"), json!({ "id": id }))?;
     let l = locale();
     let shell = use_shell();
     let profile = shell.profile.clone().unwrap_or_default();
@@ -213,9 +213,11 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                     }
                 } else {
                     a { class: "button", href: "/{tenant}/invoices/{inv.id}?print=1", {l.t("Print")} }
-                    crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "invoice", &inv.id) }
-                    if !matches!(inv.status.as_str(), "DRAFT" | "VOID") {
-                        a { class: "button", href: crate::ui::pdf_href(&tenant, "invoice", &inv.id).replace(".pdf", ".xml"), download: "", {l.t("E-invoice (XML)")} }
+                    crate::downloads::PdfButton { href: crate::downloads::pdf_href(&tenant, "invoice", &inv.id) }
+                    if !matches!(inv.status.as_str(), "DRAFT" | "VOID")
+                        && profile.can_e_invoice(inv.client.as_ref().and_then(|c| c.country.as_deref()))
+                    {
+                        a { class: "button", href: crate::downloads::pdf_href(&tenant, "invoice", &inv.id).replace(".pdf", ".xml"), download: "", {l.t("E-invoice (XML)")} }
                     }
                 }
                 if let Some(th) = d.threads.first() {
@@ -228,6 +230,8 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                         if let Some(logo) = profile.logo.clone() { img { src: "{logo}", alt: "", width: "48", height: "48" } }
                         p { class: "company", "{profile.name}" }
                         if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
+                            if let Some(place) = profile.place_line() { p { "{place}" } }
+                            if let Some(vat) = profile.vat_id.clone() { p { {l.t("VAT ID")} ": {vat}" } }
                         if let Some(e) = profile.email.clone() { p { "{e}" } }
                         if let Some(p) = profile.phone.clone() { p { "{p}" } }
                     }

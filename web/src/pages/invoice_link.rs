@@ -121,6 +121,8 @@ fn LinkedDocument(
                                 span { class: "company", "{profile.name}" }
                             }
                             if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
+                            if let Some(place) = profile.place_line() { p { "{place}" } }
+                            if let Some(vat) = profile.vat_id.clone() { p { {l.t("VAT ID")} ": {vat}" } }
                             if let Some(e) = profile.email.clone() { p { span { class: "email", "{e}" } } }
                         }
                         div { class: "doc-title",

@@ -205,7 +205,7 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
             div { class: "list-head",
                 p { class: "muted", role: "status", {crate::fmt::count(d.invoices.total_count, "invoice", l)} }
                 if d.invoices.total_count > 0 {
-                    crate::ui::Downloads { base: format!("/{tenant}/exports/invoices"), query: keep_export.clone() }
+                    crate::downloads::Downloads { base: format!("/{tenant}/exports/invoices"), query: keep_export.clone() }
                 }
             }
             InvoiceTable { tenant: tenant.clone(), rows: d.invoices.nodes.clone(), cols: cols.clone(), show_client: staff, sort_link: sort_link.clone(), sort: sort.clone(), pdf: true }

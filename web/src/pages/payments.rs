@@ -71,7 +71,7 @@ pub fn Payments(tenant: String) -> Element {
         } else {
             div { class: "list-head",
                 p { class: "muted", role: "status", {crate::fmt::count(d.payments.nodes.len() as i64, "payment", l)} }
-                crate::ui::Downloads { base: format!("/{tenant}/exports/payments"), query: String::new() }
+                crate::downloads::Downloads { base: format!("/{tenant}/exports/payments"), query: String::new() }
             }
             table { class: "list",
                 thead { tr {
@@ -103,7 +103,7 @@ pub fn Payments(tenant: String) -> Element {
                             td { class: "num", "data-label": l.t("Amount"), {money(&p.amount, l)}
                                 if p.refunded.minor > 0 { br {} span { class: "muted", {l.t("Refunded")} " " {money(&p.refunded, l)} } }
                             }
-                            crate::ui::PdfCell { href: crate::ui::pdf_href(&tenant, "receipt", &p.id), number: p.number.clone() }
+                            crate::downloads::PdfCell { href: crate::downloads::pdf_href(&tenant, "receipt", &p.id), number: p.number.clone() }
                         }
                     }
                 }
@@ -168,13 +168,15 @@ pub fn Receipt(tenant: String, id: String) -> Element {
             PageTitle { text: title.clone() }
             div { class: "toolbar noprint",
                 a { href: "/{tenant}/payments", "← " {l.t("Payments")} }
-                crate::ui::PdfButton { href: crate::ui::pdf_href(&tenant, "receipt", &p.id) }
+                crate::downloads::PdfButton { href: crate::downloads::pdf_href(&tenant, "receipt", &p.id) }
             }
             article { class: "document receipt",
                 header { class: "doc-head",
                     div {
                         p { class: "company", "{profile.name}" }
                         if let Some(a) = profile.address.clone() { p { class: "pre", "{a}" } }
+                            if let Some(place) = profile.place_line() { p { "{place}" } }
+                            if let Some(vat) = profile.vat_id.clone() { p { {l.t("VAT ID")} ": {vat}" } }
                     }
                     div { class: "doc-title",
                         h1 { {l.t("Receipt")} " " span { class: "docnum", "{p.number}" } }

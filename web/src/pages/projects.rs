@@ -67,7 +67,7 @@ pub fn Projects(tenant: String, q: Qs) -> Element {
         if !d.projects.is_empty() {
             div { class: "list-head",
                 span {}
-                crate::ui::Downloads { base: format!("/{tenant}/exports/time"), query: if billable { "billable=1".to_owned() } else { String::new() } }
+                crate::downloads::Downloads { base: format!("/{tenant}/exports/time"), query: if billable { "billable=1".to_owned() } else { String::new() } }
             }
         }
         for p in d.projects.iter() {

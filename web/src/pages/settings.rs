@@ -234,7 +234,7 @@ fn BusinessPanel(tenant: String) -> Element {
                     label { r#for: "d-terms", {l.t("Payment terms")} }
                     textarea { id: "d-terms", name: "payment_terms", rows: "2", maxlength: "1000", dangerous_inner_html: crate::ui::textarea_html(b.payment_terms.as_deref().unwrap_or_default()) }
                     div { class: "field-row",
-                        div { class: "field",
+                        div { class: "field wide",
                             label { r#for: "d-iban", "IBAN" }
                             input { id: "d-iban", name: "iban", value: "{v(&b.iban)}", maxlength: "50", autocomplete: "off" }
                         }

@@ -155,7 +155,7 @@ pub(crate) fn StatementBody(tenant: String, client_id: String, q: Qs) -> Element
                 }
                 div { class: "list-head",
                     span {}
-                    crate::ui::Downloads {
+                    crate::downloads::Downloads {
                         base: format!("/{tenant}/exports/statement"),
                         pdf: format!("/{tenant}/documents/statement.pdf"),
                         query: format!(

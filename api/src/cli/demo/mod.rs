@@ -3,6 +3,7 @@
 //! projects with time entries, threads with unread messages, a logo per tenant) through the same
 //! store calls the API uses, then prints what a newcomer needs.
 
+mod business;
 mod welcome;
 
 pub use welcome::{contact_id_by_email, welcome};
@@ -208,37 +209,7 @@ async fn seed_tenant(
     // The brand colour is the logo's: each demo portal looks like its own business.
     store.set_tenant_brand_color(&staff, plan.logo.1).await?;
     store.set_tenant_time_zone(&staff, plan.time_zone).await?;
-    // What its documents and e-invoices print: legal address, VAT id, bank details.
-    store
-        .set_business_details(
-            &staff,
-            crate::tenancy::BusinessDetails {
-                vat_id: Some(format!(
-                    "EL{:09}",
-                    800_000_000 + plan.slug.len() * 1_000_003
-                )),
-                address: Some("1 Demo Street".into()),
-                city: Some("Athens".into()),
-                postal_code: Some("105 51".into()),
-                country: Some("GR".into()),
-                email: Some(plan.email.into()),
-                phone: Some("+30 210 000 0000".into()),
-            },
-        )
-        .await?;
-    store
-        .set_document_settings(
-            &staff,
-            crate::tenancy::DocumentSettings {
-                footer: None,
-                payment_terms: Some("Payment within 30 days of the invoice date.".into()),
-                bank_name: Some("Demo Bank".into()),
-                iban: Some("GR1601101250000000012300695".into()),
-                bic: Some("ETHNGRAA".into()),
-                attach_pdfs: true,
-            },
-        )
-        .await?;
+    business::seed(store, &staff, plan.slug, plan.email).await?;
     let domain = plan.email.split('@').nth(1).unwrap_or("example.com");
     for (name, role) in [
         ("Olivia Owner", Role::Owner),

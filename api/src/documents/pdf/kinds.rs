@@ -335,6 +335,16 @@ pub async fn credit_note(store: &Store, scope: &Scope, id: &str, lang: Lang) -> 
         doc.facts
             .push(fact(t("For invoice", "Για το τιμολόγιο"), n.clone()));
     }
+    // The credit's VAT, split like its e-invoice over the credited invoice's rates.
+    let invoice_lines = match &cn.invoice_id {
+        Some(iid) if invoice_number.is_some() => {
+            store
+                .lines_for_documents(scope, std::slice::from_ref(iid))
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    let parts = crate::documents::ubl::build::split(&cn.reason, cn.total, &invoice_lines)?;
     doc.tables.push(Table {
         title: None,
         columns: vec![
@@ -346,6 +356,19 @@ pub async fn credit_note(store: &Store, scope: &Scope, id: &str, lang: Lang) -> 
     });
     doc.totals
         .push(total(t("Credit", "Πίστωση"), money(lang, cn.total), true));
+    for p in parts.iter().filter(|p| p.tax.minor != 0) {
+        doc.totals.push(total(
+            &format!(
+                "{} {}% {} {}",
+                t("of which VAT", "εκ των οποίων ΦΠΑ"),
+                super::number(lang, p.rate),
+                t("on", "επί"),
+                money(lang, p.net)
+            ),
+            money(lang, p.tax),
+            false,
+        ));
+    }
     doc.totals.push(total(
         t("Applied", "Συμψηφίστηκαν"),
         money(lang, cn.applied),

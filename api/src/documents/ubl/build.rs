@@ -144,7 +144,7 @@ pub async fn credit_note(
 
 /// Splits a credit's gross `total` over the VAT groups of the invoice it credits, in
 /// proportion to each group's gross; the last group takes the rounding remainder.
-fn split(
+pub(crate) fn split(
     reason: &str,
     total: Money,
     invoice_lines: &[crate::invoicing::lines::Line],

@@ -10,6 +10,8 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
+mod settings;
+
 use crate::server::{Call, Executor};
 use crate::{decode, encode};
 
@@ -39,9 +41,9 @@ fn forms() -> Router {
         .route("/{tenant}/forms/estimates/{id}/{decision}", post(decide))
         .route("/{tenant}/forms/messages/{thread}", post(message))
         .route("/{tenant}/forms/language", post(language))
-        .route("/{tenant}/forms/billing", post(billing))
-        .route("/{tenant}/forms/business", post(business))
-        .route("/{tenant}/forms/documents", post(documents))
+        .route("/{tenant}/forms/billing", post(settings::billing))
+        .route("/{tenant}/forms/business", post(settings::business))
+        .route("/{tenant}/forms/documents", post(settings::documents))
         .route("/{tenant}/forms/invitations", post(invite))
         .route("/{tenant}/forms/{kind}/{id}/{action}", post(by_id))
         .route(
@@ -392,113 +394,6 @@ async fn language(
         }
     }
     resp
-}
-
-async fn billing(
-    Extension(exec): Extension<Executor>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    let opt = |name: &str| {
-        let v = field(&f, name);
-        if v.is_empty() {
-            Value::Null
-        } else {
-            json!(v)
-        }
-    };
-    let input = json!({
-        "name": field(&f, "name"),
-        "email": opt("email"),
-        "taxId": opt("tax_id"),
-        "address": opt("address"),
-        "city": opt("city"),
-        "postalCode": opt("postal_code"),
-        "country": opt("country"),
-    });
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($input: BillingDetailsInput!) { updateMyBillingDetails(input: $input) { id } }",
-        json!({ "input": input }),
-    )
-    .await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| ("billing", String::new())),
-    )
-}
-
-/// A form field, or null when left blank (which clears it).
-fn optional(f: &[(String, String)], name: &str) -> Value {
-    let v = field(f, name);
-    if v.is_empty() {
-        Value::Null
-    } else {
-        json!(v)
-    }
-}
-
-async fn business(
-    Extension(exec): Extension<Executor>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    let input = json!({
-        "vatId": optional(&f, "vat_id"),
-        "address": optional(&f, "address"),
-        "city": optional(&f, "city"),
-        "postalCode": optional(&f, "postal_code"),
-        "country": optional(&f, "country"),
-        "email": optional(&f, "email"),
-        "phone": optional(&f, "phone"),
-    });
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($input: BusinessDetailsInput!) { updateBusinessDetails(input: $input) }",
-        json!({ "input": input }),
-    )
-    .await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| ("business", String::new())),
-    )
-}
-
-async fn documents(
-    Extension(exec): Extension<Executor>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    let input = json!({
-        "footer": optional(&f, "footer"),
-        "paymentTerms": optional(&f, "payment_terms"),
-        "bankName": optional(&f, "bank_name"),
-        "iban": optional(&f, "iban"),
-        "bic": optional(&f, "bic"),
-        "attachPdfs": field(&f, "attach_pdfs") == "1",
-    });
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($input: DocumentSettingsInput!) { updateDocumentSettings(input: $input) }",
-        json!({ "input": input }),
-    )
-    .await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| ("documents", String::new())),
-    )
 }
 
 async fn invite(
