@@ -82,8 +82,9 @@ impl DocWorld {
             .map_err(|d| Error::Layout(self.describe(&d)))?;
         let pdf = typst_pdf::pdf(&document, &PdfOptions::default())
             .map_err(|d| Error::Layout(self.describe(&d)))?;
-        // The memo cache grows with every distinct document; keep only recent entries.
-        typst::comemo::evict(10);
+        // The memo cache grows with every distinct document (tens of MiB for a long statement);
+        // keeping none bounds memory at the cost of nothing measurable (see `bench-pdf`).
+        typst::comemo::evict(0);
         Ok((pdf, document.pages().len()))
     }
 

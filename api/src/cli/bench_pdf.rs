@@ -171,8 +171,15 @@ fn measure(doc: &Document, n: usize, threads: usize) -> anyhow::Result<(f64, usi
             .map(|t| {
                 s.spawn(move || -> anyhow::Result<usize> {
                     let mut pages = 0;
-                    for _ in (t..n).step_by(threads) {
-                        pages = portico_pdf::render_counted(doc, None)?.1;
+                    for i in (t..n).step_by(threads) {
+                        // Each drawing differs (number, a line) so Typst's memo cache cannot
+                        // hand back a previous one.
+                        let mut doc = doc.clone();
+                        doc.number = format!("{}-{i}", doc.number);
+                        if let Some(cell) = doc.tables[0].rows[0].cells.get_mut(0) {
+                            cell.push_str(&format!(" {i}"));
+                        }
+                        pages = portico_pdf::render_counted(&doc, None)?.1;
                     }
                     Ok(pages)
                 })

@@ -11,11 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{Datelike, NaiveDate};
-use portico_domain::Currency;
 
 use super::pdf::{self, Drawn};
-use super::routes::{attachment, caller, client_of, date, from_error, refused};
+use super::routes::{attachment, caller, client_of, from_error, refused, statement_args};
 use super::ubl;
 use crate::core::audit;
 use crate::core::error::{AppError, AppResult};
@@ -209,16 +207,7 @@ async fn statement_pdf(
 ) -> AppResult<Response> {
     let lang = language(state, scope, q).await?;
     let today = state.store.clock().today_utc();
-    let client =
-        client_of(scope, q)?.ok_or_else(|| AppError::bad_input("client", "choose a client"))?;
-    let from = date(q, "from")?
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
-    let to = date(q, "to")?.unwrap_or(today);
-    let currency = q
-        .get("currency")
-        .filter(|v| !v.is_empty())
-        .map(|c| Currency::parse(c).map_err(AppError::from))
-        .transpose()?;
+    let (client, currency, from, to) = statement_args(client_of(scope, q)?, q, today)?;
     let drawn = pdf::statement(&state.store, scope, &client, currency, from, to, lang).await?;
     deliver(
         state,

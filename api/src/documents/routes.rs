@@ -232,6 +232,25 @@ pub(super) fn client_of(scope: &Scope, q: &HashMap<String, String>) -> AppResult
     client_arg(q)
 }
 
+/// What a statement is of: its client (required), currency (the client's when not given) and
+/// period (`from` defaults to the year's first day, `to` to today).
+pub(super) fn statement_args(
+    client: Option<String>,
+    q: &HashMap<String, String>,
+    today: NaiveDate,
+) -> AppResult<(String, Option<Currency>, NaiveDate, NaiveDate)> {
+    let client = client.ok_or_else(|| AppError::bad_input("client", "choose a client"))?;
+    let from = date(q, "from")?
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+    let to = date(q, "to")?.unwrap_or(today);
+    let currency = q
+        .get("currency")
+        .filter(|v| !v.is_empty())
+        .map(|c| Currency::parse(c).map_err(AppError::from))
+        .transpose()?;
+    Ok((client, currency, from, to))
+}
+
 /// The `client` argument: a client's global id.
 pub(super) fn client_arg(q: &HashMap<String, String>) -> AppResult<Option<String>> {
     q.get("client")
@@ -299,16 +318,7 @@ async fn start(
             )
         }
         _ => {
-            let client =
-                client_id.ok_or_else(|| AppError::bad_input("client", "choose a client"))?;
-            let from = date(q, "from")?
-                .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
-            let to = date(q, "to")?.unwrap_or(today);
-            let currency = q
-                .get("currency")
-                .filter(|v| !v.is_empty())
-                .map(|c| Currency::parse(c).map_err(AppError::from))
-                .transpose()?;
+            let (client, currency, from, to) = statement_args(client_id, q, today)?;
             let (cols, rows) = statement(&store, &scope, &client, currency, from, to, lang).await?;
             (
                 cols,

@@ -17,14 +17,7 @@ pub(super) async fn billing(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let opt = |name: &str| {
-        let v = field(&f, name);
-        if v.is_empty() {
-            Value::Null
-        } else {
-            json!(v)
-        }
-    };
+    let opt = |name: &str| optional(&f, name);
     let input = json!({
         "name": field(&f, "name"),
         "email": opt("email"),
@@ -34,18 +27,15 @@ pub(super) async fn billing(
         "postalCode": opt("postal_code"),
         "country": opt("country"),
     });
-    let result = mutate(
+    save(
         &exec,
         &headers,
         &tenant,
         "mutation($input: BillingDetailsInput!) { updateMyBillingDetails(input: $input) { id } }",
-        json!({ "input": input }),
+        input,
+        "billing",
     )
-    .await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| ("billing", String::new())),
-    )
+    .await
 }
 
 /// A form field, or null when left blank (which clears it).
@@ -74,18 +64,15 @@ pub(super) async fn business(
         "email": optional(&f, "email"),
         "phone": optional(&f, "phone"),
     });
-    let result = mutate(
+    save(
         &exec,
         &headers,
         &tenant,
         "mutation($input: BusinessDetailsInput!) { updateBusinessDetails(input: $input) }",
-        json!({ "input": input }),
+        input,
+        "business",
     )
-    .await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| ("business", String::new())),
-    )
+    .await
 }
 
 pub(super) async fn documents(
@@ -103,16 +90,29 @@ pub(super) async fn documents(
         "bic": optional(&f, "bic"),
         "attachPdfs": field(&f, "attach_pdfs") == "1",
     });
-    let result = mutate(
+    save(
         &exec,
         &headers,
         &tenant,
         "mutation($input: DocumentSettingsInput!) { updateDocumentSettings(input: $input) }",
-        json!({ "input": input }),
+        input,
+        "documents",
     )
-    .await;
+    .await
+}
+
+/// Runs a settings mutation with `input`, then back to Settings saying `done` or the error.
+async fn save(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    mutation: &str,
+    input: Value,
+    done: &'static str,
+) -> Response {
+    let result = mutate(exec, headers, tenant, mutation, json!({ "input": input })).await;
     back(
         &format!("/{tenant}/settings"),
-        result.map(|_| ("documents", String::new())),
+        result.map(|_| (done, String::new())),
     )
 }

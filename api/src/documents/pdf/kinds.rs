@@ -36,13 +36,19 @@ fn total(label: &str, amount: String, strong: bool) -> Total {
     }
 }
 
-struct Parties {
-    brand: super::Brand,
-    buyer: portico_pdf::Party,
-    tenant: crate::tenancy::Tenant,
+/// The business and the client a document is between, as it prints them.
+pub(super) struct Parties {
+    pub brand: super::Brand,
+    pub buyer: portico_pdf::Party,
+    pub tenant: crate::tenancy::Tenant,
 }
 
-async fn parties(store: &Store, scope: &Scope, client_id: &str, lang: Lang) -> AppResult<Parties> {
+pub(super) async fn parties(
+    store: &Store,
+    scope: &Scope,
+    client_id: &str,
+    lang: Lang,
+) -> AppResult<Parties> {
     let tenant = store
         .tenant_by_id(scope.tenant_id.as_str())
         .await?

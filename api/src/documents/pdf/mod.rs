@@ -26,13 +26,23 @@ pub struct Drawn {
     pub file_name: String,
 }
 
-/// Draws on a blocking thread.
+/// At most one drawing per core at a time: a burst of long statements queues instead of taking
+/// every blocking thread (and their memory) at once.
+static DRAWING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from))
+});
+
+/// Draws on a blocking thread, in turn.
 pub async fn render(drawn: Drawn) -> AppResult<(Vec<u8>, String)> {
     let Drawn {
         doc,
         logo,
         file_name,
     } = drawn;
+    let _turn = DRAWING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf queue: {e}")))?;
     let bytes = tokio::task::spawn_blocking(move || portico_pdf::render(&doc, logo))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf task: {e}")))?
@@ -173,7 +183,8 @@ pub(super) fn buyer(client: &crate::parties::Client, lang: Lang) -> Party {
     }
 }
 
-fn split_lines(text: Option<&str>) -> Vec<String> {
+/// The non-blank lines of an address, trimmed.
+pub(crate) fn split_lines(text: Option<&str>) -> Vec<String> {
     text.unwrap_or_default()
         .lines()
         .map(str::trim)

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use portico_domain::{Currency, Money};
 use portico_pdf::{Column, Document, Fact, Row, Table, Total};
 
-use super::{brand, buyer, money, Drawn};
+use super::{money, Drawn};
 use crate::core::db::Store;
-use crate::core::error::{AppError, AppResult};
+use crate::core::error::AppResult;
 use crate::core::mail::message::Lang;
 use crate::core::scope::Scope;
 use crate::documents::ledger_lists::ledger_kind_text;
@@ -24,14 +24,8 @@ pub async fn statement(
     let s = store
         .statement(scope, client_id, currency, from, to)
         .await?;
-    let tenant = store
-        .tenant_by_id(scope.tenant_id.as_str())
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
-    let client = store
-        .client(scope, client_id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+    let super::kinds::Parties { brand, buyer, .. } =
+        super::kinds::parties(store, scope, client_id, lang).await?;
     let t = |en, el| lang.pick(en, el).to_owned();
     let amount = |m: Money| {
         if m.minor == 0 {
@@ -104,14 +98,13 @@ pub async fn statement(
         )],
         empty: String::new(),
     };
-    let brand = brand(&tenant, lang);
     let doc = Document {
         lang: lang.code().to_owned(),
         title: t("Statement", "Καρτέλα πελάτη"),
         number: String::new(),
         accent: brand.accent,
         seller: brand.seller,
-        buyer: Some(buyer(&client, lang)),
+        buyer: Some(buyer),
         buyer_label: t("Account of", "Λογαριασμός"),
         facts: vec![
             Fact {

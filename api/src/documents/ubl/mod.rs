@@ -14,6 +14,7 @@ use portico_domain::{Currency, Money, VatCategory};
 use rust_decimal::Decimal;
 
 use crate::core::error::{AppError, AppResult};
+use crate::documents::pdf::split_lines;
 use crate::invoicing::lines::Line;
 use crate::parties::Client;
 use crate::tenancy::Tenant;
@@ -50,7 +51,7 @@ impl Party {
     pub fn seller(t: &Tenant) -> Party {
         Party {
             name: t.name.clone(),
-            street: lines(t.address.as_deref()),
+            street: split_lines(t.address.as_deref()),
             city: t.city.clone(),
             postal_code: t.postal_code.clone(),
             country: t.country.clone(),
@@ -70,7 +71,7 @@ impl Party {
         };
         Party {
             name: c.name.clone(),
-            street: lines(c.address.as_deref()),
+            street: split_lines(c.address.as_deref()),
             city: c.place.city.clone(),
             postal_code: c.place.postal_code.clone(),
             country: c.place.country.clone(),
@@ -104,15 +105,6 @@ impl Party {
         }
         self.email.clone().map(|e| ("EM", e))
     }
-}
-
-fn lines(text: Option<&str>) -> Vec<String> {
-    text.unwrap_or_default()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// One line of the e-invoice.
