@@ -58,7 +58,7 @@ async fn signed_in(
 
 /// What a download answers: a PDF still to draw, or an e-invoice already written.
 enum File {
-    Pdf(Drawn),
+    Pdf(Box<Drawn>),
     Xml(Vec<u8>, String),
 }
 
@@ -87,7 +87,7 @@ async fn deliver(
     tx.commit().await?;
     Ok(match file {
         File::Pdf(drawn) => {
-            let (bytes, name) = pdf::render(drawn).await?;
+            let (bytes, name) = pdf::render(*drawn).await?;
             (attachment("application/pdf", &name), bytes).into_response()
         }
         File::Xml(bytes, name) => (attachment("application/xml", &name), bytes).into_response(),
@@ -152,13 +152,13 @@ async fn one(
                 let (bytes, name) = ubl::build::invoice(store, scope, &iid, lang, pay).await?;
                 File::Xml(bytes, name)
             } else {
-                File::Pdf(pdf::invoice(store, scope, &iid, lang, pay).await?)
+                File::Pdf(Box::new(pdf::invoice(store, scope, &iid, lang, pay).await?))
             };
             (f, "invoice.downloaded", "invoice", iid.to_string())
         }
         "receipt" => {
             let pid = PaymentId::from_global(&gid)?;
-            let f = File::Pdf(pdf::receipt(store, scope, &pid, lang).await?);
+            let f = File::Pdf(Box::new(pdf::receipt(store, scope, &pid, lang).await?));
             (f, "receipt.downloaded", "payment", pid.to_string())
         }
         "credit-note" => {
@@ -167,14 +167,16 @@ async fn one(
                 let (bytes, name) = ubl::build::credit_note(store, scope, &raw, lang).await?;
                 File::Xml(bytes, name)
             } else {
-                File::Pdf(pdf::credit_note(store, scope, &raw, lang).await?)
+                File::Pdf(Box::new(pdf::credit_note(store, scope, &raw, lang).await?))
             };
             (f, "credit_note.downloaded", "credit_note", raw)
         }
         _ => {
             let raw = decode(&gid, "Estimate")?;
             let accept = format!("{base}/estimates/{id}");
-            let f = File::Pdf(pdf::estimate(store, scope, &raw, lang, accept).await?);
+            let f = File::Pdf(Box::new(
+                pdf::estimate(store, scope, &raw, lang, accept).await?,
+            ));
             (f, "estimate.downloaded", "estimate", raw)
         }
     };
@@ -214,7 +216,7 @@ async fn statement_pdf(
         scope,
         "statement.downloaded",
         ("client", &client),
-        File::Pdf(drawn),
+        File::Pdf(Box::new(drawn)),
     )
     .await
 }
@@ -270,7 +272,9 @@ async fn linked_pdf(
         let (bytes, name) = ubl::build::invoice(store, &scope, &iid, lang, url).await?;
         File::Xml(bytes, name)
     } else {
-        File::Pdf(pdf::invoice(store, &scope, &iid, lang, url).await?)
+        File::Pdf(Box::new(
+            pdf::invoice(store, &scope, &iid, lang, url).await?,
+        ))
     };
     deliver(
         state,

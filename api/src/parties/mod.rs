@@ -7,4 +7,4 @@ pub mod mail;
 pub mod service;
 
 pub use invitations::{Invitation, InvitationMail, InvitationPreview, NewInvitation};
-pub use service::{BillingDetails, Client, Contact, NewClient, NewContact, Place};
+pub use service::{BillingDetails, Client, ClientPatch, Contact, NewClient, NewContact, Place};

@@ -22,6 +22,16 @@ pub struct Client {
     pub created_at: i64,
 }
 
+/// Changes to a client (staff); `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub email: Option<Email>,
+    pub address: Option<String>,
+    pub tax_id: Option<String>,
+    pub place: Place,
+}
+
 /// The rest of a legal address: city, postal code, ISO country (validated at the edge).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Place {
@@ -137,11 +147,7 @@ impl Store {
         &self,
         scope: &Scope,
         id: &str,
-        name: Option<String>,
-        email: Option<Email>,
-        address: Option<String>,
-        tax_id: Option<String>,
-        place: Place,
+        patch: ClientPatch,
     ) -> AppResult<Client> {
         scope.require_staff()?;
         let mut tx = self.write_scoped(scope).await?;
@@ -154,14 +160,14 @@ impl Store {
                      country = COALESCE($8, country) \
                      WHERE tenant_id = $9 AND id = $10 RETURNING {CLIENT_COLUMNS}"
                 ))
-                .bind(name)
-                .bind(email.map(|e| e.as_str().to_owned()))
-                .bind(address)
+                .bind(patch.name)
+                .bind(patch.email.map(|e| e.as_str().to_owned()))
+                .bind(patch.address)
                 .bind(tx.now_ms())
-                .bind(tax_id)
-                .bind(place.city)
-                .bind(place.postal_code)
-                .bind(place.country)
+                .bind(patch.tax_id)
+                .bind(patch.place.city)
+                .bind(patch.place.postal_code)
+                .bind(patch.place.country)
                 .bind(scope.tenant_id.clone())
                 .bind(id.to_owned()),
             )

@@ -413,7 +413,9 @@ pub async fn estimate(
         .ok_or(AppError::NotFound("estimate"))?;
     let t = |en, el| lang.pick(en, el);
     let p = parties(store, scope, &est.client_id, lang).await?;
-    let lines = store.lines_for_documents(scope, &[est.id.clone()]).await?;
+    let lines = store
+        .lines_for_documents(scope, std::slice::from_ref(&est.id))
+        .await?;
     let (mut doc, logo) = document(p, lang, t("Estimate", "Προσφορά"), &est.number);
     doc.buyer_label = t("Prepared for", "Προς").to_owned();
     doc.facts

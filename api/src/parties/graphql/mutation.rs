@@ -96,25 +96,18 @@ impl ClientsMutation {
 
     async fn update_client(&self, ctx: &Context<'_>, input: UpdateClientInput) -> Result<Client> {
         let id = ids::decode(&input.id, "Client")?;
-        let new_name = input.name.as_deref().map(|n| name("name", n)).transpose()?;
-        let address = long_text("address", input.address.as_deref())?;
-        let tax_id = short_text("taxId", input.tax_id.as_deref())?;
-        let place = place(
-            input.city.as_deref(),
-            input.postal_code.as_deref(),
-            input.country.as_deref(),
-        )?;
-        let client = store(ctx)
-            .update_client(
-                scope(ctx)?,
-                &id,
-                new_name,
-                email(input.email.as_deref())?,
-                address,
-                tax_id,
-                place,
-            )
-            .await?;
+        let patch = crate::parties::ClientPatch {
+            name: input.name.as_deref().map(|n| name("name", n)).transpose()?,
+            email: email(input.email.as_deref())?,
+            address: long_text("address", input.address.as_deref())?,
+            tax_id: short_text("taxId", input.tax_id.as_deref())?,
+            place: place(
+                input.city.as_deref(),
+                input.postal_code.as_deref(),
+                input.country.as_deref(),
+            )?,
+        };
+        let client = store(ctx).update_client(scope(ctx)?, &id, patch).await?;
         Ok(Client(client))
     }
 
