@@ -448,6 +448,13 @@ pub struct Party {
     pub viewer_token: String,
 }
 
+/// A GET with a bearer token (downloads and exports).
+pub async fn get(app: &TestApp, path: &str, token: &str) -> Raw {
+    let auth = format!("Bearer {token}");
+    app.request("GET", path, &[("authorization", &auth)], "")
+        .await
+}
+
 pub async fn party(
     app: &TestApp,
     tenant_id: &str,

