@@ -7,6 +7,8 @@
 //! console errors), and every page complete with JavaScript off.
 
 mod common;
+#[path = "browser/staff.rs"]
+mod staff;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -604,6 +606,16 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
         .as_str()
         .expect("client")
         .to_owned();
+    let draft = portal
+        .gql(
+            &portal.owner_token,
+            "{ invoices(first: 1, filter: { status: [DRAFT] }) { nodes { id } } }",
+            json!({}),
+        )
+        .await["invoices"]["nodes"][0]["id"]
+        .as_str()
+        .expect("the demo has a draft invoice")
+        .to_owned();
     let client = vec![
         ("dashboard", "/".to_owned(), "Amount due"),
         ("invoices", "/invoices".to_owned(), "Invoices"),
@@ -655,7 +667,22 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "/staff/notifications".to_owned(),
             "Notifications",
         ),
-        ("invoices", "/invoices".to_owned(), "Invoices"),
+        ("invoices", "/invoices".to_owned(), "New invoice"),
+        (
+            "invoice",
+            format!("/invoices/{invoice}"),
+            "Record a payment",
+        ),
+        (
+            "invoice-new",
+            format!("/staff/invoices/new?client={client_id}"),
+            "Save and issue",
+        ),
+        (
+            "invoice-edit",
+            format!("/staff/invoices/{draft}/edit"),
+            "Save draft",
+        ),
         ("settings", "/settings".to_owned(), "Business details"),
         (
             "invitation-revoke",

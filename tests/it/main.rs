@@ -14,6 +14,7 @@ mod documents;
 mod einvoices;
 mod exports;
 mod fuzz_args;
+mod invoice_editor;
 mod layout;
 mod ledger;
 mod mail;

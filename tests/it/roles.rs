@@ -259,6 +259,8 @@ fn ops() -> Vec<Op> {
         Op { name: "removeInvoiceLine", query: "mutation($id: ID!) { removeInvoiceLine(lineId: $id) { id } }", vars: |f| json!({ "id": f.id("draft_line") }), allowed: STAFF },
         Op { name: "issueInvoice", query: "mutation($id: ID!) { issueInvoice(id: $id) { id } }", vars: |f| json!({ "id": f.id("draft2") }), allowed: STAFF },
         Op { name: "voidInvoice", query: "mutation($id: ID!) { voidInvoice(id: $id) { id } }", vars: |f| json!({ "id": f.id("issued2") }), allowed: STAFF },
+        Op { name: "duplicateInvoice", query: "mutation($id: ID!) { duplicateInvoice(id: $id) { id } }", vars: |f| json!({ "id": f.id("issued") }), allowed: STAFF },
+        Op { name: "sendInvoice", query: "mutation($id: ID!) { sendInvoice(id: $id) { recipients } }", vars: |f| json!({ "id": f.id("issued") }), allowed: STAFF },
         Op { name: "recordPayment", query: "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "amount": "1", "method": "CASH", "currency": "EUR" } }), allowed: STAFF },
         Op { name: "allocatePayment", query: "mutation($id: ID!) { allocatePayment(paymentId: $id) { id } }", vars: |f| json!({ "id": f.id("payment") }), allowed: STAFF },
         Op { name: "refundPayment", query: "mutation($id: ID!) { refundPayment(paymentId: $id, amount: \"1\") { id } }", vars: |f| json!({ "id": f.id("payment") }), allowed: REFUNDERS },

@@ -46,6 +46,13 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "passkey-removed" => l.t("Passkey {} removed."),
         "session-ended" => l.t("Session ended."),
         "credit" => l.t("Credit of {} used."),
+        "saved" => l.t("Invoice {} saved."),
+        "issued" => l.t("Invoice {} issued."),
+        "voided" => l.t("Invoice {} voided."),
+        "sent" => l.t("Invoice {} sent."),
+        "duplicated" => l.t("Copied into the new draft {}."),
+        "recorded" => l.t("Payment {} recorded."),
+        "link" => l.t("Invoice link created (shown once): {}"),
         _ => l.t("Done."),
     };
     // A subject that is an amount (`EUR 120.00`) is shown as money.

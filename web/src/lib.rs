@@ -89,6 +89,10 @@ pub enum Route {
             StaffClients { tenant: String },
             #[route("/staff/invitations?:..q")]
             StaffInvitations { tenant: String, q: Qs },
+            #[route("/staff/invoices/new?:..q")]
+            StaffInvoiceNew { tenant: String, q: Qs },
+            #[route("/staff/invoices/:id/edit?:..q")]
+            StaffInvoiceEdit { tenant: String, id: String, q: Qs },
             #[route("/staff/notifications")]
             StaffNotifications { tenant: String },
             #[route("/:..rest")]

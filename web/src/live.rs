@@ -149,3 +149,13 @@ fn connect(
     ws.set_onclose(Some(onclose.as_ref().unchecked_ref()));
     onclose.forget();
 }
+
+/// Waits `ms` milliseconds (a timer in the browser's event loop).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

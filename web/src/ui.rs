@@ -164,6 +164,8 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             | Route::StaffClients { .. }
             | Route::StaffInvitations { .. }
             | Route::StaffNotifications { .. }
+            | Route::StaffInvoiceNew { .. }
+            | Route::StaffInvoiceEdit { .. }
     );
     let hidden = staff_only && !viewer.is_staff();
     let here = route.to_string();

@@ -3,12 +3,12 @@
 
 use crate::core::db::Store;
 use crate::core::error::AppError;
-use crate::core::ids::{ClientId, PaymentId};
+use crate::core::ids::{ClientId, InvoiceId, PaymentId};
 use crate::core::mail::attachments::{Attachment, AttachmentSource, Drawing, File};
 use crate::core::mail::message::Lang;
 use crate::core::scope::{Grants, Role, Scope};
 
-/// Draws receipts for the receipt email.
+/// Draws receipts for the receipt email and invoices for the invoice email.
 pub struct DocumentAttachments {
     pub store: Store,
 }
@@ -37,6 +37,16 @@ impl AttachmentSource for DocumentAttachments {
                 "receipt" => {
                     let id = PaymentId::from_raw(a.id.clone());
                     super::pdf::receipt(&self.store, &scope, &id, lang).await
+                }
+                "invoice" => {
+                    let id = InvoiceId::from_raw(a.id.clone());
+                    let pay = format!(
+                        "{}/{}/pay?invoice={}",
+                        self.store.base_url(),
+                        tenant.slug,
+                        id.to_global().0
+                    );
+                    super::pdf::invoice(&self.store, &scope, &id, lang, pay).await
                 }
                 _ => return Ok(None),
             };

@@ -35,6 +35,7 @@ pub struct Query(
     crate::invoicing::graphql::link_page::InvoiceLinkQuery,
     crate::payments::graphql::demo_checkout::DemoCheckoutQuery,
     crate::tenancy::graphql::TenantSettingsQuery,
+    crate::invoicing::graphql::editor::InvoiceEditorQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.
@@ -47,6 +48,7 @@ pub struct Mutation(
     crate::projects::graphql::mutation::WorkMutation,
     crate::credit::graphql::use_credit::CreditUseMutation,
     crate::tenancy::graphql::TenantSettingsMutation,
+    crate::invoicing::graphql::editor::InvoiceEditorMutation,
 );
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;

@@ -106,14 +106,22 @@ pub struct CreateInvoiceInput {
     pub lines: Vec<LineInput>,
 }
 
+/// Changes to a draft invoice. An absent field stays as it is; `null` clears `reference`,
+/// `notes` and `terms`.
 #[derive(InputObject)]
 pub struct UpdateInvoiceInput {
     pub id: ID,
-    pub reference: Option<String>,
+    /// Moves the draft to another client.
+    pub client_id: Option<ID>,
+    /// A new currency: only together with `lines` (their prices are in it).
+    pub currency: Option<String>,
+    pub reference: async_graphql::MaybeUndefined<String>,
     pub issue_date: Option<Date>,
     pub due_date: Option<Date>,
-    pub notes: Option<String>,
-    pub terms: Option<String>,
+    pub notes: async_graphql::MaybeUndefined<String>,
+    pub terms: async_graphql::MaybeUndefined<String>,
+    /// Replaces every line, in this order (what the staff editor saves).
+    pub lines: Option<Vec<LineInput>>,
 }
 
 #[derive(InputObject)]
@@ -240,7 +248,21 @@ pub(crate) fn lines(
             format!("at most {MAX_LINES_INPUT} lines"),
         ));
     }
-    list.iter().map(|l| l.parse(currency)).collect()
+    list.iter()
+        .enumerate()
+        .map(|(i, l)| l.parse(currency).map_err(|e| at_line(i, e)))
+        .collect()
+}
+
+/// An error about a field of line `i` (0-based) names it `lines.i.field`, so a form can show it
+/// beside that line's input.
+pub(crate) fn at_line(i: usize, e: AppError) -> AppError {
+    match e.field() {
+        Some(f) if !f.starts_with("lines") => {
+            AppError::bad_input(format!("lines.{i}.{f}"), e.to_string())
+        }
+        _ => e,
+    }
 }
 
 pub(crate) fn number(n: Option<&str>) -> Result<Option<DocumentNumber>, AppError> {

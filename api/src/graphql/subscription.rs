@@ -110,15 +110,23 @@ where
     Ok(tokio_stream::iter(missed).chain(live))
 }
 
+/// Whether the caller may see event `e`: their tenant, a client they can see, and for contacts
+/// never a draft (drafts are the business's own until issued).
+fn visible(s: &crate::core::scope::Scope, e: &Event) -> bool {
+    e.tenant_id == s.tenant_id
+        && s.can_see_client(&e.client_id)
+        && !(s.role.is_contact()
+            && e.topic == Topic::Invoice
+            && e.status.as_deref() == Some("draft"))
+}
+
 async fn events(
     ctx: &Context<'_>,
     topic: Topic,
     after: Option<ID>,
 ) -> Result<impl Stream<Item = LedgerEvent>> {
     let s = scope(ctx)?.clone();
-    let keep = move |e: &Event| {
-        e.topic == topic && e.tenant_id == s.tenant_id && s.can_see_client(&e.client_id)
-    };
+    let keep = move |e: &Event| e.topic == topic && visible(&s, e);
     let visible = resumed(ctx, after.as_ref(), keep).await?.map(to_gql);
     Ok(while_signed_in(ctx, visible))
 }
@@ -183,10 +191,7 @@ impl Subscription {
         let rx = shared(ctx).bus.subscribe();
         let mine = BroadcastStream::new(rx).filter_map(move |item| {
             let e = item.ok()?;
-            let mine = e.topic == Topic::Invoice
-                && e.tenant_id == s.tenant_id
-                && s.can_see_client(&e.client_id)
-                && e.subject_id == id;
+            let mine = e.topic == Topic::Invoice && visible(&s, &e) && e.subject_id == id;
             mine.then(|| to_gql(e))
         });
         Ok(while_signed_in(ctx, mine))

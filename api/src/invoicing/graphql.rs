@@ -212,5 +212,6 @@ impl Line {
     }
 }
 
+pub mod editor;
 pub mod link_page;
 pub mod mutation;

@@ -63,16 +63,6 @@ pub struct NewInvoice {
     pub lines: Vec<NewLine>,
 }
 
-/// Changes to a draft; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct InvoicePatch {
-    pub reference: Option<String>,
-    pub issue_date: Option<NaiveDate>,
-    pub due_date: Option<NaiveDate>,
-    pub notes: Option<String>,
-    pub terms: Option<String>,
-}
-
 pub(super) const COLUMNS: &str = "i.id, i.client_id, i.number, i.reference, i.status, i.currency, i.issue_date, i.due_date, \
      i.subtotal_minor, i.discount_minor, i.tax_minor, i.total_minor, i.paid_minor, i.credited_minor, i.balance_minor, \
      i.notes, i.terms, i.issued_at, i.voided_at, i.created_at, i.updated_at";
@@ -173,7 +163,7 @@ pub(crate) async fn refresh_search(
 
 /// Stores recomputed totals (the balance follows: total - paid - credited) and what search
 /// compares.
-async fn store_totals(tx: &mut Tx, scope: &Scope, inv: &Invoice) -> AppResult<()> {
+pub(crate) async fn store_totals(tx: &mut Tx, scope: &Scope, inv: &Invoice) -> AppResult<()> {
     refresh_search(tx, &scope.tenant_id, &inv.id).await?;
     let (_, t) = lines::document_totals(tx, &scope.tenant_id, &inv.id, inv.currency).await?;
     tx.execute(
@@ -371,55 +361,6 @@ impl Store {
         )
         .await?;
         let inv = load_for_update(&mut tx, scope, &invoice_id).await?;
-        tx.commit().await?;
-        Ok(inv)
-    }
-
-    /// Changes a draft's reference, dates, notes or terms.
-    pub async fn update_invoice(
-        &self,
-        scope: &Scope,
-        id: &InvoiceId,
-        patch: InvoicePatch,
-    ) -> AppResult<Invoice> {
-        let InvoicePatch {
-            reference,
-            issue_date,
-            due_date,
-            notes,
-            terms,
-        } = patch;
-        scope.require_staff()?;
-        let mut tx = self.write_scoped(scope).await?;
-        let inv = load_for_update(&mut tx, scope, id).await?;
-        domain::ensure_editable(inv.status)?;
-        let issue = issue_date.unwrap_or(inv.issue_date);
-        let due = due_date.unwrap_or(inv.due_date);
-        if due < issue {
-            return Err(AppError::bad_input(
-                "dueDate",
-                "the due date is before the issue date",
-            ));
-        }
-        tx.execute(
-            sqlx::query(
-                "UPDATE invoices SET reference = COALESCE($1, reference), issue_date = $2, due_date = $3, \
-                 notes = COALESCE($4, notes), terms = COALESCE($5, terms), updated_at = $6 \
-                 WHERE tenant_id = $7 AND id = $8 AND status = 'draft'",
-            )
-            .bind(reference)
-            .bind(rows::date_str(issue))
-            .bind(rows::date_str(due))
-            .bind(notes)
-            .bind(terms)
-            .bind(tx.now_ms())
-            .bind(scope.tenant_id.clone())
-            .bind(id.to_owned()),
-        )
-        .await?;
-        refresh_search(&mut tx, &scope.tenant_id, id).await?;
-        audit::record(&mut tx, scope, "invoice.updated", "invoice", id, None).await?;
-        let inv = load_for_update(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(inv)
     }

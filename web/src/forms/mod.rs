@@ -10,6 +10,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
+mod invoices;
 mod settings;
 
 use crate::server::{Call, Executor};
@@ -45,6 +46,11 @@ fn forms() -> Router {
         .route("/{tenant}/forms/business", post(settings::business))
         .route("/{tenant}/forms/documents", post(settings::documents))
         .route("/{tenant}/forms/invitations", post(invite))
+        .route("/{tenant}/forms/invoices/save", post(invoices::save))
+        .route(
+            "/{tenant}/forms/invoices/{id}/{action}",
+            post(invoices::act),
+        )
         .route("/{tenant}/forms/{kind}/{id}/{action}", post(by_id))
         .route(
             "/{tenant}/forms/notifications/read",

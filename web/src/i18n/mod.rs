@@ -161,6 +161,55 @@ const API_GREEK: &[(&str, &str)] = &[
         "the end of the period is before its start",
         "το τέλος της περιόδου είναι πριν από την αρχή της",
     ),
+    (
+        "enter a quantity such as 2 or 1.5",
+        "γράψτε μια ποσότητα, π.χ. 2 ή 1,5",
+    ),
+    (
+        "enter a tax rate such as 24",
+        "γράψτε έναν συντελεστή φόρου, π.χ. 24",
+    ),
+    (
+        "enter a discount such as 10% or 5.00",
+        "γράψτε μια έκπτωση, π.χ. 10% ή 5,00",
+    ),
+    (
+        "give the lines again when changing the currency",
+        "δώστε ξανά τις γραμμές όταν αλλάζετε νόμισμα",
+    ),
+    (
+        "the client has no contact or billing email to send the invoice to",
+        "ο πελάτης δεν έχει επαφή ή email χρέωσης για να σταλεί το τιμολόγιο",
+    ),
+    (
+        "a void invoice cannot be sent",
+        "ένα ακυρωμένο τιμολόγιο δεν αποστέλλεται",
+    ),
+    (
+        "quantity: must be greater than 0 and at most 1000000",
+        "ποσότητα: πρέπει να είναι πάνω από 0 και έως 1000000",
+    ),
+    (
+        "quantity: allows at most 4 decimal places",
+        "ποσότητα: έως 4 δεκαδικά ψηφία",
+    ),
+    (
+        "tax_rate: must be between 0 and 100",
+        "συντελεστής φόρου: πρέπει να είναι από 0 έως 100",
+    ),
+    (
+        "tax_rate: allows at most 3 decimal places",
+        "συντελεστής φόρου: έως 3 δεκαδικά ψηφία",
+    ),
+    ("description: is required", "περιγραφή: είναι υποχρεωτική"),
+    (
+        "discount: percent must be between 0 and 100",
+        "έκπτωση: το ποσοστό πρέπει να είναι από 0 έως 100",
+    ),
+    (
+        "the due date is before the issue date",
+        "η ημερομηνία λήξης είναι πριν από την ημερομηνία έκδοσης",
+    ),
 ];
 
 /// Month abbreviations, January first.

@@ -169,6 +169,31 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
     let res = use_query::<InvoiceData>(&tenant, query!("query($id: ID!) { invoice(id: $id) { id number reference status overdue currency issueDate dueDate subtotal { ...M } discount { ...M } tax { ...M } total { ...M } amountPaid { ...M } amountCredited { ...M } balance { ...M } notes terms client { id name email taxId address city postalCode country } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } taxes { rate net { ...M } tax { ...M } } payments { amount { ...M } reversal payment { id number receivedOn method } } } threads(subjectId: $id) { id messageCount } paymentAttempts(first: 50) { id status method amount { ...M } createdAt invoiceIds } }"), json!({ "id": id }))?;
     let l = locale();
+    // Live: a payment, credit or void elsewhere (staff recording a payment, a webhook) shows at
+    // once; `data-live` on the balance says the page is listening.
+    #[allow(unused_mut)]
+    let mut listening = use_signal(|| false);
+    #[cfg(feature = "web")]
+    {
+        let mut res = res;
+        let watched = id.clone();
+        use_effect(move || {
+            let watched = watched.clone();
+            spawn(async move {
+                use futures_util::StreamExt;
+                let mut events = crate::live::subscribe(
+                    "subscription($id: ID!) { invoiceUpdated(invoiceId: $id) { status } }",
+                    json!({ "id": watched }),
+                );
+                while let Some(event) = events.next().await {
+                    if event.get("subscribed").is_some() {
+                        listening.set(true);
+                    }
+                    res.restart();
+                }
+            });
+        });
+    }
     let shell = use_shell();
     let profile = shell.profile.clone().unwrap_or_default();
     let can_pay = shell
@@ -176,6 +201,8 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         .as_ref()
         .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
     let print = q.get("print") == "1";
+    let is_staff = shell.viewer.as_ref().is_some_and(|v| v.is_staff());
+    let today = shell.today.clone();
     loaded!(res, missing: l.t("Invoice not found").to_owned(), |d| {
         let Some(inv) = d.invoice else {
             return rsx! { Problem { error: PageError::NotFound, missing: l.t("Invoice not found") } };
@@ -186,7 +213,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
         let title = format!("{} {}", l.t("Invoice"), inv.number);
         rsx! {
             PageTitle { text: title.clone() }
-            Notice { flash: crate::ui::Flash { done: String::new(), ..flash.clone() } }
+            Notice { flash: flash.clone() }
             if !print {
                 PendingAttempts {
                     tenant: tenant.clone(),
@@ -222,6 +249,20 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                 }
                 if let Some(th) = d.threads.first() {
                     a { href: "/{tenant}/messages/{th.id}", {l.t("Messages")} " ({th.message_count})" }
+                }
+            }
+            if is_staff && !print {
+                crate::pages::staff::StaffInvoiceActions {
+                    tenant: tenant.clone(),
+                    today: today.clone(),
+                    inv: crate::pages::staff::ActionTarget {
+                        id: inv.id.clone(),
+                        status: inv.status.clone(),
+                        client_id: inv.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+                        currency: inv.currency.clone(),
+                        balance: inv.balance.clone(),
+                        settled: inv.amount_paid.minor != 0 || inv.amount_credited.minor != 0,
+                    },
                 }
             }
             article { class: "document",
@@ -267,7 +308,7 @@ pub fn InvoicePage(tenant: String, id: String, q: Qs) -> Element {
                     dt { class: "grand", {l.t("Total")} } dd { class: "grand", {money(&inv.total, l)} }
                     if inv.amount_paid.minor != 0 { dt { {l.t("Paid")} } dd { "−" {money(&inv.amount_paid, l)} } }
                     if inv.amount_credited.minor != 0 { dt { {l.t("Credited")} } dd { "−" {money(&inv.amount_credited, l)} } }
-                    dt { class: "grand", {l.t("Balance")} } dd { class: "grand", id: "balance", {money(&inv.balance, l)} }
+                    dt { class: "grand", {l.t("Balance")} } dd { class: "grand", id: "balance", "data-live": if listening() { "on" } else { "off" }, {money(&inv.balance, l)} }
                 }
                 if !inv.payments.is_empty() {
                     section {

@@ -157,7 +157,12 @@ pub fn Invoices(tenant: String, q: Qs) -> Element {
     );
     rsx! {
         PageTitle { text: l.t("Invoices") }
-        h1 { {l.t("Invoices")} }
+        div { class: "page-head",
+            h1 { {l.t("Invoices")} }
+            if staff {
+                a { class: "button primary", href: "/{tenant}/staff/invoices/new", "+ " {l.t("New invoice")} }
+            }
+        }
         form { method: "get", action: "/{tenant}/invoices", class: "filters", role: "search",
             div { class: "field",
                 label { r#for: "f-q", {l.t("Search")} }

@@ -1,6 +1,6 @@
 //! Documents: invoices, credit notes and estimates.
 
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, MaybeUndefined, Object, Result, ID};
 
 use crate::core::error::AppError;
 use crate::core::ids;
@@ -47,22 +47,49 @@ impl DocumentsMutation {
         Ok(Invoice(inv))
     }
 
+    /// Changes a draft: any of its client, currency, reference, dates, notes, terms and lines
+    /// (all the lines at once), in one step.
     async fn update_invoice(
         &self,
         ctx: &Context<'_>,
         input: UpdateInvoiceInput,
     ) -> Result<Invoice> {
+        let s = scope(ctx)?;
+        s.require_staff()?;
         let id = crate::core::ids::InvoiceId::from_global(&input.id)?;
+        let current = store(ctx)
+            .invoice(s, &id)
+            .await?
+            .ok_or(AppError::NotFound("invoice"))?;
+        let currency = crate::graphql::inputs::currency_opt(input.currency.as_deref())?;
+        let cleared = |field: &'static str, v: MaybeUndefined<String>, long: bool| {
+            Ok::<_, AppError>(match v {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(t) if long => Some(long_text(field, Some(&t))?),
+                MaybeUndefined::Value(t) => Some(short_text(field, Some(&t))?),
+            })
+        };
         let patch = crate::invoicing::InvoicePatch {
-            reference: short_text("reference", input.reference.as_deref())?,
+            client_id: input
+                .client_id
+                .map(|c| ids::decode(&c, "Client").map(crate::core::ids::ClientId::from_raw))
+                .transpose()?,
+            currency,
+            reference: cleared("reference", input.reference, false)?,
             issue_date: input.issue_date.map(|d| d.0),
             due_date: input.due_date.map(|d| d.0),
-            notes: long_text("notes", input.notes.as_deref())?,
-            terms: long_text("terms", input.terms.as_deref())?,
+            notes: cleared("notes", input.notes, true)?,
+            terms: cleared("terms", input.terms, true)?,
+            lines: input
+                .lines
+                .as_deref()
+                .map(|l| lines(l, currency.unwrap_or(current.currency)))
+                .transpose()?,
         };
-        Ok(Invoice(
-            store(ctx).update_invoice(scope(ctx)?, &id, patch).await?,
-        ))
+        let inv = store(ctx).update_invoice(s, &id, patch).await?;
+        publish_invoice(ctx, &inv, "updated").await;
+        Ok(Invoice(inv))
     }
 
     /// Adds a line to a draft invoice.
@@ -107,7 +134,10 @@ impl DocumentsMutation {
         let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let reason = short_text("reason", reason.as_deref())?;
         let inv = store(ctx).void_invoice(scope(ctx)?, &id, reason).await?;
-        publish_invoice(ctx, &inv, "voided").await;
+        // A draft that was never issued was never the client's: only staff hear of it.
+        if inv.issued_at.is_some() {
+            publish_invoice(ctx, &inv, "voided").await;
+        }
         Ok(Invoice(inv))
     }
 

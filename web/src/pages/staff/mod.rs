@@ -12,9 +12,14 @@ use crate::Qs;
 
 mod clients;
 mod invitations;
+mod invoice_actions;
+mod invoice_draft;
+mod invoice_editor;
 mod notifications;
 mod payments;
 pub use clients::*;
 pub use invitations::*;
+pub use invoice_actions::*;
+pub use invoice_editor::*;
 pub use notifications::*;
 pub use payments::*;

@@ -1,0 +1,196 @@
+//! Staff run the business from the portal: an invoice written in the editor with the keyboard
+//! alone (totals following every keystroke), issued, seen by the client with the same totals, a
+//! partial payment recorded by staff arriving on the client's open page live; and the editor
+//! without script (add a line, a refusal beside its field, save).
+
+use super::*;
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// The amount in a money text ("EUR 422.30", "422,30 €"): its digits.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_write_an_invoice_with_the_keyboard_and_the_client_sees_it_live() {
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let staff = driver.session(1280, 900, true).await;
+    let client = driver.session(1280, 900, true).await;
+    portal.sign_in(&staff, &portal.staff_email).await;
+    let client_id = portal
+        .gql(
+            &portal.owner_token,
+            "{ clients(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await["clients"]["nodes"][0]["id"]
+        .as_str()
+        .expect("client")
+        .to_owned();
+
+    // From the invoices list to a new invoice for the client.
+    staff
+        .goto(&portal.url(&format!("/staff/invoices/new?client={client_id}")))
+        .await;
+    staff
+        .wait_js(
+            "hydration",
+            "return document.documentElement.dataset.hydrated === '1'",
+        )
+        .await;
+    assert_eq!(
+        staff
+            .js("return document.activeElement.id", json!([]))
+            .await,
+        json!("e-description-0"),
+        "the first line has the focus"
+    );
+
+    // Five lines, keyboard only: type, Tab to the next field; each new line appears as the
+    // last one is filled. One line has a 10% discount, one a 13% rate.
+    let lines = [
+        ["Kitchen design", "2", "100", "24", "10%"],
+        ["Site visit", "1", "50", "13", ""],
+        ["Samples", "3", "10", "24", ""],
+        ["Delivery", "1", "25", "24", ""],
+        ["Support hours", "1.5", "40", "24", ""],
+    ];
+    let mut steps = 0;
+    for line in lines {
+        for (n, value) in line.iter().enumerate() {
+            if !value.is_empty() {
+                staff.keys(value).await;
+                steps += 1;
+            }
+            staff.press(TAB).await;
+            steps += 1;
+            if n == 4 {
+                // Past the line's "Remove" button to the next line.
+                staff.press(TAB).await;
+                steps += 1;
+            }
+        }
+    }
+    // The totals follow as lines are typed: 365.00 - 20.00 + 77.30 VAT.
+    staff.wait_text("#editor-total", "422").await;
+    assert_eq!(digits(&staff.text("#editor-total").await), "42230");
+    // Tab on to "Save and issue", then Enter.
+    let mut tabs = 0;
+    while staff
+        .js("return document.activeElement.value === 'issue'", json!([]))
+        .await
+        != json!(true)
+    {
+        staff.press(TAB).await;
+        tabs += 1;
+        assert!(tabs < 30, "Save and issue is reachable by Tab");
+    }
+    staff.press(ENTER).await;
+    steps += tabs + 1;
+    staff.wait_text("main", "issued").await;
+    eprintln!("keyboard: a 5-line invoice created and issued in {steps} key steps (typing a value counts as one)");
+    let invoice_path = staff.url().await;
+    let invoice_path = invoice_path
+        .split(&format!("/{TENANT}"))
+        .nth(1)
+        .and_then(|p| p.split('?').next())
+        .expect("the invoice's page")
+        .to_owned();
+    let staff_total = digits(&staff.wait_text("dd.grand", "4").await);
+    assert_eq!(staff_total, "42230");
+
+    // The client sees it, with the same lines and totals, and keeps the page open.
+    portal.sign_in(&client, &portal.contact_email).await;
+    client.goto(&portal.url(&invoice_path)).await;
+    let page = client.text("main").await;
+    for expected in ["Kitchen design", "Support hours", "Samples"] {
+        assert!(page.contains(expected), "{expected} in {page}");
+    }
+    assert_eq!(digits(&client.wait_text("dd.grand", "4").await), "42230");
+    client
+        .wait_js(
+            "the page to listen",
+            "return document.querySelector('#balance')?.dataset.live === 'on'",
+        )
+        .await;
+
+    // Staff record a partial payment; the client's balance changes without a reload.
+    client
+        .js("window.__stayed = 'yes'; return true;", json!([]))
+        .await;
+    staff.click("details.record summary").await;
+    staff.type_into("#p-amount", "100.00").await;
+    staff
+        .click("form[action$='/payment'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "recorded").await;
+    client
+        .wait_js(
+            "the new balance",
+            "return document.querySelector('#balance').innerText.replace(/\\D/g, '') === '32230'",
+        )
+        .await;
+    assert_eq!(
+        client.js("return window.__stayed", json!([])).await,
+        json!("yes"),
+        "no reload"
+    );
+    staff.close().await;
+    client.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_invoice_editor_works_without_javascript() {
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let staff = driver.session(1280, 900, false).await;
+    portal.sign_in(&staff, &portal.staff_email).await;
+    staff.goto(&portal.url("/invoices")).await;
+    staff.click("a[href$='/staff/invoices/new']").await;
+    staff.find("#e-description-0").await;
+    staff.type_into("#e-description-0", "Consulting").await;
+    staff.type_into("#e-quantity-0", "two").await;
+    staff.type_into("#e-unit_price-0", "80").await;
+    // "Add line" keeps what was typed and adds a line.
+    staff.click("button[value='add']").await;
+    staff.find("#e-description-1").await;
+    assert_eq!(
+        staff
+            .js(
+                "return document.querySelector('#e-description-0').value",
+                json!([])
+            )
+            .await,
+        json!("Consulting")
+    );
+    // A quantity that is not a number is refused beside its field, and nothing is saved.
+    staff.click(".actions button[value='save']").await;
+    staff.wait_text("#e-quantity-0-error", "quantity").await;
+    assert_eq!(
+        staff
+            .js(
+                "return document.querySelector('#e-quantity-0').getAttribute('aria-invalid')",
+                json!([])
+            )
+            .await,
+        json!("true")
+    );
+    staff.type_into("#e-quantity-0", "2").await;
+    staff.click(".actions button[value='save']").await;
+    staff.wait_text("main", "saved").await;
+    // The saved draft, with its total computed on the server.
+    assert_eq!(digits(&staff.text("dd.grand").await), "16000");
+    assert!(staff.text("main").await.contains("Consulting"));
+    staff.close().await;
+}

@@ -1,0 +1,312 @@
+//! The staff invoice forms: the editor's save (create or update a draft, all lines at once, then
+//! issue it if asked) and, without script, its "Add line" and "Remove"; and the actions on one
+//! invoice (issue, send, void, duplicate, record a payment, share a link).
+
+use axum::body::Bytes;
+use axum::extract::{Extension, Path};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::{all, back, field, fields, see_other, text_at};
+use crate::encode;
+use crate::pages::staff::{Draft, Row, COLUMNS};
+use crate::server::{Call, Executor};
+
+/// The editor again with what was typed (nothing saved), and the field an error is about.
+fn editor_url(tenant: &str, id: &str, d: &Draft, error_field: &str) -> String {
+    let mut q = vec!["form=1".to_owned()];
+    for (k, v) in [
+        ("client", &d.client),
+        ("currency", &d.currency),
+        ("reference", &d.reference),
+        ("issue_date", &d.issue_date),
+        ("due_date", &d.due_date),
+        ("notes", &d.notes),
+        ("terms", &d.terms),
+    ] {
+        q.push(format!("{k}={}", encode(v)));
+    }
+    for r in &d.rows {
+        for c in COLUMNS {
+            q.push(format!("{c}={}", encode(r.get(c))));
+        }
+    }
+    if !error_field.is_empty() {
+        q.push(format!("field={}", encode(error_field)));
+    }
+    let page = if id.is_empty() {
+        format!("/{tenant}/staff/invoices/new")
+    } else {
+        format!("/{tenant}/staff/invoices/{}/edit", encode(id))
+    };
+    format!("{page}?{}", q.join("&"))
+}
+
+/// The form's draft: its fields and its lines, column by column.
+fn draft_of(f: &[(String, String)]) -> Draft {
+    let cols: Vec<Vec<String>> = COLUMNS.iter().map(|c| all(f, c)).collect();
+    let n = cols.iter().map(Vec::len).max().unwrap_or(0);
+    Draft {
+        client: field(f, "client"),
+        currency: field(f, "currency").to_uppercase(),
+        reference: field(f, "reference"),
+        issue_date: field(f, "issue_date"),
+        due_date: field(f, "due_date"),
+        notes: field(f, "notes"),
+        terms: field(f, "terms"),
+        rows: (0..n)
+            .map(|i| {
+                let mut r = Row::default();
+                for (c, values) in COLUMNS.iter().zip(&cols) {
+                    r.set(c, values.get(i).cloned().unwrap_or_default());
+                }
+                r
+            })
+            .collect(),
+    }
+}
+
+/// A text field as the API takes it: null when blank.
+fn text(v: &str) -> Value {
+    if v.trim().is_empty() {
+        Value::Null
+    } else {
+        json!(v)
+    }
+}
+
+/// Runs one operation; the error's message and the input field it names.
+async fn run(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    query: &str,
+    variables: Value,
+) -> Result<Value, (String, String)> {
+    let answer = exec
+        .0
+        .execute(Call {
+            method: &Method::POST,
+            headers,
+            tenant,
+            query,
+            variables,
+        })
+        .await;
+    match answer.error {
+        Some((_, message)) => Err((message, answer.error_field.unwrap_or_default())),
+        None => Ok(answer.data),
+    }
+}
+
+pub(super) async fn save(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let id = field(&f, "id");
+    let mut draft = draft_of(&f);
+    // Without script, "Remove" and "Add line" come back here: the editor again, nothing saved.
+    let remove = field(&f, "remove");
+    if !remove.is_empty() {
+        if let Ok(i) = remove.parse::<usize>() {
+            if i < draft.rows.len() {
+                draft.rows.remove(i);
+            }
+        }
+        return see_other(&editor_url(&tenant, &id, &draft, ""));
+    }
+    let action = field(&f, "action");
+    if action == "add" {
+        draft.rows.push(Row::default());
+        return see_other(&editor_url(&tenant, &id, &draft, ""));
+    }
+    draft.rows.retain(|r| !r.is_blank());
+    let lines = match draft.inputs() {
+        Ok(lines) => lines,
+        Err((i, column, message)) => {
+            let at = format!("lines.{i}.{column}");
+            return back(&editor_url(&tenant, &id, &draft, &at), Err(message.into()));
+        }
+    };
+    let date = |v: &str| if v.is_empty() { Value::Null } else { json!(v) };
+    let saved = if id.is_empty() {
+        let input = json!({
+            "clientId": draft.client,
+            "currency": text(&draft.currency),
+            "reference": text(&draft.reference),
+            "issueDate": date(&draft.issue_date),
+            "dueDate": date(&draft.due_date),
+            "notes": text(&draft.notes),
+            "terms": text(&draft.terms),
+            "lines": lines,
+        });
+        run(
+            &exec,
+            &headers,
+            &tenant,
+            "mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { id number } }",
+            json!({ "input": input }),
+        )
+        .await
+        .map(|d| d["createInvoice"].clone())
+    } else {
+        let mut input = json!({
+            "id": id,
+            "clientId": draft.client,
+            "reference": text(&draft.reference),
+            "notes": text(&draft.notes),
+            "terms": text(&draft.terms),
+            "lines": lines,
+        });
+        if !draft.currency.is_empty() {
+            input["currency"] = json!(draft.currency);
+        }
+        for (k, v) in [
+            ("issueDate", &draft.issue_date),
+            ("dueDate", &draft.due_date),
+        ] {
+            if !v.is_empty() {
+                input[k] = json!(v);
+            }
+        }
+        run(
+            &exec,
+            &headers,
+            &tenant,
+            "mutation($input: UpdateInvoiceInput!) { updateInvoice(input: $input) { id number } }",
+            json!({ "input": input }),
+        )
+        .await
+        .map(|d| d["updateInvoice"].clone())
+    };
+    let saved = match saved {
+        Ok(s) => s,
+        Err((message, at)) => {
+            let at = if at.is_empty() { String::new() } else { at };
+            return back(&editor_url(&tenant, &id, &draft, &at), Err(message));
+        }
+    };
+    let new_id = saved["id"].as_str().unwrap_or_default().to_owned();
+    let number = saved["number"].as_str().unwrap_or_default().to_owned();
+    let page = format!("/{tenant}/invoices/{}", encode(&new_id));
+    if action != "issue" {
+        return back(&page, Ok(("saved", number)));
+    }
+    match run(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
+        json!({ "id": new_id }),
+    )
+    .await
+    {
+        Ok(_) => back(&page, Ok(("issued", number))),
+        // Saved, not issued: back to the draft's editor, saying why.
+        Err((message, _)) => back(&editor_url(&tenant, &new_id, &draft, ""), Err(message)),
+    }
+}
+
+/// An action on one invoice from its page (staff).
+pub(super) async fn act(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id, action)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let page = format!("/{tenant}/invoices/{}", encode(&id));
+    let (query, vars, done, subject_at): (&str, Value, &'static str, &str) = match action.as_str()
+    {
+        "issue" => (
+            "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
+            json!({ "id": id }),
+            "issued",
+            "issueInvoice/number",
+        ),
+        "void" if field(&f, "reason").is_empty() => {
+            return back(&page, Err("a reason is required".into()));
+        }
+        "void" => (
+            "mutation($id: ID!, $r: String) { voidInvoice(id: $id, reason: $r) { number } }",
+            json!({ "id": id, "r": text(&field(&f, "reason")) }),
+            "voided",
+            "voidInvoice/number",
+        ),
+        "send" => (
+            "mutation($id: ID!, $m: String) { sendInvoice(id: $id, message: $m) { invoice { number } recipients } }",
+            json!({ "id": id, "m": text(&field(&f, "message")) }),
+            "sent",
+            "sendInvoice/invoice/number",
+        ),
+        "payment" => {
+            let typed = field(&f, "amount");
+            if !super::amount_like(&typed) {
+                return back(&page, Err("enter an amount such as 120.50".into()));
+            }
+            let amount = typed.replace(',', ".");
+            let mut input = json!({
+                "clientId": field(&f, "client"),
+                "amount": amount,
+                "currency": text(&field(&f, "currency")),
+                "method": field(&f, "method"),
+                "reference": text(&field(&f, "reference")),
+                "allocations": [{ "invoiceId": id, "amount": amount }],
+            });
+            let on = field(&f, "received_on");
+            if !on.is_empty() {
+                input["receivedOn"] = json!(on);
+            }
+            (
+                "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { number amount { amount currency } } }",
+                json!({ "input": input }),
+                "recorded",
+                "recordPayment/number",
+            )
+        }
+        "link" => {
+            let days = field(&f, "days").parse::<i32>().ok();
+            (
+                "mutation($id: ID!, $d: Int) { createInvoiceLink(invoiceId: $id, expiresInDays: $d) { url } }",
+                json!({ "id": id, "d": days }),
+                "link",
+                "createInvoiceLink/url",
+            )
+        }
+        "duplicate" => {
+            let copied = run(
+                &exec,
+                &headers,
+                &tenant,
+                "mutation($id: ID!) { duplicateInvoice(id: $id) { id number } }",
+                json!({ "id": id }),
+            )
+            .await;
+            return match copied {
+                Ok(d) => {
+                    let copy = &d["duplicateInvoice"];
+                    back(
+                        &format!(
+                            "/{tenant}/staff/invoices/{}/edit",
+                            encode(copy["id"].as_str().unwrap_or_default())
+                        ),
+                        Ok(("duplicated", text_at(&d, "duplicateInvoice/number"))),
+                    )
+                }
+                Err((message, _)) => back(&page, Err(message)),
+            };
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let result = run(&exec, &headers, &tenant, query, vars).await;
+    back(
+        &page,
+        result
+            .map(|d| (done, text_at(&d, subject_at)))
+            .map_err(|(m, _)| m),
+    )
+}

@@ -1,0 +1,112 @@
+//! What staff can do on an invoice's page: edit, issue, send, duplicate, record a payment, share
+//! a link and void, each offered only where the invoice's state allows it. Plain forms: they
+//! work without script.
+
+use super::*;
+
+/// The invoice as the actions need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionTarget {
+    pub id: String,
+    pub status: String,
+    pub client_id: String,
+    pub currency: String,
+    pub balance: Money,
+    /// Paid or credited: such an invoice is not voided (refund or credit it instead).
+    pub settled: bool,
+}
+
+#[component]
+pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> Element {
+    let l = locale();
+    let base = format!("/{tenant}/forms/invoices/{}", inv.id);
+    let draft = inv.status == "DRAFT";
+    let open = matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
+    let voidable = (draft || inv.status == "ISSUED") && !inv.settled;
+    rsx! {
+        section { class: "staff-actions noprint", aria_label: l.t("Staff actions"),
+            div { class: "toolbar",
+                if draft {
+                    a { class: "button primary", href: "/{tenant}/staff/invoices/{inv.id}/edit", {l.t("Edit")} }
+                    form { method: "post", action: "{base}/issue", class: "inline",
+                        button { r#type: "submit", {l.t("Issue")} }
+                    }
+                }
+                form { method: "post", action: "{base}/duplicate", class: "inline",
+                    button { r#type: "submit", {l.t("Duplicate")} }
+                }
+            }
+            if inv.status != "VOID" {
+                details { class: "send",
+                    summary { if draft { {l.t("Issue and send to the client")} } else { {l.t("Send to the client")} } }
+                    form { method: "post", action: "{base}/send", class: "stack",
+                        label { r#for: "s-message", {l.t("Message (optional)")} }
+                        textarea { id: "s-message", name: "message", rows: "3", maxlength: "5000" }
+                        button { r#type: "submit", class: "primary", {l.t("Send")} }
+                    }
+                }
+            }
+            if open && inv.balance.minor > 0 {
+                details { class: "record",
+                    summary { {l.t("Record a payment")} }
+                    form { method: "post", action: "{base}/payment", class: "fields",
+                        input { r#type: "hidden", name: "client", value: "{inv.client_id}" }
+                        input { r#type: "hidden", name: "currency", value: "{inv.currency}" }
+                        div { class: "field short",
+                            label { r#for: "p-amount", {l.t("Amount")} " (" "{inv.currency}" ")" }
+                            input { id: "p-amount", name: "amount", inputmode: "decimal", value: "{inv.balance.amount}", required: true }
+                        }
+                        div { class: "field short",
+                            label { r#for: "p-method", {l.t("Method")} }
+                            select { id: "p-method", name: "method",
+                                for m in ["BANK_TRANSFER", "CARD", "CASH", "CHEQUE", "DIRECT_DEBIT", "CRYPTO", "OTHER"] {
+                                    option { key: "{m}", value: "{m}", {crate::ui::method_text(m, l)} }
+                                }
+                            }
+                        }
+                        div { class: "field short",
+                            label { r#for: "p-on", {l.t("Received on")} }
+                            input { id: "p-on", name: "received_on", r#type: "date", value: "{today}" }
+                        }
+                        div { class: "field",
+                            label { r#for: "p-ref", {l.t("Reference")} }
+                            input { id: "p-ref", name: "reference", maxlength: "200" }
+                        }
+                        div { class: "actions",
+                            button { r#type: "submit", class: "primary", {l.t("Record payment")} }
+                        }
+                    }
+                }
+            }
+            if !draft && inv.status != "VOID" {
+                details { class: "link",
+                    summary { {l.t("Share a link")} }
+                    form { method: "post", action: "{base}/link", class: "fields",
+                        div { class: "field short",
+                            label { r#for: "k-days", {l.t("Valid for")} }
+                            select { id: "k-days", name: "days",
+                                option { value: "7", {l.t("7 days")} }
+                                option { value: "30", selected: true, {l.t("30 days")} }
+                                option { value: "90", {l.t("90 days")} }
+                                option { value: "", {l.t("Until revoked")} }
+                            }
+                        }
+                        div { class: "actions",
+                            button { r#type: "submit", {l.t("Create link")} }
+                        }
+                    }
+                }
+            }
+            if voidable {
+                details { class: "void",
+                    summary { {l.t("Void this invoice")} }
+                    form { method: "post", action: "{base}/void", class: "stack",
+                        label { r#for: "v-reason", {l.t("Reason")} }
+                        input { id: "v-reason", name: "reason", maxlength: "200", required: true }
+                        button { r#type: "submit", class: "danger", {l.t("Void")} }
+                    }
+                }
+            }
+        }
+    }
+}
