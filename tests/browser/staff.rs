@@ -142,6 +142,17 @@ async fn staff_write_an_invoice_with_the_keyboard_and_the_client_sees_it_live() 
         json!("yes"),
         "no reload"
     );
+
+    // The owner refunds part of it from the payment's receipt.
+    staff.click("section a[href*='/payments/']").await;
+    staff.click("details.refund summary").await;
+    staff.type_into("#r-amount", "10.00").await;
+    staff.type_into("#r-reason", "Samples returned").await;
+    staff
+        .click("form[action$='/refund'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "refunded").await;
+    assert!(staff.text("main").await.contains("Refunded"));
     staff.close().await;
     client.close().await;
 }

@@ -52,6 +52,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "sent" => l.t("Invoice {} sent."),
         "duplicated" => l.t("Copied into the new draft {}."),
         "recorded" => l.t("Payment {} recorded."),
+        "refunded" => l.t("Payment {} refunded."),
         "link" => l.t("Invoice link created (shown once): {}"),
         _ => l.t("Done."),
     };

@@ -247,6 +247,24 @@ pub fn hours_decimal(minutes: i64, l: Locale) -> String {
     decimal(&text, l)
 }
 
+/// `minor` units as a plain amount with as many decimals as `like` has ("1234.50"), for a form's
+/// value.
+pub fn minor_amount(minor: i64, like: &crate::data::Money) -> String {
+    let decimals = like
+        .amount
+        .split_once('.')
+        .map(|(_, f)| f.len())
+        .unwrap_or(0);
+    if decimals == 0 {
+        return minor.to_string();
+    }
+    let p = 10i64.pow(decimals as u32);
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    let p = p.unsigned_abs();
+    format!("{sign}{}.{:0width$}", m / p, m % p, width = decimals)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

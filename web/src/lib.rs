@@ -63,8 +63,8 @@ pub enum Route {
             PayReturn { tenant: String, attempt: String, q: Qs },
             #[route("/payments")]
             Payments { tenant: String },
-            #[route("/payments/:id")]
-            Receipt { tenant: String, id: String },
+            #[route("/payments/:id?:..q")]
+            Receipt { tenant: String, id: String, q: Qs },
             #[route("/estimates?:..q")]
             Estimates { tenant: String, q: Qs },
             #[route("/estimates/:id?:..q")]

@@ -310,3 +310,32 @@ pub(super) async fn act(
             .map_err(|(m, _)| m),
     )
 }
+
+/// A refund of a payment (owner and admin; the API decides).
+pub(super) async fn refund(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let page = format!("/{tenant}/payments/{}", encode(&id));
+    let typed = field(&f, "amount");
+    if !super::amount_like(&typed) {
+        return back(&page, Err("enter an amount such as 120.50".into()));
+    }
+    let result = run(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!, $a: Decimal!, $r: String) { refundPayment(paymentId: $id, amount: $a, reason: $r) { number } }",
+        json!({ "id": id, "a": typed.replace(',', "."), "r": text(&field(&f, "reason")) }),
+    )
+    .await;
+    back(
+        &page,
+        result
+            .map(|d| ("refunded", text_at(&d, "refundPayment/number")))
+            .map_err(|(m, _)| m),
+    )
+}

@@ -51,6 +51,10 @@ fn forms() -> Router {
             "/{tenant}/forms/invoices/{id}/{action}",
             post(invoices::act),
         )
+        .route(
+            "/{tenant}/forms/payments/{id}/refund",
+            post(invoices::refund),
+        )
         .route("/{tenant}/forms/{kind}/{id}/{action}", post(by_id))
         .route(
             "/{tenant}/forms/notifications/read",

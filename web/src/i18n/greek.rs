@@ -406,4 +406,6 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("Copied into the new draft {}.", "Αντιγράφηκε στο νέο πρόχειρο {}."),
     ("Payment {} recorded.", "Η πληρωμή {} καταχωρίστηκε."),
     ("Invoice link created (shown once): {}", "Ο σύνδεσμος του τιμολογίου δημιουργήθηκε (εμφανίζεται μία φορά): {}"),
+    ("Payment {} refunded.", "Η πληρωμή {} επιστράφηκε."),
+    ("Refund", "Επιστροφή χρημάτων"),
 ];

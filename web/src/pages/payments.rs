@@ -155,7 +155,11 @@ pub struct ReceiptData {
 }
 
 #[component]
-pub fn Receipt(tenant: String, id: String) -> Element {
+pub fn Receipt(tenant: String, id: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash(&q);
+    let can_refund = use_shell()
+        .viewer
+        .is_some_and(|v| v.role == "owner" || v.role == "admin");
     let res = use_query::<ReceiptData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Payment { id number amount { ...M } method reference receivedOn unallocated { ...M } refunded { ...M } notes client { id name email taxId address } allocations { amount { ...M } reversal invoice { id number balance { ...M } } } } } }"), json!({ "id": id }))?;
     let l = locale();
     let profile = use_shell().profile.unwrap_or_default();
@@ -166,9 +170,32 @@ pub fn Receipt(tenant: String, id: String) -> Element {
         let title = format!("{} {}", l.t("Receipt"), p.number);
         rsx! {
             PageTitle { text: title.clone() }
+            Notice { flash: flash.clone() }
             div { class: "toolbar noprint",
                 a { href: "/{tenant}/payments", "← " {l.t("Payments")} }
                 crate::downloads::PdfButton { href: crate::downloads::pdf_href(&tenant, "receipt", &p.id) }
+            }
+            // Refunds send money back: the owner and admins only (members do not see the form).
+            if can_refund && p.refunded.minor < p.amount.minor {
+                section { class: "staff-actions noprint", aria_label: l.t("Staff actions"),
+                    details { class: "refund",
+                        summary { {l.t("Refund")} }
+                        form { method: "post", action: "/{tenant}/forms/payments/{p.id}/refund", class: "fields",
+                            div { class: "field short",
+                                label { r#for: "r-amount", {l.t("Amount")} " (" "{p.amount.currency}" ")" }
+                                input { id: "r-amount", name: "amount", inputmode: "decimal", required: true,
+                                    value: crate::fmt::minor_amount(p.amount.minor - p.refunded.minor, &p.amount) }
+                            }
+                            div { class: "field",
+                                label { r#for: "r-reason", {l.t("Reason")} }
+                                input { id: "r-reason", name: "reason", maxlength: "200" }
+                            }
+                            div { class: "actions",
+                                button { r#type: "submit", class: "danger", {l.t("Refund")} }
+                            }
+                        }
+                    }
+                }
             }
             article { class: "document receipt",
                 header { class: "doc-head",
