@@ -683,6 +683,7 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             format!("/staff/invoices/{draft}/edit"),
             "Save draft",
         ),
+        ("portal", "/staff/portal".to_owned(), "Sections clients see"),
         ("settings", "/settings".to_owned(), "Business details"),
         (
             "invitation-revoke",

@@ -11,6 +11,7 @@ pub mod core;
 pub mod credit;
 pub mod documents;
 pub mod estimates;
+pub mod help;
 pub mod identity;
 pub mod invoicing;
 pub mod notifications;

@@ -205,3 +205,120 @@ async fn the_invoice_editor_works_without_javascript() {
     assert!(staff.text("main").await.contains("Consulting"));
     staff.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_set_up_the_client_portal_and_clients_see_it() {
+    let Some(portal) = Portal::start().await else {
+        return;
+    };
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let staff = driver.session(1280, 900, true).await;
+    let client = driver.session(1280, 900, true).await;
+    portal.sign_in(&staff, &portal.staff_email).await;
+    staff.goto(&portal.url("/staff/portal")).await;
+    staff
+        .wait_js(
+            "hydration",
+            "return document.documentElement.dataset.hydrated === '1'",
+        )
+        .await;
+
+    // A colour too light for white text is flagged while it is chosen, and refused on save.
+    let pick = |c: &str| {
+        format!(
+            "const i = document.querySelector('#b-color'); i.value = '{c}'; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return true;"
+        )
+    };
+    staff.js(&pick("#ffe066"), json!([])).await;
+    staff.wait_text("#b-contrast", "too light").await;
+    staff
+        .click("form[action$='/forms/branding'] button[type=submit]")
+        .await;
+    staff.wait_text("main [role=alert]", "hard to read").await;
+    // A dark green is readable, and the preview takes it at once.
+    staff.js(&pick("#0b5d3b"), json!([])).await;
+    staff.wait_text("#b-contrast", "readable").await;
+    assert_eq!(
+        staff
+            .js("return getComputedStyle(document.querySelector('.brand-preview')).getPropertyValue('--brand').trim()", json!([]))
+            .await,
+        json!("#0b5d3b")
+    );
+    staff
+        .click("form[action$='/forms/branding'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "Name and colour saved").await;
+
+    // Projects off for clients.
+    staff.click("input[name=section][value=PROJECTS]").await;
+    staff
+        .click("form[action$='/forms/sections'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "Sections saved").await;
+
+    // A help article in Greek.
+    staff
+        .type_into("#h-title", "Πώς πληρώνω με μεταφορά;")
+        .await;
+    staff
+        .js(
+            "document.querySelector('#h-locale').value = 'el'; return true;",
+            json!([]),
+        )
+        .await;
+    staff
+        .type_into(
+            "#h-body",
+            "Χρησιμοποιήστε τον **αριθμό του τιμολογίου** ως αιτιολογία.",
+        )
+        .await;
+    staff
+        .click("form[action$='/forms/help/save'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "saved").await;
+
+    // The client, reading Greek: the new colour, no Projects, the Greek article.
+    portal.sign_in(&client, &portal.contact_email).await;
+    client.goto(&portal.url("/settings")).await;
+    client
+        .js("document.querySelector('#lang').value = 'el'; document.querySelector('#lang').form.submit(); return true;", json!([]))
+        .await;
+    client
+        .wait_js("Greek", "return document.documentElement.lang === 'el'")
+        .await;
+    assert_eq!(
+        client
+            .js("return getComputedStyle(document.querySelector('.shell')).getPropertyValue('--brand').trim()", json!([]))
+            .await,
+        json!("#0b5d3b")
+    );
+    let menu = client.text("nav.menu").await;
+    assert!(
+        !menu.contains("Έργα") && menu.contains("Τιμολόγια"),
+        "{menu}"
+    );
+    client.goto(&portal.url("/projects")).await;
+    client
+        .wait_js(
+            "the refusal",
+            "return !!document.querySelector('main') && !document.querySelector('main table')",
+        )
+        .await;
+    assert!(!client.text("main").await.contains("Ανά εργασία"));
+    client.goto(&portal.url("/help")).await;
+    let help = client.text(".help-articles").await;
+    assert!(help.contains("Πώς πληρώνω με μεταφορά;"), "{help}");
+    // Opened, it shows the Markdown rendered.
+    let body = client
+        .js(
+            "const d = [...document.querySelectorAll('.help-articles details')].find(d => d.querySelector('summary').innerText.includes('μεταφορά')); \
+             d.querySelector('summary').click(); return d.querySelector('.article strong')?.innerText",
+            json!([]),
+        )
+        .await;
+    assert_eq!(body, json!("αριθμό του τιμολογίου"));
+    staff.close().await;
+    client.close().await;
+}

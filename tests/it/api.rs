@@ -632,7 +632,8 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
         .expect("b event")
         .expect("event");
     assert_eq!(got_b["payload"]["data"]["invoiceEvents"]["subjectId"], ib);
-    let i2 = invoice(&app, &owner_a, &a2.client_gid, "9", false).await;
+    // A draft is the business's own: its contact hears of the invoice once it is issued.
+    let i2 = invoice(&app, &owner_a, &a2.client_gid, "9", true).await;
     let got_a2 = tokio::time::timeout(std::time::Duration::from_secs(10), contact_a2.next())
         .await
         .expect("a2 event")
@@ -640,6 +641,10 @@ async fn subscribers_receive_their_own_tenants_events_over_websocket(app: TestAp
     assert_eq!(
         got_a2["payload"]["data"]["invoiceEvents"]["subjectId"], i2,
         "the contact's first event is its own client's"
+    );
+    assert_eq!(
+        got_a2["payload"]["data"]["invoiceEvents"]["status"], "issued",
+        "not the draft's creation"
     );
     // Staff A saw its own events in order and never B's.
     let mut rest = Vec::new();

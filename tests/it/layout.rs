@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The areas, lowest first: an area may use the areas before it, never those after it.
-const AREAS: [&str; 12] = [
+const AREAS: [&str; 13] = [
     "tenancy",
     "identity",
     "parties",
@@ -16,6 +16,7 @@ const AREAS: [&str; 12] = [
     "credit",
     "projects",
     "threads",
+    "help",
     "notifications",
     "reporting",
     "documents",

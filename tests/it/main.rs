@@ -9,6 +9,7 @@ mod common;
 
 mod api;
 mod auth;
+mod back_office;
 mod cancellation;
 mod documents;
 mod einvoices;

@@ -237,6 +237,19 @@ async fn fixture(app: &TestApp, owner: &str, c: &Party) -> Fixture {
         )
         .await,
     );
+    for key in ["article", "article2"] {
+        ids.insert(
+            key,
+            mk(
+                app,
+                owner,
+                "mutation { createHelpArticle(input: { locale: \"en\", title: \"A\", body: \"B\" }) { id } }",
+                json!({}),
+                &["createHelpArticle", "id"],
+            )
+            .await,
+        );
+    }
     Fixture { ids }
 }
 
@@ -285,6 +298,11 @@ fn ops() -> Vec<Op> {
         Op { name: "inviteContact", query: "mutation($i: InviteContactInput!) { inviteContact(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "name": "I", "email": "inv3@fixture.example", "role": "VIEWER" } }), allowed: STAFF_AND_CLIENT_ADMIN },
         Op { name: "resendInvitation", query: "mutation($id: ID!) { resendInvitation(id: $id) { id } }", vars: |f| json!({ "id": f.id("invitation") }), allowed: STAFF_AND_CLIENT_ADMIN },
         Op { name: "revokeInvitation", query: "mutation($id: ID!) { revokeInvitation(id: $id) { id } }", vars: |f| json!({ "id": f.id("invitation2") }), allowed: STAFF_AND_CLIENT_ADMIN },
+        Op { name: "updateBranding", query: "mutation { updateBranding(input: { name: \"Tenant alpha\", brandColor: \"#1f4e79\" }) }", vars: |_| json!({}), allowed: ADMINS },
+        Op { name: "setClientSections", query: "mutation { setClientSections(sections: [INVOICES, ESTIMATES, CREDIT_NOTES, STATEMENTS, PROJECTS, MESSAGES, HELP]) }", vars: |_| json!({}), allowed: ADMINS },
+        Op { name: "createHelpArticle", query: "mutation { createHelpArticle(input: { locale: \"en\", title: \"T\", body: \"B\" }) { id } }", vars: |_| json!({}), allowed: ADMINS },
+        Op { name: "updateHelpArticle", query: "mutation($id: ID!) { updateHelpArticle(id: $id, input: { locale: \"en\", title: \"T2\", body: \"B\" }) { id } }", vars: |f| json!({ "id": f.id("article") }), allowed: ADMINS },
+        Op { name: "deleteHelpArticle", query: "mutation($id: ID!) { deleteHelpArticle(id: $id) }", vars: |f| json!({ "id": f.id("article2") }), allowed: ADMINS },
         Op { name: "setInvitationDailyLimit", query: "mutation { setInvitationDailyLimit(limit: 40) }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "createApiToken", query: "mutation { createApiToken(name: \"x\", role: PARTNER) { id } }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "revokeApiToken", query: "mutation($id: ID!) { revokeApiToken(id: $id) }", vars: |f| json!({ "id": f.id("token") }), allowed: ADMINS },

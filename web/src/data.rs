@@ -91,6 +91,9 @@ pub struct Profile {
     /// Its offsets over a few years: times of day are shown in it.
     #[serde(default)]
     pub utc_offsets: Vec<UtcOffset>,
+    /// The sections its clients see (`INVOICES`, `CREDIT_NOTES`, …).
+    #[serde(default)]
+    pub client_sections: Vec<String>,
 }
 
 impl Profile {
@@ -138,6 +141,11 @@ impl Viewer {
     pub fn is_staff(&self) -> bool {
         !self.role.starts_with("contact")
     }
+
+    /// The owner and admins: they set the business and its portal up.
+    pub fn is_admin(&self) -> bool {
+        self.role == "owner" || self.role == "admin"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,8 +176,8 @@ pub struct ShellData {
     pub today: String,
 }
 
-const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } } }";
-const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections } }";
+const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {

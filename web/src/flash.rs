@@ -53,6 +53,10 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "duplicated" => l.t("Copied into the new draft {}."),
         "recorded" => l.t("Payment {} recorded."),
         "refunded" => l.t("Payment {} refunded."),
+        "branding" => l.t("Name and colour saved."),
+        "sections" => l.t("Sections saved."),
+        "article" => l.t("Help article “{}” saved."),
+        "article-deleted" => l.t("Help article deleted."),
         "link" => l.t("Invoice link created (shown once): {}"),
         _ => l.t("Done."),
     };

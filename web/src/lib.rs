@@ -93,6 +93,8 @@ pub enum Route {
             StaffInvoiceNew { tenant: String, q: Qs },
             #[route("/staff/invoices/:id/edit?:..q")]
             StaffInvoiceEdit { tenant: String, id: String, q: Qs },
+            #[route("/staff/portal?:..q")]
+            StaffPortal { tenant: String, q: Qs },
             #[route("/staff/notifications")]
             StaffNotifications { tenant: String },
             #[route("/:..rest")]

@@ -110,36 +110,46 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     let brand = safe_color(&profile.brand_color);
     let base = format!("/{tenant}");
     // (path under the portal, label, unread count shown as a badge)
-    let menu: &[(&str, &'static str)] = if viewer.is_staff() {
+    // (path, label, the client section it belongs to): staff see every page their role may use;
+    // clients the sections their business shows them.
+    let menu: &[(&str, &'static str, &str)] = if viewer.is_staff() {
         &[
-            ("/", "Dashboard"),
-            ("/staff/payments", "Live payments"),
-            ("/staff/clients", "Clients"),
-            ("/invoices", "Invoices"),
-            ("/payments", "Payments"),
-            ("/estimates", "Estimates"),
-            ("/credit-notes", "Credit notes"),
-            ("/staff/invitations", "Invitations"),
-            ("/messages", "Messages"),
-            ("/staff/notifications", "Notifications"),
-            ("/settings", "Settings"),
+            ("/", "Dashboard", ""),
+            ("/staff/payments", "Live payments", ""),
+            ("/staff/clients", "Clients", ""),
+            ("/invoices", "Invoices", ""),
+            ("/payments", "Payments", ""),
+            ("/estimates", "Estimates", ""),
+            ("/credit-notes", "Credit notes", ""),
+            ("/staff/invitations", "Invitations", ""),
+            ("/messages", "Messages", ""),
+            ("/staff/notifications", "Notifications", ""),
+            ("/staff/portal", "Client portal", "admin"),
+            ("/settings", "Settings", ""),
         ]
     } else {
         &[
-            ("/", "Dashboard"),
-            ("/invoices", "Invoices"),
-            ("/payments", "Payments"),
-            ("/estimates", "Estimates"),
-            ("/credit-notes", "Credit notes"),
-            ("/statement", "Statement"),
-            ("/projects", "Projects"),
-            ("/messages", "Messages"),
-            ("/settings", "Settings"),
-            ("/help", "Help"),
+            ("/", "Dashboard", ""),
+            ("/invoices", "Invoices", "INVOICES"),
+            ("/payments", "Payments", ""),
+            ("/estimates", "Estimates", "ESTIMATES"),
+            ("/credit-notes", "Credit notes", "CREDIT_NOTES"),
+            ("/statement", "Statement", "STATEMENTS"),
+            ("/projects", "Projects", "PROJECTS"),
+            ("/messages", "Messages", "MESSAGES"),
+            ("/settings", "Settings", ""),
+            ("/help", "Help", "HELP"),
         ]
+    };
+    let allowed = |gate: &str| match gate {
+        "" => true,
+        "admin" => viewer.is_admin(),
+        section => profile.client_sections.iter().any(|s| s == section),
     };
     let links: Vec<(String, &'static str, i64)> = menu
         .iter()
+        .filter(|(_, _, gate)| allowed(gate))
+        .map(|(path, label, _)| (path, label))
         .map(|(path, label)| {
             let badge = match *path {
                 "/messages" => unread_messages,
@@ -166,8 +176,11 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             | Route::StaffNotifications { .. }
             | Route::StaffInvoiceNew { .. }
             | Route::StaffInvoiceEdit { .. }
+            | Route::StaffPortal { .. }
     );
-    let hidden = staff_only && !viewer.is_staff();
+    // Pages for the owner and admins only are not there for members either.
+    let admin_only = matches!(route, Route::StaffPortal { .. });
+    let hidden = (staff_only && !viewer.is_staff()) || (admin_only && !viewer.is_admin());
     let here = route.to_string();
     let here_path = here.split('?').next().unwrap_or("").to_owned();
     let is_current = |href: &str| {

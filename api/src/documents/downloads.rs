@@ -22,6 +22,7 @@ use crate::core::mail::message::Lang;
 use crate::core::scope::Scope;
 use crate::core::state::AppState;
 use crate::core::tokens;
+use crate::tenancy::Section;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -136,6 +137,15 @@ async fn one(
     xml: bool,
     q: &HashMap<String, String>,
 ) -> AppResult<Response> {
+    let section = match kind {
+        "invoice" => Some(Section::Invoices),
+        "credit-note" => Some(Section::CreditNotes),
+        "estimate" => Some(Section::Estimates),
+        _ => None,
+    };
+    if let Some(section) = section {
+        state.store.require_section(scope, section).await?;
+    }
     let lang = language(state, scope, q).await?;
     let store = &state.store;
     let gid = async_graphql::ID(id.to_owned());
@@ -207,6 +217,10 @@ async fn statement_pdf(
     scope: &Scope,
     q: &HashMap<String, String>,
 ) -> AppResult<Response> {
+    state
+        .store
+        .require_section(scope, Section::Statements)
+        .await?;
     let lang = language(state, scope, q).await?;
     let today = state.store.clock().today_utc();
     let (client, currency, from, to) = statement_args(client_of(scope, q)?, q, today)?;

@@ -267,6 +267,16 @@ async fn start(
     q: &HashMap<String, String>,
 ) -> AppResult<Response> {
     let store = state.store.clone();
+    let section = match kind {
+        "invoices" => Some(crate::tenancy::Section::Invoices),
+        "credit-notes" => Some(crate::tenancy::Section::CreditNotes),
+        "statement" => Some(crate::tenancy::Section::Statements),
+        "time" => Some(crate::tenancy::Section::Projects),
+        _ => None,
+    };
+    if let Some(section) = section {
+        store.require_section(&scope, section).await?;
+    }
     let lang = match q.get("lang").map(String::as_str) {
         Some(l @ ("en" | "el")) => Lang::from_locale(Some(l)),
         _ => Lang::from_locale(store.my_locale(&scope).await?.as_deref()),

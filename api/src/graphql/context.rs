@@ -93,3 +93,11 @@ pub fn loader<'a, T: Send + Sync + 'static>(
         .ok_or(AppError::Unauthenticated)?;
     Ok(pick(loaders))
 }
+
+/// Refuses a contact a section of the portal their business turned off (staff pass).
+pub async fn require_section(
+    ctx: &Context<'_>,
+    section: crate::tenancy::Section,
+) -> Result<(), crate::core::error::AppError> {
+    store(ctx).require_section(scope(ctx)?, section).await
+}

@@ -36,6 +36,7 @@ pub struct Query(
     crate::payments::graphql::demo_checkout::DemoCheckoutQuery,
     crate::tenancy::graphql::TenantSettingsQuery,
     crate::invoicing::graphql::editor::InvoiceEditorQuery,
+    crate::help::graphql::HelpQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.
@@ -49,6 +50,7 @@ pub struct Mutation(
     crate::credit::graphql::use_credit::CreditUseMutation,
     crate::tenancy::graphql::TenantSettingsMutation,
     crate::invoicing::graphql::editor::InvoiceEditorMutation,
+    crate::help::graphql::HelpMutation,
 );
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;

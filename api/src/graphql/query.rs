@@ -133,6 +133,7 @@ impl CoreQuery {
         filter: Option<InvoiceFilterInput>,
         order_by: Option<InvoiceOrderInput>,
     ) -> Result<Connection<String, Invoice, Totals, EmptyFields>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Invoices).await?;
         let s = scope(ctx)?;
         let first = page_size(first)?;
         let filter = filter.map(|f| f.parse()).transpose()?.unwrap_or_default();
@@ -163,6 +164,7 @@ impl CoreQuery {
     /// One invoice. When a client's contact opens it, staff are notified (at most once an hour
     /// per contact and invoice).
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Invoice>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Invoices).await?;
         let s = scope(ctx)?;
         let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let found = store(ctx).invoice(s, &id).await?;
@@ -193,6 +195,7 @@ impl CoreQuery {
         ctx: &Context<'_>,
         number: String,
     ) -> Result<Option<Invoice>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Invoices).await?;
         let number = portico_domain::DocumentNumber::parse(&number).map_err(AppError::from)?;
         Ok(store(ctx)
             .invoice_by_number(scope(ctx)?, number.as_str())
@@ -210,6 +213,7 @@ impl CoreQuery {
         to: Date,
         currency: Option<String>,
     ) -> Result<Statement> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Statements).await?;
         let client = ids::decode(&client_id, "Client")?;
         let currency = currency_opt(currency.as_deref())?;
         let scope = scope(ctx)?;
@@ -235,6 +239,7 @@ impl CoreQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Estimate>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Estimates).await?;
         let (first, offset) = (page_size(first)?, offset_of(after)?);
         let client = client_arg(client_id.as_ref())?;
         let rows = store(ctx)
@@ -254,6 +259,7 @@ impl CoreQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, CreditNote>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::CreditNotes).await?;
         let (first, offset) = (page_size(first)?, offset_of(after)?);
         let client = client_arg(client_id.as_ref())?;
         let rows = store(ctx)
@@ -307,6 +313,7 @@ impl CoreQuery {
 
     /// Projects with their time entries and summaries by task, assignee and month.
     async fn projects(&self, ctx: &Context<'_>, client_id: Option<ID>) -> Result<Vec<Project>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Projects).await?;
         let client = client_arg(client_id.as_ref())?;
         Ok(store(ctx)
             .projects(scope(ctx)?, client.as_deref(), None)
@@ -318,6 +325,7 @@ impl CoreQuery {
 
     /// Message threads, most recent first; `subjectId` narrows to one invoice, estimate or project.
     async fn threads(&self, ctx: &Context<'_>, subject_id: Option<ID>) -> Result<Vec<Thread>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let subject = subject_id.as_ref().map(subject_of).transpose()?;
         let subject_ref = subject.as_ref().map(|(k, id)| (*k, id.as_str()));
         Ok(store(ctx)
@@ -336,6 +344,7 @@ impl CoreQuery {
         id: ID,
         #[graphql(default = true)] mark_read: bool,
     ) -> Result<Option<Thread>> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let id = ids::decode(&id, "Thread")?;
         let s = scope(ctx)?;
         if mark_read {

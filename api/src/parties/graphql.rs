@@ -137,6 +137,8 @@ pub struct PortalProfile {
     /// Its offsets from three years ago to a year ahead, first to last, so a page can show any
     /// instant of that span as local time without a time-zone database.
     pub utc_offsets: Vec<UtcOffset>,
+    /// The sections of the portal its clients see (the menu shows only these).
+    pub client_sections: Vec<crate::tenancy::graphql::ClientSection>,
 }
 
 impl PortalProfile {
@@ -151,6 +153,7 @@ impl PortalProfile {
             })
             .collect();
         PortalProfile {
+            client_sections: crate::tenancy::graphql::ClientSection::visible(&t),
             time_zone: t.time_zone,
             utc_offsets,
             slug: t.slug,

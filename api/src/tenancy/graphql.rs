@@ -1,15 +1,73 @@
 //! Tenant settings read and changed through the API (the settings pages come with the
 //! back-office). Merged into the Query and Mutation roots.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 
 use crate::graphql::context::{scope, store};
-use crate::tenancy::{BusinessDetails, DocumentSettings};
+use crate::tenancy::{BusinessDetails, DocumentSettings, Section};
+
+/// A section of the portal a business may show its clients or not.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ClientSection {
+    Invoices,
+    Estimates,
+    CreditNotes,
+    Statements,
+    Projects,
+    Messages,
+    Help,
+}
+
+impl ClientSection {
+    pub fn to_section(self) -> Section {
+        match self {
+            ClientSection::Invoices => Section::Invoices,
+            ClientSection::Estimates => Section::Estimates,
+            ClientSection::CreditNotes => Section::CreditNotes,
+            ClientSection::Statements => Section::Statements,
+            ClientSection::Projects => Section::Projects,
+            ClientSection::Messages => Section::Messages,
+            ClientSection::Help => Section::Help,
+        }
+    }
+
+    pub fn from_section(s: Section) -> ClientSection {
+        match s {
+            Section::Invoices => ClientSection::Invoices,
+            Section::Estimates => ClientSection::Estimates,
+            Section::CreditNotes => ClientSection::CreditNotes,
+            Section::Statements => ClientSection::Statements,
+            Section::Projects => ClientSection::Projects,
+            Section::Messages => ClientSection::Messages,
+            Section::Help => ClientSection::Help,
+        }
+    }
+
+    /// The sections a tenant shows its clients.
+    pub fn visible(t: &crate::tenancy::Tenant) -> Vec<ClientSection> {
+        Section::ALL
+            .into_iter()
+            .filter(|s| !t.hidden_sections.contains(s))
+            .map(ClientSection::from_section)
+            .collect()
+    }
+}
+
+/// The business's name and brand colour.
+#[derive(InputObject)]
+pub struct BrandingInput {
+    pub name: String,
+    /// `#` and six hex digits; white text on it needs a contrast of at least 4.5:1.
+    pub brand_color: String,
+}
 
 /// The business's legal details and document settings (owner and admin).
 #[derive(SimpleObject)]
 pub struct BusinessSettings {
     pub name: String,
+    pub brand_color: String,
+    /// The sections its clients see.
+    pub client_sections: Vec<ClientSection>,
     pub vat_id: Option<String>,
     /// Street lines.
     pub address: Option<String>,
@@ -70,8 +128,11 @@ impl TenantSettingsQuery {
             .tenant_by_id(scope.tenant_id.as_str())
             .await?
             .ok_or(crate::core::error::AppError::NotFound("tenant"))?;
+        let client_sections = ClientSection::visible(&t);
         let d = t.documents;
         Ok(BusinessSettings {
+            client_sections,
+            brand_color: t.brand_color,
             name: t.name,
             vat_id: t.vat_id,
             address: t.address,
@@ -103,6 +164,33 @@ impl TenantSettingsMutation {
             .set_tenant_time_zone(scope(ctx)?, tz.name())
             .await?;
         Ok(tz.name().to_owned())
+    }
+
+    /// Renames the business and sets its brand colour (owner and admin). A colour on which white
+    /// text would be hard to read is refused, saying its contrast.
+    async fn update_branding(&self, ctx: &Context<'_>, input: BrandingInput) -> Result<bool> {
+        store(ctx)
+            .set_branding(scope(ctx)?, &input.name, &input.brand_color)
+            .await?;
+        Ok(true)
+    }
+
+    /// Shows clients exactly these sections (owner and admin); the others disappear from their
+    /// menu, and their pages and API fields answer FORBIDDEN for contacts. Returns them.
+    async fn set_client_sections(
+        &self,
+        ctx: &Context<'_>,
+        sections: Vec<ClientSection>,
+    ) -> Result<Vec<ClientSection>> {
+        let visible: Vec<Section> = sections.iter().map(|s| s.to_section()).collect();
+        store(ctx)
+            .set_client_sections(scope(ctx)?, &visible)
+            .await?;
+        Ok(Section::ALL
+            .into_iter()
+            .filter(|s| visible.contains(s))
+            .map(ClientSection::from_section)
+            .collect())
     }
 
     /// Replaces the business's legal details: VAT id, address, country, email, phone (owner and

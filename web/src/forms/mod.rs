@@ -11,6 +11,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 mod invoices;
+mod portal;
 mod settings;
 
 use crate::server::{Call, Executor};
@@ -46,6 +47,13 @@ fn forms() -> Router {
         .route("/{tenant}/forms/business", post(settings::business))
         .route("/{tenant}/forms/documents", post(settings::documents))
         .route("/{tenant}/forms/invitations", post(invite))
+        .route("/{tenant}/forms/branding", post(portal::branding))
+        .route("/{tenant}/forms/sections", post(portal::sections))
+        .route("/{tenant}/forms/help/save", post(portal::save_article))
+        .route(
+            "/{tenant}/forms/help/{id}/delete",
+            post(portal::delete_article),
+        )
         .route("/{tenant}/forms/invoices/save", post(invoices::save))
         .route(
             "/{tenant}/forms/invoices/{id}/{action}",

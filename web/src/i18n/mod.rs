@@ -210,6 +210,11 @@ const API_GREEK: &[(&str, &str)] = &[
         "the due date is before the issue date",
         "η ημερομηνία λήξης είναι πριν από την ημερομηνία έκδοσης",
     ),
+    ("a colour is written as # and six hex digits, e.g. #1f4e79", "ένα χρώμα γράφεται ως # και έξι δεκαεξαδικά ψηφία, π.χ. #1f4e79"),
+    ("title: is required", "τίτλος: είναι υποχρεωτικός"),
+    ("body: is required", "κείμενο: είναι υποχρεωτικό"),
+    ("name: is required", "όνομα: είναι υποχρεωτικό"),
+    ("white text on this colour is hard to read (a contrast of at least 4.5:1 is needed); choose a darker colour", "το λευκό κείμενο διαβάζεται δύσκολα σε αυτό το χρώμα (χρειάζεται αντίθεση τουλάχιστον 4,5:1)· επιλέξτε πιο σκούρο χρώμα"),
 ];
 
 /// Month abbreviations, January first.

@@ -233,6 +233,7 @@ impl DocumentsMutation {
         id: ID,
         comment: Option<String>,
     ) -> Result<Estimate> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Estimates).await?;
         let id = ids::decode(&id, "Estimate")?;
         let comment =
             portico_domain::estimate_comment(comment.as_deref()).map_err(AppError::from)?;
@@ -245,6 +246,7 @@ impl DocumentsMutation {
 
     /// A client contact (admin or payer) rejects a sent estimate, giving a reason.
     async fn reject_estimate(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Estimate> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Estimates).await?;
         let id = ids::decode(&id, "Estimate")?;
         let e = store(ctx)
             .reject_estimate(scope(ctx)?, &id, reason, today(ctx))

@@ -102,6 +102,7 @@ impl WorkMutation {
         subject_id: ID,
         body: String,
     ) -> Result<Message> {
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let (kind, raw) = subject_of(&subject_id)?;
         let body = validate::text("body", &body, validate::MAX_TEXT).map_err(AppError::from)?;
         let s = scope(ctx)?;

@@ -1,0 +1,16 @@
+-- The back-office: the sections a business turned off for its clients (a comma-separated list of
+-- section keys, so sections added later start on), and its help articles, each in one language
+-- and written in Markdown, in the order staff gave them.
+ALTER TABLE tenants ADD COLUMN hidden_sections TEXT NOT NULL DEFAULT '';
+CREATE TABLE help_articles (
+    id TEXT NOT NULL PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    locale TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    position BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (tenant_id, id)
+);
+CREATE INDEX help_articles_tenant ON help_articles (tenant_id, locale, position);
