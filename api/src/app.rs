@@ -36,7 +36,8 @@ impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let store = Store::connect(&config.database_url, config.max_connections)
             .await?
-            .with_base_url(&config.base_url);
+            .with_base_url(&config.base_url)
+            .with_files(crate::core::storage::Files::open(&config.files)?);
         migrate(&store).await?;
         let bus = match &config.redis_url {
             Some(url) => EventBus::redis(url, store.clone()).await?,

@@ -1,7 +1,10 @@
--- The back-office: the sections a business turned off for its clients (a comma-separated list of
+-- The back-office: the logo file, the sections a business turned off for its clients (a comma-separated list of
 -- section keys, so sections added later start on), and its help articles, each in one language
 -- and written in Markdown, in the order staff gave them.
 ALTER TABLE tenants ADD COLUMN hidden_sections TEXT NOT NULL DEFAULT '';
+-- An uploaded logo: its file in the file store (`logo-HASH.png`); `logo` keeps the earlier
+-- inline `data:` URIs.
+ALTER TABLE tenants ADD COLUMN logo_file TEXT;
 CREATE TABLE help_articles (
     id TEXT NOT NULL PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants (id),

@@ -251,6 +251,20 @@ async fn staff_set_up_the_client_portal_and_clients_see_it() {
         .await;
     staff.wait_text("main", "Name and colour saved").await;
 
+    // A logo: an SVG carrying a script is stored without it.
+    let svg = std::env::temp_dir().join(format!("portico-logo-{}.svg", std::process::id()));
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><circle cx="5" cy="5" r="5" fill="#0b5d3b"/></svg>"##,
+    )
+    .expect("write the logo");
+    staff.upload("#b-logo", &svg).await;
+    staff
+        .click("form[action$='/forms/logo'] button[type=submit]")
+        .await;
+    staff.wait_text("main", "Logo saved").await;
+    let _ = std::fs::remove_file(&svg);
+
     // Projects off for clients.
     staff.click("input[name=section][value=PROJECTS]").await;
     staff
@@ -293,6 +307,28 @@ async fn staff_set_up_the_client_portal_and_clients_see_it() {
             .js("return getComputedStyle(document.querySelector('.shell')).getPropertyValue('--brand').trim()", json!([]))
             .await,
         json!("#0b5d3b")
+    );
+    // The logo in the client's header, served clean.
+    let logo = client
+        .js(
+            "return document.querySelector('header.top .brand img')?.getAttribute('src')",
+            json!([]),
+        )
+        .await;
+    let logo = logo.as_str().expect("the logo shows").to_owned();
+    assert!(logo.contains("/brand/logo-"), "{logo}");
+    let served = portal
+        .http
+        .get(format!("{}{logo}", portal.base))
+        .send()
+        .await
+        .expect("logo")
+        .text()
+        .await
+        .expect("svg");
+    assert!(
+        served.contains("<circle") && !served.contains("script") && !served.contains("onload"),
+        "{served}"
     );
     let menu = client.text("nav.menu").await;
     assert!(

@@ -330,6 +330,16 @@ impl Browser {
         .await;
     }
 
+    /// Chooses `path` in the file input matching `css`.
+    pub async fn upload(&self, css: &str, path: &Path) {
+        let e = self.find(css).await;
+        self.post(
+            &format!("/element/{e}/value"),
+            json!({ "text": path.to_string_lossy() }),
+        )
+        .await;
+    }
+
     /// Types `text` into whatever has the focus, key by key (as a person would).
     pub async fn keys(&self, text: &str) {
         let actions: Vec<Value> = text

@@ -293,3 +293,166 @@ async fn help_articles_in_each_language(app: TestApp) {
 }
 
 crate::both_backends!(branding_and_sections, help_articles_in_each_language);
+
+/// A 1 × 1 PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/// Logos on the local folder (SQLite) and on an S3-compatible server (PostgreSQL + moto): an SVG
+/// with a script is cleaned before it is stored, served under a policy that runs nothing, and
+/// printed on documents; a PNG replaces it; bad files, members and contacts are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logos_are_kept_in_the_file_store_and_served_safely() {
+    use crate::common::s3::S3Server;
+    use crate::common::Kind;
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let s3 = match kind {
+            Kind::Postgres => match S3Server::start().await {
+                Some(s) => Some(s),
+                None => continue,
+            },
+            Kind::Sqlite => None,
+        };
+        let files = s3.as_ref().map(S3Server::files);
+        let Some(app) = TestApp::start_with(kind, |c| {
+            if let Some(f) = files {
+                c.files = f;
+            }
+        })
+        .await
+        else {
+            continue;
+        };
+        let (t, owner) = app.tenant("alpha").await;
+        let c = party(&app, &t, &owner, "Helios", "EUR").await;
+        let member = app.token(&t, Role::Member, None).await;
+        let set = "mutation($i: String!) { setLogo(image: $i) }";
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10" fill="#0b5d3b"/></svg>"##;
+        let uri = |mime: &str, bytes: &[u8]| {
+            use base64::Engine;
+            format!(
+                "data:{mime};base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            )
+        };
+        let path = app
+            .ok(
+                &owner,
+                set,
+                json!({ "i": uri("image/svg+xml", svg.as_bytes()) }),
+            )
+            .await["setLogo"]
+            .as_str()
+            .expect("path")
+            .to_owned();
+        assert!(
+            path.starts_with("/alpha/brand/logo-") && path.ends_with(".svg"),
+            "{path}"
+        );
+        let p = app
+            .ok(&c.payer_token, PROFILE_LOGO, json!({ "s": "alpha" }))
+            .await;
+        assert_eq!(p["portal"]["logo"], path.as_str());
+        let served = app.request("GET", &path, &[], "").await;
+        assert_eq!(served.status, 200);
+        assert_eq!(
+            served.header("content-type").as_deref(),
+            Some("image/svg+xml")
+        );
+        assert!(served
+            .header("content-security-policy")
+            .is_some_and(|v| v.contains("sandbox")));
+        let body = served.body.clone();
+        assert!(
+            !body.contains("script") && !body.contains("onload"),
+            "{body}"
+        );
+        assert!(body.contains("<rect") && body.contains("#0b5d3b"), "{body}");
+        // On S3 the bucket holds exactly what is served.
+        if let Some(s3) = &s3 {
+            let key = format!(
+                "tenants/{t}/{}",
+                path.rsplit('/').next().unwrap_or_default()
+            );
+            assert_eq!(
+                s3.object(&key).await.as_deref(),
+                Some(served.bytes.as_slice())
+            );
+        }
+        // Documents print it (and still draw).
+        let inv = invoice(&app, &owner, &c.client_gid, "10.00", true).await;
+        let pdf = get(
+            &app,
+            &format!("/alpha/documents/invoice/{inv}.pdf"),
+            &c.payer_token,
+        )
+        .await;
+        assert_eq!(pdf.status, 200);
+
+        // A PNG replaces it; the old address no longer answers.
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(PNG)
+            .expect("png");
+        let path2 = app
+            .ok(&owner, set, json!({ "i": uri("image/png", &png) }))
+            .await["setLogo"]
+            .as_str()
+            .expect("path")
+            .to_owned();
+        let served = app.request("GET", &path2, &[], "").await;
+        assert_eq!(
+            (served.status.as_u16(), served.bytes.clone()),
+            (200, png.clone())
+        );
+        assert_eq!(served.header("content-type").as_deref(), Some("image/png"));
+        assert_eq!(app.request("GET", &path, &[], "").await.status, 404);
+        assert_eq!(
+            app.request("GET", &path2.replace("/alpha/", "/beta/"), &[], "")
+                .await
+                .status,
+            404
+        );
+        let pdf = get(
+            &app,
+            &format!("/alpha/documents/invoice/{inv}.pdf"),
+            &c.payer_token,
+        )
+        .await;
+        assert_eq!(pdf.status, 200);
+
+        // Refused: another kind of file, an SVG declaring entities, and anyone but owner/admin.
+        for bad in [
+            uri("image/gif", b"GIF89a\x01\x00\x01\x00"),
+            uri(
+                "image/svg+xml",
+                br#"<!DOCTYPE svg [<!ENTITY a "x">]><svg>&a;</svg>"#,
+            ),
+            "not a data uri".to_owned(),
+        ] {
+            let resp = app.gql(&owner, set, json!({ "i": bad })).await;
+            assert_eq!(resp["errors"][0]["extensions"]["field"], "logo", "{resp}");
+        }
+        for token in [&member, &c.admin_token] {
+            let code = app
+                .err_code(token, set, json!({ "i": uri("image/png", &png) }))
+                .await;
+            assert_eq!(code, "FORBIDDEN");
+        }
+        let p = app
+            .ok(&c.payer_token, PROFILE_LOGO, json!({ "s": "alpha" }))
+            .await;
+        assert_eq!(p["portal"]["logo"], path2.as_str(), "unchanged by refusals");
+        // Removed: the name shows instead.
+        app.ok(&owner, "mutation { removeLogo }", json!({})).await;
+        let p = app
+            .ok(&c.payer_token, PROFILE_LOGO, json!({ "s": "alpha" }))
+            .await;
+        assert_eq!(p["portal"]["logo"], Value::Null);
+        assert_eq!(app.request("GET", &path2, &[], "").await.status, 404);
+        let actions = audit_actions(&app, &owner).await;
+        assert!(actions.iter().any(|a| a == "tenant.logo_changed"));
+        assert!(actions.iter().any(|a| a == "tenant.logo_removed"));
+    }
+}
+
+const PROFILE_LOGO: &str = "query($s: String!) { portal(slug: $s) { logo } }";

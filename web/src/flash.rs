@@ -55,6 +55,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "refunded" => l.t("Payment {} refunded."),
         "branding" => l.t("Name and colour saved."),
         "sections" => l.t("Sections saved."),
+        "logo" => l.t("Logo saved."),
+        "logo-removed" => l.t("Logo removed."),
         "article" => l.t("Help article “{}” saved."),
         "article-deleted" => l.t("Help article deleted."),
         "link" => l.t("Invoice link created (shown once): {}"),

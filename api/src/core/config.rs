@@ -31,6 +31,8 @@ pub struct Config {
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (`PORTICO_TRUSTED_PROXIES`: addresses or CIDR ranges); none by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where uploaded files (logos) live: `PORTICO_FILES_URL`, default `data_dir/files`.
+    pub files: crate::core::storage::FilesConfig,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("PORTICO_DB_MAX_CONNECTIONS: {e}"))?,
             None => 10,
         };
+        let files = crate::core::storage::FilesConfig::from_env(var, &data_dir)?;
         Ok(Config {
             database_url: var("PORTICO_DATABASE_URL")
                 .unwrap_or_else(|| default_sqlite_url(&data_dir)),
@@ -74,6 +77,7 @@ impl Config {
             trusted_proxies: crate::core::client_ip::parse_trusted(
                 &var("PORTICO_TRUSTED_PROXIES").unwrap_or_default(),
             )?,
+            files,
         })
     }
 
@@ -82,6 +86,9 @@ impl Config {
         if let Some(dir) = data_dir {
             if std::env::var("PORTICO_DATABASE_URL").is_err() {
                 self.database_url = default_sqlite_url(&dir);
+            }
+            if std::env::var("PORTICO_FILES_URL").is_err() {
+                self.files = crate::core::storage::FilesConfig::Local(dir.join("files"));
             }
             self.data_dir = dir;
         }
@@ -103,7 +110,6 @@ impl Config {
             redis_url: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             base_url: "http://localhost".into(),
-            data_dir,
             max_connections: 8,
             smtp_url: None,
             mail_from: "Portico <no-reply@localhost>".into(),
@@ -112,6 +118,8 @@ impl Config {
             web_assets: portico_web::server::default_assets_dir(),
             demo_gateway: true,
             trusted_proxies: Vec::new(),
+            files: crate::core::storage::FilesConfig::Local(data_dir.join("files")),
+            data_dir,
         }
     }
 
@@ -218,6 +226,7 @@ impl std::fmt::Debug for Config {
             .field("web_assets", &self.web_assets)
             .field("demo_gateway", &self.demo_gateway)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("files", &self.files)
             .finish()
     }
 }

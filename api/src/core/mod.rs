@@ -19,5 +19,6 @@ pub mod pagination;
 pub mod scope;
 pub mod secrets;
 pub mod state;
+pub mod storage;
 pub mod time_zone;
 pub mod tokens;

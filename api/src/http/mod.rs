@@ -57,6 +57,7 @@ pub fn router(state: HttpState) -> Router {
         .merge(crate::payments::routes::routes().with_state(state.shared.clone()))
         .merge(crate::documents::routes::routes().with_state(state.shared.clone()))
         .merge(crate::documents::downloads::routes().with_state(state.shared.clone()))
+        .merge(crate::tenancy::brand_routes::routes().with_state(state.shared.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
         .merge(portal)

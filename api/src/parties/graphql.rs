@@ -121,7 +121,8 @@ pub struct PortalProfile {
     pub slug: String,
     pub name: String,
     pub brand_color: String,
-    /// A `data:` URI of an SVG, PNG or JPEG image.
+    /// The logo: the path of the uploaded file (`/acme/brand/logo-….png`, under the portal's
+    /// address), or a `data:` URI of an SVG, PNG or JPEG image set before uploads.
     pub logo: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -152,6 +153,10 @@ impl PortalProfile {
                 minutes: o.minutes,
             })
             .collect();
+        let logo = match &t.logo_file {
+            Some(file) => Some(crate::tenancy::brand_routes::logo_path(&t.slug, file)),
+            None => t.logo.clone(),
+        };
         PortalProfile {
             client_sections: crate::tenancy::graphql::ClientSection::visible(&t),
             time_zone: t.time_zone,
@@ -159,7 +164,7 @@ impl PortalProfile {
             slug: t.slug,
             name: t.name,
             brand_color: t.brand_color,
-            logo: t.logo,
+            logo,
             email: t.email,
             phone: t.phone,
             address: t.address,

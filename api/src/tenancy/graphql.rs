@@ -175,6 +175,27 @@ impl TenantSettingsMutation {
         Ok(true)
     }
 
+    /// Sets the business's logo (owner and admin) from a base64 `data:` URI of a PNG (at most
+    /// 4096 pixels a side), JPEG or SVG file of at most 512 KiB. An SVG is rebuilt keeping only
+    /// what draws (no scripts, handlers, external references or styles). Returns the logo's path
+    /// under the portal's address, as `portal { logo }` gives it.
+    async fn set_logo(&self, ctx: &Context<'_>, image: String) -> Result<String> {
+        let s = scope(ctx)?;
+        s.require_admin()?;
+        let img = crate::tenancy::logo::read_upload(image.trim().as_bytes())?;
+        let file = store(ctx).set_logo(s, img).await?;
+        Ok(crate::tenancy::brand_routes::logo_path(
+            &s.tenant_slug,
+            &file,
+        ))
+    }
+
+    /// Removes the business's logo (owner and admin): its name shows instead.
+    async fn remove_logo(&self, ctx: &Context<'_>) -> Result<bool> {
+        store(ctx).remove_logo(scope(ctx)?).await?;
+        Ok(true)
+    }
+
     /// Shows clients exactly these sections (owner and admin); the others disappear from their
     /// menu, and their pages and API fields answer FORBIDDEN for contacts. Returns them.
     async fn set_client_sections(

@@ -35,6 +35,8 @@ pub struct Tenant {
     /// ISO 3166-1 alpha-2 (`GR`).
     pub country: Option<String>,
     pub documents: DocumentSettings,
+    /// Its uploaded logo's file name in the file store (see `logo`), if any.
+    pub logo_file: Option<String>,
     /// The portal sections its clients do not see.
     pub hidden_sections: Vec<crate::tenancy::Section>,
 }
@@ -74,7 +76,7 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
      invitation_daily_limit, allow_link_payments, logo, time_zone, vat_id, city, postal_code, country, \
-     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections";
+     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections, logo_file";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -104,6 +106,7 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
             bic: rows::opt_text(row, "bic")?,
             attach_pdfs: rows::flag(row, "attach_pdfs")?,
         },
+        logo_file: rows::opt_text(row, "logo_file")?,
         hidden_sections: crate::tenancy::sections::parse_hidden(&rows::text(
             row,
             "hidden_sections",

@@ -2,7 +2,7 @@
 //! sections clients see, and help articles.
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Path};
+use axum::extract::{Extension, Multipart, Path};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::json;
@@ -109,5 +109,63 @@ pub(super) async fn delete_article(
     back(
         &page(&tenant),
         result.map(|_| ("article-deleted", String::new())),
+    )
+}
+
+/// A logo file from the form (multipart): sent to the API as a `data:` URI, which reads it by
+/// its content and cleans an SVG.
+pub(super) async fn logo(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    use base64::Engine;
+    let mut file = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) if f.name() == Some("logo") => match f.bytes().await {
+                Ok(b) => file = b.to_vec(),
+                Err(_) => return back(&page(&tenant), Err("a logo is at most 512 KiB".into())),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back(&page(&tenant), Err("a logo is at most 512 KiB".into())),
+        }
+    }
+    if file.is_empty() {
+        return back(&page(&tenant), Err("choose an image file".into()));
+    }
+    let uri = format!(
+        "data:application/octet-stream;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&file)
+    );
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($i: String!) { setLogo(image: $i) }",
+        json!({ "i": uri }),
+    )
+    .await;
+    back(&page(&tenant), result.map(|_| ("logo", String::new())))
+}
+
+pub(super) async fn remove_logo(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation { removeLogo }",
+        json!({}),
+    )
+    .await;
+    back(
+        &page(&tenant),
+        result.map(|_| ("logo-removed", String::new())),
     )
 }

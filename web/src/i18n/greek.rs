@@ -434,4 +434,11 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("Your clients read them under Help, in their language. Write them in Markdown: **bold**, *italic*, lists with -, links as [text](https://…).", "Οι πελάτες σας τα διαβάζουν στη Βοήθεια, στη γλώσσα τους. Γράψτε τα σε Markdown: **έντονα**, *πλάγια*, λίστες με -, σύνδεσμοι ως [κείμενο](https://…)."),
     ("readable", "ευανάγνωστο"),
     ("too light: choose a darker colour", "πολύ ανοιχτό: επιλέξτε πιο σκούρο χρώμα"),
+    ("Logo", "Λογότυπο"),
+    ("PNG, JPEG or SVG, at most 512 KiB; square logos look best. An SVG keeps only what draws.", "PNG, JPEG ή SVG, έως 512 KiB· τα τετράγωνα λογότυπα δείχνουν καλύτερα. Από ένα SVG κρατιέται μόνο ό,τι σχεδιάζει."),
+    ("Logo file", "Αρχείο λογοτύπου"),
+    ("Upload logo", "Ανέβασμα λογοτύπου"),
+    ("Remove the logo", "Αφαίρεση λογοτύπου"),
+    ("Logo saved.", "Το λογότυπο αποθηκεύτηκε."),
+    ("Logo removed.", "Το λογότυπο αφαιρέθηκε."),
 ];

@@ -215,6 +215,11 @@ const API_GREEK: &[(&str, &str)] = &[
     ("body: is required", "κείμενο: είναι υποχρεωτικό"),
     ("name: is required", "όνομα: είναι υποχρεωτικό"),
     ("white text on this colour is hard to read (a contrast of at least 4.5:1 is needed); choose a darker colour", "το λευκό κείμενο διαβάζεται δύσκολα σε αυτό το χρώμα (χρειάζεται αντίθεση τουλάχιστον 4,5:1)· επιλέξτε πιο σκούρο χρώμα"),
+    ("choose an image file", "επιλέξτε ένα αρχείο εικόνας"),
+    ("a logo is at most 512 KiB", "ένα λογότυπο είναι έως 512 KiB"),
+    ("a logo is a PNG, JPEG or SVG image", "ένα λογότυπο είναι εικόνα PNG, JPEG ή SVG"),
+    ("a logo is at most 4096 pixels wide and high", "ένα λογότυπο έχει έως 4096 εικονοστοιχεία πλάτος και ύψος"),
+    ("an SVG logo may not declare a document type", "ένα λογότυπο SVG δεν μπορεί να δηλώνει τύπο εγγράφου"),
 ];
 
 /// Month abbreviations, January first.

@@ -50,6 +50,8 @@ pub struct Store {
     base_url: Arc<str>,
     /// Every "now" the store and its transactions read.
     clock: Clock,
+    /// Uploaded files (logos), beside the rows that name them.
+    files: Option<crate::core::storage::Files>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -60,6 +62,19 @@ impl Store {
     pub fn with_base_url(mut self, base_url: &str) -> Store {
         self.base_url = Arc::from(base_url.trim_end_matches('/'));
         self
+    }
+
+    /// The store with its file store (uploads).
+    pub fn with_files(mut self, files: crate::core::storage::Files) -> Store {
+        self.files = Some(files);
+        self
+    }
+
+    /// The file store; an error for a store built without one (a tool that reads only rows).
+    pub fn files(&self) -> crate::core::error::AppResult<&crate::core::storage::Files> {
+        self.files.as_ref().ok_or_else(|| {
+            crate::core::error::AppError::Internal(anyhow::anyhow!("no file store configured"))
+        })
     }
 
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
@@ -110,6 +125,7 @@ impl Store {
             statements: Arc::new(AtomicU64::new(0)),
             base_url: Arc::from(""),
             clock: Clock::system(),
+            files: None,
         };
         if backend == Backend::Postgres {
             store.warn_if_rls_bypassed().await;

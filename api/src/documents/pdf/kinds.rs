@@ -57,8 +57,13 @@ pub(super) async fn parties(
         .client(scope, client_id)
         .await?
         .ok_or(AppError::NotFound("client"))?;
+    let mut brand = brand(&tenant, lang);
+    // An uploaded logo is read from the file store (one that cannot be read leaves the name).
+    if let Ok(Some((bytes, format))) = store.logo_file(&tenant).await {
+        brand.logo = Some(portico_pdf::Logo { bytes, format });
+    }
     Ok(Parties {
-        brand: brand(&tenant, lang),
+        brand,
         buyer: buyer(&client, lang),
         tenant,
     })

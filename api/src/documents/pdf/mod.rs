@@ -43,10 +43,18 @@ pub async fn render(drawn: Drawn) -> AppResult<(Vec<u8>, String)> {
         .acquire()
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf queue: {e}")))?;
-    let bytes = tokio::task::spawn_blocking(move || portico_pdf::render(&doc, logo))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf task: {e}")))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf: {e}")))?;
+    // A logo the layout cannot read (a damaged upload) leaves the business's name in its place
+    // rather than failing every document.
+    let bytes = tokio::task::spawn_blocking(move || match logo {
+        Some(logo) => portico_pdf::render(&doc, Some(logo)).or_else(|e| {
+            tracing::warn!(error = %e, "pdf: the logo could not be drawn; drawing without it");
+            portico_pdf::render(&doc, None)
+        }),
+        None => portico_pdf::render(&doc, None),
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf task: {e}")))?
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("pdf: {e}")))?;
     Ok((bytes, file_name))
 }
 

@@ -4,6 +4,7 @@
 use super::*;
 use crate::data::PageError;
 use crate::flash::Flash;
+use crate::ui::use_shell;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -102,6 +103,7 @@ pub fn StaffPortal(tenant: String, q: Qs) -> Element {
 #[component]
 fn BrandingPanel(tenant: String, name: String, color: String) -> Element {
     let l = locale();
+    let logo = use_shell().profile.and_then(|p| p.logo);
     let mut chosen = use_signal(|| color.clone());
     let ratio = contrast_with_white(&chosen());
     let readable = ratio.is_some_and(|r| r >= 4.5);
@@ -133,10 +135,27 @@ fn BrandingPanel(tenant: String, name: String, color: String) -> Element {
                 }
                 // What clients will see: the top bar, a link and a button in this colour.
                 div { class: "brand-preview", "aria-hidden": "true", style: "--brand: {shown}",
-                    div { class: "top", span { class: "brand", "{name}" } }
+                    div { class: "top",
+                        span { class: "brand",
+                            if let Some(src) = logo.clone() { img { src: "{src}", alt: "", width: "32", height: "32" } }
+                            "{name}"
+                        }
+                    }
                     p { span { class: "like-link", {l.t("Invoices")} } " · " span { class: "button primary", {l.t("Pay now")} } }
                 }
                 button { r#type: "submit", class: "primary", {l.t("Save")} }
+            }
+            h3 { {l.t("Logo")} }
+            p { class: "muted", {l.t("PNG, JPEG or SVG, at most 512 KiB; square logos look best. An SVG keeps only what draws.")} }
+            form { method: "post", action: "/{tenant}/forms/logo", enctype: "multipart/form-data", class: "inline-form",
+                label { r#for: "b-logo", class: "sr", {l.t("Logo file")} }
+                input { id: "b-logo", name: "logo", r#type: "file", accept: "image/png,image/jpeg,image/svg+xml", required: true }
+                button { r#type: "submit", {l.t("Upload logo")} }
+            }
+            if logo.is_some() {
+                form { method: "post", action: "/{tenant}/forms/logo/remove", class: "inline-form",
+                    button { r#type: "submit", class: "link action", {l.t("Remove the logo")} }
+                }
             }
         }
     }
