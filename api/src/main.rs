@@ -102,7 +102,8 @@ enum StaffCommand {
 
 #[derive(Subcommand)]
 enum TenantCommand {
-    /// Create a tenant.
+    /// Create a tenant. With --owner-email, also its owner, who is emailed a sign-in link valid
+    /// for three days.
     Create {
         #[arg(long)]
         slug: String,
@@ -110,6 +111,10 @@ enum TenantCommand {
         name: String,
         #[arg(long, default_value = "EUR")]
         currency: String,
+        #[arg(long)]
+        owner_email: Option<String>,
+        #[arg(long, default_value = "Owner")]
+        owner_name: String,
     },
 }
 
@@ -207,21 +212,64 @@ async fn main() -> anyhow::Result<()> {
                     slug,
                     name,
                     currency,
+                    owner_email,
+                    owner_name,
                 },
         } => {
             let app = App::build(Config::from_env()?).await?;
-            let t = app
-                .store
-                .create_tenant(portico::tenancy::NewTenant {
-                    slug: portico::domain::Slug::parse(&slug)?,
-                    name,
-                    default_currency: portico::domain::Currency::parse(&currency)?,
-                    email: None,
-                    phone: None,
-                    address: None,
-                })
-                .await?;
-            println!("created tenant {} ({})", t.slug, t.id);
+            let slug = portico::domain::Slug::parse(&slug)?;
+            let currency = portico::domain::Currency::parse(&currency)?;
+            match owner_email {
+                Some(email) => {
+                    let owner_email = portico::domain::Email::parse(&email)?;
+                    let t = app
+                        .store
+                        .create_business(
+                            portico::identity::onboarding::NewBusiness {
+                                slug,
+                                name,
+                                currency,
+                                owner_email,
+                                owner_name,
+                            },
+                            &app.config.base_url,
+                        )
+                        .await?;
+                    // Sent now when SMTP is configured; otherwise it waits in the outbox.
+                    let sent =
+                        portico::core::mail::worker::runner(app.store.clone(), app.mailer.clone())
+                            .tick()
+                            .await
+                            .map(|t| t.worked() > 0)
+                            .unwrap_or(false);
+                    let how = match (sent, app.config.smtp_url.is_some()) {
+                        (true, true) => "emailed",
+                        (true, false) => "written to the log (no PORTICO_SMTP_URL)",
+                        (false, _) => "queued (it goes when the server runs)",
+                    };
+                    println!(
+                        "created tenant {} ({}) with owner {email}; sign-in link {how}; portal: {}/{}/",
+                        t.slug,
+                        t.id,
+                        app.config.base_url.trim_end_matches('/'),
+                        t.slug
+                    );
+                }
+                None => {
+                    let t = app
+                        .store
+                        .create_tenant(portico::tenancy::NewTenant {
+                            slug,
+                            name,
+                            default_currency: currency,
+                            email: None,
+                            phone: None,
+                            address: None,
+                        })
+                        .await?;
+                    println!("created tenant {} ({})", t.slug, t.id);
+                }
+            }
         }
         Command::Staff {
             command:

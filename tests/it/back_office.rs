@@ -456,3 +456,117 @@ async fn logos_are_kept_in_the_file_store_and_served_safely() {
 }
 
 const PROFILE_LOGO: &str = "query($s: String!) { portal(slug: $s) { logo } }";
+
+/// `portico tenant create … --owner-email`: the business and its owner exist, the owner's
+/// welcome email arrives over SMTP with a link that still signs in two days later (once), and
+/// the dashboard's first steps tick off as they are done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_business_gets_its_owner_a_welcome_link_and_first_steps() {
+    use crate::common::smtp::SmtpServer;
+    use crate::common::Kind;
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let Some(app) = TestApp::start_with(kind, |c| c.smtp_url = Some(url)).await else {
+            continue;
+        };
+        let t = app
+            .app
+            .store
+            .create_business(
+                portico::identity::onboarding::NewBusiness {
+                    slug: portico::domain::Slug::parse("new-biz").expect("slug"),
+                    name: "New Biz".into(),
+                    currency: portico::domain::Currency::parse("EUR").expect("currency"),
+                    owner_email: portico::domain::Email::parse("nora@newbiz.example")
+                        .expect("email"),
+                    owner_name: "Nora".into(),
+                },
+                "http://localhost",
+            )
+            .await
+            .expect("created");
+        let mail = loop {
+            let m = smtp.next(20).await.expect("the welcome email arrives");
+            if m.to.iter().any(|t| t.contains("nora@newbiz.example")) {
+                break m;
+            }
+        };
+        assert!(
+            mail.data.contains("New Biz's client portal is ready"),
+            "{}",
+            mail.data
+        );
+        let link = mail
+            .link_containing("/new-biz/auth/magic?token=")
+            .expect("a link");
+        let token = link.split("token=").nth(1).expect("token").to_owned();
+        // Still good two days later, once.
+        app.app
+            .clock()
+            .advance(std::time::Duration::from_secs(2 * 86_400));
+        let origin = app.app.config.origin();
+        let headers = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", origin.as_str()),
+        ];
+        let body = format!("token={token}");
+        let done = app
+            .request("POST", "/new-biz/auth/magic", &headers, &body)
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let cookie = done.cookie().expect("session");
+        let again = app
+            .request("POST", "/new-biz/auth/magic", &headers, &body)
+            .await;
+        assert!(again.cookie().is_none(), "used once");
+        let steps = "{ viewer { role } gettingStarted { branding paymentMethod firstClient firstInvoice done } }";
+        let first = app.gql_cookie(&cookie, steps, json!({})).await.json();
+        assert_eq!(first["data"]["viewer"]["role"], "owner", "{first}");
+        assert_eq!(
+            first["data"]["gettingStarted"],
+            json!({ "branding": false, "paymentMethod": false, "firstClient": false, "firstInvoice": false, "done": false })
+        );
+        let owner = app.token(&t.id, Role::Owner, None).await;
+        app.ok(
+            &owner,
+            "mutation { updateBranding(input: { name: \"New Biz\", brandColor: \"#0b5d3b\" }) }",
+            json!({}),
+        )
+        .await;
+        app.ok(
+            &owner,
+            "mutation { updateDocumentSettings(input: { iban: \"GR1601101250000000012300695\" }) }",
+            json!({}),
+        )
+        .await;
+        let client = app
+            .ok(
+                &owner,
+                "mutation { createClient(input: { name: \"First\" }) { id currency } }",
+                json!({}),
+            )
+            .await["createClient"]
+            .clone();
+        assert_eq!(
+            client["currency"], "EUR",
+            "the business's currency by default"
+        );
+        invoice(
+            &app,
+            &owner,
+            client["id"].as_str().expect("id"),
+            "10",
+            false,
+        )
+        .await;
+        let last = app.gql_cookie(&cookie, steps, json!({})).await.json();
+        assert_eq!(last["data"]["gettingStarted"]["done"], true, "{last}");
+        let member = app.token(&t.id, Role::Member, None).await;
+        assert_eq!(
+            app.err_code(&member, "{ gettingStarted { done } }", json!({}))
+                .await,
+            "FORBIDDEN"
+        );
+    }
+}

@@ -56,6 +56,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "branding" => l.t("Name and colour saved."),
         "sections" => l.t("Sections saved."),
         "logo" => l.t("Logo saved."),
+        "client" => l.t("Client {} added."),
         "logo-removed" => l.t("Logo removed."),
         "article" => l.t("Help article “{}” saved."),
         "article-deleted" => l.t("Help article deleted."),

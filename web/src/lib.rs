@@ -85,8 +85,8 @@ pub enum Route {
             Help { tenant: String },
             #[route("/staff/payments")]
             StaffPayments { tenant: String },
-            #[route("/staff/clients")]
-            StaffClients { tenant: String },
+            #[route("/staff/clients?:..q")]
+            StaffClients { tenant: String, q: Qs },
             #[route("/staff/invitations?:..q")]
             StaffInvitations { tenant: String, q: Qs },
             #[route("/staff/invoices/new?:..q")]

@@ -37,6 +37,7 @@ pub struct Query(
     crate::tenancy::graphql::TenantSettingsQuery,
     crate::invoicing::graphql::editor::InvoiceEditorQuery,
     crate::help::graphql::HelpQuery,
+    crate::reporting::graphql::getting_started::GettingStartedQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.

@@ -46,6 +46,49 @@ impl Template for MagicLinkEmail<'_> {
     }
 }
 
+/// The first email of a new business's owner: its portal is ready, with a sign-in link valid for
+/// `days` days.
+pub struct WelcomeEmail<'a> {
+    pub name: &'a str,
+    pub link: &'a str,
+    pub days: i64,
+}
+
+impl Template for WelcomeEmail<'_> {
+    fn subject(&self, brand: &Brand, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("{}'s client portal is ready", brand.name),
+            Lang::El => format!("Η πύλη πελατών της επιχείρησης {} είναι έτοιμη", brand.name),
+        }
+    }
+
+    fn body(&self, brand: &Brand, lang: Lang) -> Body {
+        let days = self.days;
+        Body {
+            greeting: greeting(lang, self.name),
+            paragraphs: vec![
+                match lang {
+                    Lang::En => format!(
+                        "The client portal of {} is ready, and you are its owner. Sign in with this link (it works once, for {days} days); a short checklist then takes you through your logo, a payment method, your first client and your first invoice.",
+                        brand.name
+                    ),
+                    Lang::El => format!(
+                        "Η πύλη πελατών της επιχείρησης {} είναι έτοιμη και είστε ο ιδιοκτήτης της. Συνδεθείτε με αυτόν τον σύνδεσμο (ισχύει μία φορά, για {days} ημέρες)· μια σύντομη λίστα σας οδηγεί στο λογότυπο, στον τρόπο πληρωμής, στον πρώτο πελάτη και στο πρώτο τιμολόγιο.",
+                        brand.name
+                    ),
+                },
+                lang.pick(
+                    "Next time, sign in from the portal's address with your email, or add a passkey in Settings.",
+                    "Την επόμενη φορά, συνδεθείτε από τη διεύθυνση της πύλης με το email σας ή προσθέστε κλειδί πρόσβασης στις Ρυθμίσεις.",
+                )
+                .to_owned(),
+            ],
+            action: Some((lang.pick("Sign in", "Σύνδεση").to_owned(), self.link.to_owned())),
+            note: None,
+        }
+    }
+}
+
 /// "Hello Maria," / "Γεια σας Maria," ("Hello," without a name).
 pub fn greeting(lang: Lang, name: &str) -> String {
     let hello = lang.pick("Hello", "Γεια σας");

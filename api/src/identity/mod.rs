@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod graphql;
 pub mod link_routes;
 pub mod mail;
+pub mod onboarding;
 pub mod passkey_repo;
 pub mod passkeys;
 pub mod routes;

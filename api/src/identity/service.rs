@@ -143,6 +143,19 @@ impl Store {
         token_hash: &str,
         email: &crate::core::mail::message::Email,
     ) -> AppResult<()> {
+        self.create_login_link(tenant_id, user, token_hash, email, MAGIC_LINK_MS)
+            .await
+    }
+
+    /// [`create_magic_link`] valid for `valid_ms` (a new owner's welcome link lasts days).
+    pub async fn create_login_link(
+        &self,
+        tenant_id: &str,
+        user: &LoginUser,
+        token_hash: &str,
+        email: &crate::core::mail::message::Email,
+        valid_ms: i64,
+    ) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.write(tenant_id).await?;
         tx.execute(
@@ -156,7 +169,7 @@ impl Store {
             .bind(user.kind.as_str())
             .bind(user.id.clone())
             .bind(now)
-            .bind(now + MAGIC_LINK_MS),
+            .bind(now + valid_ms),
         )
         .await?;
         outbox::queue_email(&mut tx, tenant_id, &user.email, email).await?;

@@ -471,3 +471,4 @@ impl From<crate::identity::StoredPasskey> for PasskeyInfo {
         }
     }
 }
+pub mod getting_started;

@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod figures;
+pub mod getting_started;
 pub mod graphql;
 
 pub use dashboard::{CurrencyFigures, Dashboard, StatusCount};

@@ -50,6 +50,7 @@ fn forms() -> Router {
         .route("/{tenant}/forms/branding", post(portal::branding))
         .route("/{tenant}/forms/sections", post(portal::sections))
         .route("/{tenant}/forms/logo", post(portal::logo))
+        .route("/{tenant}/forms/clients/new", post(portal::new_client))
         .route("/{tenant}/forms/logo/remove", post(portal::remove_logo))
         .route("/{tenant}/forms/help/save", post(portal::save_article))
         .route(

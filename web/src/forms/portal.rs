@@ -169,3 +169,38 @@ pub(super) async fn remove_logo(
         result.map(|_| ("logo-removed", String::new())),
     )
 }
+
+/// A new client (staff), then back to the clients.
+pub(super) async fn new_client(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let blank_null = |name: &str| {
+        let v = field(&f, name);
+        if v.is_empty() {
+            serde_json::Value::Null
+        } else {
+            json!(v)
+        }
+    };
+    let currency = field(&f, "currency").to_uppercase();
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($i: CreateClientInput!) { createClient(input: $i) { name } }",
+        json!({ "i": {
+            "name": field(&f, "name"),
+            "email": blank_null("email"),
+            "currency": if currency.is_empty() { serde_json::Value::Null } else { json!(currency) },
+        } }),
+    )
+    .await;
+    back(
+        &format!("/{tenant}/staff/clients"),
+        result.map(|d| ("client", text_at(&d, "createClient/name"))),
+    )
+}

@@ -62,6 +62,7 @@ pub fn Home(tenant: String) -> Element {
     let res = use_query::<DashboardData>(&tenant, query!("{ dashboard { currencies { currency amountDue { ...M } overdue { ...M } creditAvailable { ...M } paidInPeriod { ...M } overdueCount } overdueCount monthly(months: 12) { month invoiced { ...M } paid { ...M } } } attention: invoices(first: 5, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { ...Row } } invoices(first: 5, orderBy: { field: ISSUE_DATE, direction: DESC }) { nodes { ...Row } } } fragment Row on Invoice { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } }"), json!({}))?;
     let l = locale();
     let staff = use_shell().viewer.is_some_and(|v| v.is_staff());
+    let admin = use_shell().viewer.is_some_and(|v| v.is_admin());
     loaded!(res, |d| {
         let months = crate::i18n::months(l);
         let bars: Vec<Bar> = d
@@ -114,7 +115,9 @@ pub fn Home(tenant: String) -> Element {
         rsx! {
             PageTitle { text: l.t("Dashboard") }
             h1 { {l.t("Dashboard")} }
+            if admin { crate::pages::staff::GettingStarted { tenant: tenant.clone() } }
             div { class: "quick",
+                if staff { a { class: "button primary", href: "/{tenant}/staff/invoices/new", "+ " {l.t("New invoice")} } }
                 if due && !staff { a { class: "button primary", href: "/{tenant}/pay", {l.t("Pay now")} } }
                 a { class: "button", href: "/{tenant}/invoices", {l.t("Invoices")} }
                 if staff {

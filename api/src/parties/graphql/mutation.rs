@@ -23,8 +23,8 @@ pub struct CreateClientInput {
     pub postal_code: Option<String>,
     /// ISO 3166-1 alpha-2, e.g. "GR".
     pub country: Option<String>,
-    /// ISO 4217, e.g. "EUR".
-    pub currency: String,
+    /// ISO 4217, e.g. "EUR"; default: the business's default currency.
+    pub currency: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -79,6 +79,16 @@ pub struct ClientsMutation;
 #[Object]
 impl ClientsMutation {
     async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> Result<Client> {
+        let currency = match input.currency.as_deref() {
+            Some(c) => Currency::parse(c).map_err(AppError::from)?,
+            None => {
+                store(ctx)
+                    .tenant_by_id(scope(ctx)?.tenant_id.as_str())
+                    .await?
+                    .ok_or(AppError::NotFound("tenant"))?
+                    .default_currency
+            }
+        };
         let new = NewClient {
             name: name("name", &input.name)?,
             email: email(input.email.as_deref())?,
@@ -89,7 +99,7 @@ impl ClientsMutation {
                 input.postal_code.as_deref(),
                 input.country.as_deref(),
             )?,
-            currency: Currency::parse(&input.currency).map_err(AppError::from)?,
+            currency,
         };
         Ok(Client(store(ctx).create_client(scope(ctx)?, new).await?))
     }

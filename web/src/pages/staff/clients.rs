@@ -21,12 +21,17 @@ pub struct ClientsData {
 }
 
 #[component]
-pub fn StaffClients(tenant: String) -> Element {
+pub fn StaffClients(tenant: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<ClientsData>(&tenant, "{ clientBalances { clientId name email currency due { ...M } overdue { ...M } credit { ...M } } } fragment M on Money { amount currency minor }", json!({}))?;
     let l = locale();
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Clients") }
         h1 { {l.t("Clients")} }
+        Notice { flash: flash.clone() }
+        if d.client_balances.is_empty() {
+            p { class: "empty", {l.t("No clients yet: add your first one below.")} }
+        }
         table { class: "list",
             thead { tr {
                 th { scope: "col", {l.t("Client")} }
@@ -47,6 +52,24 @@ pub fn StaffClients(tenant: String) -> Element {
                         td { class: "num", "data-label": l.t("Credit available"), {money(&c.credit, l)} }
                     }
                 }
+            }
+        }
+        section { class: "panel", id: "new-client",
+            h2 { {l.t("New client")} }
+            form { method: "post", action: "/{tenant}/forms/clients/new", class: "field-row",
+                div { class: "field wide",
+                    label { r#for: "c-name", {l.t("Name")} }
+                    input { id: "c-name", name: "name", required: true, maxlength: "200", autocomplete: "organization" }
+                }
+                div { class: "field wide",
+                    label { r#for: "c-email", {l.t("Billing email")} }
+                    input { id: "c-email", name: "email", r#type: "email", autocomplete: "email" }
+                }
+                div { class: "field",
+                    label { r#for: "c-currency", {l.t("Currency")} }
+                    input { id: "c-currency", name: "currency", maxlength: "3", size: "4", placeholder: "EUR" }
+                }
+                button { r#type: "submit", class: "primary", {l.t("Add client")} }
             }
         }
     })

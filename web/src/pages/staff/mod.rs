@@ -11,6 +11,7 @@ use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
 use crate::Qs;
 
 mod clients;
+mod getting_started;
 mod invitations;
 mod invoice_actions;
 mod invoice_draft;
@@ -19,6 +20,7 @@ mod notifications;
 mod payments;
 mod portal_settings;
 pub use clients::*;
+pub use getting_started::*;
 pub use invitations::*;
 pub use invoice_actions::*;
 pub use invoice_editor::*;
