@@ -655,7 +655,12 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "/staff/payments".to_owned(),
             "Live payments",
         ),
-        ("clients", "/staff/clients".to_owned(), "Clients"),
+        ("clients", "/staff/clients".to_owned(), "New client"),
+        (
+            "client",
+            format!("/staff/clients/{client_id}"),
+            "Billing details",
+        ),
         (
             "client-statement",
             format!("/statement?client={client_id}"),

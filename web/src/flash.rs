@@ -57,6 +57,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "sections" => l.t("Sections saved."),
         "logo" => l.t("Logo saved."),
         "client" => l.t("Client {} added."),
+        "contact-disabled" => l.t("Access turned off for {}."),
         "logo-removed" => l.t("Logo removed."),
         "article" => l.t("Help article “{}” saved."),
         "article-deleted" => l.t("Help article deleted."),

@@ -87,6 +87,8 @@ pub enum Route {
             StaffPayments { tenant: String },
             #[route("/staff/clients?:..q")]
             StaffClients { tenant: String, q: Qs },
+            #[route("/staff/clients/:id?:..q")]
+            StaffClient { tenant: String, id: String, q: Qs },
             #[route("/staff/invitations?:..q")]
             StaffInvitations { tenant: String, q: Qs },
             #[route("/staff/invoices/new?:..q")]

@@ -177,6 +177,7 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             | Route::StaffInvoiceNew { .. }
             | Route::StaffInvoiceEdit { .. }
             | Route::StaffPortal { .. }
+            | Route::StaffClient { .. }
     );
     // Pages for the owner and admins only are not there for members either.
     let admin_only = matches!(route, Route::StaffPortal { .. });

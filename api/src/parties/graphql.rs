@@ -93,6 +93,10 @@ impl Contact {
     async fn role(&self) -> ContactRole {
         ContactRole::from_store(&self.0.role)
     }
+    /// Their access to the portal was turned off (they can no longer sign in).
+    async fn disabled(&self) -> bool {
+        self.0.disabled_at.is_some()
+    }
 }
 
 #[derive(SimpleObject)]

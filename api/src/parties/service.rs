@@ -68,6 +68,8 @@ pub struct Contact {
     pub email: String,
     pub role: String,
     pub created_at: i64,
+    /// When staff or the client's admin turned the contact's access off.
+    pub disabled_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +83,7 @@ pub struct NewContact {
 
 const CLIENT_COLUMNS: &str =
     "id, name, email, tax_id, address, city, postal_code, country, currency, created_at";
-const CONTACT_COLUMNS: &str = "id, client_id, name, email, role, created_at";
+const CONTACT_COLUMNS: &str = "id, client_id, name, email, role, created_at, disabled_at";
 
 fn client(row: &AnyRow) -> AppResult<Client> {
     Ok(Client {
@@ -108,6 +110,7 @@ fn contact(row: &AnyRow) -> AppResult<Contact> {
         email: rows::text(row, "email")?,
         role: rows::text(row, "role")?,
         created_at: rows::int(row, "created_at")?,
+        disabled_at: rows::opt_int(row, "disabled_at")?,
     })
 }
 

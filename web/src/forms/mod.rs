@@ -51,6 +51,14 @@ fn forms() -> Router {
         .route("/{tenant}/forms/sections", post(portal::sections))
         .route("/{tenant}/forms/logo", post(portal::logo))
         .route("/{tenant}/forms/clients/new", post(portal::new_client))
+        .route(
+            "/{tenant}/forms/clients/{id}/update",
+            post(portal::update_client),
+        )
+        .route(
+            "/{tenant}/forms/contacts/{id}/disable",
+            post(portal::disable_contact),
+        )
         .route("/{tenant}/forms/logo/remove", post(portal::remove_logo))
         .route("/{tenant}/forms/help/save", post(portal::save_article))
         .route(
@@ -439,8 +447,14 @@ async fn invite(
         json!({ "input": input }),
     )
     .await;
+    // From a client's page, back to it.
+    let page = if field(&f, "back") == "client" {
+        format!("/{tenant}/staff/clients/{}", encode(&field(&f, "client")))
+    } else {
+        format!("/{tenant}/staff/invitations")
+    };
     back(
-        &format!("/{tenant}/staff/invitations"),
+        &page,
         result.map(|d| ("invited", text_at(&d, "inviteContact/email"))),
     )
 }

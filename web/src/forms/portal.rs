@@ -204,3 +204,65 @@ pub(super) async fn new_client(
         result.map(|d| ("client", text_at(&d, "createClient/name"))),
     )
 }
+
+/// A client's billing details (staff), then back to its page.
+pub(super) async fn update_client(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let text = |name: &str| {
+        let v = field(&f, name);
+        if v.is_empty() {
+            serde_json::Value::Null
+        } else {
+            json!(v)
+        }
+    };
+    let input = json!({
+        "id": id,
+        "name": field(&f, "name"),
+        "email": text("email"),
+        "taxId": text("tax_id"),
+        "address": text("address"),
+        "city": text("city"),
+        "postalCode": text("postal_code"),
+        "country": text("country"),
+    });
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($i: UpdateClientInput!) { updateClient(input: $i) { name } }",
+        json!({ "i": input }),
+    )
+    .await;
+    back(
+        &format!("/{tenant}/staff/clients/{}", encode(&id)),
+        result.map(|_| ("billing", String::new())),
+    )
+}
+
+/// Turns a contact's access off (staff), then back to the client's page.
+pub(super) async fn disable_contact(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!) { disableContact(id: $id) { email } }",
+        json!({ "id": id }),
+    )
+    .await;
+    back(
+        &format!("/{tenant}/staff/clients/{}", encode(&field(&f, "client"))),
+        result.map(|d| ("contact-disabled", text_at(&d, "disableContact/email"))),
+    )
+}

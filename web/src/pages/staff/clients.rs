@@ -44,7 +44,7 @@ pub fn StaffClients(tenant: String, q: Qs) -> Element {
                 for c in d.client_balances.iter() {
                     tr { key: "{c.client_id}-{c.currency}",
                         td { "data-label": l.t("Client"),
-                            a { href: "/{tenant}/statement?client={c.client_id}", "{c.name}" }
+                            a { href: "/{tenant}/staff/clients/{c.client_id}", "{c.name}" }
                         }
                         td { "data-label": l.t("Email"), span { class: "email", {c.email.clone().unwrap_or_default()} } }
                         td { class: "num", "data-label": l.t("Amount due"), {money(&c.due, l)} }

@@ -10,6 +10,7 @@ use crate::pages::Nodes;
 use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
 use crate::Qs;
 
+mod client;
 mod clients;
 mod getting_started;
 mod invitations;
@@ -19,6 +20,7 @@ mod invoice_editor;
 mod notifications;
 mod payments;
 mod portal_settings;
+pub use client::*;
 pub use clients::*;
 pub use getting_started::*;
 pub use invitations::*;
