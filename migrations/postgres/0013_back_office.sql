@@ -5,6 +5,8 @@ ALTER TABLE tenants ADD COLUMN hidden_sections TEXT NOT NULL DEFAULT '';
 -- An uploaded logo: its file in the file store (`logo-HASH.png`); `logo` keeps the earlier
 -- inline `data:` URIs.
 ALTER TABLE tenants ADD COLUMN logo_file TEXT;
+-- The invoice an accepted estimate became (once).
+ALTER TABLE estimates ADD COLUMN invoice_id TEXT;
 CREATE TABLE help_articles (
     id TEXT NOT NULL PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants (id),

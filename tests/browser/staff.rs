@@ -203,6 +203,39 @@ async fn the_invoice_editor_works_without_javascript() {
     // The saved draft, with its total computed on the server.
     assert_eq!(digits(&staff.text("dd.grand").await), "16000");
     assert!(staff.text("main").await.contains("Consulting"));
+
+    // An accepted estimate becomes a draft invoice, opened in the editor with its lines.
+    let accepted = portal
+        .gql(
+            &portal.owner_token,
+            "{ estimates(first: 100) { nodes { id status } } }",
+            json!({}),
+        )
+        .await["estimates"]["nodes"]
+        .as_array()
+        .and_then(|list| list.iter().find(|e| e["status"] == "ACCEPTED").cloned())
+        .expect("the demo has an accepted estimate");
+    staff
+        .goto(&portal.url(&format!(
+            "/estimates/{}",
+            accepted["id"].as_str().unwrap_or_default()
+        )))
+        .await;
+    staff.click("form[action$='/convert'] button").await;
+    staff.wait_text("main", "draft invoice").await;
+    assert!(staff.url().await.contains("/staff/invoices/"), "the editor");
+    assert!(
+        !staff
+            .js(
+                "return document.querySelector('#e-description-0').value",
+                json!([])
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "its lines came along"
+    );
     staff.close().await;
 }
 
@@ -291,7 +324,7 @@ async fn staff_set_up_the_client_portal_and_clients_see_it() {
     staff
         .click("form[action$='/forms/help/save'] button[type=submit]")
         .await;
-    staff.wait_text("main", "saved").await;
+    staff.wait_text("main [role=status]", "Help article").await;
 
     // The client, reading Greek: the new colour, no Projects, the Greek article.
     portal.sign_in(&client, &portal.contact_email).await;

@@ -365,4 +365,96 @@ async fn duplicate_and_send(app: TestApp) {
     assert_eq!(code, "CONFLICT");
 }
 
-crate::both_backends!(a_draft_is_saved_whole_and_read_back, duplicate_and_send);
+async fn an_accepted_estimate_becomes_a_draft_invoice_once(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let est = app
+        .ok(
+            &owner,
+            "mutation($i: CreateEstimateInput!) { createEstimate(input: $i) { id number total { amount } } }",
+            json!({ "i": { "clientId": c.client_gid, "notes": "Valid for a month", "lines": three_lines() } }),
+        )
+        .await["createEstimate"]
+        .clone();
+    let id = est["id"].as_str().expect("id").to_owned();
+    let convert = "mutation($id: ID!) { convertEstimate(id: $id) { id number status reference notes total { amount } lines { description quantity } } }";
+    // Not yet accepted: refused.
+    assert_eq!(
+        app.err_code(&owner, convert, json!({ "id": id })).await,
+        "CONFLICT"
+    );
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { sendEstimate(id: $id) { status } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        app.err_code(&owner, convert, json!({ "id": id })).await,
+        "CONFLICT"
+    );
+    app.ok(
+        &c.payer_token,
+        "mutation($id: ID!) { acceptEstimate(id: $id) { status } }",
+        json!({ "id": id }),
+    )
+    .await;
+    // Contacts do not convert.
+    let code = app
+        .err_code(&c.admin_token, convert, json!({ "id": id }))
+        .await;
+    assert!(matches!(code.as_str(), "FORBIDDEN" | "NOT_FOUND"), "{code}");
+
+    // Two at once: exactly one invoice.
+    let (a, b) = tokio::join!(
+        app.gql(&owner, convert, json!({ "id": id })),
+        app.gql(&owner, convert, json!({ "id": id }))
+    );
+    let won: Vec<&Value> = [&a, &b]
+        .into_iter()
+        .filter(|r| r["errors"].is_null())
+        .collect();
+    assert_eq!(won.len(), 1, "{a} {b}");
+    let lost = if a["errors"].is_null() { &b } else { &a };
+    assert_eq!(
+        lost["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{lost}"
+    );
+    let inv = won[0]["data"]["convertEstimate"].clone();
+    assert_eq!(inv["status"], "DRAFT");
+    assert_eq!(inv["reference"], est["number"]);
+    assert_eq!(inv["notes"], "Valid for a month");
+    assert_eq!(inv["total"], est["total"]);
+    assert_eq!(inv["lines"].as_array().map(Vec::len), Some(3));
+    assert_eq!(inv["lines"][0]["description"], "Kitchen design");
+    let drafts = app
+        .ok(&owner, "query($c: ID!) { invoices(first: 50, filter: { clientId: $c, status: [DRAFT] }) { nodes { id } } }", json!({ "c": c.client_gid }))
+        .await;
+    assert_eq!(
+        drafts["invoices"]["nodes"].as_array().map(Vec::len),
+        Some(1),
+        "no second draft"
+    );
+    // The estimate names its invoice; converting again is refused, naming it.
+    let linked = app
+        .ok(
+            &owner,
+            "query($id: ID!) { node(id: $id) { ... on Estimate { invoice { number } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(linked["node"]["invoice"]["number"], inv["number"]);
+    let again = app.gql(&owner, convert, json!({ "id": id })).await;
+    assert!(
+        again["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(inv["number"].as_str().unwrap_or("?"))),
+        "{again}"
+    );
+}
+
+crate::both_backends!(
+    a_draft_is_saved_whole_and_read_back,
+    duplicate_and_send,
+    an_accepted_estimate_becomes_a_draft_invoice_once
+);

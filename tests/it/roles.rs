@@ -172,6 +172,20 @@ async fn fixture(app: &TestApp, owner: &str, c: &Party) -> Fixture {
         .await;
         ids.insert(key, id);
     }
+    let accepted = mk(app, owner, est, est_vars.clone(), &["createEstimate", "id"]).await;
+    app.ok(
+        owner,
+        "mutation($id: ID!) { sendEstimate(id: $id) { id } }",
+        json!({ "id": accepted }),
+    )
+    .await;
+    app.ok(
+        &c.payer_token,
+        "mutation($id: ID!) { acceptEstimate(id: $id) { id } }",
+        json!({ "id": accepted }),
+    )
+    .await;
+    ids.insert("est_accepted", accepted);
     let project = mk(
         app,
         owner,
@@ -274,6 +288,7 @@ fn ops() -> Vec<Op> {
         Op { name: "voidInvoice", query: "mutation($id: ID!) { voidInvoice(id: $id) { id } }", vars: |f| json!({ "id": f.id("issued2") }), allowed: STAFF },
         Op { name: "duplicateInvoice", query: "mutation($id: ID!) { duplicateInvoice(id: $id) { id } }", vars: |f| json!({ "id": f.id("issued") }), allowed: STAFF },
         Op { name: "sendInvoice", query: "mutation($id: ID!) { sendInvoice(id: $id) { recipients } }", vars: |f| json!({ "id": f.id("issued") }), allowed: STAFF },
+        Op { name: "convertEstimate", query: "mutation($id: ID!) { convertEstimate(id: $id) { id } }", vars: |f| json!({ "id": f.id("est_accepted") }), allowed: STAFF },
         Op { name: "recordPayment", query: "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "amount": "1", "method": "CASH", "currency": "EUR" } }), allowed: STAFF },
         Op { name: "allocatePayment", query: "mutation($id: ID!) { allocatePayment(paymentId: $id) { id } }", vars: |f| json!({ "id": f.id("payment") }), allowed: STAFF },
         Op { name: "refundPayment", query: "mutation($id: ID!) { refundPayment(paymentId: $id, amount: \"1\") { id } }", vars: |f| json!({ "id": f.id("payment") }), allowed: REFUNDERS },

@@ -57,6 +57,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "sections" => l.t("Sections saved."),
         "logo" => l.t("Logo saved."),
         "client" => l.t("Client {} added."),
+        "estimate-sent" => l.t("Estimate {} sent."),
+        "converted" => l.t("The estimate is now the draft invoice {}: check it, then issue it."),
         "contact-disabled" => l.t("Access turned off for {}."),
         "logo-removed" => l.t("Logo removed."),
         "article" => l.t("Help article “{}” saved."),

@@ -77,6 +77,20 @@ impl Estimate {
     async fn decided_by(&self) -> Option<&str> {
         self.0.decided_by.as_deref()
     }
+    /// The invoice this accepted estimate became (`convertEstimate`), as the caller may see it.
+    async fn invoice(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::invoicing::graphql::Invoice>> {
+        let Some(id) = &self.0.invoice_id else {
+            return Ok(None);
+        };
+        let id = crate::core::ids::InvoiceId::from_raw(id.clone());
+        Ok(crate::graphql::context::store(ctx)
+            .invoice(crate::graphql::context::scope(ctx)?, &id)
+            .await?
+            .map(crate::invoicing::graphql::Invoice))
+    }
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
         Ok(loader(ctx, |l| &l.clients)?
             .load_one(self.0.client_id.clone())

@@ -1,5 +1,6 @@
 //! Estimates: quotes a client accepts or declines, and their conversion into invoices.
 
+pub mod convert;
 pub mod graphql;
 pub mod service;
 

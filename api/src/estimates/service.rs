@@ -36,6 +36,8 @@ pub struct Estimate {
     pub decided_at: Option<i64>,
     pub decided_by: Option<String>,
     pub created_at: i64,
+    /// The invoice this estimate became, once converted.
+    pub invoice_id: Option<String>,
 }
 
 impl Estimate {
@@ -56,7 +58,7 @@ pub struct NewEstimate {
 }
 
 const COLUMNS: &str = "e.id, e.client_id, e.number, e.status, e.currency, e.issue_date, e.valid_until, e.subtotal_minor, \
-     e.discount_minor, e.tax_minor, e.total_minor, e.notes, e.decision_comment, e.decided_at, e.decided_by, e.created_at";
+     e.discount_minor, e.tax_minor, e.total_minor, e.notes, e.decision_comment, e.decided_at, e.decided_by, e.created_at, e.invoice_id";
 
 fn estimate(row: &AnyRow) -> AppResult<Estimate> {
     let c = rows::currency(row, "currency")?;
@@ -77,6 +79,7 @@ fn estimate(row: &AnyRow) -> AppResult<Estimate> {
         decided_at: rows::opt_int(row, "decided_at")?,
         decided_by: rows::opt_text(row, "decided_by")?,
         created_at: rows::int(row, "created_at")?,
+        invoice_id: rows::opt_text(row, "invoice_id")?,
     })
 }
 

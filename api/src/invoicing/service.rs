@@ -202,70 +202,7 @@ impl Store {
             ));
         }
         let mut tx = self.write_scoped(scope).await?;
-        let client = tx
-            .fetch_optional(
-                sqlx::query("SELECT currency FROM clients WHERE tenant_id = $1 AND id = $2")
-                    .bind(scope.tenant_id.clone())
-                    .bind(new.client_id.clone()),
-            )
-            .await?
-            .ok_or(AppError::NotFound("client"))?;
-        let currency = match new.currency {
-            Some(c) => c,
-            None => rows::currency(&client, "currency")?,
-        };
-        let rounding = tenant_rounding(&mut tx, &scope.tenant_id).await?;
-        let number = match new.number {
-            Some(n) => n.as_str().to_owned(),
-            None => {
-                next_number(
-                    &mut tx,
-                    &scope.tenant_id,
-                    "invoice",
-                    chrono::Datelike::year(&new.issue_date),
-                )
-                .await?
-            }
-        };
-        let id = new_id();
-        let now = tx.now_ms();
-        tx.execute(
-            sqlx::query(
-                "INSERT INTO invoices (id, tenant_id, client_id, number, reference, status, currency, issue_date, \
-                 due_date, notes, terms, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $11)",
-            )
-            .bind(id.clone())
-            .bind(scope.tenant_id.clone())
-            .bind(new.client_id)
-            .bind(number)
-            .bind(new.reference)
-            .bind(currency.code())
-            .bind(rows::date_str(new.issue_date))
-            .bind(rows::date_str(due))
-            .bind(new.notes)
-            .bind(new.terms)
-            .bind(now),
-        )
-        .await?;
-        for (i, line) in new.lines.iter().enumerate() {
-            lines::insert(
-                &mut tx,
-                &lines::Doc {
-                    tenant_id: &scope.tenant_id,
-                    kind: "invoice",
-                    id: &id,
-                    currency,
-                    rounding,
-                },
-                i as i64,
-                line,
-            )
-            .await?;
-        }
-        let inv = load_for_update(&mut tx, scope, &id).await?;
-        store_totals(&mut tx, scope, &inv).await?;
-        audit::record(&mut tx, scope, "invoice.created", "invoice", &id, None).await?;
-        let inv = load_for_update(&mut tx, scope, &id).await?;
+        let inv = insert_invoice(&mut tx, scope, new, due).await?;
         tx.commit().await?;
         Ok(inv)
     }
@@ -523,4 +460,78 @@ impl Event {
             at: 0, // stamped by the bus when published
         }
     }
+}
+
+/// Writes a new draft invoice with its lines and totals in the caller's transaction (creating
+/// one, or converting an estimate into one). `due`: its due date, already checked.
+pub(crate) async fn insert_invoice(
+    tx: &mut Tx,
+    scope: &Scope,
+    new: NewInvoice,
+    due: NaiveDate,
+) -> AppResult<Invoice> {
+    let client = tx
+        .fetch_optional(
+            sqlx::query("SELECT currency FROM clients WHERE tenant_id = $1 AND id = $2")
+                .bind(scope.tenant_id.clone())
+                .bind(new.client_id.clone()),
+        )
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    let currency = match new.currency {
+        Some(c) => c,
+        None => rows::currency(&client, "currency")?,
+    };
+    let rounding = tenant_rounding(tx, &scope.tenant_id).await?;
+    let number = match new.number {
+        Some(n) => n.as_str().to_owned(),
+        None => {
+            next_number(
+                tx,
+                &scope.tenant_id,
+                "invoice",
+                chrono::Datelike::year(&new.issue_date),
+            )
+            .await?
+        }
+    };
+    let id = new_id();
+    let now = tx.now_ms();
+    tx.execute(
+        sqlx::query(
+            "INSERT INTO invoices (id, tenant_id, client_id, number, reference, status, currency, issue_date, \
+             due_date, notes, terms, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(id.clone())
+        .bind(scope.tenant_id.clone())
+        .bind(new.client_id)
+        .bind(number)
+        .bind(new.reference)
+        .bind(currency.code())
+        .bind(rows::date_str(new.issue_date))
+        .bind(rows::date_str(due))
+        .bind(new.notes)
+        .bind(new.terms)
+        .bind(now),
+    )
+    .await?;
+    for (i, line) in new.lines.iter().enumerate() {
+        lines::insert(
+            tx,
+            &lines::Doc {
+                tenant_id: &scope.tenant_id,
+                kind: "invoice",
+                id: &id,
+                currency,
+                rounding,
+            },
+            i as i64,
+            line,
+        )
+        .await?;
+    }
+    let inv = load_for_update(tx, scope, &id).await?;
+    store_totals(tx, scope, &inv).await?;
+    audit::record(tx, scope, "invoice.created", "invoice", &id, None).await?;
+    load_for_update(tx, scope, &id).await
 }

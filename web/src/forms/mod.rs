@@ -318,6 +318,32 @@ async fn decide(
                 ("accepted", "acceptEstimate/number"),
             )
         }
+        "send" => (
+            "mutation($id: ID!) { sendEstimate(id: $id) { number } }",
+            json!({ "id": id }),
+            ("estimate-sent", "sendEstimate/number"),
+        ),
+        "convert" => {
+            let result = mutate(
+                &exec,
+                &headers,
+                &tenant,
+                "mutation($id: ID!) { convertEstimate(id: $id) { id number } }",
+                json!({ "id": id }),
+            )
+            .await;
+            // On to the new draft's editor, to check it before issuing.
+            return match result {
+                Ok(d) => back(
+                    &format!(
+                        "/{tenant}/staff/invoices/{}/edit",
+                        encode(d["convertEstimate"]["id"].as_str().unwrap_or_default())
+                    ),
+                    Ok(("converted", text_at(&d, "convertEstimate/number"))),
+                ),
+                Err(e) => back(&format!("/{tenant}/estimates/{}", encode(&id)), Err(e)),
+            };
+        }
         "reject" => (
             "mutation($id: ID!, $r: String!) { rejectEstimate(id: $id, reason: $r) { number } }",
             json!({ "id": id, "r": field(&f, "reason") }),

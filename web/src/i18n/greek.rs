@@ -469,4 +469,7 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("admin", "διαχειριστής"),
     ("payer", "πληρωτής"),
     ("viewer", "θεατής"),
+    ("Convert to an invoice", "Μετατροπή σε τιμολόγιο"),
+    ("Estimate {} sent.", "Η προσφορά {} στάλθηκε."),
+    ("The estimate is now the draft invoice {}: check it, then issue it.", "Η προσφορά έγινε το πρόχειρο τιμολόγιο {}: ελέγξτε το και εκδώστε το."),
 ];

@@ -113,6 +113,9 @@ pub struct EstimateDoc {
     pub decided_by: Option<String>,
     pub client: Option<crate::data::ClientRef>,
     pub lines: Vec<Line>,
+    /// The invoice it became (staff converted it).
+    #[serde(default)]
+    pub invoice: Option<super::payments::InvoiceRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,7 +128,7 @@ pub struct EstimateData {
 #[component]
 pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
     let flash = use_flash(&q);
-    let res = use_query::<EstimateData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Estimate { id number status issueDate validUntil subtotal { ...M } discount { ...M } tax { ...M } total { ...M } notes decisionComment decidedBy client { id name } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } } } }"), json!({ "id": id }))?;
+    let res = use_query::<EstimateData>(&tenant, query!("query($id: ID!) { node(id: $id) { ... on Estimate { id number status issueDate validUntil subtotal { ...M } discount { ...M } tax { ...M } total { ...M } notes decisionComment decidedBy client { id name } invoice { id number } lines { description quantity unitPrice { ...M } taxRate discountPercent subtotal { ...M } discount { ...M } total { ...M } } } } }"), json!({ "id": id }))?;
     let shell = use_shell();
     let l = shell.locale;
     let can_decide = shell
@@ -133,6 +136,7 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
         .as_ref()
         .is_some_and(|v| v.role == "contact_admin" || v.role == "contact_payer");
     let profile = shell.profile.clone().unwrap_or_default();
+    let staff = shell.viewer.as_ref().is_some_and(|v| v.is_staff());
     let decide = q.get("decide");
     loaded!(res, missing: l.t("Estimate not found").to_owned(), |d| {
         let Some(e) = d.node else {
@@ -149,6 +153,20 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
                 if open && decide.is_empty() {
                     a { class: "button primary", href: "/{tenant}/estimates/{e.id}?decide=accept#decision", {l.t("Accept")} }
                     a { class: "button", href: "/{tenant}/estimates/{e.id}?decide=reject#decision", {l.t("Reject")} }
+                }
+                // Staff: send a draft; turn an accepted estimate into a draft invoice, once.
+                if staff && e.status == "DRAFT" {
+                    form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/send", class: "inline",
+                        button { r#type: "submit", class: "primary", {l.t("Send to the client")} }
+                    }
+                }
+                if staff && e.status == "ACCEPTED" && e.invoice.is_none() {
+                    form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/convert", class: "inline",
+                        button { r#type: "submit", class: "primary", {l.t("Convert to an invoice")} }
+                    }
+                }
+                if let Some(inv) = e.invoice.clone() {
+                    a { href: "/{tenant}/invoices/{inv.id}", {l.t("Invoice")} " {inv.number}" }
                 }
             }
             if open && (decide == "accept" || decide == "reject") {

@@ -125,6 +125,17 @@ impl InvoiceEditorMutation {
         Ok(Invoice(inv))
     }
 
+    /// Staff: the draft invoice an accepted estimate becomes, with its client, currency, lines
+    /// and notes (its reference is the estimate's number). Once per estimate: CONFLICT after.
+    async fn convert_estimate(&self, ctx: &Context<'_>, id: ID) -> Result<Invoice> {
+        let id = crate::core::ids::decode(&id, "Estimate")?;
+        let inv = store(ctx)
+            .convert_estimate(scope(ctx)?, &id, today(ctx))
+            .await?;
+        publish_invoice(ctx, &inv, "created").await;
+        Ok(Invoice(inv))
+    }
+
     /// Emails an invoice to the client's contacts who can pay it (admin and payer), each in
     /// their language, with a link to it and its PDF (unless the business turned attachments
     /// off). A draft is issued first. A client without such contacts gets it at its billing

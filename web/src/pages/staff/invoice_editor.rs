@@ -303,7 +303,7 @@ fn EditorForm(
     });
     let error_text = flash.error.clone();
     rsx! {
-        Notice { flash: Flash { done: String::new(), ..flash.clone() } }
+        Notice { flash: flash.clone() }
         form { method: "post", action: "/{tenant}/forms/invoices/save", class: "editor", novalidate: true,
             input { r#type: "hidden", name: "id", value: "{id}" }
             // The default action when Enter is pressed in a field.
