@@ -270,6 +270,13 @@ async fn staff_set_up_the_client_portal_and_clients_see_it() {
         .click("form[action$='/forms/branding'] button[type=submit]")
         .await;
     staff.wait_text("main [role=alert]", "hard to read").await;
+    // The page came back: wait until it is live again before choosing.
+    staff
+        .wait_js(
+            "hydration",
+            "return document.documentElement.dataset.hydrated === '1'",
+        )
+        .await;
     // A dark green is readable, and the preview takes it at once.
     staff.js(&pick("#0b5d3b"), json!([])).await;
     staff.wait_text("#b-contrast", "readable").await;
@@ -297,6 +304,28 @@ async fn staff_set_up_the_client_portal_and_clients_see_it() {
         .await;
     staff.wait_text("main", "Logo saved").await;
     let _ = std::fs::remove_file(&svg);
+
+    // Payments: bank transfer instructions and a minimum for part payments, kept after saving.
+    staff.type_into("#ps-min", "25.00").await;
+    staff
+        .type_into(
+            "#ps-bank",
+            "IBAN GR16 0110 1250 0000 0001 2300 695, Acme Design Studio",
+        )
+        .await;
+    staff
+        .click("form[action$='/forms/payment-settings'] button[type=submit]")
+        .await;
+    staff
+        .wait_text("main [role=status]", "Payment settings saved")
+        .await;
+    assert_eq!(
+        staff
+            .js("return document.querySelector('#ps-min').value", json!([]))
+            .await,
+        json!("25.00")
+    );
+    assert!(staff.text("#payments").await.contains("Bank transfer"));
 
     // Projects off for clients.
     staff.click("input[name=section][value=PROJECTS]").await;

@@ -56,6 +56,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "branding" => l.t("Name and colour saved."),
         "sections" => l.t("Sections saved."),
         "logo" => l.t("Logo saved."),
+        "payments" => l.t("Payment settings saved."),
+        "stripe" => l.t("Stripe keys saved: card payments are on."),
         "client" => l.t("Client {} added."),
         "estimate-sent" => l.t("Estimate {} sent."),
         "converted" => l.t("The estimate is now the draft invoice {}: check it, then issue it."),

@@ -388,7 +388,13 @@ impl CoreQuery {
         } else {
             None
         };
+        let allow_link_payments = st
+            .tenant_by_id(&s.tenant_id)
+            .await?
+            .is_some_and(|t| t.allow_link_payments);
         Ok(PortalPaymentSettings {
+            bank_details: settings.bank_details.clone(),
+            allow_link_payments,
             methods,
             allow_partial: settings.allow_partial,
             min_partial,

@@ -129,6 +129,10 @@ pub struct PortalPaymentSettings {
     pub allow_partial: bool,
     /// The smallest partial payment, when partial payments are allowed and have a minimum.
     pub min_partial: Option<Money>,
+    /// What a bank transfer's instructions say (account, beneficiary), if the business set them.
+    pub bank_details: Option<String>,
+    /// Whether an invoice link's recipient may pay through it (staff see it to change it).
+    pub allow_link_payments: bool,
 }
 
 impl Dashboard {

@@ -50,6 +50,11 @@ fn forms() -> Router {
         .route("/{tenant}/forms/branding", post(portal::branding))
         .route("/{tenant}/forms/sections", post(portal::sections))
         .route("/{tenant}/forms/logo", post(portal::logo))
+        .route(
+            "/{tenant}/forms/payment-settings",
+            post(portal::payment_settings),
+        )
+        .route("/{tenant}/forms/stripe", post(portal::stripe))
         .route("/{tenant}/forms/clients/new", post(portal::new_client))
         .route(
             "/{tenant}/forms/clients/{id}/update",

@@ -266,3 +266,56 @@ pub(super) async fn disable_contact(
         result.map(|d| ("contact-disabled", text_at(&d, "disableContact/email"))),
     )
 }
+
+/// How clients pay (owner and admin).
+pub(super) async fn payment_settings(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let typed = field(&f, "minimum");
+    let minimum = if typed.is_empty() {
+        "0".to_owned()
+    } else {
+        typed.replace(',', ".")
+    };
+    if !super::amount_like(&minimum) {
+        return back(&page(&tenant), Err("enter an amount such as 120.50".into()));
+    }
+    let bank = field(&f, "bank_details");
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($i: PaymentSettingsInput!) { updatePaymentSettings(input: $i) }",
+        json!({ "i": {
+            "allowPartialPayments": field(&f, "allow_partial") == "1",
+            "minimumPartialAmount": minimum,
+            "bankDetails": if bank.is_empty() { serde_json::Value::Null } else { json!(bank) },
+            "allowLinkPayments": field(&f, "allow_link_payments") == "1",
+        } }),
+    )
+    .await;
+    back(&page(&tenant), result.map(|_| ("payments", String::new())))
+}
+
+/// The business's Stripe keys (owner and admin), stored encrypted by the API.
+pub(super) async fn stripe(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($k: String!, $w: String!) { setStripeCredentials(secretKey: $k, webhookSecret: $w) }",
+        json!({ "k": field(&f, "secret_key"), "w": field(&f, "webhook_secret") }),
+    )
+    .await;
+    back(&page(&tenant), result.map(|_| ("stripe", String::new())))
+}

@@ -79,6 +79,7 @@ pub fn StaffPortal(tenant: String, q: Qs) -> Element {
             h1 { {l.t("Client portal")} }
             Notice { flash: flash.clone() }
             BrandingPanel { tenant: tenant.clone(), name: b.name.clone(), color: b.brand_color.clone() }
+            super::PaymentsPanel { tenant: tenant.clone() }
             section { class: "panel", id: "sections",
                 h2 { {l.t("Sections clients see")} }
                 p { class: "muted", {l.t("A section turned off disappears from your clients' menu; its pages and downloads are refused to them. You keep seeing everything.")} }
