@@ -153,6 +153,30 @@ async fn staff_write_an_invoice_with_the_keyboard_and_the_client_sees_it_live() 
         .await;
     staff.wait_text("main", "refunded").await;
     assert!(staff.text("main").await.contains("Refunded"));
+
+    // A credit note of 22.30 applied to the invoice: the client's open page follows.
+    let before: i64 = digits(&client.text("#balance").await)
+        .parse()
+        .expect("a balance");
+    staff.goto(&portal.url(&invoice_path)).await;
+    staff.click("details.credit summary").await;
+    staff.type_into("#cn-amount", "22.30").await;
+    staff.type_into("#cn-reason", "Discount agreed").await;
+    staff
+        .click("form[action$='/credit'] button[type=submit]")
+        .await;
+    staff
+        .wait_text("main [role=status]", "issued for this invoice")
+        .await;
+    client
+        .wait_js(
+            "the credited balance",
+            &format!(
+                "return document.querySelector('#balance').innerText.replace(/\\D/g, '') === '{}'",
+                before - 2230
+            ),
+        )
+        .await;
     staff.close().await;
     client.close().await;
 }

@@ -69,8 +69,8 @@ pub enum Route {
             Estimates { tenant: String, q: Qs },
             #[route("/estimates/:id?:..q")]
             EstimatePage { tenant: String, id: String, q: Qs },
-            #[route("/credit-notes")]
-            CreditNotes { tenant: String },
+            #[route("/credit-notes?:..q")]
+            CreditNotes { tenant: String, q: Qs },
             #[route("/statement?:..q")]
             StatementPage { tenant: String, q: Qs },
             #[route("/projects?:..q")]

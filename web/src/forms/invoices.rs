@@ -277,6 +277,7 @@ pub(super) async fn act(
                 "createInvoiceLink/url",
             )
         }
+        "credit" => return credit(&exec, &headers, &tenant, &id, &f, &page).await,
         "duplicate" => {
             let copied = run(
                 &exec,
@@ -338,4 +339,55 @@ pub(super) async fn refund(
             .map(|d| ("refunded", text_at(&d, "refundPayment/number")))
             .map_err(|(m, _)| m),
     )
+}
+
+/// A credit note for an invoice: created, issued, and (when asked) applied to it at once. A step
+/// that is refused stops there and says why; the note is then on the credit notes page.
+async fn credit(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    invoice: &str,
+    f: &[(String, String)],
+    page: &str,
+) -> Response {
+    let typed = field(f, "amount");
+    if !super::amount_like(&typed) {
+        return back(page, Err("enter an amount such as 120.50".into()));
+    }
+    if field(f, "reason").is_empty() {
+        return back(page, Err("a reason is required".into()));
+    }
+    let amount = typed.replace(',', ".");
+    let created = run(
+        exec,
+        headers,
+        tenant,
+        "mutation($i: CreateCreditNoteInput!) { createCreditNote(input: $i) { id number } }",
+        json!({ "i": { "clientId": field(f, "client"), "invoiceId": invoice, "amount": amount, "reason": field(f, "reason") } }),
+    )
+    .await;
+    let (id, number) = match created {
+        Ok(d) => (
+            text_at(&d, "createCreditNote/id"),
+            text_at(&d, "createCreditNote/number"),
+        ),
+        Err((m, _)) => return back(page, Err(m)),
+    };
+    let mut steps = vec![(
+        "mutation($id: ID!) { issueCreditNote(id: $id) { number } }",
+        json!({ "id": id }),
+    )];
+    if field(f, "apply") == "1" {
+        steps.push((
+            "mutation($id: ID!, $i: ID!, $a: Decimal!) { applyCreditNote(id: $id, invoiceId: $i, amount: $a) { number } }",
+            json!({ "id": id, "i": invoice, "a": amount }),
+        ));
+    }
+    for (query, vars) in steps {
+        if let Err((m, _)) = run(exec, headers, tenant, query, vars).await {
+            return back(page, Err(m));
+        }
+    }
+    back(page, Ok(("credited", number)))
 }

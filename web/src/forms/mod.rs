@@ -523,6 +523,22 @@ struct ById {
 
 const BY_ID: &[ById] = &[
     ById {
+        kind: "credit-notes",
+        action: "issue",
+        mutation: "mutation($id: ID!) { issueCreditNote(id: $id) { number } }",
+        done: "credit-issued",
+        subject_at: "issueCreditNote/number",
+        page: "/credit-notes",
+    },
+    ById {
+        kind: "credit-notes",
+        action: "void",
+        mutation: "mutation($id: ID!) { voidCreditNote(id: $id) { number } }",
+        done: "credit-voided",
+        subject_at: "voidCreditNote/number",
+        page: "/credit-notes",
+    },
+    ById {
         kind: "passkeys",
         action: "remove",
         mutation: "mutation($id: ID!) { removePasskey(id: $id) }",

@@ -486,4 +486,10 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("Save the Stripe keys", "Αποθήκευση κλειδιών Stripe"),
     ("Payment settings saved.", "Οι ρυθμίσεις πληρωμών αποθηκεύτηκαν."),
     ("Stripe keys saved: card payments are on.", "Τα κλειδιά Stripe αποθηκεύτηκαν: οι πληρωμές με κάρτα είναι ενεργές."),
+    ("Issue a credit note", "Έκδοση πιστωτικού σημειώματος"),
+    ("Apply it to this invoice", "Εφαρμογή στο τιμολόγιο"),
+    ("Issue the credit note", "Έκδοση του πιστωτικού"),
+    ("Credit note {} issued.", "Το πιστωτικό σημείωμα {} εκδόθηκε."),
+    ("Credit note {} voided.", "Το πιστωτικό σημείωμα {} ακυρώθηκε."),
+    ("Credit note {} issued for this invoice.", "Το πιστωτικό σημείωμα {} εκδόθηκε για αυτό το τιμολόγιο."),
 ];

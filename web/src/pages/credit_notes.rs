@@ -24,7 +24,8 @@ pub struct CreditData {
 }
 
 #[component]
-pub fn CreditNotes(tenant: String) -> Element {
+pub fn CreditNotes(tenant: String, q: Qs) -> Element {
+    let flash = crate::ui::use_flash(&q);
     let res = use_query::<CreditData>(&tenant, query!("{ creditNotes(first: 100) { nodes { id number status reason issueDate total { ...M } applied { ...M } remaining { ...M } invoice { id number } client { id name country } } } }"), json!({}))?;
     let l = locale();
     let shell = use_shell();
@@ -33,6 +34,7 @@ pub fn CreditNotes(tenant: String) -> Element {
     loaded!(res, |d| rsx! {
         PageTitle { text: l.t("Credit notes") }
         h1 { {l.t("Credit notes")} }
+        Notice { flash: flash.clone() }
         if d.credit_notes.nodes.is_empty() {
             p { class: "muted", {l.t("No credit notes.")} }
         } else {
@@ -52,6 +54,7 @@ pub fn CreditNotes(tenant: String) -> Element {
                     th { scope: "col", class: "num", {l.t("Applied")} }
                     th { scope: "col", class: "num", {l.t("Remaining")} }
                     th { scope: "col", class: "pdf", span { class: "sr", {l.t("Download")} } }
+                    if staff { th { scope: "col", span { class: "sr", {l.t("Actions")} } } }
                 } }
                 tbody {
                     for c in d.credit_notes.nodes.iter() {
@@ -74,6 +77,21 @@ pub fn CreditNotes(tenant: String) -> Element {
                                     && c.status != "VOID"
                                     && profile.can_e_invoice(c.client.as_ref().and_then(|x| x.country.as_deref())))
                                 .then(|| crate::downloads::pdf_href(&tenant, "credit-note", &c.id).replace(".pdf", ".xml")),
+                            }
+                            // Staff: issue a draft; void one that has not been applied.
+                            if staff {
+                                td {
+                                    if c.status == "DRAFT" {
+                                        form { method: "post", action: "/{tenant}/forms/credit-notes/{c.id}/issue", class: "inline",
+                                            button { r#type: "submit", class: "link action", "aria-label": format!("{} {}", l.t("Issue"), c.number), {l.t("Issue")} }
+                                        }
+                                    }
+                                    if (c.status == "DRAFT" || c.status == "OPEN") && c.applied.minor == 0 {
+                                        form { method: "post", action: "/{tenant}/forms/credit-notes/{c.id}/void", class: "inline",
+                                            button { r#type: "submit", class: "link action", "aria-label": format!("{} {}", l.t("Void"), c.number), {l.t("Void")} }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

@@ -78,6 +78,29 @@ pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> 
                     }
                 }
             }
+            if open && inv.balance.minor > 0 {
+                details { class: "credit",
+                    summary { {l.t("Issue a credit note")} }
+                    form { method: "post", action: "{base}/credit", class: "fields",
+                        input { r#type: "hidden", name: "client", value: "{inv.client_id}" }
+                        div { class: "field short",
+                            label { r#for: "cn-amount", {l.t("Amount")} " (" "{inv.currency}" ")" }
+                            input { id: "cn-amount", name: "amount", inputmode: "decimal", value: "{inv.balance.amount}", required: true }
+                        }
+                        div { class: "field",
+                            label { r#for: "cn-reason", {l.t("Reason")} }
+                            input { id: "cn-reason", name: "reason", maxlength: "200", required: true }
+                        }
+                        label { class: "check",
+                            input { r#type: "checkbox", name: "apply", value: "1", checked: true }
+                            " " {l.t("Apply it to this invoice")}
+                        }
+                        div { class: "actions",
+                            button { r#type: "submit", class: "primary", {l.t("Issue the credit note")} }
+                        }
+                    }
+                }
+            }
             if !draft && inv.status != "VOID" {
                 details { class: "link",
                     summary { {l.t("Share a link")} }
