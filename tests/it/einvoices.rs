@@ -309,7 +309,7 @@ async fn einvoices_need_their_parties_details(app: TestApp) {
         )
         .await;
     assert_eq!(
-        body["errors"][0]["extensions"]["field"], "vatCategory",
+        body["errors"][0]["extensions"]["field"], "lines.0.vatCategory",
         "{body}"
     );
 }

@@ -164,9 +164,10 @@ impl CoreQuery {
     /// One invoice. When a client's contact opens it, staff are notified (at most once an hour
     /// per contact and invoice).
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Invoice>> {
-        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Invoices).await?;
         let s = scope(ctx)?;
+        // A malformed id is answered first (NOT_FOUND), before anything is read.
         let id = crate::core::ids::InvoiceId::from_global(&id)?;
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Invoices).await?;
         let found = store(ctx).invoice(s, &id).await?;
         if let Some(inv) = &found {
             // A write during a read: it must never fail the query.
@@ -325,8 +326,8 @@ impl CoreQuery {
 
     /// Message threads, most recent first; `subjectId` narrows to one invoice, estimate or project.
     async fn threads(&self, ctx: &Context<'_>, subject_id: Option<ID>) -> Result<Vec<Thread>> {
-        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let subject = subject_id.as_ref().map(subject_of).transpose()?;
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let subject_ref = subject.as_ref().map(|(k, id)| (*k, id.as_str()));
         Ok(store(ctx)
             .threads(scope(ctx)?, subject_ref, None)
@@ -344,8 +345,8 @@ impl CoreQuery {
         id: ID,
         #[graphql(default = true)] mark_read: bool,
     ) -> Result<Option<Thread>> {
-        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let id = ids::decode(&id, "Thread")?;
+        crate::graphql::context::require_section(ctx, crate::tenancy::Section::Messages).await?;
         let s = scope(ctx)?;
         if mark_read {
             Ok(store(ctx).open_thread(s, &id).await?.map(Thread))

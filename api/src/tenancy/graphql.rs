@@ -66,6 +66,10 @@ pub struct BrandingInput {
 pub struct BusinessSettings {
     pub name: String,
     pub brand_color: String,
+    /// How many invitations its people may send a day.
+    pub invitation_daily_limit: i64,
+    /// IANA name, e.g. `Europe/Athens`.
+    pub time_zone: String,
     /// The sections its clients see.
     pub client_sections: Vec<ClientSection>,
     pub vat_id: Option<String>,
@@ -133,6 +137,8 @@ impl TenantSettingsQuery {
         Ok(BusinessSettings {
             client_sections,
             brand_color: t.brand_color,
+            invitation_daily_limit: t.invitation_daily_limit,
+            time_zone: t.time_zone,
             name: t.name,
             vat_id: t.vat_id,
             address: t.address,

@@ -10,6 +10,7 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
+mod estimates;
 mod invoices;
 mod portal;
 mod settings;
@@ -40,8 +41,14 @@ fn forms() -> Router {
     Router::new()
         .route("/{tenant}/forms/pay", post(pay))
         .route("/{tenant}/forms/credit", post(credit))
-        .route("/{tenant}/forms/estimates/{id}/{decision}", post(decide))
-        .route("/{tenant}/forms/messages/{thread}", post(message))
+        .route(
+            "/{tenant}/forms/estimates/{id}/{decision}",
+            post(estimates::decide),
+        )
+        .route(
+            "/{tenant}/forms/messages/{thread}",
+            post(estimates::message),
+        )
         .route("/{tenant}/forms/language", post(language))
         .route("/{tenant}/forms/billing", post(settings::billing))
         .route("/{tenant}/forms/business", post(settings::business))
@@ -55,6 +62,7 @@ fn forms() -> Router {
             post(portal::payment_settings),
         )
         .route("/{tenant}/forms/stripe", post(portal::stripe))
+        .route("/{tenant}/forms/access", post(portal::access))
         .route("/{tenant}/forms/clients/new", post(portal::new_client))
         .route(
             "/{tenant}/forms/clients/{id}/update",
@@ -307,114 +315,6 @@ async fn credit(
     )
 }
 
-async fn decide(
-    Extension(exec): Extension<Executor>,
-    Path((tenant, id, decision)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    let (query, vars, done) = match decision.as_str() {
-        "accept" => {
-            let comment = field(&f, "comment");
-            (
-                "mutation($id: ID!, $c: String) { acceptEstimate(id: $id, comment: $c) { number } }",
-                json!({ "id": id, "c": if comment.is_empty() { Value::Null } else { json!(comment) } }),
-                ("accepted", "acceptEstimate/number"),
-            )
-        }
-        "send" => (
-            "mutation($id: ID!) { sendEstimate(id: $id) { number } }",
-            json!({ "id": id }),
-            ("estimate-sent", "sendEstimate/number"),
-        ),
-        "convert" => {
-            let result = mutate(
-                &exec,
-                &headers,
-                &tenant,
-                "mutation($id: ID!) { convertEstimate(id: $id) { id number } }",
-                json!({ "id": id }),
-            )
-            .await;
-            // On to the new draft's editor, to check it before issuing.
-            return match result {
-                Ok(d) => back(
-                    &format!(
-                        "/{tenant}/staff/invoices/{}/edit",
-                        encode(d["convertEstimate"]["id"].as_str().unwrap_or_default())
-                    ),
-                    Ok(("converted", text_at(&d, "convertEstimate/number"))),
-                ),
-                Err(e) => back(&format!("/{tenant}/estimates/{}", encode(&id)), Err(e)),
-            };
-        }
-        "reject" => (
-            "mutation($id: ID!, $r: String!) { rejectEstimate(id: $id, reason: $r) { number } }",
-            json!({ "id": id, "r": field(&f, "reason") }),
-            ("rejected", "rejectEstimate/number"),
-        ),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let result = mutate(&exec, &headers, &tenant, query, vars).await;
-    back(
-        &format!("/{tenant}/estimates/{}", encode(&id)),
-        result.map(|d| (done.0, text_at(&d, done.1))),
-    )
-}
-
-async fn message(
-    Extension(exec): Extension<Executor>,
-    Path((tenant, thread)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($s: ID!, $b: String!) { postMessage(subjectId: $s, body: $b) { id } }",
-        json!({ "s": field(&f, "subject"), "b": field(&f, "body") }),
-    )
-    .await;
-    let subject = field(&f, "subject");
-    match result {
-        Ok(_) if thread == "new" => {
-            // The first message opens the document's thread: go to it.
-            let found = thread_about(&exec, &headers, &tenant, &subject).await;
-            match found {
-                Some(id) => see_other(&format!("/{tenant}/messages/{id}")),
-                None => see_other(&format!("/{tenant}/messages")),
-            }
-        }
-        Ok(_) => see_other(&format!("/{tenant}/messages/{thread}")),
-        Err(e) if thread == "new" => {
-            back(&format!("/{tenant}/invoices/{}", encode(&subject)), Err(e))
-        }
-        Err(e) => back(&format!("/{tenant}/messages/{thread}"), Err(e)),
-    }
-}
-
-/// The id of the thread about `subject`, if any.
-async fn thread_about(
-    exec: &Executor,
-    headers: &HeaderMap,
-    tenant: &str,
-    subject: &str,
-) -> Option<String> {
-    let data = mutate(
-        exec,
-        headers,
-        tenant,
-        "query($s: ID!) { threads(subjectId: $s) { id } }",
-        json!({ "s": subject }),
-    )
-    .await
-    .ok()?;
-    data["threads"][0]["id"].as_str().map(str::to_owned)
-}
-
 async fn language(
     Extension(exec): Extension<Executor>,
     Path(tenant): Path<String>,
@@ -522,6 +422,14 @@ struct ById {
 }
 
 const BY_ID: &[ById] = &[
+    ById {
+        kind: "tokens",
+        action: "revoke",
+        mutation: "mutation($id: ID!) { revokeApiToken(id: $id) }",
+        done: "token-revoked",
+        subject_at: "",
+        page: "/settings",
+    },
     ById {
         kind: "credit-notes",
         action: "issue",

@@ -319,3 +319,40 @@ pub(super) async fn stripe(
     .await;
     back(&page(&tenant), result.map(|_| ("stripe", String::new())))
 }
+
+/// Time zone and the daily invitation limit (owner and admin), then back to Settings.
+pub(super) async fn access(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let settings = format!("/{tenant}/settings");
+    let Ok(limit) = field(&f, "invitation_limit").parse::<i32>() else {
+        return back(
+            &settings,
+            Err("enter a number of invitations such as 50".into()),
+        );
+    };
+    let zone = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($z: String!) { setTimeZone(timeZone: $z) }",
+        json!({ "z": field(&f, "time_zone") }),
+    )
+    .await;
+    if let Err(e) = zone {
+        return back(&settings, Err(e));
+    }
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($n: Int!) { setInvitationDailyLimit(limit: $n) }",
+        json!({ "n": limit }),
+    )
+    .await;
+    back(&settings, result.map(|_| ("access", String::new())))
+}

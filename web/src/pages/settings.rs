@@ -89,6 +89,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         }
         if can_edit_business {
             BusinessPanel { tenant: tenant.clone() }
+            crate::pages::staff::AccessPanel { tenant: tenant.clone() }
         }
         section { class: "panel",
             h2 { {l.t("Language")} }

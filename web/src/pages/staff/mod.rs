@@ -10,6 +10,7 @@ use crate::pages::Nodes;
 use crate::ui::{loaded, locale, Notice, PageTitle, Problem, Status};
 use crate::Qs;
 
+mod access_settings;
 mod client;
 mod clients;
 mod getting_started;
@@ -21,6 +22,7 @@ mod notifications;
 mod payment_settings;
 mod payments;
 mod portal_settings;
+pub use access_settings::*;
 pub use client::*;
 pub use clients::*;
 pub use getting_started::*;

@@ -1,0 +1,94 @@
+//! The owner's and admins' part of Settings beside the business details: the time zone, how many
+//! invitations may go out a day, and the API tokens partners use (listed with their last use, and
+//! revoked).
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Limits {
+    invitation_daily_limit: i64,
+    time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Token {
+    id: String,
+    name: String,
+    role: String,
+    scopes: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessData {
+    business_settings: Limits,
+    api_tokens: Vec<Token>,
+}
+
+#[component]
+pub fn AccessPanel(tenant: String) -> Element {
+    let res = use_query::<AccessData>(
+        &tenant,
+        "{ businessSettings { invitationDailyLimit timeZone } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
+        json!({}),
+    )?;
+    let l = locale();
+    let Some(Ok(d)) = res.read().clone() else {
+        return rsx! {};
+    };
+    let b = d.business_settings;
+    rsx! {
+        section { class: "panel", id: "access",
+            h2 { {l.t("Time zone and invitations")} }
+            form { method: "post", action: "/{tenant}/forms/access", class: "field-row",
+                div { class: "field wide",
+                    label { r#for: "a-tz", {l.t("Time zone")} }
+                    input { id: "a-tz", name: "time_zone", value: "{b.time_zone}", placeholder: "Europe/Athens", maxlength: "64", autocomplete: "off" }
+                }
+                div { class: "field",
+                    label { r#for: "a-limit", {l.t("Invitations per day")} }
+                    input { id: "a-limit", name: "invitation_limit", r#type: "number", min: "1", max: "1000", value: "{b.invitation_daily_limit}" }
+                }
+                button { r#type: "submit", class: "primary", {l.t("Save")} }
+            }
+        }
+        section { class: "panel", id: "tokens",
+            h2 { {l.t("API tokens")} }
+            p { class: "muted", {l.t("Partners (accounting systems, ERPs) call the GraphQL API with a token.")} }
+            if d.api_tokens.iter().all(|t| t.revoked) {
+                p { class: "empty", {l.t("No API tokens.")} }
+            } else {
+                table { class: "list",
+                    thead { tr {
+                        th { scope: "col", {l.t("Name")} }
+                        th { scope: "col", {l.t("Role")} }
+                        th { scope: "col", {l.t("Scopes")} }
+                        th { scope: "col", {l.t("Last used")} }
+                        th { scope: "col", span { class: "sr", {l.t("Actions")} } }
+                    } }
+                    tbody {
+                        for t in d.api_tokens.iter().filter(|t| !t.revoked) {
+                            tr { key: "{t.id}",
+                                td { "data-label": l.t("Name"), "{t.name}" }
+                                td { "data-label": l.t("Role"), {crate::ui::status_text(&t.role, l)} }
+                                td { "data-label": l.t("Scopes"), "{t.scopes}" }
+                                td { "data-label": l.t("Last used"), {t.last_used_at.map(|at| crate::ui::when(at, l)).unwrap_or_else(|| l.t("never").to_owned())} }
+                                td {
+                                    form { method: "post", action: "/{tenant}/forms/tokens/{t.id}/revoke", class: "inline",
+                                        button { r#type: "submit", class: "link action", "aria-label": format!("{} {}", l.t("Revoke"), t.name), {l.t("Revoke")} }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { class: "muted", {l.t("Make one with createApiToken or the command portico token create: a token never travels in a page's address.")} }
+        }
+    }
+}
