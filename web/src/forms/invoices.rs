@@ -4,14 +4,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::{all, back, field, fields, see_other, text_at};
+use super::{all, back, field, fields, run, see_other, text_at};
 use crate::encode;
 use crate::pages::staff::{Draft, Row, COLUMNS};
-use crate::server::{Call, Executor};
+use crate::server::Executor;
 
 /// The editor again with what was typed (nothing saved), and the field an error is about.
 fn editor_url(tenant: &str, id: &str, d: &Draft, error_field: &str) -> String {
@@ -73,30 +73,6 @@ fn text(v: &str) -> Value {
         Value::Null
     } else {
         json!(v)
-    }
-}
-
-/// Runs one operation; the error's message and the input field it names.
-async fn run(
-    exec: &Executor,
-    headers: &HeaderMap,
-    tenant: &str,
-    query: &str,
-    variables: Value,
-) -> Result<Value, (String, String)> {
-    let answer = exec
-        .0
-        .execute(Call {
-            method: &Method::POST,
-            headers,
-            tenant,
-            query,
-            variables,
-        })
-        .await;
-    match answer.error {
-        Some((_, message)) => Err((message, answer.error_field.unwrap_or_default())),
-        None => Ok(answer.data),
     }
 }
 

@@ -144,6 +144,19 @@ async fn mutate(
     query: &str,
     variables: Value,
 ) -> Result<Value, String> {
+    run(exec, headers, tenant, query, variables)
+        .await
+        .map_err(|(message, _)| message)
+}
+
+/// [`mutate`], with the input field a refusal is about (`extensions.field`, or "").
+async fn run(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    query: &str,
+    variables: Value,
+) -> Result<Value, (String, String)> {
     let answer = exec
         .0
         .execute(Call {
@@ -155,7 +168,7 @@ async fn mutate(
         })
         .await;
     match answer.error {
-        Some((_, message)) => Err(message),
+        Some((_, message)) => Err((message, answer.error_field.unwrap_or_default())),
         None => Ok(answer.data),
     }
 }
@@ -179,6 +192,39 @@ fn back(path: &str, result: Result<Done, String>) -> Response {
             encode(&e),
             crate::server::sign(&e)
         )),
+    }
+}
+
+/// A form field as the API takes an optional text: null when left blank (which clears it).
+fn optional(f: &[(String, String)], name: &str) -> Value {
+    let v = field(f, name);
+    if v.is_empty() {
+        Value::Null
+    } else {
+        json!(v)
+    }
+}
+
+/// The person a form action acts for: runs their mutation and answers with the redirect.
+struct Caller<'a> {
+    exec: &'a Executor,
+    headers: &'a HeaderMap,
+    tenant: &'a str,
+}
+
+impl Caller<'_> {
+    /// Runs `mutation`, then back to `page` saying `done` (with the answer's text at
+    /// `subject_at`, or none for "") or the refusal.
+    async fn then_back(
+        &self,
+        mutation: &str,
+        variables: Value,
+        page: &str,
+        done: &'static str,
+        subject_at: &str,
+    ) -> Response {
+        let result = mutate(self.exec, self.headers, self.tenant, mutation, variables).await;
+        back(page, result.map(|d| (done, text_at(&d, subject_at))))
     }
 }
 

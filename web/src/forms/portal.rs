@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::json;
 
-use super::{all, back, field, fields, mutate, text_at};
+use super::{all, back, field, fields, mutate, optional, text_at, Caller};
 use crate::encode;
 use crate::server::Executor;
 
@@ -22,15 +22,19 @@ pub(super) async fn branding(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation($i: BrandingInput!) { updateBranding(input: $i) }",
         json!({ "i": { "name": field(&f, "name"), "brandColor": field(&f, "brand_color") } }),
+        &page(&tenant),
+        "branding",
+        "",
     )
-    .await;
-    back(&page(&tenant), result.map(|_| ("branding", String::new())))
+    .await
 }
 
 pub(super) async fn sections(
@@ -40,15 +44,19 @@ pub(super) async fn sections(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation($s: [ClientSection!]!) { setClientSections(sections: $s) }",
         json!({ "s": all(&f, "section") }),
+        &page(&tenant),
+        "sections",
+        "",
     )
-    .await;
-    back(&page(&tenant), result.map(|_| ("sections", String::new())))
+    .await
 }
 
 pub(super) async fn save_article(
@@ -98,18 +106,19 @@ pub(super) async fn delete_article(
     Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation($id: ID!) { deleteHelpArticle(id: $id) }",
         json!({ "id": id }),
-    )
-    .await;
-    back(
         &page(&tenant),
-        result.map(|_| ("article-deleted", String::new())),
+        "article-deleted",
+        "",
     )
+    .await
 }
 
 /// A logo file from the form (multipart): sent to the API as a `data:` URI, which reads it by
@@ -140,15 +149,19 @@ pub(super) async fn logo(
         "data:application/octet-stream;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(&file)
     );
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation($i: String!) { setLogo(image: $i) }",
         json!({ "i": uri }),
+        &page(&tenant),
+        "logo",
+        "",
     )
-    .await;
-    back(&page(&tenant), result.map(|_| ("logo", String::new())))
+    .await
 }
 
 pub(super) async fn remove_logo(
@@ -156,18 +169,19 @@ pub(super) async fn remove_logo(
     Path(tenant): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation { removeLogo }",
         json!({}),
-    )
-    .await;
-    back(
         &page(&tenant),
-        result.map(|_| ("logo-removed", String::new())),
+        "logo-removed",
+        "",
     )
+    .await
 }
 
 /// A new client (staff), then back to the clients.
@@ -178,14 +192,6 @@ pub(super) async fn new_client(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let blank_null = |name: &str| {
-        let v = field(&f, name);
-        if v.is_empty() {
-            serde_json::Value::Null
-        } else {
-            json!(v)
-        }
-    };
     let currency = field(&f, "currency").to_uppercase();
     let result = mutate(
         &exec,
@@ -194,7 +200,7 @@ pub(super) async fn new_client(
         "mutation($i: CreateClientInput!) { createClient(input: $i) { name } }",
         json!({ "i": {
             "name": field(&f, "name"),
-            "email": blank_null("email"),
+            "email": optional(&f, "email"),
             "currency": if currency.is_empty() { serde_json::Value::Null } else { json!(currency) },
         } }),
     )
@@ -213,23 +219,15 @@ pub(super) async fn update_client(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let text = |name: &str| {
-        let v = field(&f, name);
-        if v.is_empty() {
-            serde_json::Value::Null
-        } else {
-            json!(v)
-        }
-    };
     let input = json!({
         "id": id,
         "name": field(&f, "name"),
-        "email": text("email"),
-        "taxId": text("tax_id"),
-        "address": text("address"),
-        "city": text("city"),
-        "postalCode": text("postal_code"),
-        "country": text("country"),
+        "email": optional(&f, "email"),
+        "taxId": optional(&f, "tax_id"),
+        "address": optional(&f, "address"),
+        "city": optional(&f, "city"),
+        "postalCode": optional(&f, "postal_code"),
+        "country": optional(&f, "country"),
     });
     let result = mutate(
         &exec,
@@ -309,15 +307,13 @@ pub(super) async fn stripe(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
-        "mutation($k: String!, $w: String!) { setStripeCredentials(secretKey: $k, webhookSecret: $w) }",
-        json!({ "k": field(&f, "secret_key"), "w": field(&f, "webhook_secret") }),
-    )
-    .await;
-    back(&page(&tenant), result.map(|_| ("stripe", String::new())))
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back("mutation($k: String!, $w: String!) { setStripeCredentials(secretKey: $k, webhookSecret: $w) }", json!({ "k": field(&f, "secret_key"), "w": field(&f, "webhook_secret") }), &page(&tenant), "stripe", "")
+    .await
 }
 
 /// Time zone and the daily invitation limit (owner and admin), then back to Settings.
@@ -346,13 +342,17 @@ pub(super) async fn access(
     if let Err(e) = zone {
         return back(&settings, Err(e));
     }
-    let result = mutate(
-        &exec,
-        &headers,
-        &tenant,
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
         "mutation($n: Int!) { setInvitationDailyLimit(limit: $n) }",
         json!({ "n": limit }),
+        &settings,
+        "access",
+        "",
     )
-    .await;
-    back(&settings, result.map(|_| ("access", String::new())))
+    .await
 }

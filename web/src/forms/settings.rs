@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{back, field, fields, mutate};
+use super::{field, fields, optional, Caller};
 use crate::server::Executor;
 
 pub(super) async fn billing(
@@ -17,15 +17,14 @@ pub(super) async fn billing(
     body: Bytes,
 ) -> Response {
     let f = fields(&body);
-    let opt = |name: &str| optional(&f, name);
     let input = json!({
         "name": field(&f, "name"),
-        "email": opt("email"),
-        "taxId": opt("tax_id"),
-        "address": opt("address"),
-        "city": opt("city"),
-        "postalCode": opt("postal_code"),
-        "country": opt("country"),
+        "email": optional(&f, "email"),
+        "taxId": optional(&f, "tax_id"),
+        "address": optional(&f, "address"),
+        "city": optional(&f, "city"),
+        "postalCode": optional(&f, "postal_code"),
+        "country": optional(&f, "country"),
     });
     save(
         &exec,
@@ -36,16 +35,6 @@ pub(super) async fn billing(
         "billing",
     )
     .await
-}
-
-/// A form field, or null when left blank (which clears it).
-fn optional(f: &[(String, String)], name: &str) -> Value {
-    let v = field(f, name);
-    if v.is_empty() {
-        Value::Null
-    } else {
-        json!(v)
-    }
 }
 
 pub(super) async fn business(
@@ -110,9 +99,18 @@ async fn save(
     input: Value,
     done: &'static str,
 ) -> Response {
-    let result = mutate(exec, headers, tenant, mutation, json!({ "input": input })).await;
-    back(
-        &format!("/{tenant}/settings"),
-        result.map(|_| (done, String::new())),
-    )
+    let caller = Caller {
+        exec,
+        headers,
+        tenant,
+    };
+    caller
+        .then_back(
+            mutation,
+            json!({ "input": input }),
+            &format!("/{tenant}/settings"),
+            done,
+            "",
+        )
+        .await
 }
