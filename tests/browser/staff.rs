@@ -177,6 +177,23 @@ async fn staff_write_an_invoice_with_the_keyboard_and_the_client_sees_it_live() 
             ),
         )
         .await;
+
+    // A link to share, listed on the page until it is revoked.
+    staff.click("details.link summary").await;
+    staff
+        .click("form[action$='/link'] button[type=submit]")
+        .await;
+    staff
+        .wait_text("main [role=status]", "Invoice link created")
+        .await;
+    let shared = staff.text("main [role=status]").await;
+    assert!(shared.contains("/i/"), "the link is shown once: {shared}");
+    staff.click("details.link summary").await;
+    staff
+        .click("form[action$='/unlink'] button[type=submit]")
+        .await;
+    staff.wait_text("main [role=status]", "revoked").await;
+    assert!(staff.find_opt("form[action$='/unlink']").await.is_none());
     staff.close().await;
     client.close().await;
 }

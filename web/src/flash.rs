@@ -71,6 +71,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "article" => l.t("Help article “{}” saved."),
         "article-deleted" => l.t("Help article deleted."),
         "link" => l.t("Invoice link created (shown once): {}"),
+        "link-revoked" => l.t("Invoice link revoked: it no longer opens the invoice."),
         _ => l.t("Done."),
     };
     // A subject that is an amount (`EUR 120.00`) is shown as money.

@@ -1,6 +1,7 @@
 //! `portico bench`: loads invoices across many tenants into an empty database, then measures
 //! `invoices(first: 20)` for one client's contact over real HTTP on loopback, then the portal's
-//! dashboard and invoices pages rendered on the server for that contact's session, and prints load
+//! dashboard and invoices pages rendered on the server for that contact's session (and the staff
+//! invoice editor for an owner's), and prints load
 //! throughput, request throughput and latency percentiles. Run it against SQLite (default, a fresh
 //! temporary file) or PostgreSQL (`--database-url`, an empty database).
 
@@ -147,10 +148,65 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let base = url.trim_end_matches("/graphql").to_owned();
-    let page = |path: &'static str, expect: &'static str| {
-        let (client, base, session) = (client.clone(), base.clone(), session.clone());
+    // The staff invoice editor, for an owner's session: a new invoice for a client, and a
+    // five-line draft (both render the clients list and the server-side totals).
+    let owner_email = Email::parse("owner@bench.example")?;
+    let owner_id = app
+        .store
+        .create_staff_user(&first.tenant_id, &owner_email, "Bench Owner", Role::Owner)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (staff_session, staff_hash) = crate::core::tokens::generate_with("ps", &first.tenant_id);
+    app.store
+        .create_session(
+            &first.tenant_id,
+            crate::identity::UserKind::Staff,
+            &owner_id,
+            &staff_hash,
+            &crate::identity::LoginClient::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let line = |d: &str, q: i64, cents: i64| {
+        crate::invoicing::NewLine::new(
+            d.to_owned(),
+            portico_domain::LineInput {
+                quantity: rust_decimal::Decimal::from(q),
+                unit_price_minor: cents,
+                tax_rate: rust_decimal::Decimal::from(24),
+                discount: portico_domain::Discount::None,
+            },
+        )
+    };
+    let draft = app
+        .store
+        .create_invoice(
+            &staff,
+            crate::invoicing::NewInvoice {
+                client_id: first.client_ids[0].clone(),
+                number: None,
+                reference: None,
+                currency: None,
+                issue_date: app.store.clock().today_utc(),
+                due_date: None,
+                notes: None,
+                terms: None,
+                lines: (1..=5)
+                    .map(|i| line(&format!("Work {i}"), i, 12_000))
+                    .collect(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let client_gid = crate::core::ids::encode("Client", &first.client_ids[0]).0;
+    let new_path = format!("/staff/invoices/new?client={client_gid}");
+    let edit_path = format!("/staff/invoices/{}/edit", draft.id.to_global().0);
+
+    let page = |path: String, expect: &'static str, session: String| {
+        let (client, base) = (client.clone(), base.clone());
         move || {
-            let (client, base, session) = (client.clone(), base.clone(), session.clone());
+            let (client, base, session, path) =
+                (client.clone(), base.clone(), session.clone(), path.clone());
             async move {
                 let resp = client
                     .get(format!("{base}/bench-0{path}"))
@@ -165,8 +221,30 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     };
     let page_requests = (args.requests / 2).max(args.concurrency);
-    let dashboard = measure(page_requests, args.concurrency, page("/", "Amount due")).await?;
-    let invoices = measure(page_requests, args.concurrency, page("/invoices", "INV")).await?;
+    let dashboard = measure(
+        page_requests,
+        args.concurrency,
+        page("/".into(), "Amount due", session.clone()),
+    )
+    .await?;
+    let invoices = measure(
+        page_requests,
+        args.concurrency,
+        page("/invoices".into(), "INV", session.clone()),
+    )
+    .await?;
+    let new_invoice = measure(
+        page_requests,
+        args.concurrency,
+        page(new_path, "Save and issue", staff_session.clone()),
+    )
+    .await?;
+    let edit_invoice = measure(
+        page_requests,
+        args.concurrency,
+        page(edit_path, "Work 5", staff_session.clone()),
+    )
+    .await?;
 
     println!("backend: {backend}");
     println!(
@@ -185,6 +263,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     println!(
         "portal invoices page (server render, 20 rows), concurrency {}: {invoices}",
+        args.concurrency
+    );
+    println!(
+        "staff invoice editor, new invoice (server render: clients, empty line, totals), concurrency {}: {new_invoice}",
+        args.concurrency
+    );
+    println!(
+        "staff invoice editor, 5-line draft (server render incl. live totals), concurrency {}: {edit_invoice}",
         args.concurrency
     );
 

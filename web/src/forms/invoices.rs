@@ -254,6 +254,12 @@ pub(super) async fn act(
             )
         }
         "credit" => return credit(&exec, &headers, &tenant, &id, &f, &page).await,
+        "unlink" => (
+            "mutation($id: ID!) { revokeInvoiceLink(id: $id) { id } }",
+            json!({ "id": field(&f, "link") }),
+            "link-revoked",
+            "",
+        ),
         "duplicate" => {
             let copied = run(
                 &exec,

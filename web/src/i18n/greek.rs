@@ -511,4 +511,8 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("API token revoked.", "Το διακριτικό API ανακλήθηκε."),
     ("Partners (accounting systems, ERPs) call the GraphQL API with a token.", "Οι συνεργάτες (λογιστικά συστήματα, ERP) καλούν το GraphQL API με ένα διακριτικό."),
     ("Make one with createApiToken or the command portico token create: a token never travels in a page's address.", "Δημιουργήστε ένα με το createApiToken ή την εντολή portico token create: ένα διακριτικό δεν ταξιδεύει ποτέ στη διεύθυνση μιας σελίδας."),
+    ("Link made", "Σύνδεσμος από"),
+    ("valid until", "ισχύει έως"),
+    ("until revoked", "μέχρι να ανακληθεί"),
+    ("Invoice link revoked: it no longer opens the invoice.", "Ο σύνδεσμος ανακλήθηκε: δεν ανοίγει πια το τιμολόγιο."),
 ];

@@ -16,9 +16,33 @@ pub struct ActionTarget {
     pub settled: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkRow {
+    id: String,
+    created_at: i64,
+    expires_at: Option<i64>,
+    revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinksData {
+    invoice_links: Vec<LinkRow>,
+}
+
 #[component]
 pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> Element {
     let l = locale();
+    let links = use_query::<LinksData>(
+        &tenant,
+        "query($id: ID!) { invoiceLinks(invoiceId: $id) { id createdAt expiresAt revoked } }",
+        json!({ "id": inv.id }),
+    )?;
+    let live_links: Vec<LinkRow> = match links.read().clone() {
+        Some(Ok(d)) => d.invoice_links.into_iter().filter(|k| !k.revoked).collect(),
+        _ => Vec::new(),
+    };
     let base = format!("/{tenant}/forms/invoices/{}", inv.id);
     let draft = inv.status == "DRAFT";
     let open = matches!(inv.status.as_str(), "ISSUED" | "PARTIALLY_PAID");
@@ -104,6 +128,20 @@ pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> 
             if !draft && inv.status != "VOID" {
                 details { class: "link",
                     summary { {l.t("Share a link")} }
+                    if !live_links.is_empty() {
+                        ul { class: "plain",
+                            for k in live_links.iter() {
+                                li { key: "{k.id}",
+                                    {l.t("Link made")} " " {crate::ui::when(k.created_at, l)} " · "
+                                    {match k.expires_at { Some(at) => format!("{} {}", l.t("valid until"), crate::ui::when(at, l)), None => l.t("until revoked").to_owned() }}
+                                    form { method: "post", action: "{base}/unlink", class: "inline",
+                                        input { r#type: "hidden", name: "link", value: "{k.id}" }
+                                        " " button { r#type: "submit", class: "link action", {l.t("Revoke")} }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     form { method: "post", action: "{base}/link", class: "fields",
                         div { class: "field short",
                             label { r#for: "k-days", {l.t("Valid for")} }
