@@ -183,10 +183,9 @@ async fn staff_write_an_invoice_with_the_keyboard_and_the_client_sees_it_live() 
     staff
         .click("form[action$='/link'] button[type=submit]")
         .await;
-    staff
+    let shared = staff
         .wait_text("main [role=status]", "Invoice link created")
         .await;
-    let shared = staff.text("main [role=status]").await;
     assert!(shared.contains("/i/"), "the link is shown once: {shared}");
     staff.click("details.link summary").await;
     staff
