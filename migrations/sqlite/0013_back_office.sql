@@ -5,6 +5,11 @@ ALTER TABLE tenants ADD COLUMN hidden_sections TEXT NOT NULL DEFAULT '';
 -- An uploaded logo: its file in the file store (`logo-HASH.png`); `logo` keeps the earlier
 -- inline `data:` URIs.
 ALTER TABLE tenants ADD COLUMN logo_file TEXT;
+-- How long its people's sessions last, within the deployment's bounds (30 days idle, 90 in
+-- all); each session keeps the idle span it was given.
+ALTER TABLE tenants ADD COLUMN session_idle_days BIGINT NOT NULL DEFAULT 30;
+ALTER TABLE tenants ADD COLUMN session_absolute_days BIGINT NOT NULL DEFAULT 90;
+ALTER TABLE sessions ADD COLUMN idle_ms BIGINT;
 -- The invoice an accepted estimate became (once).
 ALTER TABLE estimates ADD COLUMN invoice_id TEXT;
 CREATE TABLE help_articles (

@@ -292,8 +292,6 @@ async fn help_articles_in_each_language(app: TestApp) {
     }
 }
 
-crate::both_backends!(branding_and_sections, help_articles_in_each_language);
-
 /// A 1 × 1 PNG.
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
@@ -570,3 +568,73 @@ async fn a_new_business_gets_its_owner_a_welcome_link_and_first_steps() {
         );
     }
 }
+
+/// Sessions last as long as the business says, within the deployment's bounds: a shorter limit
+/// also ends the sessions already open once they pass it.
+async fn session_lifetime_is_the_businesss_within_bounds(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let member = app.token(&t, Role::Member, None).await;
+    let set = "mutation($i: Int!, $a: Int!) { setSessionLifetime(idleDays: $i, absoluteDays: $a) }";
+    for (i, a) in [(0, 10), (31, 40), (5, 4), (5, 91)] {
+        let code = app.err_code(&owner, set, json!({ "i": i, "a": a })).await;
+        assert_eq!(code, "BAD_USER_INPUT", "{i} {a}");
+    }
+    assert_eq!(
+        app.err_code(&member, set, json!({ "i": 1, "a": 2 })).await,
+        "FORBIDDEN"
+    );
+    // Its payer contact signs in.
+    party(&app, &t, &owner, "Helios", "EUR").await;
+    let email = "payer@helios.example";
+    let cookie = app.sign_in("alpha", email).await;
+    let me = "{ viewer { name } }";
+    assert!(app.gql_cookie(&cookie, me, json!({})).await.json()["errors"].is_null());
+    // Down to one day unused and two in all: the open session follows.
+    app.ok(&owner, set, json!({ "i": 1, "a": 2 })).await;
+    let s = app
+        .ok(
+            &owner,
+            "{ businessSettings { sessionIdleDays sessionAbsoluteDays } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        s["businessSettings"],
+        json!({ "sessionIdleDays": 1, "sessionAbsoluteDays": 2 })
+    );
+    app.app
+        .clock()
+        .advance(std::time::Duration::from_secs(20 * 3600));
+    assert!(
+        app.gql_cookie(&cookie, me, json!({})).await.json()["errors"].is_null(),
+        "used within a day"
+    );
+    app.app
+        .clock()
+        .advance(std::time::Duration::from_secs(30 * 3600));
+    let after = app.gql_cookie(&cookie, me, json!({})).await.json();
+    assert_eq!(
+        after["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{after}"
+    );
+    // A new sign-in gets the new limits too: a day and a half unused ends it.
+    let fresh = app.sign_in("alpha", email).await;
+    app.app
+        .clock()
+        .advance(std::time::Duration::from_secs(36 * 3600));
+    let idle = app.gql_cookie(&fresh, me, json!({})).await.json();
+    assert_eq!(
+        idle["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{idle}"
+    );
+    assert!(audit_actions(&app, &owner)
+        .await
+        .iter()
+        .any(|a| a == "tenant.session_lifetime_changed"));
+}
+
+crate::both_backends!(
+    branding_and_sections,
+    help_articles_in_each_language,
+    session_lifetime_is_the_businesss_within_bounds
+);

@@ -57,7 +57,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "sections" => l.t("Sections saved."),
         "logo" => l.t("Logo saved."),
         "payments" => l.t("Payment settings saved."),
-        "access" => l.t("Time zone and invitation limit saved."),
+        "access" => l.t("Time zone, invitation limit and sessions saved."),
         "token-revoked" => l.t("API token revoked."),
         "credit-issued" => l.t("Credit note {} issued."),
         "credit-voided" => l.t("Credit note {} voided."),

@@ -12,6 +12,7 @@ pub mod passkey_repo;
 pub mod passkeys;
 pub mod routes;
 pub mod service;
+pub mod session_policy;
 
 pub use api_tokens::{ApiToken, CreatedToken};
 pub use passkey_repo::StoredPasskey;

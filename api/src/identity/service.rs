@@ -216,10 +216,23 @@ impl Store {
         let now = self.now_ms();
         let id = new_id();
         let mut tx = self.write(tenant_id).await?;
+        // The business's lifetimes (within the deployment's bounds).
+        let life = tx
+            .fetch_one(
+                sqlx::query(
+                    "SELECT session_idle_days, session_absolute_days FROM tenants WHERE id = $1",
+                )
+                .bind(tenant_id.to_owned()),
+            )
+            .await?;
+        let idle =
+            (rows::int(&life, "session_idle_days")? * 86_400_000).clamp(3_600_000, SESSION_IDLE_MS);
+        let absolute = (rows::int(&life, "session_absolute_days")? * 86_400_000)
+            .clamp(idle, SESSION_ABSOLUTE_MS);
         tx.execute(
             sqlx::query(
                 "INSERT INTO sessions (id, tenant_id, token_hash, user_kind, user_id, created_at, last_seen_at, expires_at, \
-                 absolute_expires_at, user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10)",
+                 absolute_expires_at, user_agent, ip, idle_ms) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11)",
             )
             .bind(id.clone())
             .bind(tenant_id.to_owned())
@@ -227,10 +240,11 @@ impl Store {
             .bind(kind.as_str())
             .bind(user_id.to_owned())
             .bind(now)
-            .bind(now + SESSION_IDLE_MS)
-            .bind(now + SESSION_ABSOLUTE_MS)
+            .bind(now + idle)
+            .bind(now + absolute)
             .bind(client.user_agent.clone().map(|u| u.chars().take(300).collect::<String>()))
-            .bind(client.ip.clone()),
+            .bind(client.ip.clone())
+            .bind(idle),
         )
         .await?;
         let scope = self
@@ -300,7 +314,7 @@ impl Store {
         let row = tx
             .fetch_optional(
                 sqlx::query(
-                    "SELECT id, user_kind, user_id, last_seen_at, absolute_expires_at FROM sessions \
+                    "SELECT id, user_kind, user_id, last_seen_at, absolute_expires_at, idle_ms FROM sessions \
                      WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL AND expires_at > $3 \
                      AND absolute_expires_at > $3",
                 )
@@ -321,7 +335,8 @@ impl Store {
             .await?;
         tx.commit().await?;
         if scope.is_some() && now - rows::int(&row, "last_seen_at")? > 60_000 {
-            let expires = (now + SESSION_IDLE_MS).min(rows::int(&row, "absolute_expires_at")?);
+            let idle = rows::opt_int(&row, "idle_ms")?.unwrap_or(SESSION_IDLE_MS);
+            let expires = (now + idle).min(rows::int(&row, "absolute_expires_at")?);
             let mut tx = self.write(tenant_id).await?;
             tx.execute(
                 sqlx::query(

@@ -70,6 +70,9 @@ pub struct BusinessSettings {
     pub invitation_daily_limit: i64,
     /// IANA name, e.g. `Europe/Athens`.
     pub time_zone: String,
+    /// How long a session lasts without use, and in all (days).
+    pub session_idle_days: i64,
+    pub session_absolute_days: i64,
     /// The sections its clients see.
     pub client_sections: Vec<ClientSection>,
     pub vat_id: Option<String>,
@@ -139,6 +142,8 @@ impl TenantSettingsQuery {
             brand_color: t.brand_color,
             invitation_daily_limit: t.invitation_daily_limit,
             time_zone: t.time_zone,
+            session_idle_days: t.session_idle_days,
+            session_absolute_days: t.session_absolute_days,
             name: t.name,
             vat_id: t.vat_id,
             address: t.address,
@@ -194,6 +199,21 @@ impl TenantSettingsMutation {
             &s.tenant_slug,
             &file,
         ))
+    }
+
+    /// How long its people's sessions last (owner and admin): `idleDays` without use (1–30) and
+    /// `absoluteDays` in all (from the idle time up to 90). Shorter limits also shorten the
+    /// sessions already open; longer ones apply to new sign-ins.
+    async fn set_session_lifetime(
+        &self,
+        ctx: &Context<'_>,
+        idle_days: i32,
+        absolute_days: i32,
+    ) -> Result<bool> {
+        store(ctx)
+            .set_session_lifetime(scope(ctx)?, i64::from(idle_days), i64::from(absolute_days))
+            .await?;
+        Ok(true)
     }
 
     /// Removes the business's logo (owner and admin): its name shows instead.

@@ -35,6 +35,9 @@ pub struct Tenant {
     /// ISO 3166-1 alpha-2 (`GR`).
     pub country: Option<String>,
     pub documents: DocumentSettings,
+    /// How long its people's sessions last (idle, and in all), in days.
+    pub session_idle_days: i64,
+    pub session_absolute_days: i64,
     /// Its uploaded logo's file name in the file store (see `logo`), if any.
     pub logo_file: Option<String>,
     /// The portal sections its clients do not see.
@@ -76,7 +79,7 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
      invitation_daily_limit, allow_link_payments, logo, time_zone, vat_id, city, postal_code, country, \
-     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections, logo_file";
+     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections, logo_file, session_idle_days, session_absolute_days";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -107,6 +110,8 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
             attach_pdfs: rows::flag(row, "attach_pdfs")?,
         },
         logo_file: rows::opt_text(row, "logo_file")?,
+        session_idle_days: rows::int(row, "session_idle_days")?,
+        session_absolute_days: rows::int(row, "session_absolute_days")?,
         hidden_sections: crate::tenancy::sections::parse_hidden(&rows::text(
             row,
             "hidden_sections",

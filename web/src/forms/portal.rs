@@ -342,14 +342,20 @@ pub(super) async fn access(
     if let Err(e) = zone {
         return back(&settings, Err(e));
     }
+    let (Ok(idle), Ok(absolute)) = (
+        field(&f, "idle_days").parse::<i32>(),
+        field(&f, "absolute_days").parse::<i32>(),
+    ) else {
+        return back(&settings, Err("enter a number of days such as 30".into()));
+    };
     Caller {
         exec: &exec,
         headers: &headers,
         tenant: &tenant,
     }
     .then_back(
-        "mutation($n: Int!) { setInvitationDailyLimit(limit: $n) }",
-        json!({ "n": limit }),
+        "mutation($n: Int!, $i: Int!, $a: Int!) { setInvitationDailyLimit(limit: $n) setSessionLifetime(idleDays: $i, absoluteDays: $a) }",
+        json!({ "n": limit, "i": idle, "a": absolute }),
         &settings,
         "access",
         "",

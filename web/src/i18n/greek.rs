@@ -515,4 +515,8 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("valid until", "ισχύει έως"),
     ("until revoked", "μέχρι να ανακληθεί"),
     ("Invoice link revoked: it no longer opens the invoice.", "Ο σύνδεσμος ανακλήθηκε: δεν ανοίγει πια το τιμολόγιο."),
+    ("Time zone, invitations and sessions", "Ζώνη ώρας, προσκλήσεις και συνεδρίες"),
+    ("Sign out after days unused", "Αποσύνδεση μετά από ημέρες αχρησίας"),
+    ("Sign in again after days", "Νέα σύνδεση μετά από ημέρες"),
+    ("Time zone, invitation limit and sessions saved.", "Η ζώνη ώρας, το όριο προσκλήσεων και οι συνεδρίες αποθηκεύτηκαν."),
 ];

@@ -221,6 +221,7 @@ const API_GREEK: &[(&str, &str)] = &[
     ("a logo is at most 4096 pixels wide and high", "ένα λογότυπο έχει έως 4096 εικονοστοιχεία πλάτος και ύψος"),
     ("an SVG logo may not declare a document type", "ένα λογότυπο SVG δεν μπορεί να δηλώνει τύπο εγγράφου"),
     ("enter a number of invitations such as 50", "γράψτε έναν αριθμό προσκλήσεων, π.χ. 50"),
+    ("enter a number of days such as 30", "γράψτε έναν αριθμό ημερών, π.χ. 30"),
 ];
 
 /// Month abbreviations, January first.

@@ -9,6 +9,8 @@ use super::*;
 struct Limits {
     invitation_daily_limit: i64,
     time_zone: String,
+    session_idle_days: i64,
+    session_absolute_days: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +36,7 @@ struct AccessData {
 pub fn AccessPanel(tenant: String) -> Element {
     let res = use_query::<AccessData>(
         &tenant,
-        "{ businessSettings { invitationDailyLimit timeZone } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
+        "{ businessSettings { invitationDailyLimit timeZone sessionIdleDays sessionAbsoluteDays } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
         json!({}),
     )?;
     let l = locale();
@@ -44,7 +46,7 @@ pub fn AccessPanel(tenant: String) -> Element {
     let b = d.business_settings;
     rsx! {
         section { class: "panel", id: "access",
-            h2 { {l.t("Time zone and invitations")} }
+            h2 { {l.t("Time zone, invitations and sessions")} }
             form { method: "post", action: "/{tenant}/forms/access", class: "field-row",
                 div { class: "field wide",
                     label { r#for: "a-tz", {l.t("Time zone")} }
@@ -53,6 +55,14 @@ pub fn AccessPanel(tenant: String) -> Element {
                 div { class: "field",
                     label { r#for: "a-limit", {l.t("Invitations per day")} }
                     input { id: "a-limit", name: "invitation_limit", r#type: "number", min: "1", max: "1000", value: "{b.invitation_daily_limit}" }
+                }
+                div { class: "field",
+                    label { r#for: "a-idle", {l.t("Sign out after days unused")} }
+                    input { id: "a-idle", name: "idle_days", r#type: "number", min: "1", max: "30", value: "{b.session_idle_days}" }
+                }
+                div { class: "field",
+                    label { r#for: "a-abs", {l.t("Sign in again after days")} }
+                    input { id: "a-abs", name: "absolute_days", r#type: "number", min: "1", max: "90", value: "{b.session_absolute_days}" }
                 }
                 button { r#type: "submit", class: "primary", {l.t("Save")} }
             }
