@@ -24,8 +24,15 @@ pub fn vat_id(field: &'static str, value: &str) -> DomainResult<String> {
         .filter(|c| !matches!(c, ' ' | '.' | '-'))
         .collect::<String>()
         .to_ascii_uppercase();
-    let (prefix, rest) = v.split_at(v.len().min(2));
-    let ok = prefix.len() == 2
+    // Only ASCII is split by bytes: anything else is refused before (no slicing inside a character).
+    let ascii = v.is_ascii();
+    let (prefix, rest) = if ascii {
+        v.split_at(v.len().min(2))
+    } else {
+        ("", "")
+    };
+    let ok = ascii
+        && prefix.len() == 2
         && prefix.bytes().all(|b| b.is_ascii_uppercase())
         && (2..=13).contains(&rest.len())
         && rest.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -117,5 +124,16 @@ mod tests {
         );
         assert_eq!(bic("ethngraa"), Ok("ETHNGRAA".into()));
         assert!(bic("ETH1").is_err());
+    }
+
+    #[test]
+    fn vat_ids_with_other_scripts_are_refused_not_split() {
+        for bad in ["\u{202e}EVIL", "ΕΛ094019245", "E\u{301}L094019245"] {
+            assert!(vat_id("vatId", bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            vat_id("vatId", "el 094.019-245").ok().as_deref(),
+            Some("EL094019245")
+        );
     }
 }
