@@ -365,6 +365,11 @@ impl CoreQuery {
         let s = scope(ctx)?;
         let st = store(ctx);
         let settings = st.payment_settings(&s.tenant_id).await?;
+        // One read of the tenant for its default currency and the link setting.
+        let tenant = st
+            .tenant_by_id(&s.tenant_id)
+            .await?
+            .ok_or(AppError::NotFound("tenant"))?;
         let methods: Vec<PaymentChannel> =
             crate::payments::gateways::available(shared(ctx), &s.tenant_id)
                 .await
@@ -376,26 +381,14 @@ impl CoreQuery {
                 Some(id) => st.client(s, id).await?,
                 None => None,
             };
-            let currency = match client {
-                Some(c) => c.currency,
-                None => {
-                    st.tenant_by_id(&s.tenant_id)
-                        .await?
-                        .ok_or(AppError::NotFound("tenant"))?
-                        .default_currency
-                }
-            };
+            let currency = client.map_or(tenant.default_currency, |c| c.currency);
             Some(portico_domain::Money::new(settings.min_partial, currency).into())
         } else {
             None
         };
-        let allow_link_payments = st
-            .tenant_by_id(&s.tenant_id)
-            .await?
-            .is_some_and(|t| t.allow_link_payments);
         Ok(PortalPaymentSettings {
             bank_details: settings.bank_details.clone(),
-            allow_link_payments,
+            allow_link_payments: tenant.allow_link_payments,
             methods,
             allow_partial: settings.allow_partial,
             min_partial,

@@ -26,6 +26,8 @@ const LINK_DAYS: i64 = 90;
 pub struct Sent {
     pub invoice: Invoice,
     pub recipients: Vec<String>,
+    /// It was a draft, issued to be sent.
+    pub issued: bool,
 }
 
 impl Store {
@@ -76,9 +78,11 @@ impl Store {
             ));
         }
         // Issued before anything is written about sending it (the email states its total).
-        let inv = match inv.status {
-            InvoiceStatus::Draft => self.issue_invoice(scope, id).await?,
-            _ => inv,
+        let issued = inv.status == InvoiceStatus::Draft;
+        let inv = if issued {
+            self.issue_invoice(scope, id).await?
+        } else {
+            inv
         };
         let base = format!("{}/{}", self.base_url(), rows::text(&client, "slug")?);
         let gid =
@@ -149,6 +153,7 @@ impl Store {
         Ok(Sent {
             invoice: inv,
             recipients,
+            issued,
         })
     }
 }

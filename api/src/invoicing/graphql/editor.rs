@@ -149,12 +149,8 @@ impl InvoiceEditorMutation {
         let s = scope(ctx)?;
         let id = crate::core::ids::InvoiceId::from_global(&id)?;
         let message = long_text("message", message.as_deref())?;
-        let was_draft = store(ctx)
-            .invoice(s, &id)
-            .await?
-            .is_some_and(|i| i.status == portico_domain::InvoiceStatus::Draft);
         let sent = store(ctx).send_invoice(s, &id, message).await?;
-        if was_draft {
+        if sent.issued {
             publish_invoice(ctx, &sent.invoice, "issued").await;
         }
         Ok(InvoiceDelivery {
