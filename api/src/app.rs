@@ -36,7 +36,7 @@ impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let store = Store::connect(&config.database_url, config.max_connections)
             .await?
-            .with_base_url(&config.base_url)
+            .with_sites(&config.base_url, config.tenant_domain.as_deref())
             .with_files(crate::core::storage::Files::open(&config.files)?);
         migrate(&store).await?;
         let bus = match &config.redis_url {
@@ -49,7 +49,7 @@ impl App {
             }),
         );
         let mail_wake = Arc::new(tokio::sync::Notify::new());
-        let webauthn = match crate::identity::passkeys::relying_party(&config) {
+        let webauthn = match crate::identity::relying_party::relying_party(&config) {
             Ok(w) => Some(Arc::new(w)),
             Err(e) => {
                 tracing::warn!(error = %e, base_url = %config.base_url, "passkeys are off: PORTICO_BASE_URL needs a host name");

@@ -116,6 +116,16 @@ enum TenantCommand {
         #[arg(long, default_value = "Owner")]
         owner_name: String,
     },
+    /// Give a tenant its own host name (DNS and TLS for it point at this deployment), or take it
+    /// away with --clear. Its portal is then served there, and its links use it.
+    Host {
+        #[arg(long)]
+        slug: String,
+        #[arg(long, required_unless_present = "clear")]
+        host: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[tokio::main]
@@ -224,16 +234,13 @@ async fn main() -> anyhow::Result<()> {
                     let owner_email = portico::domain::Email::parse(&email)?;
                     let t = app
                         .store
-                        .create_business(
-                            portico::identity::onboarding::NewBusiness {
-                                slug,
-                                name,
-                                currency,
-                                owner_email,
-                                owner_name,
-                            },
-                            &app.config.base_url,
-                        )
+                        .create_business(portico::identity::onboarding::NewBusiness {
+                            slug,
+                            name,
+                            currency,
+                            owner_email,
+                            owner_name,
+                        })
                         .await?;
                     // Sent now when SMTP is configured; otherwise it waits in the outbox.
                     let sent =
@@ -248,11 +255,10 @@ async fn main() -> anyhow::Result<()> {
                         (false, _) => "queued (it goes when the server runs)",
                     };
                     println!(
-                        "created tenant {} ({}) with owner {email}; sign-in link {how}; portal: {}/{}/",
+                        "created tenant {} ({}) with owner {email}; sign-in link {how}; portal: {}/",
                         t.slug,
                         t.id,
-                        app.config.base_url.trim_end_matches('/'),
-                        t.slug
+                        app.store.tenant_url(&t.slug).await,
                     );
                 }
                 None => {
@@ -270,6 +276,14 @@ async fn main() -> anyhow::Result<()> {
                     println!("created tenant {} ({})", t.slug, t.id);
                 }
             }
+        }
+        Command::Tenant {
+            command: TenantCommand::Host { slug, host, clear },
+        } => {
+            let app = App::build(Config::from_env()?).await?;
+            let host = if clear { None } else { host };
+            app.store.set_host_name(&slug, host.as_deref()).await?;
+            println!("{slug}: portal at {}/", app.store.tenant_url(&slug).await);
         }
         Command::Staff {
             command:

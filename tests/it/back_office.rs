@@ -471,17 +471,13 @@ async fn a_new_business_gets_its_owner_a_welcome_link_and_first_steps() {
         let t = app
             .app
             .store
-            .create_business(
-                portico::identity::onboarding::NewBusiness {
-                    slug: portico::domain::Slug::parse("new-biz").expect("slug"),
-                    name: "New Biz".into(),
-                    currency: portico::domain::Currency::parse("EUR").expect("currency"),
-                    owner_email: portico::domain::Email::parse("nora@newbiz.example")
-                        .expect("email"),
-                    owner_name: "Nora".into(),
-                },
-                "http://localhost",
-            )
+            .create_business(portico::identity::onboarding::NewBusiness {
+                slug: portico::domain::Slug::parse("new-biz").expect("slug"),
+                name: "New Biz".into(),
+                currency: portico::domain::Currency::parse("EUR").expect("currency"),
+                owner_email: portico::domain::Email::parse("nora@newbiz.example").expect("email"),
+                owner_name: "Nora".into(),
+            })
             .await
             .expect("created");
         let mail = loop {

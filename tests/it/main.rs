@@ -15,6 +15,7 @@ mod documents;
 mod einvoices;
 mod exports;
 mod fuzz_args;
+mod hosts;
 mod invoice_editor;
 mod layout;
 mod ledger;
@@ -27,6 +28,7 @@ mod portal;
 mod portal_api;
 mod portal_first_use;
 mod roles;
+mod staff_security;
 mod stripe;
 mod webhooks;
 

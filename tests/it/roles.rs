@@ -319,6 +319,8 @@ fn ops() -> Vec<Op> {
         Op { name: "updateHelpArticle", query: "mutation($id: ID!) { updateHelpArticle(id: $id, input: { locale: \"en\", title: \"T2\", body: \"B\" }) { id } }", vars: |f| json!({ "id": f.id("article") }), allowed: ADMINS },
         Op { name: "deleteHelpArticle", query: "mutation($id: ID!) { deleteHelpArticle(id: $id) }", vars: |f| json!({ "id": f.id("article2") }), allowed: ADMINS },
         Op { name: "setSessionLifetime", query: "mutation { setSessionLifetime(idleDays: 30, absoluteDays: 90) }", vars: |_| json!({}), allowed: ADMINS },
+        Op { name: "setStaffSecurity", query: "mutation { setStaffSecurity(requirePasskeys: false, networks: []) }", vars: |_| json!({}), allowed: ADMINS },
+        Op { name: "setLanguages", query: "mutation { setLanguages(languages: [\"en\", \"el\"]) }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "setInvitationDailyLimit", query: "mutation { setInvitationDailyLimit(limit: 40) }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "createApiToken", query: "mutation { createApiToken(name: \"x\", role: PARTNER) { id } }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "revokeApiToken", query: "mutation($id: ID!) { revokeApiToken(id: $id) }", vars: |f| json!({ "id": f.id("token") }), allowed: ADMINS },

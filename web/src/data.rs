@@ -94,6 +94,9 @@ pub struct Profile {
     /// The sections its clients see (`INVOICES`, `CREDIT_NOTES`, …).
     #[serde(default)]
     pub client_sections: Vec<String>,
+    /// The languages the business offers its clients, the default first.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 impl Profile {
@@ -176,8 +179,8 @@ pub struct ShellData {
     pub today: String,
 }
 
-const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections } }";
-const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
+const PROFILE: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections languages } }";
+const BOTH: &str = "query($slug: String!) { portal(slug: $slug) { slug name brandColor logo email phone address city postalCode country vatId timeZone utcOffsets { from minutes } clientSections languages } viewer { role name locale unreadMessages unreadNotifications client { id name } } }";
 
 #[derive(Deserialize)]
 struct ProfileData {
@@ -203,11 +206,26 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
         ),
         Err(e) => return Err(e),
     };
-    let locale = viewer
+    let chosen = viewer
         .as_ref()
         .and_then(|v| v.locale.as_deref())
         .and_then(crate::i18n::Locale::parse)
         .unwrap_or_else(request_locale);
+    // Clients and visitors get one of the languages the business offers (its default when they
+    // chose another); staff keep any.
+    let staff = viewer.as_ref().is_some_and(Viewer::is_staff);
+    let offered = profile
+        .as_ref()
+        .map(|p| p.languages.clone())
+        .unwrap_or_default();
+    let locale = if staff || offered.is_empty() || offered.iter().any(|c| c == chosen.code()) {
+        chosen
+    } else {
+        offered
+            .first()
+            .and_then(|c| crate::i18n::Locale::parse(c))
+            .unwrap_or(chosen)
+    };
     Ok(ShellData {
         profile,
         viewer,

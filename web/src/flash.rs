@@ -58,6 +58,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "logo" => l.t("Logo saved."),
         "payments" => l.t("Payment settings saved."),
         "access" => l.t("Time zone, invitation limit and sessions saved."),
+        "security" => l.t("Staff sign-in rules saved."),
+        "languages" => l.t("Languages saved."),
         "token-revoked" => l.t("API token revoked."),
         "credit-issued" => l.t("Credit note {} issued."),
         "credit-voided" => l.t("Credit note {} voided."),

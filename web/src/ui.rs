@@ -162,7 +162,7 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
     // The print view of a document: the document alone, no menu.
     if matches!(&route, Route::InvoicePage { q, .. } if q.get("print") == "1") {
         return rsx! {
-            div { class: "print-page", style: "--brand: {brand}",
+            div { class: "print-page", lang: "{l.code()}", style: "--brand: {brand}",
                 main { id: "content", Outlet::<Route> {} }
             }
         };
@@ -193,7 +193,7 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
         None => viewer.name.clone(),
     };
     rsx! {
-        div { class: "shell", style: "--brand: {brand}",
+        div { class: "shell", lang: "{l.code()}", style: "--brand: {brand}",
             a { class: "skip", href: "#content", {l.t("Skip to content")} }
             header { class: "top",
                 a { class: "brand", href: "{base}/",

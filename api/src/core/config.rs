@@ -33,6 +33,11 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where uploaded files (logos) live: `PORTICO_FILES_URL`, default `data_dir/files`.
     pub files: crate::core::storage::FilesConfig,
+    /// `PORTICO_TENANT_DOMAIN`: business `acme` is also served at `acme.DOMAIN`.
+    pub tenant_domain: Option<String>,
+    /// `PORTICO_PUBLIC_SIGNUP=true`: anyone may sign up a new business at `/signup` (off by
+    /// default: the operator creates businesses with `portico tenant create`).
+    pub public_signup: bool,
 }
 
 impl Config {
@@ -67,17 +72,13 @@ impl Config {
             web_assets: var("PORTICO_WEB_ASSETS")
                 .map(PathBuf::from)
                 .unwrap_or_else(portico_web::server::default_assets_dir),
-            demo_gateway: match var("PORTICO_DEMO_GATEWAY").as_deref() {
-                None | Some("false") | Some("0") => false,
-                Some("true") | Some("1") => true,
-                Some(other) => {
-                    anyhow::bail!("PORTICO_DEMO_GATEWAY: expected true or false, got {other:?}")
-                }
-            },
+            demo_gateway: flag(var("PORTICO_DEMO_GATEWAY"), "PORTICO_DEMO_GATEWAY")?,
             trusted_proxies: crate::core::client_ip::parse_trusted(
                 &var("PORTICO_TRUSTED_PROXIES").unwrap_or_default(),
             )?,
             files,
+            tenant_domain: var("PORTICO_TENANT_DOMAIN"),
+            public_signup: flag(var("PORTICO_PUBLIC_SIGNUP"), "PORTICO_PUBLIC_SIGNUP")?,
         })
     }
 
@@ -120,6 +121,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             files: crate::core::storage::FilesConfig::Local(data_dir.join("files")),
             data_dir,
+            tenant_domain: None,
+            public_signup: false,
         }
     }
 
@@ -158,6 +161,15 @@ impl Config {
     }
 }
 
+/// A yes/no setting: unset, `false` or `0` is no; `true` or `1` is yes.
+fn flag(value: Option<String>, name: &str) -> anyhow::Result<bool> {
+    match value.as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => anyhow::bail!("{name}: expected true or false, got {other:?}"),
+    }
+}
+
 /// `http://localhost:PORT` for a loopback listener (browsers and passkeys want a host name, not
 /// an IP address), else `http://ADDR`.
 pub fn default_base_url(listen: SocketAddr) -> String {
@@ -182,10 +194,10 @@ mod tests {
         assert_eq!(base, "http://localhost:8080");
         let mut c = Config::for_database("sqlite::memory:".into(), "data".into());
         c.base_url = base;
-        assert!(crate::identity::passkeys::relying_party(&c).is_ok());
+        assert!(crate::identity::relying_party::relying_party(&c).is_ok());
         c.base_url = "http://10.0.0.5:8080".into();
         assert!(
-            crate::identity::passkeys::relying_party(&c).is_err(),
+            crate::identity::relying_party::relying_party(&c).is_err(),
             "an IP address is no relying party"
         );
     }
@@ -227,6 +239,8 @@ impl std::fmt::Debug for Config {
             .field("demo_gateway", &self.demo_gateway)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("files", &self.files)
+            .field("tenant_domain", &self.tenant_domain)
+            .field("public_signup", &self.public_signup)
             .finish()
     }
 }

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod scope;
 pub mod secrets;
+pub mod sites;
 pub mod state;
 pub mod storage;
 pub mod time_zone;

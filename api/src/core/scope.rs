@@ -111,6 +111,21 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The actor of an operator's act on the command line (`portico tenant …`).
+    pub fn operator(tenant_id: &str, slug: &str) -> Scope {
+        Scope {
+            tenant_id: TenantId::from_raw(tenant_id.to_owned()),
+            tenant_slug: slug.to_owned(),
+            role: Role::Owner,
+            actor_id: "operator".into(),
+            actor_name: "operator (command line)".into(),
+            client_id: None,
+            contact_id: None,
+            session_id: None,
+            grants: Grants::READ,
+        }
+    }
+
     /// Staff or partner acting tenant-wide.
     pub fn is_staff(&self) -> bool {
         !self.role.is_contact()

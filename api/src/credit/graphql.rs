@@ -62,7 +62,8 @@ impl CreditNote {
             ctx,
             "credit-note",
             &ids::encode("CreditNote", &self.inner.id),
-        )?)
+        )
+        .await?)
     }
     /// This credit note as a PDF (same authorisation as reading it; audited).
     async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
@@ -70,7 +71,8 @@ impl CreditNote {
             ctx,
             "credit-note",
             &ids::encode("CreditNote", &self.inner.id),
-        )?)
+        )
+        .await?)
     }
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<Client>> {
         Ok(loader(ctx, |l| &l.clients)?

@@ -41,9 +41,8 @@ impl AttachmentSource for DocumentAttachments {
                 "invoice" => {
                     let id = InvoiceId::from_raw(a.id.clone());
                     let pay = format!(
-                        "{}/{}/pay?invoice={}",
-                        self.store.base_url(),
-                        tenant.slug,
+                        "{}/pay?invoice={}",
+                        self.store.tenant_url(&tenant.slug).await,
                         id.to_global().0
                     );
                     super::pdf::invoice(&self.store, &scope, &id, lang, pay).await

@@ -149,11 +149,7 @@ async fn one(
     let lang = language(state, scope, q).await?;
     let store = &state.store;
     let gid = async_graphql::ID(id.to_owned());
-    let base = format!(
-        "{}/{}",
-        state.config.base_url.trim_end_matches('/'),
-        scope.tenant_slug
-    );
+    let base = store.tenant_url(&scope.tenant_slug).await;
     let (file, action, target, raw) = match kind {
         "invoice" => {
             let iid = InvoiceId::from_global(&gid)?;
@@ -277,10 +273,7 @@ async fn linked_pdf(
         Some(l @ ("en" | "el")) => Lang::from_locale(Some(l)),
         _ => Lang::En,
     };
-    let url = format!(
-        "{}/{slug}/i/{token}",
-        state.config.base_url.trim_end_matches('/')
-    );
+    let url = format!("{}/i/{token}", store.tenant_url(slug).await);
     let iid = InvoiceId::from_raw(invoice_id.clone());
     let file = if xml {
         let (bytes, name) = ubl::build::invoice(store, &scope, &iid, lang, url).await?;

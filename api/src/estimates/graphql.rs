@@ -26,11 +26,10 @@ impl Estimate {
     }
     /// This estimate as a PDF (same authorisation as reading it; audited).
     async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(crate::graphql::context::pdf_url(
-            ctx,
-            "estimate",
-            &ids::encode("Estimate", &self.0.id),
-        )?)
+        Ok(
+            crate::graphql::context::pdf_url(ctx, "estimate", &ids::encode("Estimate", &self.0.id))
+                .await?,
+        )
     }
     async fn number(&self) -> &str {
         &self.0.number

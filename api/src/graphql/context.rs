@@ -35,20 +35,26 @@ pub fn shared<'a>(ctx: &Context<'a>) -> &'a AppState {
 /// The absolute address of one document's PDF on this deployment, for the caller's portal
 /// (`kind`: invoice, receipt, credit-note, estimate). Fetched with the same bearer token or
 /// session; `?lang=en|el` chooses the language.
-pub fn pdf_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
-    document_url(ctx, kind, global_id, "pdf")
+pub async fn pdf_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
+    document_url(ctx, kind, global_id, "pdf").await
 }
 
 /// Like [`pdf_url`], for the e-invoice (UBL XML) of an invoice or credit note.
-pub fn ubl_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
-    document_url(ctx, kind, global_id, "xml")
+pub async fn ubl_url(ctx: &Context<'_>, kind: &str, global_id: &ID) -> AppResult<String> {
+    document_url(ctx, kind, global_id, "xml").await
 }
 
-fn document_url(ctx: &Context<'_>, kind: &str, global_id: &ID, ext: &str) -> AppResult<String> {
+async fn document_url(
+    ctx: &Context<'_>,
+    kind: &str,
+    global_id: &ID,
+    ext: &str,
+) -> AppResult<String> {
     let slug = &scope(ctx)?.tenant_slug;
+    let portal = store(ctx).tenant_url(slug).await;
+    let origin = portal.strip_suffix(&format!("/{slug}")).unwrap_or(&portal);
     Ok(format!(
-        "{}{}",
-        shared(ctx).config.base_url.trim_end_matches('/'),
+        "{origin}{}",
         crate::documents::downloads::document_path(slug, kind, &global_id.0, ext)
     ))
 }

@@ -287,9 +287,8 @@ pub(crate) async fn invitation_mail(
         .await?
         .ok_or(AppError::NotFound("tenant"))?;
     let lang = Lang::from_locale(store(ctx).my_locale(s).await?.as_deref());
-    let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
-    let link = format!("{base}/{}/auth/invite?token={token}", tenant.slug);
-    let portal = format!("{base}/{}", tenant.slug);
+    let portal = store(ctx).tenant_url(&tenant.slug).await;
+    let link = format!("{portal}/auth/invite?token={token}");
     let email = crate::parties::mail::InvitationEmail {
         invitee,
         inviter: &s.actor_name,
@@ -414,8 +413,7 @@ impl CoreMutation {
         let link = store(ctx)
             .create_invoice_link(s, &id, &hash, expires_at)
             .await?;
-        let base = shared(ctx).config.base_url.trim_end_matches('/').to_owned();
-        let url = format!("{base}/{}/i/{token}", s.tenant_slug);
+        let url = format!("{}/i/{token}", store(ctx).tenant_url(&s.tenant_slug).await);
         Ok(crate::reporting::graphql::InvoiceLink::new(link, Some(url)))
     }
 

@@ -224,9 +224,8 @@ impl CoreQuery {
             .into();
         statement.download = Some(crate::reporting::graphql::StatementDownload {
             base: format!(
-                "{}/{}/documents/statement",
-                shared(ctx).config.base_url.trim_end_matches('/'),
-                scope.tenant_slug
+                "{}/documents/statement",
+                store(ctx).tenant_url(&scope.tenant_slug).await
             ),
             client: client_id,
         });

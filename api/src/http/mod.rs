@@ -31,6 +31,7 @@ pub struct HttpState {
 pub fn router(state: HttpState) -> Router {
     let secure = state.shared.config.secure_cookies();
     let trusted: Arc<[ipnet::IpNet]> = state.shared.config.trusted_proxies.clone().into();
+    let hosts = state.shared.store.clone();
     portico_web::server::set_flash_key(state.shared.config.derived_key("form messages"));
     let portal = portico_web::server::router(
         portico_web::server::Executor(Arc::new(crate::http::portal::PortalExecutor {
@@ -62,6 +63,9 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
         .merge(portal)
         .layer(axum::middleware::from_fn(to_completion))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::tenancy::hosts::layer(hosts.clone(), req, next)
+        }))
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::core::client_ip::layer(trusted.clone(), req, next)
         }))
@@ -140,6 +144,22 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
 /// The caller's scope: from a bearer token, else from the session cookie (which must come with
 /// the portal's own Origin: a cross-site page cannot use it). `Ok(None)` when neither is sent.
 async fn authenticate(shared: &AppState, headers: &HeaderMap) -> Result<Option<Scope>, Response> {
+    let scope = authenticate_any(shared, headers).await?;
+    // On a business's own host the API answers for that business only.
+    match (crate::tenancy::hosts::pinned_tenant(headers), &scope) {
+        (Some(slug), Some(s)) if s.tenant_slug != slug => Err(error_response(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "this address serves another business",
+        )),
+        _ => Ok(scope),
+    }
+}
+
+async fn authenticate_any(
+    shared: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Scope>, Response> {
     if let Some(token) = bearer(headers) {
         return authenticate_token(shared, Some(token)).await;
     }
@@ -329,6 +349,7 @@ async fn graphql_ws(
     // A browser's socket authenticates with its session cookie, only from the portal's origin.
     let cookie = crate::identity::routes::session_token(&state.shared.config, &headers)
         .filter(|_| crate::identity::routes::origin_ok(&state.shared.config, &headers));
+    let pinned = crate::tenancy::hosts::pinned_tenant(&headers).map(str::to_owned);
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
@@ -348,6 +369,9 @@ async fn graphql_ws(
                         (None, Some(c)) => session_scope(&shared, &c).await.ok(),
                         (None, None) => None,
                     };
+                    // On a business's own host, only that business's credentials.
+                    let scope =
+                        scope.filter(|s| pinned.as_ref().is_none_or(|p| *p == s.tenant_slug));
                     let Some(scope) = scope else {
                         return Err(async_graphql::Error::new("invalid or missing token"));
                     };

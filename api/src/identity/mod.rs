@@ -10,9 +10,11 @@ pub mod mail;
 pub mod onboarding;
 pub mod passkey_repo;
 pub mod passkeys;
+pub mod relying_party;
 pub mod routes;
 pub mod service;
 pub mod session_policy;
+pub mod staff_security;
 
 pub use api_tokens::{ApiToken, CreatedToken};
 pub use passkey_repo::StoredPasskey;

@@ -25,7 +25,7 @@ pub struct NewBusiness {
 impl Store {
     /// Creates the tenant and its owner and queues the owner's welcome email (sent by the mail
     /// worker). Returns the tenant.
-    pub async fn create_business(&self, new: NewBusiness, base_url: &str) -> AppResult<Tenant> {
+    pub async fn create_business(&self, new: NewBusiness) -> AppResult<Tenant> {
         let tenant = self
             .create_tenant(NewTenant {
                 slug: new.slug,
@@ -44,9 +44,8 @@ impl Store {
             .ok_or(AppError::NotFound("owner"))?;
         let (token, hash) = tokens::generate_with("ml", &tenant.id);
         let link = format!(
-            "{}/{}/auth/magic?token={token}",
-            base_url.trim_end_matches('/'),
-            tenant.slug
+            "{}/auth/magic?token={token}",
+            self.tenant_url(&tenant.slug).await
         );
         let email = WelcomeEmail {
             name: &user.name,

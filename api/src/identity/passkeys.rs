@@ -14,31 +14,14 @@ use axum::Router;
 use serde_json::json;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
-    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn,
-    WebauthnBuilder,
+    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Uuid,
 };
 
+use super::relying_party::webauthn;
 use super::routes::{client_of, origin_ok, session_token, start_session};
-use crate::core::config::Config;
 use crate::core::scope::Scope;
 use crate::core::state::AppState;
 use crate::identity::UserKind;
-
-/// The relying party for this deployment: its id is the host of `PORTICO_BASE_URL`.
-pub fn relying_party(config: &Config) -> anyhow::Result<Webauthn> {
-    let origin =
-        Url::parse(&config.origin()).map_err(|e| anyhow::anyhow!("PORTICO_BASE_URL: {e}"))?;
-    let rp_id = origin
-        .host_str()
-        .ok_or_else(|| anyhow::anyhow!("PORTICO_BASE_URL has no host"))?
-        .to_owned();
-    let webauthn = WebauthnBuilder::new(&rp_id, &origin)
-        .map_err(|e| anyhow::anyhow!("passkeys: {e}"))?
-        .rp_name("Portico")
-        .build()
-        .map_err(|e| anyhow::anyhow!("passkeys: {e}"))?;
-    Ok(webauthn)
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -163,7 +146,7 @@ async fn register_start(
     let Ok(uuid) = Uuid::parse_str(&handle) else {
         return internal("stored user handle is not a uuid");
     };
-    let Some(wa) = webauthn(&state) else {
+    let Some(wa) = webauthn(&state, &headers) else {
         return passkeys_off();
     };
     let (options, reg) = match wa.start_passkey_registration(
@@ -242,7 +225,7 @@ async fn register_finish(
     let Ok(reg) = serde_json::from_str::<Registration>(&saved) else {
         return internal("stored ceremony unreadable");
     };
-    let Some(wa) = webauthn(&state) else {
+    let Some(wa) = webauthn(&state, &headers) else {
         return passkeys_off();
     };
     let passkey = match wa.finish_passkey_registration(&finish.credential, &reg.state) {
@@ -301,7 +284,7 @@ async fn login_start(
         Err(r) => return r,
     };
     let store = &state.store;
-    let Some(webauthn) = webauthn(&state) else {
+    let Some(webauthn) = webauthn(&state, &headers) else {
         return passkeys_off();
     };
     let email = serde_json::from_slice::<serde_json::Value>(&body)
@@ -424,10 +407,11 @@ async fn login_finish(
     let Ok(finish) = serde_json::from_slice::<Finish>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "send {ceremony, credential}");
     };
+    let ip_addr = ip.0;
     let client = client_of(&headers, ip);
     let store = &state.store;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let Some(webauthn) = webauthn(&state) else {
+    let Some(webauthn) = webauthn(&state, &headers) else {
         return passkeys_off();
     };
     let (row, mut passkey, result) = match store
@@ -512,6 +496,29 @@ async fn login_finish(
     {
         return internal(e);
     }
+    // The business's networks apply to staff whatever the way in.
+    let refusal = match store.tenant_by_id(&tenant).await {
+        Ok(Some(t)) => store
+            .staff_sign_in_refusal(&t, row.user_kind, &row.user_id, ip_addr, false)
+            .await
+            .unwrap_or(None),
+        _ => None,
+    };
+    if let Some(why) = refusal {
+        let _ = store
+            .audit_anonymous(
+                &tenant,
+                "auth.sign_in.refused",
+                row.user_kind.as_str(),
+                &row.user_id,
+                json!({ "ip": ip, "why": why.code() }),
+            )
+            .await;
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "staff of this business sign in only from its own networks",
+        );
+    }
     let _ = store
         .audit_anonymous(
             &tenant,
@@ -561,11 +568,6 @@ async fn denied(state: &AppState, tenant: &str, ip: &str, why: &str) -> Response
         StatusCode::UNAUTHORIZED,
         "this passkey could not sign you in",
     )
-}
-
-/// The relying party; `None` when passkeys are off (no host name in the base URL).
-fn webauthn(state: &AppState) -> Option<&Webauthn> {
-    state.webauthn.as_deref()
 }
 
 fn passkeys_off() -> Response {

@@ -97,12 +97,18 @@ pub fn session_token(config: &Config, headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// Whether a state-changing browser request comes from the portal's own pages.
+/// Whether a state-changing browser request comes from the portal's own pages: those of the
+/// deployment's address, or of the business's host it came to (see `tenancy::hosts`).
 pub fn origin_ok(config: &Config, headers: &HeaderMap) -> bool {
+    let expected = headers
+        .get(crate::tenancy::hosts::ORIGIN_HEADER)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| config.origin());
     headers
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
-        .is_some_and(|o| o == config.origin())
+        .is_some_and(|o| o == expected)
 }
 
 pub fn client_of(headers: &HeaderMap, ip: ClientIp) -> LoginClient {
@@ -308,9 +314,8 @@ async fn request_link(
         }
         let (token, hash) = tokens::generate_with("ml", &t.id);
         let link = format!(
-            "{}/{}/auth/magic?token={token}{keep}",
-            config.base_url.trim_end_matches('/'),
-            t.slug
+            "{}/auth/magic?token={token}{keep}",
+            store.tenant_url(&t.slug).await
         );
         let email = MagicLinkEmail {
             name: &user.name,
@@ -364,6 +369,7 @@ async fn consume_link(
         Ok(t) => t,
         Err(resp) => return resp,
     };
+    let address = ip.0;
     let client = client_of(&headers, ip);
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
     let token = field(&headers, &body, "token").unwrap_or_default();
@@ -383,6 +389,33 @@ async fn consume_link(
         )
             .into_response();
     };
+    // The business's rules for staff: its networks, and passkeys once they have one.
+    match store
+        .staff_sign_in_refusal(&t, kind, &user_id, address, true)
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(why)) => {
+            let _ = store
+                .audit_anonymous(
+                    &t.id,
+                    "auth.sign_in.refused",
+                    kind.as_str(),
+                    &user_id,
+                    serde_json::json!({ "ip": ip, "why": why.code() }),
+                )
+                .await;
+            return (
+                StatusCode::SEE_OTHER,
+                [(
+                    header::LOCATION,
+                    format!("/{}/auth/magic?error={}", t.slug, why.code()),
+                )],
+            )
+                .into_response();
+        }
+        Err(e) => return unavailable(e),
+    }
     // Never reuse a session id across logins: end the one the browser came with.
     if let Some(old) = session_token(config, &headers) {
         let _ = store.end_session_by_token(&t.id, &tokens::hash(&old)).await;

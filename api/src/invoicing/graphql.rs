@@ -53,16 +53,12 @@ impl Invoice {
     }
     /// This invoice as a PDF (same authorisation as reading it; every download is audited).
     async fn pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(pdf_url(ctx, "invoice", &self.0.id.to_global())?)
+        Ok(pdf_url(ctx, "invoice", &self.0.id.to_global()).await?)
     }
     /// This invoice as an EN 16931 e-invoice (UBL 2.1, Peppol BIS Billing 3.0) with its PDF
     /// embedded; issued invoices only. Needs the business's and client's country and VAT ids.
     async fn e_invoice_url(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(crate::graphql::context::ubl_url(
-            ctx,
-            "invoice",
-            &self.0.id.to_global(),
-        )?)
+        Ok(crate::graphql::context::ubl_url(ctx, "invoice", &self.0.id.to_global()).await?)
     }
     async fn number(&self) -> &str {
         &self.0.number

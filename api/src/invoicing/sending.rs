@@ -62,7 +62,7 @@ impl Store {
         let client = tx
             .fetch_one(
                 sqlx::query(
-                    "SELECT c.name, c.email, t.name AS tenant, t.slug, t.brand_color, t.attach_pdfs \
+                    "SELECT c.name, c.email, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs \
                      FROM clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2",
                 )
                 .bind(scope.tenant_id.clone())
@@ -84,7 +84,10 @@ impl Store {
         } else {
             inv
         };
-        let base = format!("{}/{}", self.base_url(), rows::text(&client, "slug")?);
+        let base = self.sites().url_for(
+            &rows::text(&client, "slug")?,
+            rows::opt_text(&client, "host_name")?.as_deref(),
+        );
         let gid =
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Invoice:{}", inv.id));
         let page = format!("{base}/invoices/{gid}");

@@ -144,6 +144,8 @@ pub struct PortalProfile {
     pub utc_offsets: Vec<UtcOffset>,
     /// The sections of the portal its clients see (the menu shows only these).
     pub client_sections: Vec<crate::tenancy::graphql::ClientSection>,
+    /// The languages the portal offers its clients (`en`, `el`), the default first.
+    pub languages: Vec<String>,
 }
 
 impl PortalProfile {
@@ -163,6 +165,7 @@ impl PortalProfile {
         };
         PortalProfile {
             client_sections: crate::tenancy::graphql::ClientSection::visible(&t),
+            languages: t.languages.clone(),
             time_zone: t.time_zone,
             utc_offsets,
             slug: t.slug,

@@ -144,7 +144,7 @@ impl Store {
                 succeed(
                     &mut tx,
                     &scope,
-                    self.base_url(),
+                    self.sites(),
                     att,
                     event.gateway_payment_ref.as_deref(),
                     *amount_minor,
@@ -352,7 +352,7 @@ async fn discrepancy(
 async fn succeed(
     tx: &mut Tx,
     scope: &Scope,
-    base_url: &str,
+    sites: &crate::core::sites::Sites,
     att: PaymentAttempt,
     payment_ref: Option<&str>,
     amount_minor: Option<i64>,
@@ -455,7 +455,7 @@ async fn succeed(
     if let Some(contact) = &att.contact_id {
         let row = tx
             .fetch_optional(
-                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.brand_color, t.attach_pdfs FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
                     .bind(tenant_id.clone())
                     .bind(contact.clone()),
             )
@@ -466,7 +466,13 @@ async fn succeed(
             // payment's global id, as `graphql::ids` makes it).
             let gid = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(format!("Payment:{}", payment.id));
-            let link = format!("{base_url}/{}/payments/{gid}", rows::text(&row, "slug")?);
+            let link = format!(
+                "{}/payments/{gid}",
+                sites.url_for(
+                    &rows::text(&row, "slug")?,
+                    rows::opt_text(&row, "host_name")?.as_deref()
+                )
+            );
             let lang = Lang::from_locale(rows::opt_text(&row, "locale")?.as_deref());
             let email = ReceiptEmail {
                 name: &rows::text(&row, "name")?,

@@ -91,6 +91,16 @@ pub struct BusinessSettings {
     pub bic: Option<String>,
     /// Emails carry their document as a PDF (the receipt email its receipt).
     pub attach_pdfs: bool,
+    /// Staff sign in with a passkey once they have one (the first sign-in is by link).
+    pub staff_passkeys_required: bool,
+    /// The networks staff may sign in from (addresses or CIDR ranges); empty: anywhere.
+    pub staff_networks: Vec<String>,
+    /// The languages the portal offers its clients (`en`, `el`), the first the default.
+    pub languages: Vec<String>,
+    /// The portal's address (its own host name when the operator gave it one).
+    pub portal_url: String,
+    /// Its own host name, if any (set by the operator: `portico tenant host`).
+    pub host_name: Option<String>,
 }
 
 /// Every field is replaced; a missing or blank one is cleared.
@@ -136,8 +146,14 @@ impl TenantSettingsQuery {
             .await?
             .ok_or(crate::core::error::AppError::NotFound("tenant"))?;
         let client_sections = ClientSection::visible(&t);
+        let portal_url = store(ctx).tenant_url(&t.slug).await;
         let d = t.documents;
         Ok(BusinessSettings {
+            staff_passkeys_required: t.staff_passkeys_required,
+            staff_networks: t.staff_networks.iter().map(|n| n.to_string()).collect(),
+            languages: t.languages,
+            portal_url,
+            host_name: t.host_name,
             client_sections,
             brand_color: t.brand_color,
             invitation_daily_limit: t.invitation_daily_limit,
@@ -214,6 +230,32 @@ impl TenantSettingsMutation {
             .set_session_lifetime(scope(ctx)?, i64::from(idle_days), i64::from(absolute_days))
             .await?;
         Ok(true)
+    }
+
+    /// How staff sign in (owner and admin): `requirePasskeys` makes staff who have a passkey use
+    /// it (a sign-in link no longer works for them; the first sign-in stays by link), and
+    /// `networks` (addresses or CIDR ranges; empty: anywhere) limits where staff sign in from.
+    /// A list that leaves out the caller's own address is refused. Returns the networks stored.
+    async fn set_staff_security(
+        &self,
+        ctx: &Context<'_>,
+        require_passkeys: bool,
+        networks: Vec<String>,
+    ) -> Result<Vec<String>> {
+        let nets = store(ctx)
+            .set_staff_security(scope(ctx)?, require_passkeys, &networks)
+            .await?;
+        Ok(nets.iter().map(|n| n.to_string()).collect())
+    }
+
+    /// The languages the portal offers its clients (owner and admin), the first being the
+    /// default for people who have not chosen; at least one of `en`, `el`. Returns them.
+    async fn set_languages(
+        &self,
+        ctx: &Context<'_>,
+        languages: Vec<String>,
+    ) -> Result<Vec<String>> {
+        Ok(store(ctx).set_languages(scope(ctx)?, &languages).await?)
     }
 
     /// Removes the business's logo (owner and admin): its name shows instead.

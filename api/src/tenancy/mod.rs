@@ -5,6 +5,7 @@ pub mod brand_routes;
 pub mod branding;
 pub mod business;
 pub mod graphql;
+pub mod hosts;
 pub mod logo;
 pub mod profile;
 pub mod repo;

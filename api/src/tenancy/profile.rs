@@ -218,6 +218,69 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The languages the business offers its clients, the first the default (owner and admin).
+    pub async fn set_languages(
+        &self,
+        scope: &Scope,
+        languages: &[String],
+    ) -> AppResult<Vec<String>> {
+        scope.require_admin()?;
+        let mut list: Vec<String> = Vec::new();
+        for l in languages {
+            let code = l.trim().to_ascii_lowercase();
+            if !LOCALES.contains(&code.as_str()) {
+                return Err(AppError::bad_input(
+                    "languages",
+                    format!("the languages are among {}", LOCALES.join(", ")),
+                ));
+            }
+            if !list.contains(&code) {
+                list.push(code);
+            }
+        }
+        if list.is_empty() {
+            return Err(AppError::bad_input(
+                "languages",
+                "choose at least one language",
+            ));
+        }
+        let stored = list.join(",");
+        let mut tx = self.write_scoped(scope).await?;
+        tx.execute(
+            sqlx::query("UPDATE tenants SET languages = $1 WHERE id = $2")
+                .bind(stored.clone())
+                .bind(scope.tenant_id.clone()),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            scope,
+            "tenant.languages_changed",
+            "tenant",
+            &scope.tenant_id,
+            Some(serde_json::json!({ "languages": stored })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(list)
+    }
+}
+
+/// The languages a tenant offers, as stored (`en,el`): known codes only, in order, at least one.
+pub fn parse_languages(stored: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in stored.split(',').map(str::trim) {
+        if LOCALES.contains(&code) && !out.iter().any(|c| c == code) {
+            out.push(code.to_owned());
+        }
+    }
+    if out.is_empty() {
+        out = LOCALES.iter().map(|c| (*c).to_owned()).collect();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,14 @@ pub struct Tenant {
     pub logo_file: Option<String>,
     /// The portal sections its clients do not see.
     pub hidden_sections: Vec<crate::tenancy::Section>,
+    /// Its own host name (`billing.acme.example`), if it has one.
+    pub host_name: Option<String>,
+    /// Staff sign in with a passkey once they have one (the first sign-in is by link).
+    pub staff_passkeys_required: bool,
+    /// The networks staff may sign in from; empty: anywhere.
+    pub staff_networks: Vec<ipnet::IpNet>,
+    /// The languages its portal offers (locale codes, at least one).
+    pub languages: Vec<String>,
 }
 
 /// What the business prints on its documents and sends with its emails.
@@ -79,7 +87,8 @@ pub const SEQUENCES: [(&str, &str); 5] = [
 const COLUMNS: &str =
     "id, slug, name, default_currency, rounding, email, phone, address, brand_color, created_at, \
      invitation_daily_limit, allow_link_payments, logo, time_zone, vat_id, city, postal_code, country, \
-     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections, logo_file, session_idle_days, session_absolute_days";
+     document_footer, payment_terms, bank_name, iban, bic, attach_pdfs, hidden_sections, logo_file, session_idle_days, session_absolute_days, \
+     host_name, staff_passkeys_required, staff_networks, languages";
 
 fn tenant(row: &AnyRow) -> AppResult<Tenant> {
     Ok(Tenant {
@@ -116,6 +125,11 @@ fn tenant(row: &AnyRow) -> AppResult<Tenant> {
             row,
             "hidden_sections",
         )?),
+        host_name: rows::opt_text(row, "host_name")?,
+        staff_passkeys_required: rows::flag(row, "staff_passkeys_required")?,
+        staff_networks: crate::core::client_ip::parse_trusted(&rows::text(row, "staff_networks")?)
+            .unwrap_or_default(),
+        languages: crate::tenancy::profile::parse_languages(&rows::text(row, "languages")?),
     })
 }
 

@@ -63,6 +63,8 @@ fn forms() -> Router {
         )
         .route("/{tenant}/forms/stripe", post(portal::stripe))
         .route("/{tenant}/forms/access", post(portal::access))
+        .route("/{tenant}/forms/security", post(portal::security))
+        .route("/{tenant}/forms/languages", post(portal::languages))
         .route("/{tenant}/forms/clients/new", post(portal::new_client))
         .route(
             "/{tenant}/forms/clients/{id}/update",

@@ -362,3 +362,58 @@ pub(super) async fn access(
     )
     .await
 }
+
+/// How staff sign in: passkeys required, and the networks they may sign in from.
+pub(super) async fn security(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let networks: Vec<String> = field(&f, "networks")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
+        "mutation($p: Boolean!, $n: [String!]!) { setStaffSecurity(requirePasskeys: $p, networks: $n) }",
+        json!({ "p": field(&f, "require_passkeys") == "on", "n": networks }),
+        &format!("/{tenant}/settings"),
+        "security",
+        "",
+    )
+    .await
+}
+
+/// The languages the portal offers its clients; the default first.
+pub(super) async fn languages(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let default = field(&f, "default_language");
+    let mut list: Vec<String> = all(&f, "language");
+    list.sort_by_key(|c| *c != default);
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
+        "mutation($l: [String!]!) { setLanguages(languages: $l) }",
+        json!({ "l": list }),
+        &page(&tenant),
+        "languages",
+        "",
+    )
+    .await
+}

@@ -221,6 +221,14 @@ const API_GREEK: &[(&str, &str)] = &[
     ("a logo is at most 4096 pixels wide and high", "ένα λογότυπο έχει έως 4096 εικονοστοιχεία πλάτος και ύψος"),
     ("an SVG logo may not declare a document type", "ένα λογότυπο SVG δεν μπορεί να δηλώνει τύπο εγγράφου"),
     ("enter a number of invitations such as 50", "γράψτε έναν αριθμό προσκλήσεων, π.χ. 50"),
+    ("choose at least one language", "επιλέξτε τουλάχιστον μία γλώσσα"),
+    ("the languages are among en, el", "οι γλώσσες είναι en, el"),
+    ("at most 50 networks", "το πολύ 50 δίκτυα"),
+    (
+        "the address you signed in from is not in the list: you would be shut out",
+        "η διεύθυνση από την οποία συνδεθήκατε δεν είναι στη λίστα· θα αποκλειόσασταν",
+    ),
+    ("that host name is the deployment's own", "αυτό το όνομα κεντρικού υπολογιστή ανήκει στην εγκατάσταση"),
     ("enter a number of days such as 30", "γράψτε έναν αριθμό ημερών, π.χ. 30"),
 ];
 

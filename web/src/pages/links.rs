@@ -41,7 +41,23 @@ pub fn MagicLinkPage(tenant: String, q: Qs) -> Element {
         Ok(found) => found,
         Err(page) => return page,
     };
-    if !q.get("error").is_empty() {
+    let error = q.get("error");
+    if error == "network" || error == "passkey" {
+        #[cfg(feature = "server")]
+        crate::server::set_status(403);
+        let why = if error == "network" {
+            l.t("Staff of this business sign in only from its own networks. Connect from the office network (or its VPN) and ask for a new link there.")
+        } else {
+            l.t("This business asks its staff to sign in with their passkey. Use “Sign in with a passkey” on the sign-in page.")
+        };
+        return rsx! {
+            LinkCard { profile: profile.clone(), title: l.t("Sign-in refused").to_owned(),
+                p { {why} }
+                a { class: "button primary", href: "/{tenant}/sign-in", {l.t("Go to the sign-in page")} }
+            }
+        };
+    }
+    if !error.is_empty() {
         #[cfg(feature = "server")]
         crate::server::set_status(400);
         return rsx! {

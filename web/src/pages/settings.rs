@@ -50,6 +50,15 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         .viewer
         .as_ref()
         .is_some_and(|v| v.role == "owner" || v.role == "admin");
+    // A client chooses among the languages the business offers; staff among all.
+    let staff = shell.viewer.as_ref().is_some_and(|v| v.is_staff());
+    let offered = shell
+        .profile
+        .as_ref()
+        .map(|p| p.languages.clone())
+        .unwrap_or_default();
+    let offers =
+        |lang: Locale| staff || offered.is_empty() || offered.iter().any(|c| c == lang.code());
     #[allow(unused_mut)]
     let mut passkey_msg = use_signal(String::new);
     let t2 = tenant.clone();
@@ -91,15 +100,17 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
             BusinessPanel { tenant: tenant.clone() }
             crate::pages::staff::AccessPanel { tenant: tenant.clone() }
         }
-        section { class: "panel",
-            h2 { {l.t("Language")} }
-            form { method: "post", action: "/{tenant}/forms/language", class: "inline-form",
-                label { r#for: "lang", {l.t("Language")} }
-                select { id: "lang", name: "locale", lang: "",
-                    option { value: "en", selected: l == Locale::En, lang: "en", "English" }
-                    option { value: "el", selected: l == Locale::El, lang: "el", "Ελληνικά" }
+        if offers(Locale::En) && offers(Locale::El) {
+            section { class: "panel",
+                h2 { {l.t("Language")} }
+                form { method: "post", action: "/{tenant}/forms/language", class: "inline-form",
+                    label { r#for: "lang", {l.t("Language")} }
+                    select { id: "lang", name: "locale", lang: "",
+                        option { value: "en", selected: l == Locale::En, lang: "en", "English" }
+                        option { value: "el", selected: l == Locale::El, lang: "el", "Ελληνικά" }
+                    }
+                    button { r#type: "submit", {l.t("Save")} }
                 }
-                button { r#type: "submit", {l.t("Save")} }
             }
         }
         section { class: "panel",

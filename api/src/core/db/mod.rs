@@ -46,8 +46,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     statements: Arc<AtomicU64>,
-    /// The portal's public address (`PORTICO_BASE_URL`), for links in the emails the store queues.
-    base_url: Arc<str>,
+    /// The portal's public address (`PORTICO_BASE_URL`) and the businesses' host names, for
+    /// links in the emails the store queues and for routing by `Host`.
+    sites: Arc<crate::core::sites::Sites>,
     /// Every "now" the store and its transactions read.
     clock: Clock,
     /// Uploaded files (logos), beside the rows that name them.
@@ -59,9 +60,19 @@ static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../migration
 
 impl Store {
     /// The store with the portal's public address, for links in emails.
-    pub fn with_base_url(mut self, base_url: &str) -> Store {
-        self.base_url = Arc::from(base_url.trim_end_matches('/'));
+    pub fn with_base_url(self, base_url: &str) -> Store {
+        self.with_sites(base_url, None)
+    }
+
+    /// The store with the portal's public address and the deployment's tenant domain
+    /// (`PORTICO_TENANT_DOMAIN`: `acme.DOMAIN` is business `acme`).
+    pub fn with_sites(mut self, base_url: &str, tenant_domain: Option<&str>) -> Store {
+        self.sites = Arc::new(crate::core::sites::Sites::new(base_url, tenant_domain));
         self
+    }
+
+    pub(crate) fn sites(&self) -> &crate::core::sites::Sites {
+        &self.sites
     }
 
     /// The store with its file store (uploads).
@@ -123,7 +134,7 @@ impl Store {
             pool,
             backend,
             statements: Arc::new(AtomicU64::new(0)),
-            base_url: Arc::from(""),
+            sites: Arc::new(crate::core::sites::Sites::new("", None)),
             clock: Clock::system(),
             files: None,
         };
@@ -153,7 +164,7 @@ impl Store {
 
     /// The portal's public address, for links in the emails the store queues.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.sites.base_url()
     }
 
     /// The application's clock.

@@ -51,8 +51,8 @@ impl Gateway for Demo {
                 ));
             }
             let (token, _) = crate::core::tokens::generate_with("pd", &scope.tenant_id);
-            let base = state.config.base_url.trim_end_matches('/');
-            let url = format!("{base}/{}/pay/demo/{token}", scope.tenant_slug);
+            let base = state.store.tenant_url(&scope.tenant_slug).await;
+            let url = format!("{base}/pay/demo/{token}");
             Ok(Opened {
                 gateway_ref: Some(token),
                 redirect_url: Some(url),

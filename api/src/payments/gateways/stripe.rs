@@ -64,12 +64,8 @@ impl Gateway for Stripe {
             let client = client_for(state, &scope.tenant_id)
                 .await?
                 .ok_or_else(not_configured)?;
-            let base = state.config.base_url.trim_end_matches('/');
-            let return_url = format!(
-                "{base}/{}/pay/return/{}",
-                scope.tenant_slug,
-                attempt.id.to_global().0
-            );
+            let base = state.store.tenant_url(&scope.tenant_slug).await;
+            let return_url = format!("{base}/pay/return/{}", attempt.id.to_global().0);
             let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
             match client
                 .create_session(attempt, &description, &return_url)

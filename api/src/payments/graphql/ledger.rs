@@ -81,11 +81,7 @@ impl Payment {
     }
     /// This payment's receipt as a PDF (same authorisation as reading it; audited).
     async fn receipt_pdf_url(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(crate::graphql::context::pdf_url(
-            ctx,
-            "receipt",
-            &self.0.id.to_global(),
-        )?)
+        Ok(crate::graphql::context::pdf_url(ctx, "receipt", &self.0.id.to_global()).await?)
     }
     async fn number(&self) -> &str {
         &self.0.number

@@ -11,6 +11,8 @@ struct Limits {
     time_zone: String,
     session_idle_days: i64,
     session_absolute_days: i64,
+    staff_passkeys_required: bool,
+    staff_networks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +38,7 @@ struct AccessData {
 pub fn AccessPanel(tenant: String) -> Element {
     let res = use_query::<AccessData>(
         &tenant,
-        "{ businessSettings { invitationDailyLimit timeZone sessionIdleDays sessionAbsoluteDays } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
+        "{ businessSettings { invitationDailyLimit timeZone sessionIdleDays sessionAbsoluteDays staffPasskeysRequired staffNetworks } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
         json!({}),
     )?;
     let l = locale();
@@ -64,6 +66,21 @@ pub fn AccessPanel(tenant: String) -> Element {
                     label { r#for: "a-abs", {l.t("Sign in again after days")} }
                     input { id: "a-abs", name: "absolute_days", r#type: "number", min: "1", max: "90", value: "{b.session_absolute_days}" }
                 }
+                button { r#type: "submit", class: "primary", {l.t("Save")} }
+            }
+        }
+        section { class: "panel", id: "security",
+            h2 { {l.t("Staff sign-in")} }
+            form { method: "post", action: "/{tenant}/forms/security", class: "stack",
+                label { class: "check",
+                    input { name: "require_passkeys", r#type: "checkbox", value: "on", checked: b.staff_passkeys_required }
+                    " " {l.t("Staff who have a passkey must sign in with it (sign-in links stop working for them)")}
+                }
+                label { r#for: "s-networks", {l.t("Networks staff may sign in from")} }
+                textarea { id: "s-networks", name: "networks", rows: "3", placeholder: "203.0.113.0/24", "aria-describedby": "s-networks-help",
+                    {b.staff_networks.join("\n")}
+                }
+                p { id: "s-networks-help", class: "muted", {l.t("One address or range per line; leave empty to allow any network. Your own address must be in the list.")} }
                 button { r#type: "submit", class: "primary", {l.t("Save")} }
             }
         }

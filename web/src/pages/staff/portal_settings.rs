@@ -12,6 +12,8 @@ struct Branding {
     name: String,
     brand_color: String,
     client_sections: Vec<String>,
+    languages: Vec<String>,
+    portal_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +44,9 @@ const SECTIONS: [(&str, &str); 7] = [
     ("HELP", "Help"),
 ];
 
+/// The portal's languages, each named in itself.
+const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("el", "Ελληνικά")];
+
 /// The contrast of white text on `color` (`#rrggbb`), as WCAG 2 defines it; the API refuses
 /// colours under 4.5:1, this only says so while the colour is chosen.
 pub fn contrast_with_white(color: &str) -> Option<f64> {
@@ -63,7 +68,7 @@ pub fn StaffPortal(tenant: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
     let res = use_query::<PortalData>(
         &tenant,
-        "{ businessSettings { name brandColor clientSections } helpArticles { id locale title body position } }",
+        "{ businessSettings { name brandColor clientSections languages portalUrl } helpArticles { id locale title body position } }",
         json!({}),
     )?;
     let l = locale();
@@ -91,6 +96,28 @@ pub fn StaffPortal(tenant: String, q: Qs) -> Element {
                                 input { r#type: "checkbox", name: "section", value: "{key}", checked: b.client_sections.iter().any(|s| s == key) }
                                 " " {l.t(label)}
                             }
+                        }
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Save")} }
+                }
+            }
+            section { class: "panel", id: "languages",
+                h2 { {l.t("Address and languages")} }
+                p { {l.t("Your clients' portal:")} " " a { href: "{b.portal_url}/", "{b.portal_url}/" } }
+                form { method: "post", action: "/{tenant}/forms/languages", class: "stack",
+                    fieldset { class: "cols",
+                        legend { {l.t("Languages offered")} }
+                        for (code, name) in LANGUAGES {
+                            label { key: "{code}", class: "check",
+                                input { r#type: "checkbox", name: "language", value: "{code}", checked: b.languages.iter().any(|c| c == code) }
+                                " " "{name}"
+                            }
+                        }
+                    }
+                    label { r#for: "l-default", {l.t("Default language")} }
+                    select { id: "l-default", name: "default_language",
+                        for (code, name) in LANGUAGES {
+                            option { key: "{code}", value: "{code}", selected: b.languages.first().is_some_and(|c| c == code), "{name}" }
                         }
                     }
                     button { r#type: "submit", class: "primary", {l.t("Save")} }
