@@ -68,6 +68,7 @@ impl App {
             mail_wake: mail_wake.clone(),
             webauthn: webauthn.clone(),
             secrets: secrets.clone(),
+            mailer: mailer.clone(),
         };
         let schema = build_schema(shared);
         Ok(App {
@@ -105,6 +106,7 @@ impl App {
             mail_wake: self.mail_wake.clone(),
             webauthn: self.webauthn.clone(),
             secrets: self.secrets.clone(),
+            mailer: self.mailer.clone(),
         }
     }
 

@@ -28,6 +28,7 @@ mod portal;
 mod portal_api;
 mod portal_first_use;
 mod roles;
+mod signup;
 mod staff_security;
 mod stripe;
 mod webhooks;

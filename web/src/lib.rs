@@ -39,6 +39,10 @@ use ui::Shell;
 pub enum Route {
     #[route("/")]
     Landing {},
+    #[route("/signup?:..q")]
+    SignUp { q: Qs },
+    #[route("/signup/verify?:..q")]
+    SignUpVerify { q: Qs },
     #[nest("/:tenant")]
         #[route("/sign-in?:..q")]
         SignIn { tenant: String, q: Qs },
@@ -209,6 +213,24 @@ fn Landing() -> Element {
         main { id: "content", class: "landing",
             h1 { "Portico" }
             p { "Open your business's portal at /your-business/ — for example the link in your invitation or sign-in email." }
+            SignUpInvite {}
+        }
+    }
+}
+
+/// On a deployment that takes sign-ups, the landing page offers one.
+#[component]
+fn SignUpInvite() -> Element {
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Open {
+        public_signup: bool,
+    }
+    let res = data::use_query::<Open>("", "{ publicSignup }", serde_json::json!({}))?;
+    let open = matches!(res.read().as_ref(), Some(Ok(o)) if o.public_signup);
+    rsx! {
+        if open {
+            p { a { class: "button primary", href: "/signup", "Open a portal for your business" } }
         }
     }
 }

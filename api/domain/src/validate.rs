@@ -103,6 +103,11 @@ impl std::fmt::Display for Email {
     }
 }
 
+/// Paths the deployment uses itself, so no business can have them as its address.
+pub const RESERVED_SLUGS: [&str; 9] = [
+    "graphql", "healthz", "readyz", "metrics", "assets", "webhooks", "signup", "api", "static",
+];
+
 /// A URL-safe identifier: 2..=40 chars of `[a-z0-9-]`, not starting or ending
 /// with `-`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -127,6 +132,12 @@ impl Slug {
         }
         if s.starts_with('-') || s.ends_with('-') {
             return Err(DomainError::invalid(F, "must not start or end with '-'"));
+        }
+        if RESERVED_SLUGS.contains(&s) {
+            return Err(DomainError::invalid(
+                F,
+                "is one of the deployment's own addresses",
+            ));
         }
         Ok(Slug(s.to_string()))
     }

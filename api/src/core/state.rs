@@ -19,4 +19,6 @@ pub struct AppState {
     pub secrets: Option<SecretBox>,
     /// The passkey relying party (built from `PORTICO_BASE_URL`).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Sends mail at once where nothing may wait in the outbox (public sign-up's link).
+    pub mailer: crate::core::mail::Mailer,
 }

@@ -92,6 +92,12 @@ impl CoreQuery {
             .map(|t| PortalProfile::new(t, now)))
     }
 
+    /// Whether anyone may sign up a new business on this deployment (`PORTICO_PUBLIC_SIGNUP`);
+    /// no sign-in needed.
+    async fn public_signup(&self, ctx: &Context<'_>) -> bool {
+        shared(ctx).config.public_signup
+    }
+
     /// The caller: role, tenant, and for contacts their client.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
         scope(ctx)?;

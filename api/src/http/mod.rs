@@ -51,6 +51,7 @@ pub fn router(state: HttpState) -> Router {
             crate::identity::link_routes::routes(portal.clone()).with_state(state.shared.clone()),
         )
         .merge(crate::identity::passkeys::routes().with_state(state.shared.clone()))
+        .merge(crate::identity::signup::routes(portal.clone()).with_state(state.shared.clone()))
         .merge(
             crate::payments::gateways::demo::routes(portal.clone())
                 .with_state(state.shared.clone()),

@@ -98,3 +98,52 @@ pub fn greeting(lang: Lang, name: &str) -> String {
         format!("{hello} {},", name.trim())
     }
 }
+
+/// The link that proves a sign-up's email address (public sign-up).
+pub struct SignupEmail<'a> {
+    pub name: &'a str,
+    pub business: &'a str,
+    pub link: &'a str,
+    pub hours: i64,
+}
+
+impl Template for SignupEmail<'_> {
+    fn subject(&self, _: &Brand, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("Confirm your email to open {}'s portal", self.business),
+            Lang::El => format!(
+                "Επιβεβαιώστε το email σας για την πύλη της επιχείρησης {}",
+                self.business
+            ),
+        }
+    }
+
+    fn body(&self, _: &Brand, lang: Lang) -> Body {
+        let hours = self.hours;
+        Body {
+            greeting: greeting(lang, self.name),
+            paragraphs: vec![
+                match lang {
+                    Lang::En => format!(
+                        "Confirm this is your email address and the client portal of {} opens, with you as its owner. The link works once, for {hours} hours.",
+                        self.business
+                    ),
+                    Lang::El => format!(
+                        "Επιβεβαιώστε ότι αυτή είναι η διεύθυνσή σας και η πύλη πελατών της επιχείρησης {} ανοίγει, με εσάς ιδιοκτήτη. Ο σύνδεσμος ισχύει μία φορά, για {hours} ώρες.",
+                        self.business
+                    ),
+                },
+                lang.pick(
+                    "If you did not sign up, ignore this email: nothing is created without it.",
+                    "Αν δεν κάνατε εγγραφή, αγνοήστε αυτό το μήνυμα: χωρίς αυτό δεν δημιουργείται τίποτα.",
+                )
+                .to_owned(),
+            ],
+            action: Some((
+                lang.pick("Confirm and open the portal", "Επιβεβαίωση και άνοιγμα της πύλης").to_owned(),
+                self.link.to_owned(),
+            )),
+            note: None,
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod relying_party;
 pub mod routes;
 pub mod service;
 pub mod session_policy;
+pub mod signup;
 pub mod staff_security;
 
 pub use api_tokens::{ApiToken, CreatedToken};
