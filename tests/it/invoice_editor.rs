@@ -453,8 +453,165 @@ async fn an_accepted_estimate_becomes_a_draft_invoice_once(app: TestApp) {
     );
 }
 
+async fn a_draft_estimate_is_edited_whole_in_the_api_and_the_editor(app: TestApp) {
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let other = party(&app, &t, &owner, "Selene", "USD").await;
+    let id = app
+        .ok(
+            &owner,
+            "mutation($i: CreateEstimateInput!) { createEstimate(input: $i) { id } }",
+            json!({ "i": { "clientId": c.client_gid, "lines": three_lines() } }),
+        )
+        .await["createEstimate"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let update = "mutation($i: UpdateEstimateInput!) { updateEstimate(input: $i) { id } }";
+    let read = "query($id: ID!) { estimate: node(id: $id) { ... on Estimate { status currency issueDate validUntil notes client { name } total { amount } lines { description quantity unitPrice { amount } taxRate } } } }";
+    // Everything replaced at once: another client (its currency), dates, notes, two lines.
+    app.ok(
+        &owner,
+        update,
+        json!({ "i": { "id": id, "clientId": other.client_gid, "issueDate": "2026-03-01", "validUntil": "2026-03-31", "notes": "Two weeks' work",
+            "lines": [ { "description": "Survey", "quantity": "1", "unitPrice": "400", "taxRate": "0" }, { "description": "Report", "quantity": "2", "unitPrice": "50", "taxRate": "0" } ] } }),
+    )
+    .await;
+    let e = app.ok(&owner, read, json!({ "id": id })).await["estimate"].clone();
+    assert_eq!(e["client"]["name"], "Selene");
+    assert_eq!(e["currency"], "USD");
+    assert_eq!(
+        (e["issueDate"].as_str(), e["validUntil"].as_str()),
+        (Some("2026-03-01"), Some("2026-03-31"))
+    );
+    assert_eq!(e["notes"], "Two weeks' work");
+    assert_eq!(e["total"]["amount"], "500.00");
+    assert_eq!(e["lines"].as_array().map(Vec::len), Some(2));
+    // A bad line names itself and changes nothing; so does an end before the start.
+    let bad = app
+        .gql(&owner, update, json!({ "i": { "id": id, "clientId": other.client_gid, "lines": [ { "description": "A", "quantity": "1", "unitPrice": "1" }, { "description": "B", "quantity": "-1", "unitPrice": "1" } ] } }))
+        .await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"], "lines.1.quantity",
+        "{bad}"
+    );
+    let early = app
+        .gql(&owner, update, json!({ "i": { "id": id, "clientId": other.client_gid, "issueDate": "2026-03-10", "validUntil": "2026-03-01" } }))
+        .await;
+    assert_eq!(
+        early["errors"][0]["extensions"]["field"], "validUntil",
+        "{early}"
+    );
+    assert_eq!(
+        app.ok(&owner, read, json!({ "id": id })).await["estimate"],
+        e
+    );
+    // Contacts may not edit; a sent estimate is not edited.
+    assert!(matches!(
+        app.err_code(
+            &c.admin_token,
+            update,
+            json!({ "i": { "id": id, "clientId": c.client_gid } })
+        )
+        .await
+        .as_str(),
+        "FORBIDDEN" | "NOT_FOUND"
+    ));
+
+    // The editor's form: a new estimate saved and sent in one go, as staff.
+    app.app
+        .store
+        .create_staff_user(
+            &t,
+            &portico::domain::Email::parse("sam@alpha.example").expect("email"),
+            "Sam",
+            portico::core::scope::Role::Member,
+        )
+        .await
+        .expect("staff");
+    let cookie = app.sign_in("alpha", "sam@alpha.example").await;
+    let origin = app.app.config.origin();
+    let headers = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("origin", origin.as_str()),
+        ("cookie", cookie.as_str()),
+    ];
+    let client = urlencoding(&c.client_gid);
+    let wrong = format!("id=&client={client}&currency=EUR&issue_date=2026-04-01&due_date=&notes=&description=Tiles&quantity=lots&unit_price=10&tax_rate=24&discount=&action=issue");
+    let back = app
+        .request("POST", "/alpha/forms/estimates/save", &headers, &wrong)
+        .await;
+    let to = back.header("location").unwrap_or_default();
+    assert!(to.starts_with("/alpha/staff/estimates/new?form=1"), "{to}");
+    assert!(
+        to.contains("field=lines.0.quantity") && to.contains("description=Tiles"),
+        "{to}"
+    );
+    let form = format!("id=&client={client}&currency=EUR&issue_date=2027-04-01&due_date=2027-04-30&notes=Tiles+and+fitting&description=Tiles&quantity=12&unit_price=25.50&tax_rate=24&discount=10%25&description=&quantity=&unit_price=&tax_rate=&discount=&action=issue");
+    let saved = app
+        .request("POST", "/alpha/forms/estimates/save", &headers, &form)
+        .await;
+    assert_eq!(saved.status, 303);
+    let to = saved.header("location").unwrap_or_default();
+    assert!(
+        to.starts_with("/alpha/estimates/") && to.contains("done=estimate-sent"),
+        "{to}"
+    );
+    let new_id = to
+        .trim_start_matches("/alpha/estimates/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let sent = app.ok(&owner, read, json!({ "id": new_id })).await["estimate"].clone();
+    assert_eq!(sent["status"], "SENT");
+    assert_eq!(sent["validUntil"], "2027-04-30");
+    assert_eq!(
+        sent["lines"].as_array().map(Vec::len),
+        Some(1),
+        "the blank line is dropped"
+    );
+    // 12 × 25.50 = 306.00, less 10% = 275.40, plus 24% tax = 341.50 (rounded half-even).
+    assert_eq!(sent["total"]["amount"], "341.50");
+    let edit_sent = app
+        .request(
+            "GET",
+            &format!("/alpha/staff/estimates/{new_id}/edit"),
+            &[("cookie", cookie.as_str())],
+            "",
+        )
+        .await;
+    assert!(edit_sent
+        .body
+        .contains("Only a draft estimate can be edited."));
+    let edit = app
+        .request(
+            "GET",
+            &format!("/alpha/staff/estimates/{}/edit", urlencoding(&id)),
+            &[("cookie", cookie.as_str())],
+            "",
+        )
+        .await;
+    assert!(
+        edit.body.contains("value=\"Survey\""),
+        "the editor shows the saved lines"
+    );
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 crate::both_backends!(
     a_draft_is_saved_whole_and_read_back,
     duplicate_and_send,
-    an_accepted_estimate_becomes_a_draft_invoice_once
+    an_accepted_estimate_becomes_a_draft_invoice_once,
+    a_draft_estimate_is_edited_whole_in_the_api_and_the_editor
 );

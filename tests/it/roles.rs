@@ -297,6 +297,7 @@ fn ops() -> Vec<Op> {
         Op { name: "voidCreditNote", query: "mutation($id: ID!) { voidCreditNote(id: $id) { id } }", vars: |f| json!({ "id": f.id("cn_draft2") }), allowed: STAFF },
         Op { name: "applyCreditNote", query: "mutation($id: ID!, $i: ID!) { applyCreditNote(id: $id, invoiceId: $i, amount: \"1\") { id } }", vars: |f| json!({ "id": f.id("cn_open"), "i": f.id("issued") }), allowed: STAFF },
         Op { name: "createEstimate", query: "mutation($i: CreateEstimateInput!) { createEstimate(input: $i) { id } }", vars: |f| json!({ "i": { "clientId": f.id("client"), "currency": "EUR" } }), allowed: STAFF },
+        Op { name: "updateEstimate", query: "mutation($i: UpdateEstimateInput!) { updateEstimate(input: $i) { id } }", vars: |f| json!({ "i": { "id": f.id("est_draft"), "clientId": f.id("client"), "lines": [{ "description": "y", "quantity": "1", "unitPrice": "5" }] } }), allowed: STAFF },
         Op { name: "sendEstimate", query: "mutation($id: ID!) { sendEstimate(id: $id) { id } }", vars: |f| json!({ "id": f.id("est_draft") }), allowed: STAFF },
         Op { name: "setTimeZone", query: "mutation { setTimeZone(timeZone: \"Europe/Athens\") }", vars: |_| json!({}), allowed: ADMINS },
         Op { name: "useCredit", query: "mutation($ids: [ID!]!) { useCredit(invoiceIds: $ids) { applied { amount } } }", vars: |f| json!({ "ids": [f.id("issued")] }), allowed: CREDIT_USERS },

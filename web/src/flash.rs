@@ -67,6 +67,7 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "stripe" => l.t("Stripe keys saved: card payments are on."),
         "client" => l.t("Client {} added."),
         "estimate-sent" => l.t("Estimate {} sent."),
+        "estimate-saved" => l.t("Estimate {} saved."),
         "converted" => l.t("The estimate is now the draft invoice {}: check it, then issue it."),
         "contact-disabled" => l.t("Access turned off for {}."),
         "logo-removed" => l.t("Logo removed."),

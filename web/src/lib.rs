@@ -95,6 +95,10 @@ pub enum Route {
             StaffClient { tenant: String, id: String, q: Qs },
             #[route("/staff/invitations?:..q")]
             StaffInvitations { tenant: String, q: Qs },
+            #[route("/staff/estimates/new?:..q")]
+            StaffEstimateNew { tenant: String, q: Qs },
+            #[route("/staff/estimates/:id/edit?:..q")]
+            StaffEstimateEdit { tenant: String, id: String, q: Qs },
             #[route("/staff/invoices/new?:..q")]
             StaffInvoiceNew { tenant: String, q: Qs },
             #[route("/staff/invoices/:id/edit?:..q")]

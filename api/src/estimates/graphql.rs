@@ -104,3 +104,52 @@ impl Estimate {
         Ok(lines.into_iter().map(Line).collect())
     }
 }
+
+/// Every field of a draft estimate, as the staff editor saves it (all replaced).
+#[derive(async_graphql::InputObject)]
+pub struct UpdateEstimateInput {
+    pub id: ID,
+    pub client_id: ID,
+    /// Default: the client's currency.
+    pub currency: Option<String>,
+    /// Default: today.
+    pub issue_date: Option<Date>,
+    pub valid_until: Option<Date>,
+    pub notes: Option<String>,
+    /// Every line, in this order.
+    #[graphql(default)]
+    pub lines: Vec<crate::graphql::inputs::LineInput>,
+}
+
+#[derive(Default)]
+pub struct EstimateEditorMutation;
+
+#[Object]
+impl EstimateEditorMutation {
+    /// Replaces a draft estimate's client, currency, dates, notes and lines (staff). A sent
+    /// estimate is refused: the client may be deciding on it. A line's error names it
+    /// (`lines.2.quantity`).
+    async fn update_estimate(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEstimateInput,
+    ) -> Result<Estimate> {
+        let s = crate::graphql::context::scope(ctx)?;
+        s.require_staff()?;
+        let id = ids::decode(&input.id, "Estimate")?;
+        let client_id = ids::decode(&input.client_id, "Client")?;
+        let currency =
+            crate::graphql::mutation::client_currency(ctx, &client_id, input.currency.as_deref())
+                .await?;
+        let draft = crate::estimates::drafts::EstimateDraft {
+            client_id,
+            currency,
+            issue_date: input.issue_date.map(|d| d.0).unwrap_or_else(|| today(ctx)),
+            valid_until: input.valid_until.map(|d| d.0),
+            notes: crate::graphql::inputs::long_text("notes", input.notes.as_deref())?,
+            lines: crate::graphql::mutation::lines(&input.lines, currency)?,
+        };
+        let store = crate::graphql::context::store(ctx);
+        Ok(Estimate(store.update_estimate(s, &id, draft).await?))
+    }
+}

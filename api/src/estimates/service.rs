@@ -84,7 +84,7 @@ fn estimate(row: &AnyRow) -> AppResult<Estimate> {
 }
 
 /// Loads an estimate the caller may act on (contacts: their client's, not drafts).
-async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Estimate> {
+pub(crate) async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Estimate> {
     let row = tx
         .fetch_optional(
             sqlx::query(&format!(
@@ -98,6 +98,30 @@ async fn load(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<Estimate> {
         .await?
         .ok_or(AppError::NotFound("estimate"))?;
     estimate(&row)
+}
+
+/// Stores an estimate's totals from its lines.
+pub(crate) async fn store_totals(
+    tx: &mut Tx,
+    scope: &Scope,
+    id: &str,
+    currency: Currency,
+) -> AppResult<()> {
+    let (_, t) = lines::document_totals(tx, &scope.tenant_id, id, currency).await?;
+    tx.execute(
+        sqlx::query(
+            "UPDATE estimates SET subtotal_minor = $1, discount_minor = $2, tax_minor = $3, total_minor = $4 \
+             WHERE tenant_id = $5 AND id = $6",
+        )
+        .bind(t.subtotal.minor)
+        .bind(t.discount.minor)
+        .bind(t.tax.minor)
+        .bind(t.total.minor)
+        .bind(scope.tenant_id.clone())
+        .bind(id.to_owned()),
+    )
+    .await?;
+    Ok(())
 }
 
 impl Store {
@@ -174,20 +198,7 @@ impl Store {
             )
             .await?;
         }
-        let (_, t) = lines::document_totals(&mut tx, &scope.tenant_id, &id, currency).await?;
-        tx.execute(
-            sqlx::query(
-                "UPDATE estimates SET subtotal_minor = $1, discount_minor = $2, tax_minor = $3, total_minor = $4 \
-                 WHERE tenant_id = $5 AND id = $6",
-            )
-            .bind(t.subtotal.minor)
-            .bind(t.discount.minor)
-            .bind(t.tax.minor)
-            .bind(t.total.minor)
-            .bind(scope.tenant_id.clone())
-            .bind(id.clone()),
-        )
-        .await?;
+        store_totals(&mut tx, scope, &id, currency).await?;
         audit::record(&mut tx, scope, "estimate.created", "estimate", &id, None).await?;
         let e = load(&mut tx, scope, &id).await?;
         tx.commit().await?;

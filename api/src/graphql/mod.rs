@@ -51,6 +51,7 @@ pub struct Mutation(
     crate::credit::graphql::use_credit::CreditUseMutation,
     crate::tenancy::graphql::TenantSettingsMutation,
     crate::invoicing::graphql::editor::InvoiceEditorMutation,
+    crate::estimates::graphql::EstimateEditorMutation,
     crate::help::graphql::HelpMutation,
 );
 

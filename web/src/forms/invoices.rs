@@ -15,6 +15,11 @@ use crate::server::Executor;
 
 /// The editor again with what was typed (nothing saved), and the field an error is about.
 fn editor_url(tenant: &str, id: &str, d: &Draft, error_field: &str) -> String {
+    doc_editor_url("invoices", tenant, id, d, error_field)
+}
+
+/// The editor of an invoice or (`kind` = `estimates`) an estimate again.
+fn doc_editor_url(kind: &str, tenant: &str, id: &str, d: &Draft, error_field: &str) -> String {
     let mut q = vec!["form=1".to_owned()];
     for (k, v) in [
         ("client", &d.client),
@@ -36,9 +41,9 @@ fn editor_url(tenant: &str, id: &str, d: &Draft, error_field: &str) -> String {
         q.push(format!("field={}", encode(error_field)));
     }
     let page = if id.is_empty() {
-        format!("/{tenant}/staff/invoices/new")
+        format!("/{tenant}/staff/{kind}/new")
     } else {
-        format!("/{tenant}/staff/invoices/{}/edit", encode(id))
+        format!("/{tenant}/staff/{kind}/{}/edit", encode(id))
     };
     format!("{page}?{}", q.join("&"))
 }
@@ -166,6 +171,18 @@ pub(super) async fn save(
             return back(&editor_url(&tenant, &id, &draft, &at), Err(message));
         }
     };
+    saved_then_issue(&exec, &headers, &tenant, &saved, &draft, &action).await
+}
+
+/// After a save: back to the invoice, or issue it first when asked.
+async fn saved_then_issue(
+    exec: &Executor,
+    headers: &HeaderMap,
+    tenant: &str,
+    saved: &Value,
+    draft: &Draft,
+    action: &str,
+) -> Response {
     let new_id = saved["id"].as_str().unwrap_or_default().to_owned();
     let number = saved["number"].as_str().unwrap_or_default().to_owned();
     let page = format!("/{tenant}/invoices/{}", encode(&new_id));
@@ -173,9 +190,9 @@ pub(super) async fn save(
         return back(&page, Ok(("saved", number)));
     }
     match run(
-        &exec,
-        &headers,
-        &tenant,
+        exec,
+        headers,
+        tenant,
         "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
         json!({ "id": new_id }),
     )
@@ -183,7 +200,90 @@ pub(super) async fn save(
     {
         Ok(_) => back(&page, Ok(("issued", number))),
         // Saved, not issued: back to the draft's editor, saying why.
-        Err((message, _)) => back(&editor_url(&tenant, &new_id, &draft, ""), Err(message)),
+        Err((message, _)) => back(&editor_url(tenant, &new_id, draft, ""), Err(message)),
+    }
+}
+
+/// The estimate editor's save: create or replace a draft estimate, then send it if asked.
+pub(super) async fn save_estimate(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let id = field(&f, "id");
+    let mut draft = draft_of(&f);
+    let again = |d: &Draft, at: &str| doc_editor_url("estimates", &tenant, &id, d, at);
+    let remove = field(&f, "remove");
+    if !remove.is_empty() {
+        if let Ok(i) = remove.parse::<usize>() {
+            if i < draft.rows.len() {
+                draft.rows.remove(i);
+            }
+        }
+        return see_other(&again(&draft, ""));
+    }
+    let action = field(&f, "action");
+    if action == "add" {
+        draft.rows.push(Row::default());
+        return see_other(&again(&draft, ""));
+    }
+    draft.rows.retain(|r| !r.is_blank());
+    let lines = match draft.inputs() {
+        Ok(lines) => lines,
+        Err((i, column, message)) => {
+            return back(
+                &again(&draft, &format!("lines.{i}.{column}")),
+                Err(message.into()),
+            )
+        }
+    };
+    let date = |v: &str| if v.is_empty() { Value::Null } else { json!(v) };
+    let mut input = json!({
+        "clientId": draft.client,
+        "currency": text(&draft.currency),
+        "issueDate": date(&draft.issue_date),
+        "validUntil": date(&draft.due_date),
+        "notes": text(&draft.notes),
+        "lines": lines,
+    });
+    let (query, key) = if id.is_empty() {
+        (
+            "mutation($input: CreateEstimateInput!) { createEstimate(input: $input) { id number } }",
+            "createEstimate",
+        )
+    } else {
+        input["id"] = json!(id);
+        (
+            "mutation($input: UpdateEstimateInput!) { updateEstimate(input: $input) { id number } }",
+            "updateEstimate",
+        )
+    };
+    let saved = match run(&exec, &headers, &tenant, query, json!({ "input": input })).await {
+        Ok(d) => d[key].clone(),
+        Err((message, at)) => return back(&again(&draft, &at), Err(message)),
+    };
+    let new_id = saved["id"].as_str().unwrap_or_default().to_owned();
+    let number = saved["number"].as_str().unwrap_or_default().to_owned();
+    let page = format!("/{tenant}/estimates/{}", encode(&new_id));
+    if action != "issue" {
+        return back(&page, Ok(("estimate-saved", number)));
+    }
+    match run(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($id: ID!) { sendEstimate(id: $id) { number } }",
+        json!({ "id": new_id }),
+    )
+    .await
+    {
+        Ok(_) => back(&page, Ok(("estimate-sent", number))),
+        Err((message, _)) => back(
+            &doc_editor_url("estimates", &tenant, &new_id, &draft, ""),
+            Err(message),
+        ),
     }
 }
 

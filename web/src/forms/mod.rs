@@ -82,6 +82,10 @@ fn forms() -> Router {
         )
         .route("/{tenant}/forms/invoices/save", post(invoices::save))
         .route(
+            "/{tenant}/forms/estimates/save",
+            post(invoices::save_estimate),
+        )
+        .route(
             "/{tenant}/forms/invoices/{id}/{action}",
             post(invoices::act),
         )

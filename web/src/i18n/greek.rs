@@ -555,4 +555,12 @@ pub(super) const GREEK: &[(&str, &str)] = &[
     ("Too many sign-ups for this address just now; try again in an hour.", "Πάρα πολλές εγγραφές για αυτή τη διεύθυνση αυτή τη στιγμή· δοκιμάστε ξανά σε μία ώρα."),
     ("The email could not be sent just now; try again shortly.", "Το email δεν μπόρεσε να σταλεί αυτή τη στιγμή· δοκιμάστε ξανά σε λίγο."),
     ("This link has expired or was already used. Sign up again.", "Αυτός ο σύνδεσμος έληξε ή χρησιμοποιήθηκε ήδη. Κάντε ξανά εγγραφή."),
+    ("Add a client first: estimates are made out to a client.", "Προσθέστε πρώτα έναν πελάτη: οι προσφορές απευθύνονται σε πελάτη."),
+    ("Back to the estimate", "Πίσω στην προσφορά"),
+    ("Blank: no end date.", "Κενό: χωρίς ημερομηνία λήξης."),
+    ("Edit estimate", "Επεξεργασία προσφοράς"),
+    ("Estimate {} saved.", "Η προσφορά {} αποθηκεύτηκε."),
+    ("New estimate", "Νέα προσφορά"),
+    ("Only a draft estimate can be edited.", "Μόνο μια πρόχειρη προσφορά μπορεί να επεξεργαστεί."),
+    ("Save and send", "Αποθήκευση και αποστολή"),
 ];

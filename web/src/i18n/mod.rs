@@ -221,6 +221,8 @@ const API_GREEK: &[(&str, &str)] = &[
     ("a logo is at most 4096 pixels wide and high", "ένα λογότυπο έχει έως 4096 εικονοστοιχεία πλάτος και ύψος"),
     ("an SVG logo may not declare a document type", "ένα λογότυπο SVG δεν μπορεί να δηλώνει τύπο εγγράφου"),
     ("enter a number of invitations such as 50", "γράψτε έναν αριθμό προσκλήσεων, π.χ. 50"),
+    ("only a draft estimate can be edited", "μόνο μια πρόχειρη προσφορά μπορεί να επεξεργαστεί"),
+    ("valid until is before the issue date", "η λήξη ισχύος είναι πριν από την ημερομηνία έκδοσης"),
     ("choose at least one language", "επιλέξτε τουλάχιστον μία γλώσσα"),
     ("the languages are among en, el", "οι γλώσσες είναι en, el"),
     ("at most 50 networks", "το πολύ 50 δίκτυα"),

@@ -53,7 +53,14 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
         let awaiting = rows.iter().filter(|e| e.status == "SENT").count();
         rsx! {
             PageTitle { text: l.t("Estimates") }
-            h1 { {l.t("Estimates")} }
+            div { class: "page-head",
+                h1 { {l.t("Estimates")} }
+                if staff {
+                    div { class: "quick",
+                        a { class: "button primary", href: "/{tenant}/staff/estimates/new", "+ " {l.t("New estimate")} }
+                    }
+                }
+            }
             Notice { flash: flash.clone() }
             if rows.is_empty() {
                 p { class: "muted", {l.t("No estimates.")} }
@@ -156,6 +163,7 @@ pub fn EstimatePage(tenant: String, id: String, q: Qs) -> Element {
                 }
                 // Staff: send a draft; turn an accepted estimate into a draft invoice, once.
                 if staff && e.status == "DRAFT" {
+                    a { class: "button", href: "/{tenant}/staff/estimates/{e.id}/edit", {l.t("Edit")} }
                     form { method: "post", action: "/{tenant}/forms/estimates/{e.id}/send", class: "inline",
                         button { r#type: "submit", class: "primary", {l.t("Send to the client")} }
                     }

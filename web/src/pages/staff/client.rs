@@ -105,6 +105,7 @@ pub fn StaffClient(tenant: String, id: String, q: Qs) -> Element {
                 h1 { "{cname}" }
                 div { class: "quick",
                     a { class: "button primary", href: "/{tenant}/staff/invoices/new?client={cid}", "+ " {l.t("New invoice")} }
+                    a { class: "button", href: "/{tenant}/staff/estimates/new?client={cid}", "+ " {l.t("New estimate")} }
                     a { class: "button", href: "/{tenant}/statement?client={cid}", {l.t("Statement")} }
                 }
             }

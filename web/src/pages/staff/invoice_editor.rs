@@ -14,27 +14,27 @@ use crate::ui::use_shell;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ClientOption {
-    id: String,
-    name: String,
-    currency: String,
+pub(super) struct ClientOption {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ClientNodes {
-    nodes: Vec<ClientOption>,
+pub(super) struct ClientNodes {
+    pub(super) nodes: Vec<ClientOption>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SavedLine {
-    description: String,
-    quantity: String,
-    unit_price: Money,
-    tax_rate: String,
-    discount_percent: Option<String>,
-    discount: Money,
+pub(super) struct SavedLine {
+    pub(super) description: String,
+    pub(super) quantity: String,
+    pub(super) unit_price: Money,
+    pub(super) tax_rate: String,
+    pub(super) discount_percent: Option<String>,
+    pub(super) discount: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +62,24 @@ struct EditorData {
 }
 
 const EDITOR: &str = query!("query($id: ID!, $edit: Boolean!) { clients(first: 100) { nodes { id name currency } } invoice(id: $id) @include(if: $edit) { id number status currency reference issueDate dueDate notes terms client { id name currency } lines { description quantity unitPrice { ...M } taxRate discountPercent discount { ...M } } } }");
+
+/// Saved lines as the editor's rows.
+pub(super) fn rows_of(lines: &[SavedLine]) -> Vec<Row> {
+    lines
+        .iter()
+        .map(|ln| Row {
+            description: ln.description.clone(),
+            quantity: ln.quantity.clone(),
+            unit_price: ln.unit_price.amount.clone(),
+            tax_rate: ln.tax_rate.clone(),
+            discount: match (&ln.discount_percent, ln.discount.minor) {
+                (Some(p), _) => format!("{p}%"),
+                (None, 0) => String::new(),
+                (None, _) => ln.discount.amount.clone(),
+            },
+        })
+        .collect()
+}
 
 /// `/staff/invoices/new`: a new draft (`?client=` picks the client).
 #[component]
@@ -107,17 +125,7 @@ fn InvoiceEditor(tenant: String, id: String, q: Qs) -> Element {
                 due_date: inv.due_date.clone(),
                 notes: inv.notes.clone().unwrap_or_default(),
                 terms: inv.terms.clone().unwrap_or_default(),
-                rows: inv.lines.iter().map(|ln| Row {
-                    description: ln.description.clone(),
-                    quantity: ln.quantity.clone(),
-                    unit_price: ln.unit_price.amount.clone(),
-                    tax_rate: ln.tax_rate.clone(),
-                    discount: match (&ln.discount_percent, ln.discount.minor) {
-                        (Some(p), _) => format!("{p}%"),
-                        (None, 0) => String::new(),
-                        (None, _) => ln.discount.amount.clone(),
-                    },
-                }).collect(),
+                rows: rows_of(&inv.lines),
             }
         } else {
             let client = q.get("client");
@@ -148,6 +156,7 @@ fn InvoiceEditor(tenant: String, id: String, q: Qs) -> Element {
             } else {
                 EditorForm {
                     tenant: tenant.clone(),
+                    estimate: false,
                     id: saved.as_ref().map(|i| i.id.clone()).unwrap_or_default(),
                     clients: d.clients.nodes.iter().map(|c| (c.id.clone(), format!("{} ({})", c.name, c.currency), c.currency.clone())).collect::<Vec<_>>(),
                     draft,
@@ -214,8 +223,10 @@ async fn preview(tenant: String, draft: Draft) -> Option<Preview> {
 }
 
 #[component]
-fn EditorForm(
+pub(super) fn EditorForm(
     tenant: String,
+    /// An estimate's editor: "valid until" for the due date, no reference or terms.
+    estimate: bool,
     id: String,
     clients: Vec<(String, String, String)>,
     draft: Draft,
@@ -304,7 +315,7 @@ fn EditorForm(
     let error_text = flash.error.clone();
     rsx! {
         Notice { flash: flash.clone() }
-        form { method: "post", action: "/{tenant}/forms/invoices/save", class: "editor", novalidate: true,
+        form { method: "post", action: if estimate { format!("/{tenant}/forms/estimates/save") } else { format!("/{tenant}/forms/invoices/save") }, class: "editor", novalidate: true,
             input { r#type: "hidden", name: "id", value: "{id}" }
             // The default action when Enter is pressed in a field.
             button { r#type: "submit", name: "action", value: "save", class: "sr", tabindex: "-1", {l.t("Save draft")} }
@@ -341,14 +352,16 @@ fn EditorForm(
                     input { id: "e-issue", name: "issue_date", r#type: "date", value: "{start.issue_date}" }
                 }
                 div { class: "field short",
-                    label { r#for: "e-due", {l.t("Due date")} }
+                    label { r#for: "e-due", if estimate { {l.t("Valid until")} } else { {l.t("Due date")} } }
                     input { id: "e-due", name: "due_date", r#type: "date", value: "{start.due_date}",
                         "aria-describedby": "e-due-hint" }
-                    small { id: "e-due-hint", class: "muted", {l.t("Blank: 30 days after the issue date.")} }
+                    small { id: "e-due-hint", class: "muted", if estimate { {l.t("Blank: no end date.")} } else { {l.t("Blank: 30 days after the issue date.")} } }
                 }
-                div { class: "field",
-                    label { r#for: "e-reference", {l.t("Reference")} }
-                    input { id: "e-reference", name: "reference", value: "{start.reference}", maxlength: "200" }
+                if !estimate {
+                    div { class: "field",
+                        label { r#for: "e-reference", {l.t("Reference")} }
+                        input { id: "e-reference", name: "reference", value: "{start.reference}", maxlength: "200" }
+                    }
                 }
             }
             table { class: "lines editing",
@@ -450,14 +463,20 @@ fn EditorForm(
                     label { r#for: "e-notes", {l.t("Notes")} }
                     textarea { id: "e-notes", name: "notes", rows: "3", maxlength: "5000", dangerous_inner_html: crate::ui::textarea_html(&start.notes) }
                 }
-                div { class: "field wide",
-                    label { r#for: "e-terms", {l.t("Terms")} }
-                    textarea { id: "e-terms", name: "terms", rows: "3", maxlength: "5000", dangerous_inner_html: crate::ui::textarea_html(&start.terms) }
+                if !estimate {
+                    div { class: "field wide",
+                        label { r#for: "e-terms", {l.t("Terms")} }
+                        textarea { id: "e-terms", name: "terms", rows: "3", maxlength: "5000", dangerous_inner_html: crate::ui::textarea_html(&start.terms) }
+                    }
                 }
             }
             div { class: "actions",
                 button { r#type: "submit", name: "action", value: "save", {l.t("Save draft")} }
-                button { r#type: "submit", name: "action", value: "issue", class: "primary", {l.t("Save and issue")} }
+                if estimate {
+                    button { r#type: "submit", name: "action", value: "issue", class: "primary", {l.t("Save and send")} }
+                } else {
+                    button { r#type: "submit", name: "action", value: "issue", class: "primary", {l.t("Save and issue")} }
+                }
             }
         }
     }

@@ -1,0 +1,115 @@
+//! The staff estimate editor: the invoice editor's form (lines with live totals, keyboard-first,
+//! working without script) for a draft estimate's client, currency, dates, notes and lines.
+
+use super::invoice_editor::{rows_of, ClientNodes, ClientOption, EditorForm, SavedLine};
+use super::*;
+use crate::data::PageError;
+use crate::ui::use_shell;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedEstimate {
+    id: String,
+    number: String,
+    status: String,
+    currency: String,
+    issue_date: String,
+    valid_until: Option<String>,
+    notes: Option<String>,
+    client: Option<ClientOption>,
+    lines: Vec<SavedLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EstimateEditorData {
+    clients: ClientNodes,
+    #[serde(default)]
+    node: Option<SavedEstimate>,
+}
+
+const EDITOR: &str = query!("query($id: ID!, $edit: Boolean!) { clients(first: 100) { nodes { id name currency } } node(id: $id) @include(if: $edit) { ... on Estimate { id number status currency issueDate validUntil notes client { id name currency } lines { description quantity unitPrice { ...M } taxRate discountPercent discount { ...M } } } } }");
+
+/// `/staff/estimates/new`: a new draft estimate (`?client=` picks the client).
+#[component]
+pub fn StaffEstimateNew(tenant: String, q: Qs) -> Element {
+    rsx! { EstimateEditor { tenant, id: String::new(), q } }
+}
+
+/// `/staff/estimates/:id/edit`: a draft estimate's editor.
+#[component]
+pub fn StaffEstimateEdit(tenant: String, id: String, q: Qs) -> Element {
+    rsx! { EstimateEditor { tenant, id, q } }
+}
+
+#[component]
+fn EstimateEditor(tenant: String, id: String, q: Qs) -> Element {
+    let edit = !id.is_empty();
+    let res = use_query::<EstimateEditorData>(&tenant, EDITOR, json!({ "id": id, "edit": edit }))?;
+    let flash = crate::ui::use_flash(&q);
+    let l = locale();
+    let today = use_shell().today;
+    loaded!(res, missing: l.t("Estimate not found").to_owned(), |d| {
+        let saved = d.node.clone();
+        if edit && saved.is_none() {
+            return rsx! { Problem { error: PageError::NotFound, missing: l.t("Estimate not found") } };
+        }
+        if let Some(e) = saved.as_ref().filter(|e| e.status != "DRAFT") {
+            return rsx! {
+                PageTitle { text: format!("{} {}", l.t("Estimate"), e.number) }
+                p { class: "error", role: "alert", {l.t("Only a draft estimate can be edited.")} " "
+                    a { href: "/{tenant}/estimates/{e.id}", {l.t("Back to the estimate")} }
+                }
+            };
+        }
+        let mut draft = if q.get("form") == "1" {
+            Draft::from_query(&q)
+        } else if let Some(e) = &saved {
+            Draft {
+                client: e.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+                currency: e.currency.clone(),
+                issue_date: e.issue_date.clone(),
+                due_date: e.valid_until.clone().unwrap_or_default(),
+                notes: e.notes.clone().unwrap_or_default(),
+                rows: rows_of(&e.lines),
+                ..Draft::default()
+            }
+        } else {
+            let client = q.get("client");
+            let currency = d.clients.nodes.iter().find(|c| c.id == client)
+                .or(d.clients.nodes.first())
+                .map(|c| c.currency.clone())
+                .unwrap_or_else(|| "EUR".into());
+            Draft { client, currency, issue_date: today.clone(), ..Draft::default() }
+        };
+        if draft.rows.last().is_none_or(|r| !r.is_blank()) {
+            draft.rows.push(Row::default());
+        }
+        let title = match &saved {
+            Some(e) => format!("{} {}", l.t("Edit estimate"), e.number),
+            None => l.t("New estimate").to_owned(),
+        };
+        rsx! {
+            PageTitle { text: title.clone() }
+            div { class: "toolbar noprint",
+                a { href: if let Some(e) = &saved { format!("/{tenant}/estimates/{}", e.id) } else { format!("/{tenant}/estimates") },
+                    "← " {if saved.is_some() { l.t("Back to the estimate") } else { l.t("Estimates") }}
+                }
+            }
+            h1 { "{title}" }
+            if d.clients.nodes.is_empty() {
+                p { class: "empty", {l.t("Add a client first: estimates are made out to a client.")} }
+            } else {
+                EditorForm {
+                    tenant: tenant.clone(),
+                    estimate: true,
+                    id: saved.as_ref().map(|e| e.id.clone()).unwrap_or_default(),
+                    clients: d.clients.nodes.iter().map(|c| (c.id.clone(), format!("{} ({})", c.name, c.currency), c.currency.clone())).collect::<Vec<_>>(),
+                    draft,
+                    flash: flash.clone(),
+                    error_field: q.get("field"),
+                }
+            }
+        }
+    })
+}
