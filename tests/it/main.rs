@@ -10,6 +10,7 @@ mod common;
 mod api;
 mod auth;
 mod back_office;
+mod back_office_forms;
 mod cancellation;
 mod documents;
 mod einvoices;

@@ -234,6 +234,19 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
     })
 }
 
+/// A just-made API token's secret, when the Settings page's request brings it (server only; the
+/// browser gets it with the page).
+pub async fn fresh_api_token() -> Option<String> {
+    #[cfg(feature = "server")]
+    {
+        crate::server::fresh_api_token()
+    }
+    #[cfg(not(feature = "server"))]
+    {
+        None
+    }
+}
+
 /// The language the request asks for (cookie, then Accept-Language). The browser never runs the
 /// shell's first load itself (its result comes with the page), so there it is only a default.
 pub fn request_locale() -> crate::i18n::Locale {

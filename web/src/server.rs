@@ -77,6 +77,29 @@ pub(crate) async fn run(tenant: &str, query: &str, variables: serde_json::Value)
 }
 
 /// The locale of the current request: the `portico_lang` cookie, else Accept-Language, else English.
+/// The cookie that carries a new API token's secret to the Settings page, once.
+pub const NEW_TOKEN_COOKIE: &str = "portico_new_token";
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A just-made API token's secret, if this request brings it (see `forms::settings`).
+pub(crate) fn fresh_api_token() -> Option<String> {
+    let ctx = FullstackContext::current()?;
+    let parts = ctx.parts_mut();
+    cookie(&parts.headers, NEW_TOKEN_COOKIE)
+        .filter(|t| !t.is_empty() && t.len() < 200)
+        .map(str::to_owned)
+}
+
 pub(crate) fn request_locale() -> Locale {
     FullstackContext::current()
         .map(|ctx| locale_of(&ctx.parts_mut().headers))
@@ -152,7 +175,17 @@ pub fn default_assets_dir() -> PathBuf {
 /// its `<html lang>`, and `no-store` (pages carry a signed-in person's data).
 async fn page_headers(req: Request, next: Next) -> Response {
     let lang = locale_of(req.headers()).code();
-    let resp = next.run(req).await;
+    // A new API token's secret is shown once: the page that receives it clears it.
+    let shown_token = cookie(req.headers(), NEW_TOKEN_COOKIE).is_some().then(|| {
+        format!(
+            "{NEW_TOKEN_COOKIE}=; Path={}; HttpOnly; SameSite=Strict; Max-Age=0",
+            req.uri().path()
+        )
+    });
+    let mut resp = next.run(req).await;
+    if let Some(clear) = shown_token.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        resp.headers_mut().append(header::SET_COOKIE, clear);
+    }
     let is_html = resp
         .headers()
         .get(header::CONTENT_TYPE)

@@ -354,6 +354,18 @@ pub(super) async fn act(
             )
         }
         "credit" => return credit(&exec, &headers, &tenant, &id, &f, &page).await,
+        "apply-credit" => {
+            let typed = field(&f, "amount");
+            if !super::amount_like(&typed) {
+                return back(&page, Err("enter an amount such as 120.50".into()));
+            }
+            (
+                "mutation($cn: ID!, $id: ID!, $a: Decimal!) { applyCreditNote(id: $cn, invoiceId: $id, amount: $a) { number } }",
+                json!({ "cn": field(&f, "credit_note"), "id": id, "a": typed.replace(',', ".") }),
+                "credit-applied",
+                "applyCreditNote/number",
+            )
+        }
         "unlink" => (
             "mutation($id: ID!) { revokeInvoiceLink(id: $id) { id } }",
             json!({ "id": field(&f, "link") }),

@@ -64,8 +64,13 @@ fn forms() -> Router {
         .route("/{tenant}/forms/stripe", post(portal::stripe))
         .route("/{tenant}/forms/access", post(portal::access))
         .route("/{tenant}/forms/security", post(portal::security))
+        .route("/{tenant}/forms/tokens/new", post(settings::create_token))
         .route("/{tenant}/forms/languages", post(portal::languages))
         .route("/{tenant}/forms/clients/new", post(portal::new_client))
+        .route(
+            "/{tenant}/forms/clients/{id}/payment",
+            post(portal::client_payment),
+        )
         .route(
             "/{tenant}/forms/clients/{id}/update",
             post(portal::update_client),

@@ -417,3 +417,56 @@ pub(super) async fn languages(
     )
     .await
 }
+
+/// A payment a client made by hand, spread over the invoices given amounts (none: the oldest
+/// first); what is left stays as its credit. Back to the client's page.
+pub(super) async fn client_payment(
+    Extension(exec): Extension<Executor>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let page = format!("/{tenant}/staff/clients/{}", encode(&id));
+    let amount = field(&f, "amount");
+    if !super::amount_like(&amount) {
+        return back(&page, Err("enter an amount such as 120.50".into()));
+    }
+    let mut allocations = Vec::new();
+    for (invoice, typed) in all(&f, "invoice").into_iter().zip(all(&f, "allocate")) {
+        let typed = typed.trim().to_owned();
+        if typed.is_empty() {
+            continue;
+        }
+        if !super::amount_like(&typed) {
+            return back(&page, Err("enter an amount such as 120.50".into()));
+        }
+        allocations.push(json!({ "invoiceId": invoice, "amount": typed.replace(',', ".") }));
+    }
+    let mut input = json!({
+        "clientId": id,
+        "amount": amount.replace(',', "."),
+        "currency": field(&f, "currency"),
+        "method": field(&f, "method"),
+        "reference": optional(&f, "reference"),
+    });
+    if !allocations.is_empty() {
+        input["allocations"] = json!(allocations);
+    }
+    let on = field(&f, "received_on");
+    if !on.is_empty() {
+        input["receivedOn"] = json!(on);
+    }
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { number } }",
+        json!({ "i": input }),
+    )
+    .await;
+    back(
+        &page,
+        result.map(|d| ("recorded", text_at(&d, "recordPayment/number"))),
+    )
+}

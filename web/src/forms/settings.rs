@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{field, fields, optional, Caller};
+use super::{all, back, field, fields, mutate, optional, Caller};
 use crate::server::Executor;
 
 pub(super) async fn billing(
@@ -113,4 +113,55 @@ async fn save(
             "",
         )
         .await
+}
+
+/// Makes an API token (owner and admin). Its secret never travels in an address: it comes back
+/// in a cookie only the Settings page receives (HttpOnly, two minutes), which that page shows
+/// once and clears.
+pub(super) async fn create_token(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use axum::http::{header, HeaderValue};
+    let f = fields(&body);
+    let page = format!("/{tenant}/settings");
+    let mut scopes: Vec<String> = all(&f, "scope")
+        .into_iter()
+        .filter(|s| s == "WRITE" || s == "PAYMENTS")
+        .collect();
+    scopes.insert(0, "READ".into());
+    let name = field(&f, "name");
+    let result = mutate(
+        &exec,
+        &headers,
+        &tenant,
+        "mutation($n: String!, $r: TokenRole!, $s: [TokenScope!]!) { createApiToken(name: $n, role: $r, scopes: $s) { name token } }",
+        json!({ "n": name, "r": field(&f, "role"), "s": scopes }),
+    )
+    .await;
+    let token = result
+        .as_ref()
+        .ok()
+        .and_then(|d| d["createApiToken"]["token"].as_str().map(str::to_owned));
+    let mut resp = back(
+        &page,
+        result.map(|d| ("token-created", super::text_at(&d, "createApiToken/name"))),
+    );
+    if let Some(token) = token {
+        let secure = headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .is_some_and(|o| o.starts_with("https://"));
+        let cookie = format!(
+            "{}={token}; Path={page}; HttpOnly; SameSite=Strict; Max-Age=120{}",
+            crate::server::NEW_TOKEN_COOKIE,
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
 }

@@ -41,6 +41,8 @@ pub fn AccessPanel(tenant: String) -> Element {
         "{ businessSettings { invitationDailyLimit timeZone sessionIdleDays sessionAbsoluteDays staffPasskeysRequired staffNetworks } apiTokens { id name role scopes createdAt lastUsedAt revoked } }",
         json!({}),
     )?;
+    let fresh = use_server_future(crate::data::fresh_api_token)?;
+    let fresh = fresh.read().clone().flatten();
     let l = locale();
     let Some(Ok(d)) = res.read().clone() else {
         return rsx! {};
@@ -115,7 +117,32 @@ pub fn AccessPanel(tenant: String) -> Element {
                     }
                 }
             }
-            p { class: "muted", {l.t("Make one with createApiToken or the command portico token create: a token never travels in a page's address.")} }
+            if let Some(token) = fresh {
+                div { class: "secret", role: "status",
+                    p { strong { {l.t("Copy the new token now: it is shown only this once.")} } }
+                    input { id: "new-token", class: "token", readonly: true, value: "{token}", "aria-label": l.t("New API token") }
+                }
+            }
+            details { class: "new-token",
+                summary { {l.t("New API token")} }
+                form { method: "post", action: "/{tenant}/forms/tokens/new", class: "stack",
+                    label { r#for: "t-name", {l.t("Name")} }
+                    input { id: "t-name", name: "name", required: true, maxlength: "100", placeholder: "Accounting sync" }
+                    label { r#for: "t-role", {l.t("Role")} }
+                    select { id: "t-role", name: "role",
+                        option { value: "PARTNER", {l.t("Partner (an accounting system, an ERP)")} }
+                        option { value: "MEMBER", {crate::ui::status_text("member", l)} }
+                        option { value: "ADMIN", {crate::ui::status_text("admin", l)} }
+                    }
+                    fieldset { class: "cols",
+                        legend { {l.t("It may also")} }
+                        label { class: "check", input { r#type: "checkbox", name: "scope", value: "WRITE", checked: true } " " {l.t("change records")} }
+                        label { class: "check", input { r#type: "checkbox", name: "scope", value: "PAYMENTS", checked: true } " " {l.t("record payments and refunds")} }
+                    }
+                    button { r#type: "submit", class: "primary", {l.t("Create the token")} }
+                }
+            }
+            p { class: "muted", {l.t("A token is shown once, here, and never travels in a page's address; portico token create makes one on the server too.")} }
         }
     }
 }

@@ -88,6 +88,7 @@ pub fn StaffClient(tenant: String, id: String, q: Qs) -> Element {
     let flash = crate::ui::use_flash(&q);
     let res = use_query::<PageData>(&tenant, QUERY, json!({ "id": id }))?;
     let l = locale();
+    let today = crate::ui::use_shell().today;
     loaded!(res, missing: l.t("Client not found").to_owned(), |d| {
         let Some(c) = d.client.clone() else {
             return rsx! { Problem { error: PageError::NotFound, missing: l.t("Client not found") } };
@@ -122,6 +123,7 @@ pub fn StaffClient(tenant: String, id: String, q: Qs) -> Element {
                     }
                 }
             }
+            RecordPaymentPanel { tenant: tenant.clone(), client_id: cid.clone(), currency: c.currency.clone(), today: today.clone() }
             div { class: "columns",
                 section { class: "panel", id: "contacts",
                     h2 { {l.t("Contacts")} }

@@ -31,6 +31,21 @@ struct LinksData {
     invoice_links: Vec<LinkRow>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenCredit {
+    id: String,
+    number: String,
+    status: String,
+    remaining: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreditsData {
+    credit_notes: Nodes<OpenCredit>,
+}
+
 #[component]
 pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> Element {
     let l = locale();
@@ -41,6 +56,23 @@ pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> 
     )?;
     let live_links: Vec<LinkRow> = match links.read().clone() {
         Some(Ok(d)) => d.invoice_links.into_iter().filter(|k| !k.revoked).collect(),
+        _ => Vec::new(),
+    };
+    let credits = use_query::<CreditsData>(
+        &tenant,
+        query!("query($c: ID!) { creditNotes(clientId: $c, first: 50) { nodes { id number status remaining { ...M } } } }"),
+        json!({ "c": inv.client_id }),
+    )?;
+    // The client's issued credit notes with something left, in this invoice's currency.
+    let open_credits: Vec<OpenCredit> = match credits.read().clone() {
+        Some(Ok(d)) => d
+            .credit_notes
+            .nodes
+            .into_iter()
+            .filter(|c| {
+                c.status == "OPEN" && c.remaining.minor > 0 && c.remaining.currency == inv.currency
+            })
+            .collect(),
         _ => Vec::new(),
     };
     let base = format!("/{tenant}/forms/invoices/{}", inv.id);
@@ -98,6 +130,33 @@ pub fn StaffInvoiceActions(tenant: String, inv: ActionTarget, today: String) -> 
                         }
                         div { class: "actions",
                             button { r#type: "submit", class: "primary", {l.t("Record payment")} }
+                        }
+                    }
+                }
+            }
+            if open && inv.balance.minor > 0 && !open_credits.is_empty() {
+                details { class: "apply-credit",
+                    summary { {l.t("Apply a credit note")} }
+                    form { method: "post", action: "{base}/apply-credit", class: "fields",
+                        div { class: "field",
+                            label { r#for: "ac-note", {l.t("Credit note")} }
+                            select { id: "ac-note", name: "credit_note",
+                                for c in open_credits.iter() {
+                                    option { key: "{c.id}", value: "{c.id}", "{c.number} · " {l.t("Remaining")} " " {money(&c.remaining, l)} }
+                                }
+                            }
+                        }
+                        div { class: "field short",
+                            label { r#for: "ac-amount", {l.t("Amount")} " (" "{inv.currency}" ")" }
+                            input { id: "ac-amount", name: "amount", inputmode: "decimal", required: true,
+                                value: {
+                                    let first = open_credits.first().map(|c| c.remaining.minor).unwrap_or(0);
+                                    if first < inv.balance.minor { open_credits[0].remaining.amount.clone() } else { inv.balance.amount.clone() }
+                                },
+                            }
+                        }
+                        div { class: "actions",
+                            button { r#type: "submit", class: "primary", {l.t("Apply")} }
                         }
                     }
                 }

@@ -12,6 +12,7 @@ use crate::Qs;
 
 mod access_settings;
 mod client;
+mod client_payment;
 mod clients;
 mod estimate_editor;
 mod getting_started;
@@ -25,6 +26,7 @@ mod payments;
 mod portal_settings;
 pub use access_settings::*;
 pub use client::*;
+pub use client_payment::*;
 pub use clients::*;
 pub use estimate_editor::*;
 pub use getting_started::*;
