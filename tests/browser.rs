@@ -76,6 +76,7 @@ impl Portal {
         let app = TestApp::start_with(Kind::Sqlite, move |c| {
             c.base_url = b;
             c.smtp_url = Some(smtp_url);
+            c.public_signup = true;
         })
         .await?;
         portico::cli::demo::seed_if_empty(&app.app.store)
@@ -181,7 +182,7 @@ impl Portal {
 
 /// Fails on console errors (CSP violations, failed loads, panics); returns the warnings.
 async fn assert_clean_console(browser: &Browser, page: &str) {
-    // A page that is meant to answer 404 (or 400) logs its own status; nothing else may.
+    // A page that is meant to answer 404, 400 or 403 logs its own status; nothing else may.
     let expected_status =
         page.contains("nope") || page.contains("no/such") || page.contains("error=");
     let errors: Vec<String> = browser
@@ -191,9 +192,11 @@ async fn assert_clean_console(browser: &Browser, page: &str) {
         .filter(|e| e["level"] == "SEVERE")
         .filter(|e| {
             !(expected_status
-                && e["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("status of 404") || m.contains("status of 400")))
+                && e["message"].as_str().is_some_and(|m| {
+                    ["status of 404", "status of 400", "status of 403"]
+                        .iter()
+                        .any(|s| m.contains(s))
+                }))
         })
         .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -689,6 +692,12 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "Save draft",
         ),
         ("portal", "/staff/portal".to_owned(), "Sections clients see"),
+        ("estimates", "/estimates".to_owned(), "New estimate"),
+        (
+            "estimate-new",
+            format!("/staff/estimates/new?client={client_id}"),
+            "Save and send",
+        ),
         ("settings", "/settings".to_owned(), "Business details"),
         (
             "invitation-revoke",
@@ -737,6 +746,7 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
             ("sign-in-sent", "/sign-in?sent=1", "#link-sent"),
             ("magic-link", "/auth/magic?token=ml_example", "#use-link"),
             ("magic-link-used", "/auth/magic?error=used", "main h1"),
+            ("magic-link-network", "/auth/magic?error=network", "main h1"),
             ("invitation-invalid", "/auth/invite?token=nope", "main h1"),
         ] {
             signed_out.goto(&portal.url(path)).await;
@@ -745,6 +755,23 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
                 .js("return document.documentElement.lang", json!([]))
                 .await;
             assert_eq!(html_lang, json!(lang), "{path} in {lang}");
+            signed_out
+                .full_screenshot(&dir.join(format!("{name}-{width}{suffix}.png")), w, h)
+                .await;
+            for v in axe(&signed_out).await {
+                problems.push(format!("{name} ({width}, {lang}): {v}"));
+            }
+            assert_clean_console(&signed_out, path).await;
+        }
+        // The deployment's own pages: public sign-up.
+        for (name, path, css) in [
+            ("signup", "/signup", "#signup"),
+            ("signup-error", "/signup?error=slug_taken&business=Acme&slug=acme&name=Ann&email=ann%40example.com&currency=EUR", "#signup-error"),
+            ("signup-sent", "/signup?sent=ann%40example.com", "main h1"),
+            ("signup-verify", "/signup/verify?token=su_example", "#confirm-signup"),
+        ] {
+            signed_out.goto(&format!("{}{path}", portal.base)).await;
+            signed_out.find(css).await;
             signed_out
                 .full_screenshot(&dir.join(format!("{name}-{width}{suffix}.png")), w, h)
                 .await;

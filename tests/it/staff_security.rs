@@ -165,7 +165,7 @@ async fn staff_sign_in_follows_the_business_rules(kind: Kind) {
         .text()
         .await
         .unwrap_or_default()
-        .contains("own networks"));
+        .contains("office network"));
     let audit = app
         .ok(
             &owner,
@@ -265,6 +265,22 @@ async fn the_portal_speaks_the_languages_the_business_offers(app: TestApp) {
     assert_eq!(
         app.ok(&owner, profile, json!({})).await["portal"]["languages"],
         json!(["el"])
+    );
+    // A contact who never chose a language gets their sign-in email in the business's.
+    let asked = app
+        .request(
+            "POST",
+            "/alpha/auth/magic-link",
+            &[("content-type", "application/json")],
+            &json!({ "email": "viewer@ivy.example" }).to_string(),
+        )
+        .await;
+    assert_eq!(asked.status, 202);
+    let mail = app.app.store.outbox(&t, 1).await.expect("outbox");
+    assert!(
+        mail[0].subject.starts_with("Ο σύνδεσμος σύνδεσης"),
+        "{}",
+        mail[0].subject
     );
     // A visitor asking for English gets the business's only language.
     let page = app

@@ -441,6 +441,7 @@ pub fn method_text(method: &str, l: Locale) -> &'static str {
         "CHEQUE" => l.t("Cheque"),
         "CRYPTO" => l.t("Cryptocurrency"),
         "DIRECT_DEBIT" => l.t("Direct debit"),
+        "DEMO" => l.t("Demo gateway (no money moves)"),
         _ => l.t("Other"),
     }
 }

@@ -4,7 +4,7 @@
 use portico_domain::{Currency, Email, Slug};
 
 use crate::core::db::Store;
-use crate::core::error::{AppError, AppResult};
+use crate::core::error::AppResult;
 use crate::core::mail::message::{Brand, Lang, Template};
 use crate::core::scope::Role;
 use crate::core::tokens;
@@ -23,38 +23,64 @@ pub struct NewBusiness {
 }
 
 impl Store {
-    /// Creates the tenant and its owner and queues the owner's welcome email (sent by the mail
-    /// worker). Returns the tenant.
+    /// Creates the tenant, its owner and the owner's welcome email (sent by the mail worker), all
+    /// in one transaction: a crash leaves either all of it or nothing. Returns the tenant.
     pub async fn create_business(&self, new: NewBusiness) -> AppResult<Tenant> {
-        let tenant = self
-            .create_tenant(NewTenant {
+        let id = crate::core::db::new_id();
+        // A new business has no host name yet: its address is the deployment's (or its
+        // subdomain of the tenant domain).
+        let portal = self.sites().url_for(new.slug.as_str(), None);
+        let mut tx = self.write(&id).await?;
+        let tenant = crate::tenancy::repo::insert_tenant(
+            &mut tx,
+            &id,
+            NewTenant {
                 slug: new.slug,
                 name: new.name,
                 default_currency: new.currency,
                 email: Some(new.owner_email.as_str().to_owned()),
                 phone: None,
                 address: None,
-            })
-            .await?;
-        self.create_staff_user(&tenant.id, &new.owner_email, &new.owner_name, Role::Owner)
-            .await?;
-        let user = self
-            .find_login_user(&tenant.id, new.owner_email.as_str())
-            .await?
-            .ok_or(AppError::NotFound("owner"))?;
-        let (token, hash) = tokens::generate_with("ml", &tenant.id);
-        let link = format!(
-            "{}/auth/magic?token={token}",
-            self.tenant_url(&tenant.slug).await
-        );
+            },
+        )
+        .await?;
+        let owner = crate::core::db::new_id();
+        let now = tx.now_ms();
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO staff_users (id, tenant_id, email, name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(owner.clone())
+            .bind(id.clone())
+            .bind(new.owner_email.as_str().to_owned())
+            .bind(new.owner_name.clone())
+            .bind(Role::Owner.as_str())
+            .bind(now),
+        )
+        .await?;
+        let (token, hash) = tokens::generate_with("ml", &id);
+        let link = format!("{portal}/auth/magic?token={token}");
         let email = WelcomeEmail {
-            name: &user.name,
+            name: &new.owner_name,
             link: &link,
             days: WELCOME_DAYS,
         }
         .render(&Brand::new(&tenant.name, &tenant.brand_color), Lang::En);
-        self.create_login_link(&tenant.id, &user, &hash, &email, WELCOME_DAYS * 86_400_000)
-            .await?;
+        tx.execute(
+            sqlx::query(
+                "INSERT INTO magic_links (id, tenant_id, token_hash, purpose, user_kind, user_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, 'login', 'staff', $4, $5, $6)",
+            )
+            .bind(crate::core::db::new_id())
+            .bind(id.clone())
+            .bind(hash)
+            .bind(owner)
+            .bind(now)
+            .bind(now + WELCOME_DAYS * 86_400_000),
+        )
+        .await?;
+        crate::core::outbox::queue_email(&mut tx, &id, new.owner_email.as_str(), &email).await?;
+        tx.commit().await?;
         Ok(tenant)
     }
 }

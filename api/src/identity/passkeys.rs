@@ -499,21 +499,12 @@ async fn login_finish(
     // The business's networks apply to staff whatever the way in.
     let refusal = match store.tenant_by_id(&tenant).await {
         Ok(Some(t)) => store
-            .staff_sign_in_refusal(&t, row.user_kind, &row.user_id, ip_addr, false)
+            .refuse_staff_sign_in(&t, row.user_kind, &row.user_id, ip_addr, false)
             .await
             .unwrap_or(None),
         _ => None,
     };
-    if let Some(why) = refusal {
-        let _ = store
-            .audit_anonymous(
-                &tenant,
-                "auth.sign_in.refused",
-                row.user_kind.as_str(),
-                &row.user_id,
-                json!({ "ip": ip, "why": why.code() }),
-            )
-            .await;
+    if refusal.is_some() {
         return refuse(
             StatusCode::FORBIDDEN,
             "staff of this business sign in only from its own networks",

@@ -323,7 +323,13 @@ async fn request_link(
         }
         .render(
             &Brand::new(&t.name, &t.brand_color),
-            Lang::from_locale(user.locale.as_deref()),
+            match user.kind {
+                UserKind::Contact => crate::tenancy::profile::contact_lang(
+                    user.locale.as_deref(),
+                    &t.languages.join(","),
+                ),
+                UserKind::Staff => Lang::from_locale(user.locale.as_deref()),
+            },
         );
         if let Err(e) = store.create_magic_link(&t.id, user, &hash, &email).await {
             return fail(e);
@@ -391,20 +397,11 @@ async fn consume_link(
     };
     // The business's rules for staff: its networks, and passkeys once they have one.
     match store
-        .staff_sign_in_refusal(&t, kind, &user_id, address, true)
+        .refuse_staff_sign_in(&t, kind, &user_id, address, true)
         .await
     {
         Ok(None) => {}
         Ok(Some(why)) => {
-            let _ = store
-                .audit_anonymous(
-                    &t.id,
-                    "auth.sign_in.refused",
-                    kind.as_str(),
-                    &user_id,
-                    serde_json::json!({ "ip": ip, "why": why.code() }),
-                )
-                .await;
             return (
                 StatusCode::SEE_OTHER,
                 [(

@@ -130,6 +130,35 @@ impl Store {
         Ok(nets)
     }
 
+    /// Like [`Store::staff_sign_in_refusal`], and a refusal is audited.
+    pub async fn refuse_staff_sign_in(
+        &self,
+        tenant: &Tenant,
+        kind: UserKind,
+        user_id: &str,
+        ip: Option<IpAddr>,
+        by_link: bool,
+    ) -> AppResult<Option<Refusal>> {
+        let why = self
+            .staff_sign_in_refusal(tenant, kind, user_id, ip, by_link)
+            .await?;
+        if let Some(why) = why {
+            let _ = self
+                .audit_anonymous(
+                    tenant.id.as_str(),
+                    "auth.sign_in.refused",
+                    kind.as_str(),
+                    user_id,
+                    serde_json::json!({
+                        "ip": ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()),
+                        "why": why.code(),
+                    }),
+                )
+                .await;
+        }
+        Ok(why)
+    }
+
     /// Whether a staff sign-in may go on: `Some` says why not. Contacts always may.
     pub async fn staff_sign_in_refusal(
         &self,

@@ -62,7 +62,7 @@ impl Store {
         let client = tx
             .fetch_one(
                 sqlx::query(
-                    "SELECT c.name, c.email, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs \
+                    "SELECT c.name, c.email, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs, t.languages \
                      FROM clients c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2",
                 )
                 .bind(scope.tenant_id.clone())
@@ -98,7 +98,10 @@ impl Store {
                 Ok((
                     rows::text(c, "name")?,
                     rows::text(c, "email")?,
-                    Lang::from_locale(rows::opt_text(c, "locale")?.as_deref()),
+                    crate::tenancy::profile::contact_lang(
+                        rows::opt_text(c, "locale")?.as_deref(),
+                        &rows::text(&client, "languages")?,
+                    ),
                     page.clone(),
                 ))
             })

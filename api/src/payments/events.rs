@@ -14,7 +14,7 @@ use crate::core::db::Store;
 use crate::core::db::Tx;
 use crate::core::error::{AppError, AppResult};
 use crate::core::mail::attachments::Attachment;
-use crate::core::mail::message::{Brand, Lang, Template};
+use crate::core::mail::message::{Brand, Template};
 use crate::core::outbox;
 use crate::core::scope::Scope;
 use crate::invoicing::service::Invoice;
@@ -455,7 +455,7 @@ async fn succeed(
     if let Some(contact) = &att.contact_id {
         let row = tx
             .fetch_optional(
-                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
+                sqlx::query("SELECT c.email, c.name, c.locale, t.name AS tenant, t.slug, t.host_name, t.brand_color, t.attach_pdfs, t.languages FROM contacts c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2")
                     .bind(tenant_id.clone())
                     .bind(contact.clone()),
             )
@@ -473,7 +473,10 @@ async fn succeed(
                     rows::opt_text(&row, "host_name")?.as_deref()
                 )
             );
-            let lang = Lang::from_locale(rows::opt_text(&row, "locale")?.as_deref());
+            let lang = crate::tenancy::profile::contact_lang(
+                rows::opt_text(&row, "locale")?.as_deref(),
+                &rows::text(&row, "languages")?,
+            );
             let email = ReceiptEmail {
                 name: &rows::text(&row, "name")?,
                 number: &payment.number,

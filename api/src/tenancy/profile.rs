@@ -267,6 +267,14 @@ impl Store {
     }
 }
 
+/// The language of an email to a client's contact: theirs when the business offers it, else the
+/// business's default (`languages` as stored, e.g. `el,en`).
+pub fn contact_lang(locale: Option<&str>, languages: &str) -> crate::core::mail::message::Lang {
+    let offered = parse_languages(languages);
+    let chosen = locale.filter(|l| offered.iter().any(|o| o == l));
+    crate::core::mail::message::Lang::from_locale(chosen.or(offered.first().map(String::as_str)))
+}
+
 /// The languages a tenant offers, as stored (`en,el`): known codes only, in order, at least one.
 pub fn parse_languages(stored: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -138,34 +138,9 @@ impl Store {
     pub async fn create_tenant(&self, new: NewTenant) -> AppResult<Tenant> {
         let id = new_id();
         let mut tx = self.write(&id).await?;
-        let row = tx
-            .fetch_one(
-                sqlx::query(&format!(
-                    "INSERT INTO tenants (id, slug, name, default_currency, email, phone, address, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
-                ))
-                .bind(id.clone())
-                .bind(new.slug.as_str().to_owned())
-                .bind(new.name)
-                .bind(new.default_currency.code())
-                .bind(new.email)
-                .bind(new.phone)
-                .bind(new.address)
-                .bind(tx.now_ms()),
-            )
-            .await?;
-        for (kind, _) in SEQUENCES {
-            tx.execute(
-                sqlx::query(
-                    "INSERT INTO sequences (tenant_id, kind, next_value) VALUES ($1, $2, 1)",
-                )
-                .bind(id.clone())
-                .bind(kind),
-            )
-            .await?;
-        }
+        let t = insert_tenant(&mut tx, &id, new).await?;
         tx.commit().await?;
-        tenant(&row)
+        Ok(t)
     }
 
     pub async fn tenant_by_slug(&self, slug: &str) -> AppResult<Option<Tenant>> {
@@ -202,6 +177,36 @@ impl Store {
         tx.commit().await?;
         rows.iter().map(tenant).collect()
     }
+}
+
+/// Inserts a tenant and its number sequences in the caller's transaction (opened for `id`).
+pub(crate) async fn insert_tenant(tx: &mut Tx, id: &str, new: NewTenant) -> AppResult<Tenant> {
+    let id = id.to_owned();
+    let row = tx
+        .fetch_one(
+            sqlx::query(&format!(
+                "INSERT INTO tenants (id, slug, name, default_currency, email, phone, address, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+            ))
+            .bind(id.clone())
+            .bind(new.slug.as_str().to_owned())
+            .bind(new.name)
+            .bind(new.default_currency.code())
+            .bind(new.email)
+            .bind(new.phone)
+            .bind(new.address)
+            .bind(tx.now_ms()),
+        )
+        .await?;
+    for (kind, _) in SEQUENCES {
+        tx.execute(
+            sqlx::query("INSERT INTO sequences (tenant_id, kind, next_value) VALUES ($1, $2, 1)")
+                .bind(id.clone())
+                .bind(kind),
+        )
+        .await?;
+    }
+    tenant(&row)
 }
 
 /// Takes the next number of a document kind, e.g. `INV-2026-00042`.

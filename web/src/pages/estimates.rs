@@ -66,7 +66,7 @@ pub fn Estimates(tenant: String, q: Qs) -> Element {
                 p { class: "muted", {l.t("No estimates.")} }
             } else {
                 if awaiting > 0 {
-                    p { class: "muted", role: "status", {l.t("Awaiting your decision:")} " " {crate::fmt::count(awaiting as i64, "estimate", l)} }
+                    p { class: "muted", role: "status", if staff { {l.t("Awaiting the client's decision:")} } else { {l.t("Awaiting your decision:")} } " " {crate::fmt::count(awaiting as i64, "estimate", l)} }
                 }
                 table { class: "list estimates",
                     thead { tr {

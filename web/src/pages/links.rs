@@ -46,7 +46,7 @@ pub fn MagicLinkPage(tenant: String, q: Qs) -> Element {
         #[cfg(feature = "server")]
         crate::server::set_status(403);
         let why = if error == "network" {
-            l.t("Staff of this business sign in only from its own networks. Connect from the office network (or its VPN) and ask for a new link there.")
+            l.t("This business lets its staff sign in only from its office network. Connect from there (or through its VPN) and ask for a new link.")
         } else {
             l.t("This business asks its staff to sign in with their passkey. Use “Sign in with a passkey” on the sign-in page.")
         };

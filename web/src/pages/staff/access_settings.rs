@@ -80,7 +80,7 @@ pub fn AccessPanel(tenant: String) -> Element {
                 }
                 label { r#for: "s-networks", {l.t("Networks staff may sign in from")} }
                 textarea { id: "s-networks", name: "networks", rows: "3", placeholder: "203.0.113.0/24", "aria-describedby": "s-networks-help",
-                    {b.staff_networks.join("\n")}
+                    dangerous_inner_html: crate::ui::textarea_html(&b.staff_networks.join("\n")),
                 }
                 p { id: "s-networks-help", class: "muted", {l.t("One address or range per line; leave empty to allow any network. Your own address must be in the list.")} }
                 button { r#type: "submit", class: "primary", {l.t("Save")} }
@@ -123,8 +123,8 @@ pub fn AccessPanel(tenant: String) -> Element {
                     input { id: "new-token", class: "token", readonly: true, value: "{token}", "aria-label": l.t("New API token") }
                 }
             }
-            details { class: "new-token",
-                summary { {l.t("New API token")} }
+            div { class: "staff-actions", details { class: "new-token",
+                summary { "+ " {l.t("New API token")} }
                 form { method: "post", action: "/{tenant}/forms/tokens/new", class: "stack",
                     label { r#for: "t-name", {l.t("Name")} }
                     input { id: "t-name", name: "name", required: true, maxlength: "100", placeholder: "Accounting sync" }
@@ -141,7 +141,7 @@ pub fn AccessPanel(tenant: String) -> Element {
                     }
                     button { r#type: "submit", class: "primary", {l.t("Create the token")} }
                 }
-            }
+            } }
             p { class: "muted", {l.t("A token is shown once, here, and never travels in a page's address; portico token create makes one on the server too.")} }
         }
     }

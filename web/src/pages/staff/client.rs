@@ -204,6 +204,8 @@ pub fn StaffClient(tenant: String, id: String, q: Qs) -> Element {
 #[component]
 fn DocList(tenant: String, title: String, path: &'static str, rows: Vec<DocRow>) -> Element {
     let l = locale();
+    // Payments have a method where documents have a status.
+    let third = if path == "payments" { l.t("Method") } else { l.t("Status") };
     rsx! {
         section { class: "panel",
             h2 { "{title}" }
@@ -214,7 +216,7 @@ fn DocList(tenant: String, title: String, path: &'static str, rows: Vec<DocRow>)
                     thead { tr {
                         th { scope: "col", {l.t("Number")} }
                         th { scope: "col", {l.t("Date")} }
-                        th { scope: "col", {l.t("Status")} }
+                        th { scope: "col", "{third}" }
                         th { scope: "col", class: "num", {l.t("Amount")} }
                     } }
                     tbody {
@@ -222,7 +224,7 @@ fn DocList(tenant: String, title: String, path: &'static str, rows: Vec<DocRow>)
                             tr { key: "{r.id}",
                                 td { "data-label": l.t("Number"), a { href: "/{tenant}/{path}/{r.id}", "{r.number}" } }
                                 td { "data-label": l.t("Date"), {r.issue_date.as_deref().or(r.received_on.as_deref()).map(|d| date(d, l)).unwrap_or_default()} }
-                                td { "data-label": l.t("Status"),
+                                td { "data-label": third,
                                     if path == "payments" { {crate::ui::method_text(&r.status, l)} } else { Status { status: r.status.clone() } }
                                 }
                                 td { class: "num", "data-label": l.t("Amount"),

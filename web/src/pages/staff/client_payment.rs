@@ -37,7 +37,8 @@ pub fn RecordPaymentPanel(
         _ => Vec::new(),
     };
     rsx! {
-        details { class: "panel record", id: "record-payment",
+        section { class: "staff-actions noprint", aria_label: l.t("Record a payment"),
+        details { class: "record", id: "record-payment",
             summary { {l.t("Record a payment")} }
             form { method: "post", action: "/{tenant}/forms/clients/{client_id}/payment", class: "stack",
                 input { r#type: "hidden", name: "currency", value: "{currency}" }
@@ -95,6 +96,7 @@ pub fn RecordPaymentPanel(
                     button { r#type: "submit", class: "primary", {l.t("Record payment")} }
                 }
             }
+        }
         }
     }
 }

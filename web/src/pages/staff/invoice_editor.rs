@@ -355,7 +355,7 @@ pub(super) fn EditorForm(
                     label { r#for: "e-due", if estimate { {l.t("Valid until")} } else { {l.t("Due date")} } }
                     input { id: "e-due", name: "due_date", r#type: "date", value: "{start.due_date}",
                         "aria-describedby": "e-due-hint" }
-                    small { id: "e-due-hint", class: "muted", if estimate { {l.t("Blank: no end date.")} } else { {l.t("Blank: 30 days after the issue date.")} } }
+                    small { id: "e-due-hint", class: "muted", if estimate { {l.t("Leave blank for no expiry.")} } else { {l.t("Blank: 30 days after the issue date.")} } }
                 }
                 if !estimate {
                     div { class: "field",
