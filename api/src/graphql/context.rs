@@ -15,6 +15,9 @@ pub struct RequestData {
     pub scope: Option<Scope>,
     pub today: NaiveDate,
     pub loaders: Option<Loaders>,
+    /// The sections the business hides from clients, read once per request (`None` for a
+    /// subscription's connection, which reads them afresh each time: it lives for hours).
+    pub hidden_sections: Option<tokio::sync::OnceCell<Vec<crate::tenancy::Section>>>,
 }
 
 impl RequestData {
@@ -24,7 +27,14 @@ impl RequestData {
             scope,
             today: shared.store.clock().today_utc(),
             loaders,
+            hidden_sections: Some(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// For a long-lived connection (subscriptions): nothing that can change is kept.
+    pub fn for_connection(mut self) -> RequestData {
+        self.hidden_sections = None;
+        self
     }
 }
 
@@ -105,5 +115,16 @@ pub async fn require_section(
     ctx: &Context<'_>,
     section: crate::tenancy::Section,
 ) -> Result<(), crate::core::error::AppError> {
-    store(ctx).require_section(scope(ctx)?, section).await
+    let scope = scope(ctx)?;
+    if scope.is_staff() {
+        return Ok(());
+    }
+    let hidden = match request(ctx)?.hidden_sections.as_ref() {
+        Some(cell) => cell
+            .get_or_try_init(|| store(ctx).hidden_sections(scope))
+            .await?
+            .clone(),
+        None => store(ctx).hidden_sections(scope).await?,
+    };
+    crate::tenancy::sections::check(&hidden, section)
 }

@@ -377,7 +377,7 @@ async fn graphql_ws(
                         return Err(async_graphql::Error::new("invalid or missing token"));
                     };
                     let mut data = Data::default();
-                    data.insert(RequestData::new(&shared, Some(scope)));
+                    data.insert(RequestData::new(&shared, Some(scope)).for_connection());
                     Ok(data)
                 })
                 .serve()

@@ -87,6 +87,11 @@ impl Store {
         if scope.is_staff() {
             return Ok(());
         }
+        check(&self.hidden_sections(scope).await?, section)
+    }
+
+    /// The sections the caller's business hides from its clients.
+    pub async fn hidden_sections(&self, scope: &Scope) -> AppResult<Vec<Section>> {
         let mut tx = self.read_scoped(scope).await?;
         let row = tx
             .fetch_one(
@@ -95,14 +100,19 @@ impl Store {
             )
             .await?;
         tx.commit().await?;
-        if parse_hidden(&rows::text(&row, "hidden_sections")?).contains(&section) {
-            return Err(AppError::forbidden(format!(
-                "the {} section is turned off for clients",
-                section.key().replace('_', " ")
-            )));
-        }
-        Ok(())
+        Ok(parse_hidden(&rows::text(&row, "hidden_sections")?))
     }
+}
+
+/// FORBIDDEN when `section` is among the `hidden` ones.
+pub fn check(hidden: &[Section], section: Section) -> AppResult<()> {
+    if hidden.contains(&section) {
+        return Err(AppError::forbidden(format!(
+            "the {} section is turned off for clients",
+            section.key().replace('_', " ")
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

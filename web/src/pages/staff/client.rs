@@ -205,7 +205,11 @@ pub fn StaffClient(tenant: String, id: String, q: Qs) -> Element {
 fn DocList(tenant: String, title: String, path: &'static str, rows: Vec<DocRow>) -> Element {
     let l = locale();
     // Payments have a method where documents have a status.
-    let third = if path == "payments" { l.t("Method") } else { l.t("Status") };
+    let third = if path == "payments" {
+        l.t("Method")
+    } else {
+        l.t("Status")
+    };
     rsx! {
         section { class: "panel",
             h2 { "{title}" }
