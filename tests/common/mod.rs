@@ -551,3 +551,15 @@ pub async fn invoice_with(
     }
     id
 }
+
+/// Percent-encodes a value for a form body or a path (everything but RFC 3986's unreserved).
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -3,21 +3,10 @@
 //! that invoice's page, and an API token made in Settings whose secret is shown once and never
 //! travels in an address.
 
-use crate::common::{invoice, party, TestApp};
+use crate::common::{enc, invoice, party, TestApp};
 use portico::core::scope::Role;
 use portico::domain::Email;
 use serde_json::json;
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 async fn balance(app: &TestApp, owner: &str, id: &str) -> String {
     app.ok(

@@ -536,7 +536,7 @@ async fn a_draft_estimate_is_edited_whole_in_the_api_and_the_editor(app: TestApp
         ("origin", origin.as_str()),
         ("cookie", cookie.as_str()),
     ];
-    let client = urlencoding(&c.client_gid);
+    let client = crate::common::enc(&c.client_gid);
     let wrong = format!("id=&client={client}&currency=EUR&issue_date=2026-04-01&due_date=&notes=&description=Tiles&quantity=lots&unit_price=10&tax_rate=24&discount=&action=issue");
     let back = app
         .request("POST", "/alpha/forms/estimates/save", &headers, &wrong)
@@ -587,7 +587,7 @@ async fn a_draft_estimate_is_edited_whole_in_the_api_and_the_editor(app: TestApp
     let edit = app
         .request(
             "GET",
-            &format!("/alpha/staff/estimates/{}/edit", urlencoding(&id)),
+            &format!("/alpha/staff/estimates/{}/edit", crate::common::enc(&id)),
             &[("cookie", cookie.as_str())],
             "",
         )
@@ -596,17 +596,6 @@ async fn a_draft_estimate_is_edited_whole_in_the_api_and_the_editor(app: TestApp
         edit.body.contains("value=\"Survey\""),
         "the editor shows the saved lines"
     );
-}
-
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 crate::both_backends!(

@@ -72,6 +72,40 @@ fn draft_of(f: &[(String, String)]) -> Draft {
     }
 }
 
+/// The editor's form read: without script "Remove" and "Add line" come back as the editor again
+/// (nothing saved), and a line that does not read goes back naming it; else the draft without
+/// blank lines and its lines as the API takes them.
+#[allow(clippy::result_large_err)]
+fn edited(
+    kind: &str,
+    tenant: &str,
+    id: &str,
+    f: &[(String, String)],
+) -> Result<(Draft, Vec<Value>), Response> {
+    let mut draft = draft_of(f);
+    let remove = field(f, "remove");
+    if !remove.is_empty() {
+        if let Ok(i) = remove.parse::<usize>() {
+            if i < draft.rows.len() {
+                draft.rows.remove(i);
+            }
+        }
+        return Err(see_other(&doc_editor_url(kind, tenant, id, &draft, "")));
+    }
+    if field(f, "action") == "add" {
+        draft.rows.push(Row::default());
+        return Err(see_other(&doc_editor_url(kind, tenant, id, &draft, "")));
+    }
+    draft.rows.retain(|r| !r.is_blank());
+    match draft.inputs() {
+        Ok(lines) => Ok((draft, lines)),
+        Err((i, column, message)) => Err(back(
+            &doc_editor_url(kind, tenant, id, &draft, &format!("lines.{i}.{column}")),
+            Err(message.into()),
+        )),
+    }
+}
+
 /// A text field as the API takes it: null when blank.
 fn text(v: &str) -> Value {
     if v.trim().is_empty() {
@@ -89,29 +123,10 @@ pub(super) async fn save(
 ) -> Response {
     let f = fields(&body);
     let id = field(&f, "id");
-    let mut draft = draft_of(&f);
-    // Without script, "Remove" and "Add line" come back here: the editor again, nothing saved.
-    let remove = field(&f, "remove");
-    if !remove.is_empty() {
-        if let Ok(i) = remove.parse::<usize>() {
-            if i < draft.rows.len() {
-                draft.rows.remove(i);
-            }
-        }
-        return see_other(&editor_url(&tenant, &id, &draft, ""));
-    }
     let action = field(&f, "action");
-    if action == "add" {
-        draft.rows.push(Row::default());
-        return see_other(&editor_url(&tenant, &id, &draft, ""));
-    }
-    draft.rows.retain(|r| !r.is_blank());
-    let lines = match draft.inputs() {
-        Ok(lines) => lines,
-        Err((i, column, message)) => {
-            let at = format!("lines.{i}.{column}");
-            return back(&editor_url(&tenant, &id, &draft, &at), Err(message.into()));
-        }
+    let (draft, lines) = match edited("invoices", &tenant, &id, &f) {
+        Ok(read) => read,
+        Err(again) => return again,
     };
     let date = |v: &str| if v.is_empty() { Value::Null } else { json!(v) };
     let saved = if id.is_empty() {
@@ -213,31 +228,11 @@ pub(super) async fn save_estimate(
 ) -> Response {
     let f = fields(&body);
     let id = field(&f, "id");
-    let mut draft = draft_of(&f);
-    let again = |d: &Draft, at: &str| doc_editor_url("estimates", &tenant, &id, d, at);
-    let remove = field(&f, "remove");
-    if !remove.is_empty() {
-        if let Ok(i) = remove.parse::<usize>() {
-            if i < draft.rows.len() {
-                draft.rows.remove(i);
-            }
-        }
-        return see_other(&again(&draft, ""));
-    }
     let action = field(&f, "action");
-    if action == "add" {
-        draft.rows.push(Row::default());
-        return see_other(&again(&draft, ""));
-    }
-    draft.rows.retain(|r| !r.is_blank());
-    let lines = match draft.inputs() {
-        Ok(lines) => lines,
-        Err((i, column, message)) => {
-            return back(
-                &again(&draft, &format!("lines.{i}.{column}")),
-                Err(message.into()),
-            )
-        }
+    let again = |d: &Draft, at: &str| doc_editor_url("estimates", &tenant, &id, d, at);
+    let (draft, lines) = match edited("estimates", &tenant, &id, &f) {
+        Ok(read) => read,
+        Err(resp) => return resp,
     };
     let date = |v: &str| if v.is_empty() { Value::Null } else { json!(v) };
     let mut input = json!({

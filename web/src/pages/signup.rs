@@ -90,20 +90,25 @@ pub fn SignUp(q: Qs) -> Element {
     rsx! {
         Card { title: l.t("Open your client portal").to_owned(),
             p { class: "muted", {l.t("Your clients see and pay what they owe; you run your receivables. Confirm your email and it opens.")} }
-            if let Some((_, text)) = error {
-                p { class: "error", role: "alert", id: "signup-error", "{text}" }
+            // A problem with one field is said beside it; others (mail, limits) here.
+            if let Some((field, text)) = error {
+                p { class: if field.is_empty() { "error" } else { "error sr" }, role: "alert", id: "signup-error", "{text}" }
             }
             form { method: "post", action: "/signup", class: "stack",
                 input { r#type: "hidden", name: "lang", value: "{l.code()}" }
                 label { r#for: "su-business", {l.t("Business name")} }
                 input { id: "su-business", name: "business", required: true, maxlength: "100", autocomplete: "organization", value: "{typed(\"business\")}", "aria-invalid": bad("business").then_some("true") }
+                if bad("business") { small { class: "field-error", id: "su-business-error", {error.map(|(_, t)| t).unwrap_or_default()} } }
                 label { r#for: "su-slug", {l.t("Portal address")} }
                 input { id: "su-slug", name: "slug", required: true, maxlength: "40", pattern: "[a-z0-9-]{{2,40}}", autocapitalize: "none", spellcheck: "false", "aria-describedby": "su-slug-help", value: "{typed(\"slug\")}", "aria-invalid": bad("slug").then_some("true") }
+                if bad("slug") { small { class: "field-error", id: "su-slug-error", {error.map(|(_, t)| t).unwrap_or_default()} } }
                 p { id: "su-slug-help", class: "muted", {l.t("Lower-case letters, digits and hyphens: your portal is at /your-address/.")} }
                 label { r#for: "su-name", {l.t("Your name")} }
                 input { id: "su-name", name: "name", required: true, maxlength: "100", autocomplete: "name", value: "{typed(\"name\")}", "aria-invalid": bad("name").then_some("true") }
+                if bad("name") { small { class: "field-error", id: "su-name-error", {error.map(|(_, t)| t).unwrap_or_default()} } }
                 label { r#for: "su-email", {l.t("Email")} }
                 input { id: "su-email", name: "email", r#type: "email", required: true, autocomplete: "email", value: "{typed(\"email\")}", "aria-invalid": bad("email").then_some("true") }
+                if bad("email") { small { class: "field-error", id: "su-email-error", {error.map(|(_, t)| t).unwrap_or_default()} } }
                 label { r#for: "su-currency", {l.t("Currency")} }
                 select { id: "su-currency", name: "currency", "aria-invalid": bad("currency").then_some("true"),
                     for c in CURRENCIES {

@@ -8,6 +8,7 @@
 
 pub mod bank_transfer;
 pub mod demo;
+pub mod passimpay_client;
 pub mod stripe;
 pub mod stripe_client;
 pub mod stripe_signature;
