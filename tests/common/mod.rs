@@ -5,6 +5,7 @@
 //! skipped with a message otherwise.
 #![allow(dead_code)]
 
+pub mod passimpay;
 pub mod s3;
 pub mod smtp;
 pub mod webdriver;

@@ -23,6 +23,7 @@ mod ledger;
 mod mail;
 mod migrations;
 mod outages;
+mod passimpay;
 mod passkeys;
 mod payments;
 mod portal;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::payments::PaymentAttempt;
+use portico_domain::Money;
 
 /// How long one call may take before it counts as failed.
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
@@ -131,17 +131,18 @@ impl PassimpayClient {
         Ok(v)
     }
 
-    /// Creates the order for an attempt (its id is the order id); returns the hosted page.
+    /// Creates the order `order_id` (an attempt's id) for `amount`; returns the hosted page.
     pub async fn create_order(
         &self,
-        attempt: &PaymentAttempt,
+        order_id: &str,
+        amount: Money,
         payer: Option<(&str, &str)>,
     ) -> anyhow::Result<String> {
         let mut body = json!({
             "platformId": self.platform_id,
-            "orderId": attempt.id.to_string(),
-            "amount": amount_text(attempt.amount.minor, attempt.amount.currency.exponent()),
-            "symbol": attempt.amount.currency.code(),
+            "orderId": order_id,
+            "amount": amount_text(amount.minor, amount.currency.exponent()),
+            "symbol": amount.currency.code(),
             "type": 1,
         });
         if let Some((name, email)) = payer {
