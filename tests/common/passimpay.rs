@@ -50,18 +50,21 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn checked(f: &Fake, headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
+fn checked(
+    f: &Fake,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Value, (StatusCode, &'static str)> {
     let sig = headers
         .get("x-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if !verify(f.platform_id, &f.secret, body, sig) {
-        return Err(refuse(StatusCode::UNAUTHORIZED, "signature"));
+        return Err((StatusCode::UNAUTHORIZED, "signature"));
     }
-    let v: Value =
-        serde_json::from_slice(body).map_err(|_| refuse(StatusCode::BAD_REQUEST, "json"))?;
+    let v: Value = serde_json::from_slice(body).map_err(|_| (StatusCode::BAD_REQUEST, "json"))?;
     if v["platformId"].as_i64() != Some(f.platform_id) {
-        return Err(refuse(StatusCode::BAD_REQUEST, "platformId"));
+        return Err((StatusCode::BAD_REQUEST, "platformId"));
     }
     Ok(v)
 }
@@ -69,7 +72,7 @@ fn checked(f: &Fake, headers: &HeaderMap, body: &Bytes) -> Result<Value, Respons
 async fn create(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
     let v = match checked(&f, &headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err((status, why)) => return refuse(status, why),
     };
     f.seen
         .lock()
@@ -104,7 +107,7 @@ async fn create(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Respo
 async fn status(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
     let v = match checked(&f, &headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err((status, why)) => return refuse(status, why),
     };
     let order = v["orderId"].as_str().unwrap_or_default().to_owned();
     let found = f.orders.lock().expect("lock").get(&order).cloned();
