@@ -244,6 +244,7 @@ async fn main() -> anyhow::Result<()> {
                             currency,
                             owner_email,
                             owner_name,
+                            signed_up: false,
                         })
                         .await?;
                     // Sent now when SMTP is configured; otherwise it waits in the outbox.

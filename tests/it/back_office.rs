@@ -477,6 +477,7 @@ async fn a_new_business_gets_its_owner_a_welcome_link_and_first_steps() {
                 currency: portico::domain::Currency::parse("EUR").expect("currency"),
                 owner_email: portico::domain::Email::parse("nora@newbiz.example").expect("email"),
                 owner_name: "Nora".into(),
+                signed_up: false,
             })
             .await
             .expect("created");

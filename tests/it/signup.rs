@@ -165,7 +165,7 @@ async fn sign_up(kind: Kind) {
     let me = app
         .gql_cookie(
             &cookie,
-            "{ viewer { role name } businessSettings { name } }",
+            "{ viewer { role name } businessSettings { name } auditEvents(first: 10) { action actorId detail } }",
             json!({}),
         )
         .await
@@ -173,6 +173,16 @@ async fn sign_up(kind: Kind) {
     assert_eq!(me["data"]["viewer"]["role"], "owner", "{me}");
     assert_eq!(me["data"]["viewer"]["name"], "Ann Smith");
     assert_eq!(me["data"]["businessSettings"]["name"], "Acme Builders");
+    let created = me["data"]["auditEvents"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["action"] == "tenant.created").cloned())
+        .expect("the creation is audited");
+    assert!(
+        created["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("sign-up") && d.contains("ann@acme.example")),
+        "{created}"
+    );
     let twice = app
         .request("POST", "/signup/verify", &form(&origin), &body)
         .await;

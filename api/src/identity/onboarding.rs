@@ -20,6 +20,8 @@ pub struct NewBusiness {
     pub currency: Currency,
     pub owner_email: Email,
     pub owner_name: String,
+    /// The owner signed up themselves (public sign-up), rather than the operator creating it.
+    pub signed_up: bool,
 }
 
 impl Store {
@@ -74,12 +76,33 @@ impl Store {
             .bind(crate::core::db::new_id())
             .bind(id.clone())
             .bind(hash)
-            .bind(owner)
+            .bind(owner.clone())
             .bind(now)
             .bind(now + WELCOME_DAYS * 86_400_000),
         )
         .await?;
         crate::core::outbox::queue_email(&mut tx, &id, new.owner_email.as_str(), &email).await?;
+        let actor = if new.signed_up {
+            crate::core::scope::Scope {
+                actor_id: owner.clone(),
+                actor_name: new.owner_name.clone(),
+                ..crate::core::scope::Scope::operator(&id, &tenant.slug)
+            }
+        } else {
+            crate::core::scope::Scope::operator(&id, &tenant.slug)
+        };
+        crate::core::audit::record(
+            &mut tx,
+            &actor,
+            "tenant.created",
+            "tenant",
+            &id,
+            Some(serde_json::json!({
+                "via": if new.signed_up { "sign-up" } else { "command line" },
+                "owner": new.owner_email.as_str(),
+            })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(tenant)
     }

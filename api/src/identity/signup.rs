@@ -188,6 +188,7 @@ impl Store {
                 currency: rows::currency(&row, "currency")?,
                 owner_email: email.clone(),
                 owner_name: rows::text(&row, "name")?,
+                signed_up: true,
             })
             .await
         {
