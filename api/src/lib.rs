@@ -21,6 +21,7 @@ pub mod projects;
 pub mod reporting;
 pub mod tenancy;
 pub mod threads;
+pub mod webhooks_out;
 
 pub mod graphql;
 pub mod http;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The areas, lowest first: an area may use the areas before it, never those after it.
-const AREAS: [&str; 13] = [
+const AREAS: [&str; 14] = [
     "tenancy",
     "identity",
     "parties",
@@ -20,6 +20,7 @@ const AREAS: [&str; 13] = [
     "notifications",
     "reporting",
     "documents",
+    "webhooks_out",
 ];
 
 /// Above the areas, in order: each may use everything before it.

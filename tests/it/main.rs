@@ -34,6 +34,7 @@ mod signup;
 mod staff_security;
 mod stripe;
 mod webhooks;
+mod webhooks_out;
 
 #[test]
 fn every_file_here_is_a_module() {
