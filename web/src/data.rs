@@ -100,6 +100,22 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Whether the business offers its clients `lang` (every language when it says nothing).
+    pub fn offers(&self, lang: crate::i18n::Locale) -> bool {
+        self.languages.is_empty() || self.languages.iter().any(|c| c == lang.code())
+    }
+
+    /// The language a client who asked for `chosen` gets: it, when offered, else the default.
+    pub fn client_locale(&self, chosen: crate::i18n::Locale) -> crate::i18n::Locale {
+        if self.offers(chosen) {
+            return chosen;
+        }
+        self.languages
+            .first()
+            .and_then(|c| crate::i18n::Locale::parse(c))
+            .unwrap_or(chosen)
+    }
+
     /// Whether the business has what an e-invoice needs of it (VAT id and country): pages offer
     /// the XML only then, for clients whose country is known.
     pub fn can_e_invoice(&self, client_country: Option<&str>) -> bool {
@@ -213,18 +229,9 @@ pub async fn load_shell(tenant: String) -> Loaded<ShellData> {
         .unwrap_or_else(request_locale);
     // Clients and visitors get one of the languages the business offers (its default when they
     // chose another); staff keep any.
-    let staff = viewer.as_ref().is_some_and(Viewer::is_staff);
-    let offered = profile
-        .as_ref()
-        .map(|p| p.languages.clone())
-        .unwrap_or_default();
-    let locale = if staff || offered.is_empty() || offered.iter().any(|c| c == chosen.code()) {
-        chosen
-    } else {
-        offered
-            .first()
-            .and_then(|c| crate::i18n::Locale::parse(c))
-            .unwrap_or(chosen)
+    let locale = match &profile {
+        Some(p) if !viewer.as_ref().is_some_and(Viewer::is_staff) => p.client_locale(chosen),
+        _ => chosen,
     };
     Ok(ShellData {
         profile,

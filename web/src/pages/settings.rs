@@ -52,13 +52,7 @@ pub fn Settings(tenant: String, q: Qs) -> Element {
         .is_some_and(|v| v.role == "owner" || v.role == "admin");
     // A client chooses among the languages the business offers; staff among all.
     let staff = shell.viewer.as_ref().is_some_and(|v| v.is_staff());
-    let offered = shell
-        .profile
-        .as_ref()
-        .map(|p| p.languages.clone())
-        .unwrap_or_default();
-    let offers =
-        |lang: Locale| staff || offered.is_empty() || offered.iter().any(|c| c == lang.code());
+    let offers = |lang: Locale| staff || shell.profile.as_ref().is_none_or(|p| p.offers(lang));
     #[allow(unused_mut)]
     let mut passkey_msg = use_signal(String::new);
     let t2 = tenant.clone();

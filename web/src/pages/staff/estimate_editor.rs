@@ -1,10 +1,9 @@
 //! The staff estimate editor: the invoice editor's form (lines with live totals, keyboard-first,
 //! working without script) for a draft estimate's client, currency, dates, notes and lines.
 
-use super::invoice_editor::{rows_of, ClientNodes, ClientOption, EditorForm, SavedLine};
+use super::invoice_editor::{rows_of, ClientNodes, ClientOption, EditorPage, SavedLine};
 use super::*;
 use crate::data::PageError;
-use crate::ui::use_shell;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,9 +45,7 @@ pub fn StaffEstimateEdit(tenant: String, id: String, q: Qs) -> Element {
 fn EstimateEditor(tenant: String, id: String, q: Qs) -> Element {
     let edit = !id.is_empty();
     let res = use_query::<EstimateEditorData>(&tenant, EDITOR, json!({ "id": id, "edit": edit }))?;
-    let flash = crate::ui::use_flash(&q);
     let l = locale();
-    let today = use_shell().today;
     loaded!(res, missing: l.t("Estimate not found").to_owned(), |d| {
         let saved = d.node.clone();
         if edit && saved.is_none() {
@@ -62,53 +59,35 @@ fn EstimateEditor(tenant: String, id: String, q: Qs) -> Element {
                 }
             };
         }
-        let mut draft = if q.get("form") == "1" {
-            Draft::from_query(&q)
-        } else if let Some(e) = &saved {
-            Draft {
-                client: e.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
-                currency: e.currency.clone(),
-                issue_date: e.issue_date.clone(),
-                due_date: e.valid_until.clone().unwrap_or_default(),
-                notes: e.notes.clone().unwrap_or_default(),
-                rows: rows_of(&e.lines),
-                ..Draft::default()
-            }
-        } else {
-            let client = q.get("client");
-            let currency = d.clients.nodes.iter().find(|c| c.id == client)
-                .or(d.clients.nodes.first())
-                .map(|c| c.currency.clone())
-                .unwrap_or_else(|| "EUR".into());
-            Draft { client, currency, issue_date: today.clone(), ..Draft::default() }
-        };
-        if draft.rows.last().is_none_or(|r| !r.is_blank()) {
-            draft.rows.push(Row::default());
-        }
-        let title = match &saved {
-            Some(e) => format!("{} {}", l.t("Edit estimate"), e.number),
-            None => l.t("New estimate").to_owned(),
+        let draft = saved.as_ref().map(|e| Draft {
+            client: e.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+            currency: e.currency.clone(),
+            issue_date: e.issue_date.clone(),
+            due_date: e.valid_until.clone().unwrap_or_default(),
+            notes: e.notes.clone().unwrap_or_default(),
+            rows: rows_of(&e.lines),
+            ..Draft::default()
+        });
+        let (title, back_href, back_label) = match &saved {
+            Some(e) => (
+                format!("{} {}", l.t("Edit estimate"), e.number),
+                format!("/{tenant}/estimates/{}", e.id),
+                l.t("Back to the estimate"),
+            ),
+            None => (l.t("New estimate").to_owned(), format!("/{tenant}/estimates"), l.t("Estimates")),
         };
         rsx! {
-            PageTitle { text: title.clone() }
-            div { class: "toolbar noprint",
-                a { href: if let Some(e) = &saved { format!("/{tenant}/estimates/{}", e.id) } else { format!("/{tenant}/estimates") },
-                    "← " {if saved.is_some() { l.t("Back to the estimate") } else { l.t("Estimates") }}
-                }
-            }
-            h1 { "{title}" }
-            if d.clients.nodes.is_empty() {
-                p { class: "empty", {l.t("Add a client first: estimates are made out to a client.")} }
-            } else {
-                EditorForm {
-                    tenant: tenant.clone(),
-                    estimate: true,
-                    id: saved.as_ref().map(|e| e.id.clone()).unwrap_or_default(),
-                    clients: d.clients.nodes.iter().map(|c| (c.id.clone(), format!("{} ({})", c.name, c.currency), c.currency.clone())).collect::<Vec<_>>(),
-                    draft,
-                    flash: flash.clone(),
-                    error_field: q.get("field"),
-                }
+            EditorPage {
+                tenant: tenant.clone(),
+                estimate: true,
+                title,
+                back_href,
+                back_label: back_label.to_owned(),
+                empty: l.t("Add a client first: estimates are made out to a client.").to_owned(),
+                id: saved.as_ref().map(|e| e.id.clone()).unwrap_or_default(),
+                clients: d.clients.nodes.clone(),
+                saved: draft,
+                q: q.clone(),
             }
         }
     })

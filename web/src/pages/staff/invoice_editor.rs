@@ -97,9 +97,7 @@ pub fn StaffInvoiceEdit(tenant: String, id: String, q: Qs) -> Element {
 fn InvoiceEditor(tenant: String, id: String, q: Qs) -> Element {
     let edit = !id.is_empty();
     let res = use_query::<EditorData>(&tenant, EDITOR, json!({ "id": id, "edit": edit }))?;
-    let flash = crate::ui::use_flash(&q);
     let l = locale();
-    let today = use_shell().today;
     loaded!(res, missing: l.t("Invoice not found").to_owned(), |d| {
         let saved = d.invoice.clone();
         if edit && saved.is_none() {
@@ -114,58 +112,102 @@ fn InvoiceEditor(tenant: String, id: String, q: Qs) -> Element {
                 }
             };
         }
-        let mut draft = if q.get("form") == "1" {
-            Draft::from_query(&q)
-        } else if let Some(inv) = &saved {
-            Draft {
-                client: inv.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
-                currency: inv.currency.clone(),
-                reference: inv.reference.clone().unwrap_or_default(),
-                issue_date: inv.issue_date.clone(),
-                due_date: inv.due_date.clone(),
-                notes: inv.notes.clone().unwrap_or_default(),
-                terms: inv.terms.clone().unwrap_or_default(),
-                rows: rows_of(&inv.lines),
-            }
-        } else {
-            let client = q.get("client");
-            let currency = d.clients.nodes.iter().find(|c| c.id == client)
-                .or(d.clients.nodes.first())
-                .map(|c| c.currency.clone())
-                .unwrap_or_else(|| "EUR".into());
-            Draft { client, currency, issue_date: today.clone(), ..Draft::default() }
-        };
-        // Always one blank line to type into.
-        if draft.rows.last().is_none_or(|r| !r.is_blank()) {
-            draft.rows.push(Row::default());
-        }
-        let title = match &saved {
-            Some(inv) => format!("{} {}", l.t("Edit invoice"), inv.number),
-            None => l.t("New invoice").to_owned(),
+        let draft = saved.as_ref().map(|inv| Draft {
+            client: inv.client.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+            currency: inv.currency.clone(),
+            reference: inv.reference.clone().unwrap_or_default(),
+            issue_date: inv.issue_date.clone(),
+            due_date: inv.due_date.clone(),
+            notes: inv.notes.clone().unwrap_or_default(),
+            terms: inv.terms.clone().unwrap_or_default(),
+            rows: rows_of(&inv.lines),
+        });
+        let (title, back_href, back_label) = match &saved {
+            Some(inv) => (
+                format!("{} {}", l.t("Edit invoice"), inv.number),
+                format!("/{tenant}/invoices/{}", inv.id),
+                l.t("Back to the invoice"),
+            ),
+            None => (l.t("New invoice").to_owned(), format!("/{tenant}/invoices"), l.t("Invoices")),
         };
         rsx! {
-            PageTitle { text: title.clone() }
-            div { class: "toolbar noprint",
-                a { href: if let Some(inv) = &saved { format!("/{tenant}/invoices/{}", inv.id) } else { format!("/{tenant}/invoices") },
-                    "← " {if saved.is_some() { l.t("Back to the invoice") } else { l.t("Invoices") }}
-                }
-            }
-            h1 { "{title}" }
-            if d.clients.nodes.is_empty() {
-                p { class: "empty", {l.t("Add a client first: invoices are made out to a client.")} }
-            } else {
-                EditorForm {
-                    tenant: tenant.clone(),
-                    estimate: false,
-                    id: saved.as_ref().map(|i| i.id.clone()).unwrap_or_default(),
-                    clients: d.clients.nodes.iter().map(|c| (c.id.clone(), format!("{} ({})", c.name, c.currency), c.currency.clone())).collect::<Vec<_>>(),
-                    draft,
-                    flash: flash.clone(),
-                    error_field: q.get("field"),
-                }
+            EditorPage {
+                tenant: tenant.clone(),
+                estimate: false,
+                title,
+                back_href,
+                back_label: back_label.to_owned(),
+                empty: l.t("Add a client first: invoices are made out to a client.").to_owned(),
+                id: saved.as_ref().map(|i| i.id.clone()).unwrap_or_default(),
+                clients: d.clients.nodes.clone(),
+                saved: draft,
+                q: q.clone(),
             }
         }
     })
+}
+
+/// An editor's page around its form: title, the way back, and the draft to edit (what was
+/// typed, when the form came back; else the saved draft; else a new one for `?client=`).
+#[component]
+pub(super) fn EditorPage(
+    tenant: String,
+    estimate: bool,
+    title: String,
+    back_href: String,
+    back_label: String,
+    /// Said instead of the form when the business has no client yet.
+    empty: String,
+    id: String,
+    clients: Vec<ClientOption>,
+    saved: Option<Draft>,
+    q: Qs,
+) -> Element {
+    let flash = crate::ui::use_flash(&q);
+    let today = use_shell().today;
+    let mut draft = if q.get("form") == "1" {
+        Draft::from_query(&q)
+    } else if let Some(d) = saved {
+        d
+    } else {
+        let client = q.get("client");
+        let currency = clients
+            .iter()
+            .find(|c| c.id == client)
+            .or(clients.first())
+            .map(|c| c.currency.clone())
+            .unwrap_or_else(|| "EUR".into());
+        Draft {
+            client,
+            currency,
+            issue_date: today,
+            ..Draft::default()
+        }
+    };
+    // Always one blank line to type into.
+    if draft.rows.last().is_none_or(|r| !r.is_blank()) {
+        draft.rows.push(Row::default());
+    }
+    rsx! {
+        PageTitle { text: title.clone() }
+        div { class: "toolbar noprint",
+            a { href: "{back_href}", "← {back_label}" }
+        }
+        h1 { "{title}" }
+        if clients.is_empty() {
+            p { class: "empty", "{empty}" }
+        } else {
+            EditorForm {
+                tenant: tenant.clone(),
+                estimate,
+                id,
+                clients: clients.iter().map(|c| (c.id.clone(), format!("{} ({})", c.name, c.currency), c.currency.clone())).collect::<Vec<_>>(),
+                draft,
+                flash: flash.clone(),
+                error_field: q.get("field"),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
