@@ -175,7 +175,8 @@ impl FakePassimpay {
         let mut orders = self.fake.orders.lock().expect("lock");
         if let Some(o) = orders.get_mut(id) {
             o.amount_paid = paid.to_owned();
-            let (p, a): (f64, f64) = (
+            // Decimal amounts, never floats.
+            let (p, a): (rust_decimal::Decimal, rust_decimal::Decimal) = (
                 paid.parse().unwrap_or_default(),
                 o.amount.parse().unwrap_or_default(),
             );
