@@ -90,7 +90,21 @@ impl App {
         let mut workers = Workers::default();
         let mail = crate::core::mail::worker::runner(self.store.clone(), self.mailer.clone());
         workers.spawn(mail.run(self.mail_wake.clone()));
+        let idle = Arc::new(tokio::sync::Notify::new());
+        let checks = crate::payments::checks::runner(self.shared());
+        workers.spawn(checks.run(idle.clone()));
+        let probes = crate::payments::health::runner(self.shared());
+        workers.spawn(probes.run(idle));
+        let webhooks = crate::webhooks_out::deliver::runner(self.shared(), self.renderer());
+        workers.spawn(webhooks.run(self.store.webhooks_wake()));
         workers
+    }
+
+    /// What renders partner webhook payloads: the schema, read as a partner.
+    pub fn renderer(&self) -> Arc<dyn crate::webhooks_out::Render> {
+        Arc::new(crate::webhooks_out::graphql::SchemaRender(
+            self.schema.clone(),
+        ))
     }
 
     /// The application's clock (tests move it).

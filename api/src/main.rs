@@ -158,6 +158,10 @@ async fn main() -> anyhow::Result<()> {
             let mut config = Config::from_env()?.with_overrides(listen, data_dir);
             // The demo is for trying payments out: its gateway is on.
             config.demo_gateway = true;
+            // Partner webhooks may go to a receiver on this machine, unless the variable says no.
+            if std::env::var("PORTICO_WEBHOOKS_ALLOW_PRIVATE").is_err() {
+                config.webhooks_allow_private = true;
+            }
             // ... and sign-up too, unless PORTICO_PUBLIC_SIGNUP says otherwise.
             if std::env::var("PORTICO_PUBLIC_SIGNUP").is_err() {
                 config.public_signup = true;

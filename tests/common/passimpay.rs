@@ -33,6 +33,8 @@ struct Fake {
     orders: Arc<Mutex<HashMap<String, Order>>>,
     /// Every signed request received: (path, body).
     seen: Arc<Mutex<Vec<(String, Value)>>>,
+    /// While set, the API answers 503 (an outage).
+    down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub struct FakePassimpay {
@@ -70,6 +72,9 @@ fn checked(
 }
 
 async fn create(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
+    if f.down.load(std::sync::atomic::Ordering::SeqCst) {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "maintenance");
+    }
     let v = match checked(&f, &headers, &body) {
         Ok(v) => v,
         Err((status, why)) => return refuse(status, why),
@@ -105,6 +110,9 @@ async fn create(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Respo
 }
 
 async fn status(State(f): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
+    if f.down.load(std::sync::atomic::Ordering::SeqCst) {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "maintenance");
+    }
     let v = match checked(&f, &headers, &body) {
         Ok(v) => v,
         Err((status, why)) => return refuse(status, why),
@@ -146,6 +154,7 @@ impl FakePassimpay {
             base: format!("http://{addr}"),
             orders: Arc::default(),
             seen: Arc::default(),
+            down: Arc::default(),
         };
         let app = Router::new()
             .route("/v2/createorder", post(create))
@@ -189,6 +198,13 @@ impl FakePassimpay {
         if let Some(o) = self.fake.orders.lock().expect("lock").get_mut(id) {
             o.status = "error".into();
         }
+    }
+
+    /// Turns the API off (every call answers 503) or back on.
+    pub fn set_down(&self, down: bool) {
+        self.fake
+            .down
+            .store(down, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The signed requests received, in order.

@@ -63,3 +63,422 @@ fn deliveries_verify_with_the_official_package() {
     let stale = header(&[&old], id, ts - 3600, body.as_bytes()).expect("signed");
     assert_eq!(verifies(&old, id, ts - 3600, body, &stale), Some(false));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries to a local receiver, worked one tick at a time on the controllable clock.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::{invoice, party, Kind, TestApp};
+use axum::http::HeaderMap;
+use serde_json::{json, Value};
+
+/// What the receiver got, and what it answers next (200 once the plan is used up).
+#[derive(Default)]
+struct Receiver {
+    got: Vec<(HeaderMap, String)>,
+    plan: VecDeque<u16>,
+}
+
+type Shared = Arc<Mutex<Receiver>>;
+
+async fn receiver() -> (String, Shared) {
+    let shared: Shared = Arc::default();
+    let router = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(
+                |axum::extract::State(s): axum::extract::State<Shared>,
+                 headers: HeaderMap,
+                 body: String| async move {
+                    let mut r = s.lock().expect("lock");
+                    r.got.push((headers, body));
+                    let status = r.plan.pop_front().unwrap_or(200);
+                    axum::http::StatusCode::from_u16(status).unwrap_or_default()
+                },
+            ),
+        )
+        .with_state(shared.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (format!("http://{addr}/hook"), shared)
+}
+
+fn got(r: &Shared) -> Vec<(String, String, Value, String)> {
+    r.lock()
+        .expect("lock")
+        .got
+        .iter()
+        .map(|(h, b)| {
+            let v: Value = serde_json::from_str(b).unwrap_or(Value::Null);
+            let id = h
+                .get("webhook-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let ts = h
+                .get("webhook-timestamp")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let sig = h
+                .get("webhook-signature")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (id, format!("{ts}|{sig}"), v, b.clone())
+        })
+        .collect()
+}
+
+const CREATE: &str = "mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id enabled eventTypes } } }";
+
+async fn partners_receive_signed_ordered_deliveries(mut app: TestApp) {
+    app.stop_workers();
+    let sender = portico::webhooks_out::deliver::runner(app.app.shared(), app.app.renderer());
+    let clock = app.app.clock().clone();
+    let (url, rx) = receiver().await;
+    let (t, owner) = app.tenant("alpha").await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    // Bad input changes nothing; clients cannot manage endpoints.
+    for (u, types) in [
+        ("ftp://erp.example.com/x", json!([])),
+        ("not a url", json!([])),
+        (url.as_str(), json!(["invoice.nope"])),
+    ] {
+        let code = app
+            .err_code(
+                &owner,
+                CREATE,
+                json!({ "i": { "url": u, "eventTypes": types } }),
+            )
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{u} {types}");
+    }
+    let code = app
+        .err_code(&c.admin_token, CREATE, json!({ "i": { "url": url } }))
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+    let created = app
+        .ok(
+            &owner,
+            CREATE,
+            json!({ "i": { "url": url, "description": "ERP", "eventTypes": ["invoice.issued", "invoice.paid", "payment.succeeded"] } }),
+        )
+        .await;
+    let secret = created["createWebhookEndpoint"]["secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let endpoint = created["createWebhookEndpoint"]["endpoint"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(secret.starts_with("whsec_"));
+
+    // An issued invoice: one signed delivery, verified by the official package, with the
+    // invoice as the API shows it. Nothing is sent inside the request.
+    let inv = invoice(&app, &owner, &c.client_gid, "100", true).await;
+    assert!(
+        got(&rx).is_empty(),
+        "sent from the job runner, not the request"
+    );
+    assert_eq!(sender.tick().await.expect("tick").done, 1);
+    let first = got(&rx);
+    assert_eq!(first.len(), 1);
+    let (id, ts_sig, v, body) = &first[0];
+    assert_eq!(v["type"], "invoice.issued");
+    assert_eq!(v["data"]["__typename"], "Invoice");
+    assert_eq!(v["data"]["id"], inv.as_str());
+    assert_eq!(v["data"]["total"]["amount"], "100.00");
+    let (ts, sig) = ts_sig.split_once('|').expect("ts|sig");
+    let ts: i64 = ts.parse().expect("timestamp");
+    if let Some(ok) = verifies(&secret, id, ts, body, sig) {
+        assert!(ok, "standardwebhooks verifies the delivery");
+    }
+
+    // The receiver fails twice, then recovers: each event arrives with the same id and body.
+    rx.lock().expect("lock").plan.extend([500, 503]);
+    app.ok(
+        &owner,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
+        json!({ "i": { "clientId": c.client_gid, "amount": "100", "method": "BANK_TRANSFER" } }),
+    )
+    .await;
+    let tick = sender.tick().await.expect("tick");
+    assert_eq!(tick.retried, 2, "{tick:?}");
+    let log = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { deliveries { eventType status attempts responseStatus lastError nextAttemptAt } } }",
+            json!({}),
+        )
+        .await;
+    let pending = &log["webhookEndpoints"][0]["deliveries"][0];
+    assert_eq!(pending["status"], "pending", "{log}");
+    assert_eq!(pending["attempts"], 1);
+    assert!(pending["nextAttemptAt"].as_i64().is_some());
+    assert_eq!(sender.tick().await.expect("tick").worked(), 0, "waits ~5 s");
+    clock.advance(Duration::from_secs(6));
+    assert_eq!(sender.tick().await.expect("tick").done, 2);
+    let all = got(&rx);
+    assert_eq!(all.len(), 5);
+    for later in &all[3..] {
+        let earlier = all[1..3]
+            .iter()
+            .find(|e| e.0 == later.0)
+            .expect("the retry has the first try's id");
+        assert_eq!(earlier.3, later.3, "the same body on every try");
+    }
+    let types: Vec<&str> = all[3..]
+        .iter()
+        .map(|e| e.2["type"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        types.contains(&"invoice.paid") && types.contains(&"payment.succeeded"),
+        "{types:?}"
+    );
+
+    // Per object, in order: while the first event of an invoice is being retried, its next
+    // waits.
+    rx.lock().expect("lock").plan.push_back(500);
+    let second = invoice(&app, &owner, &c.client_gid, "40", true).await;
+    app.ok(
+        &owner,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
+        json!({ "i": { "clientId": c.client_gid, "amount": "40", "method": "CASH",
+                       "allocations": [{ "invoiceId": second, "amount": "40" }] } }),
+    )
+    .await;
+    let before = got(&rx).len();
+    sender.tick().await.expect("tick");
+    let now_got = got(&rx);
+    let sent: Vec<&str> = now_got[before..]
+        .iter()
+        .map(|e| e.2["type"].as_str().unwrap_or_default())
+        .collect();
+    assert!(sent.contains(&"invoice.issued"), "{sent:?}");
+    assert!(
+        !sent.contains(&"invoice.paid"),
+        "the later event of the invoice waits: {sent:?}"
+    );
+    clock.advance(Duration::from_secs(6));
+    sender.tick().await.expect("tick");
+    sender.tick().await.expect("tick");
+    let order: Vec<String> = got(&rx)
+        .iter()
+        .filter(|e| e.2["data"]["id"] == second.as_str())
+        .map(|e| e.2["type"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(order, ["invoice.issued", "invoice.issued", "invoice.paid"]);
+
+    // Resend: the same id and body again.
+    let log = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { deliveries(first: 50) { id messageId status } } }",
+            json!({}),
+        )
+        .await;
+    let oldest = log["webhookEndpoints"][0]["deliveries"]
+        .as_array()
+        .and_then(|d| d.last())
+        .cloned()
+        .expect("a delivery");
+    assert_eq!(oldest["status"], "delivered");
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { resendWebhookDelivery(id: $id) { status } }",
+        json!({ "id": oldest["id"] }),
+    )
+    .await;
+    assert_eq!(sender.tick().await.expect("tick").done, 1);
+    let last = got(&rx).last().cloned().expect("resent");
+    assert_eq!(last.0, oldest["messageId"].as_str().unwrap_or_default());
+    assert_eq!(last.3, first[0].3);
+
+    // A rotation: both secrets sign until the overlap ends.
+    let new_secret = app
+        .ok(
+            &owner,
+            "mutation($id: ID!) { rotateWebhookEndpointSecret(id: $id) }",
+            json!({ "id": endpoint }),
+        )
+        .await["rotateWebhookEndpointSecret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { sendTestWebhook(endpointId: $id) { status } }",
+        json!({ "id": endpoint }),
+    )
+    .await;
+    sender.tick().await.expect("tick");
+    let (id, ts_sig, v, body) = got(&rx).last().cloned().expect("test event");
+    assert_eq!(v["type"], "webhook.test");
+    let (ts, sig) = ts_sig.split_once('|').expect("ts|sig");
+    assert_eq!(sig.split(' ').count(), 2, "{sig}");
+    let ts: i64 = ts.parse().expect("ts");
+    if verifies(&secret, &id, ts, &body, sig).is_some() {
+        assert_eq!(verifies(&secret, &id, ts, &body, sig), Some(true));
+        assert_eq!(verifies(&new_secret, &id, ts, &body, sig), Some(true));
+    }
+
+    // 410 Gone turns the endpoint off, staff are told, and later events are not queued.
+    rx.lock().expect("lock").plan.push_back(410);
+    invoice(&app, &owner, &c.client_gid, "7", true).await;
+    sender.tick().await.expect("tick");
+    let e = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { enabled disabledReason } notifications { kind } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(e["webhookEndpoints"][0]["enabled"], false, "{e}");
+    assert!(
+        e["notifications"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n["kind"] == "webhook.disabled")),
+        "{e}"
+    );
+    let count = got(&rx).len();
+    invoice(&app, &owner, &c.client_gid, "8", true).await;
+    assert_eq!(sender.tick().await.expect("tick").worked(), 0);
+    assert_eq!(got(&rx).len(), count);
+    // Turned back on, it receives again.
+    app.ok(
+        &owner,
+        "mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { enabled disabledReason } }",
+        json!({ "id": endpoint }),
+    )
+    .await;
+    invoice(&app, &owner, &c.client_gid, "9", true).await;
+    assert_eq!(sender.tick().await.expect("tick").done, 1);
+}
+
+async fn private_addresses_are_refused_after_resolution(mut app: TestApp) {
+    app.stop_workers();
+    let sender = portico::webhooks_out::deliver::runner(app.app.shared(), app.app.renderer());
+    let (url, rx) = receiver().await;
+    let (t, owner) = app.tenant("alpha").await;
+    for u in [
+        url.as_str(),
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/x",
+        "https://169.254.169.254/latest",
+        "https://localhost/x",
+    ] {
+        let code = app
+            .err_code(&owner, CREATE, json!({ "i": { "url": u } }))
+            .await;
+        assert_eq!(code, "BAD_USER_INPUT", "{u}");
+    }
+    app.ok(
+        &owner,
+        CREATE,
+        json!({ "i": { "url": "https://erp.example.com/hook", "eventTypes": ["invoice.issued"] } }),
+    )
+    .await;
+    // A name that resolves to a loopback address (as DNS rebinding would make it): refused
+    // when sending, after resolving it; nothing reaches the receiver.
+    let local = url.replace("127.0.0.1", "localhost");
+    app.exec_in_tenant(&t, &format!("UPDATE webhook_endpoints SET url = '{local}'"))
+        .await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    invoice(&app, &owner, &c.client_gid, "5", true).await;
+    assert_eq!(sender.tick().await.expect("tick").retried, 1);
+    assert!(got(&rx).is_empty());
+    let log = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { deliveries { status lastError } } }",
+            json!({}),
+        )
+        .await;
+    let error = log["webhookEndpoints"][0]["deliveries"][0]["lastError"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(error.contains("private or local address"), "{log}");
+}
+
+async fn two_instances_deliver_each_event_once(mut app: TestApp) {
+    app.stop_workers();
+    let one = portico::webhooks_out::deliver::runner(app.app.shared(), app.app.renderer());
+    let two = portico::webhooks_out::deliver::runner(app.app.shared(), app.app.renderer());
+    let (url, rx) = receiver().await;
+    let (t, owner) = app.tenant("alpha").await;
+    app.ok(&owner, CREATE, json!({ "i": { "url": url } })).await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    for i in 0..12 {
+        invoice(&app, &owner, &c.client_gid, &format!("{}", 10 + i), true).await;
+    }
+    loop {
+        let (a, b) = tokio::join!(one.tick(), two.tick());
+        if a.expect("tick").worked() + b.expect("tick").worked() == 0 {
+            break;
+        }
+    }
+    let ids: Vec<String> = got(&rx).into_iter().map(|e| e.0).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "no event twice");
+    let log = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { deliveries(first: 100) { status eventType lastError } } }",
+            json!({}),
+        )
+        .await;
+    let deliveries = log["webhookEndpoints"][0]["deliveries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        deliveries.iter().all(|d| d["status"] == "delivered"),
+        "{log}"
+    );
+    assert_eq!(ids.len(), deliveries.len(), "every event once");
+    assert!(
+        ids.len() >= 16,
+        "the client, its contacts and 12 invoices: {}",
+        ids.len()
+    );
+}
+
+mod deliveries {
+    use super::*;
+
+    macro_rules! on_both {
+        ($name:ident, $body:ident, $adjust:expr) => {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                for kind in [Kind::Sqlite, Kind::Postgres] {
+                    if let Some(app) = TestApp::start_with(kind, $adjust).await {
+                        $body(app).await;
+                    }
+                }
+            }
+        };
+    }
+
+    on_both!(
+        signed_ordered_retried,
+        partners_receive_signed_ordered_deliveries,
+        |_| {}
+    );
+    on_both!(
+        private_refused,
+        private_addresses_are_refused_after_resolution,
+        |c| c.webhooks_allow_private = false
+    );
+    on_both!(two_instances, two_instances_deliver_each_event_once, |_| {});
+}

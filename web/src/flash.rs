@@ -67,6 +67,8 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "credit-voided" => l.t("Credit note {} voided."),
         "credited" => l.t("Credit note {} issued for this invoice."),
         "stripe" => l.t("Stripe keys saved: card payments are on."),
+        "passimpay" => l.t("PassimPay keys saved: crypto payments are on."),
+        "gateway_removed" => l.t("Keys removed: that method is off."),
         "client" => l.t("Client {} added."),
         "estimate-sent" => l.t("Estimate {} sent."),
         "estimate-saved" => l.t("Estimate {} saved."),

@@ -527,7 +527,7 @@ mod tests {
                 "{m}"
             );
         }
-        for m in ["STRIPE", "BANK_TRANSFER", "DEMO"] {
+        for m in ["STRIPE", "BANK_TRANSFER", "CRYPTO", "DEMO"] {
             assert_ne!(
                 crate::pages::method_label(m, Locale::El),
                 crate::pages::method_label(m, Locale::En),

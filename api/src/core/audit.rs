@@ -1,4 +1,5 @@
-//! Audit events: who did what to which record, written in the same transaction as the change.
+//! Audit events: who did what to which record, written in the same transaction as the change
+//! (with the partner webhook deliveries the change means: `core::partner_events`).
 
 use sqlx::any::AnyRow;
 
@@ -45,7 +46,7 @@ pub(crate) async fn record(
         .bind(tx.now_ms()),
     )
     .await?;
-    Ok(())
+    crate::core::partner_events::for_audit(tx, &scope.tenant_id, action, subject_id).await
 }
 
 fn event(row: &AnyRow) -> AppResult<AuditEvent> {

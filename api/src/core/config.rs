@@ -23,6 +23,12 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// Stripe's API base URL (tests point it at a local server).
     pub stripe_api_base: String,
+    /// PassimPay's API base URL (`PORTICO_PASSIMPAY_API_BASE`; tests point it at a local server).
+    pub passimpay_api_base: String,
+    /// Whether partners' webhook endpoints may resolve to loopback, private, link-local or
+    /// metadata addresses (`PORTICO_WEBHOOKS_ALLOW_PRIVATE`): off in production, on for
+    /// `portico demo` and tests, whose receivers are local.
+    pub webhooks_allow_private: bool,
     /// The portal's static files (stylesheet, scripts, the WASM bundle `cargo xtask client` builds).
     pub web_assets: PathBuf,
     /// The demo payment gateway (a local page that records a payment without money moving): on for
@@ -69,6 +75,12 @@ impl Config {
             secret_key: var("PORTICO_SECRET_KEY"),
             stripe_api_base: var("PORTICO_STRIPE_API_BASE")
                 .unwrap_or_else(|| "https://api.stripe.com".into()),
+            passimpay_api_base: var("PORTICO_PASSIMPAY_API_BASE")
+                .unwrap_or_else(|| "https://api.passimpay.io".into()),
+            webhooks_allow_private: flag(
+                var("PORTICO_WEBHOOKS_ALLOW_PRIVATE"),
+                "PORTICO_WEBHOOKS_ALLOW_PRIVATE",
+            )?,
             web_assets: var("PORTICO_WEB_ASSETS")
                 .map(PathBuf::from)
                 .unwrap_or_else(portico_web::server::default_assets_dir),
@@ -116,6 +128,8 @@ impl Config {
             mail_from: "Portico <no-reply@localhost>".into(),
             secret_key: None,
             stripe_api_base: "https://api.stripe.com".into(),
+            passimpay_api_base: "https://api.passimpay.io".into(),
+            webhooks_allow_private: true,
             web_assets: portico_web::server::default_assets_dir(),
             demo_gateway: true,
             trusted_proxies: Vec::new(),
@@ -235,6 +249,8 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field("stripe_api_base", &self.stripe_api_base)
+            .field("passimpay_api_base", &self.passimpay_api_base)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
             .field("web_assets", &self.web_assets)
             .field("demo_gateway", &self.demo_gateway)
             .field("trusted_proxies", &self.trusted_proxies)

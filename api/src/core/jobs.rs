@@ -35,6 +35,12 @@ pub trait Queue: Send + Sync + 'static {
         stale_before: i64,
     ) -> impl Future<Output = AppResult<Vec<Self::Item>>> + Send;
 
+    /// Whether a run's error is an expected outcome rather than a failure (a payment still
+    /// pending, a gateway still down): retried the same way, but logged only at debug level.
+    fn expected(&self, _error: &str) -> bool {
+        false
+    }
+
     /// Does the work of one item; the error is kept as the item's last error.
     fn run(&self, item: &Self::Item) -> impl Future<Output = Result<(), String>> + Send;
 
@@ -83,19 +89,30 @@ pub struct Policy {
     pub give_up_after: Duration,
     /// How often an idle runner looks for due items (a wake-up skips the wait).
     pub poll: Duration,
+    /// A fixed schedule of retry delays instead of doubling: the n-th failure waits
+    /// `schedule[n-1]`, and the failure after the last is given up (whatever the age).
+    pub schedule: &'static [Duration],
 }
 
 impl Policy {
     /// The delay before the next try after `attempts` failures: backoff, 2×backoff, 4×… capped.
     pub fn retry_delay(&self, attempts: i64) -> Duration {
+        if !self.schedule.is_empty() {
+            let i = usize::try_from(attempts.max(1) - 1).unwrap_or(usize::MAX);
+            return self.schedule[i.min(self.schedule.len() - 1)];
+        }
         let doublings = attempts.clamp(1, 30) as u32 - 1;
         self.backoff
             .saturating_mul(1u32 << doublings.min(20))
             .min(self.max_backoff)
     }
 
-    /// Whether an item queued at `queued_at` that just failed at `now` (both ms) is given up.
-    pub fn gives_up(&self, queued_at: i64, now: i64) -> bool {
+    /// Whether an item queued at `queued_at` that just failed for the `attempts`-th time at `now`
+    /// (both ms) is given up.
+    pub fn gives_up(&self, queued_at: i64, now: i64, attempts: i64) -> bool {
+        if !self.schedule.is_empty() && attempts > self.schedule.len() as i64 {
+            return true;
+        }
         now.saturating_sub(queued_at) >= ms(self.give_up_after)
     }
 }
@@ -159,12 +176,16 @@ impl<Q: Queue> Runner<Q> {
                 Err(e) => {
                     let attempts = item.attempts() + 1;
                     let now = self.clock.now_ms();
-                    if self.policy.gives_up(item.queued_at(), now) {
+                    if self.policy.gives_up(item.queued_at(), now, attempts) {
                         tracing::error!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "given up");
                         tick.given_up += 1;
                         self.queue.give_up(&self.worker, &item, &e).await
                     } else {
-                        tracing::warn!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "failed; will retry");
+                        if self.queue.expected(&e) {
+                            tracing::debug!(queue = self.queue.name(), id = item.id(), attempts, outcome = %e, "not yet; will look again");
+                        } else {
+                            tracing::warn!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "failed; will retry");
+                        }
                         tick.retried += 1;
                         let at = now + ms(self.policy.retry_delay(attempts));
                         self.queue.retry(&self.worker, &item, &e, at).await
@@ -225,7 +246,21 @@ mod tests {
         max_backoff: Duration::from_secs(900),
         give_up_after: Duration::from_secs(3 * 24 * 3600),
         poll: Duration::from_secs(2),
+        schedule: &[],
     };
+
+    #[test]
+    fn a_fixed_schedule_is_followed_then_given_up() {
+        const S: &[Duration] = &[Duration::from_secs(5), Duration::from_secs(300)];
+        let p = Policy {
+            schedule: S,
+            ..POLICY
+        };
+        assert_eq!(p.retry_delay(1), Duration::from_secs(5));
+        assert_eq!(p.retry_delay(2), Duration::from_secs(300));
+        assert!(!p.gives_up(0, 1, 2));
+        assert!(p.gives_up(0, 1, 3));
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
@@ -240,9 +275,9 @@ mod tests {
     fn an_item_is_given_up_only_once_its_period_has_passed() {
         let day = 24 * 3600 * 1000;
         let queued = 1_000_000;
-        assert!(!POLICY.gives_up(queued, queued));
-        assert!(!POLICY.gives_up(queued, queued + 3 * day - 1));
-        assert!(POLICY.gives_up(queued, queued + 3 * day));
+        assert!(!POLICY.gives_up(queued, queued, 1));
+        assert!(!POLICY.gives_up(queued, queued + 3 * day - 1, 1));
+        assert!(POLICY.gives_up(queued, queued + 3 * day, 1));
         // Hundreds of attempts inside the period change nothing: the age decides, not the count.
         let attempts_in_three_days = (1..)
             .scan(0u64, |t, a| {

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod notify;
 pub mod outbox;
 pub mod pagination;
+pub mod partner_events;
 pub mod scope;
 pub mod secrets;
 pub mod sites;

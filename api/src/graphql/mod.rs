@@ -38,6 +38,7 @@ pub struct Query(
     crate::invoicing::graphql::editor::InvoiceEditorQuery,
     crate::help::graphql::HelpQuery,
     crate::reporting::graphql::getting_started::GettingStartedQuery,
+    crate::webhooks_out::graphql::WebhooksQuery,
 );
 
 /// The Mutation root: the core ledger mutations and each area's own.
@@ -53,6 +54,7 @@ pub struct Mutation(
     crate::invoicing::graphql::editor::InvoiceEditorMutation,
     crate::estimates::graphql::EstimateEditorMutation,
     crate::help::graphql::HelpMutation,
+    crate::webhooks_out::graphql::WebhooksMutation,
 );
 
 pub type PorticoSchema = Schema<Query, Mutation, Subscription>;

@@ -56,6 +56,9 @@ pub enum PaymentChannel {
     Stripe,
     /// Bank transfer, wire or ACH: instructions with a reference; staff confirm receipt.
     BankTransfer,
+    /// Cryptocurrency (Bitcoin, Ethereum, Litecoin, Ripple, USDT, …) on PassimPay's hosted page;
+    /// the amount is fixed in the invoice's currency and the payer picks the coin there.
+    Crypto,
     /// A local stand-in for a hosted payment page (demo and tests).
     Demo,
 }
@@ -65,6 +68,7 @@ impl From<crate::payments::Channel> for PaymentChannel {
         match c {
             crate::payments::Channel::Stripe => PaymentChannel::Stripe,
             crate::payments::Channel::BankTransfer => PaymentChannel::BankTransfer,
+            crate::payments::Channel::Crypto => PaymentChannel::Crypto,
             crate::payments::Channel::Demo => PaymentChannel::Demo,
         }
     }

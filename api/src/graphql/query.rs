@@ -375,12 +375,25 @@ impl CoreQuery {
             .tenant_by_id(&s.tenant_id)
             .await?
             .ok_or(AppError::NotFound("tenant"))?;
-        let methods: Vec<PaymentChannel> =
-            crate::payments::gateways::available(shared(ctx), &s.tenant_id)
-                .await
+        let (up, down) = crate::payments::gateways::offered(shared(ctx), &s.tenant_id).await;
+        let methods: Vec<PaymentChannel> = up.into_iter().map(PaymentChannel::from).collect();
+        let gateway_problems = if s.is_staff() {
+            st.gateways_down(&s.tenant_id)
+                .await?
                 .into_iter()
-                .map(PaymentChannel::from)
-                .collect();
+                .filter_map(|d| {
+                    let g = crate::payments::gateways::by_provider(&d.provider)?;
+                    Some(crate::reporting::graphql::GatewayProblem {
+                        method: g.channel().into(),
+                        since: d.since,
+                        last_error: d.last_error,
+                        next_check: d.next_probe,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let min_partial = if settings.allow_partial && settings.min_partial > 0 {
             let client = match s.client_filter() {
                 Some(id) => st.client(s, id).await?,
@@ -395,6 +408,8 @@ impl CoreQuery {
             bank_details: settings.bank_details.clone(),
             allow_link_payments: tenant.allow_link_payments,
             methods,
+            unavailable_methods: down.into_iter().map(PaymentChannel::from).collect(),
+            gateway_problems,
             allow_partial: settings.allow_partial,
             min_partial,
         })

@@ -18,6 +18,8 @@ use crate::payments::settings::payment_settings;
 pub enum Channel {
     Stripe,
     BankTransfer,
+    /// Cryptocurrency through PassimPay's hosted page (the payer picks the coin there).
+    Crypto,
     Demo,
 }
 
@@ -26,6 +28,7 @@ impl Channel {
         match self {
             Channel::Stripe => "stripe",
             Channel::BankTransfer => "bank_transfer",
+            Channel::Crypto => "crypto",
             Channel::Demo => "demo",
         }
     }
@@ -34,6 +37,7 @@ impl Channel {
         match s {
             "stripe" => Ok(Channel::Stripe),
             "bank_transfer" => Ok(Channel::BankTransfer),
+            "crypto" => Ok(Channel::Crypto),
             "demo" => Ok(Channel::Demo),
             other => Err(AppError::Internal(anyhow::anyhow!(
                 "stored channel {other:?}"
@@ -45,6 +49,7 @@ impl Channel {
         match self {
             Channel::Stripe | Channel::Demo => PaymentMethod::Card,
             Channel::BankTransfer => PaymentMethod::BankTransfer,
+            Channel::Crypto => PaymentMethod::Crypto,
         }
     }
 }
@@ -300,6 +305,19 @@ impl Store {
         let a = load(&mut tx, &scope.tenant_id, Some(id), None).await?;
         tx.commit().await?;
         Ok(a.filter(|a| scope.can_see_client(&a.client_id)))
+    }
+
+    /// An attempt of this business by its id, for a gateway's webhook or check (not scoped to a
+    /// caller).
+    pub async fn attempt_by_id(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> AppResult<Option<PaymentAttempt>> {
+        let mut tx = self.read(tenant_id).await?;
+        let a = load(&mut tx, tenant_id, Some(id), None).await?;
+        tx.commit().await?;
+        Ok(a)
     }
 
     /// An attempt by the gateway's reference (the demo page, webhooks).

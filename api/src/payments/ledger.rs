@@ -3,7 +3,9 @@
 //! concurrent payments can never allocate more than an invoice's balance.
 
 use chrono::NaiveDate;
-use portico_domain::{self as domain, Allocation, Currency, Money, OpenInvoice, PaymentMethod};
+use portico_domain::{
+    self as domain, Allocation, Currency, InvoiceStatus, Money, OpenInvoice, PaymentMethod,
+};
 use sqlx::any::AnyRow;
 
 use crate::core::audit;
@@ -136,6 +138,9 @@ pub(crate) async fn settle(
             inv.number
         )));
     }
+    let paid = next == InvoiceStatus::Paid && inv.status != InvoiceStatus::Paid;
+    let event = ["invoice.updated", "invoice.paid"][usize::from(paid)];
+    crate::core::partner_events::emit(tx, &scope.tenant_id, event, "invoice", &inv.id).await?;
     invoices::load_for_update(tx, scope, &inv.id).await
 }
 

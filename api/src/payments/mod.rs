@@ -1,11 +1,14 @@
 //! Payments: attempts at a gateway's hosted page, the one exactly-once pipeline that applies a
 //! gateway's events, payments recorded by staff with their allocations and refunds, the
-//! business's payment settings, and the gateways themselves (`gateways/`).
+//! business's payment settings, the gateways themselves (`gateways/`), their health (`health`)
+//! and the reconciliation of payments confirmed by asking the gateway (`checks`).
 
 pub mod attempts;
+pub mod checks;
 pub mod events;
 pub mod gateways;
 pub mod graphql;
+pub mod health;
 pub mod ledger;
 pub mod mail;
 pub mod routes;

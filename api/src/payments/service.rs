@@ -34,6 +34,12 @@ pub async fn start(
             "the demo gateway is off on this server (PORTICO_DEMO_GATEWAY)".into(),
         ));
     }
+    let down = shared.store.gateways_down(&scope.tenant_id).await?;
+    if down.iter().any(|d| d.provider == gateway.provider()) {
+        return Err(AppError::Conflict(
+            "this payment method is temporarily unavailable; choose another method or try again later".into(),
+        ));
+    }
     let store = &shared.store;
     let attempt = store
         .create_attempt(scope, invoice_ids, amount, channel)

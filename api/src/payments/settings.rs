@@ -118,6 +118,44 @@ impl Store {
         tx.commit().await
     }
 
+    /// Deletes a tenant's credentials for a gateway (owner and admin); whether there were any.
+    pub async fn remove_gateway_credentials(
+        &self,
+        scope: &Scope,
+        provider: &str,
+    ) -> AppResult<bool> {
+        scope.require_admin()?;
+        let mut tx = self.write_scoped(scope).await?;
+        let n = tx
+            .execute(
+                sqlx::query(
+                    "DELETE FROM gateway_credentials WHERE tenant_id = $1 AND provider = $2",
+                )
+                .bind(scope.tenant_id.clone())
+                .bind(provider.to_owned()),
+            )
+            .await?;
+        if n > 0 {
+            tx.execute(
+                sqlx::query("DELETE FROM gateway_health WHERE tenant_id = $1 AND provider = $2")
+                    .bind(scope.tenant_id.clone())
+                    .bind(provider.to_owned()),
+            )
+            .await?;
+            audit::record(
+                &mut tx,
+                scope,
+                "gateway.credentials_removed",
+                "tenant",
+                &scope.tenant_id,
+                Some(serde_json::json!({ "provider": provider })),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
     pub async fn gateway_credentials(
         &self,
         tenant_id: &str,

@@ -120,11 +120,28 @@ impl From<crate::reporting::ClientBalance> for ClientBalance {
     }
 }
 
+/// A payment gateway that stopped answering for this business.
+#[derive(SimpleObject)]
+pub struct GatewayProblem {
+    pub method: PaymentChannel,
+    /// Since when it is hidden from the pay page (ms since the epoch).
+    pub since: i64,
+    /// The last error it gave.
+    pub last_error: Option<String>,
+    /// When it is asked again, ms since the epoch (it comes back at the first success).
+    pub next_check: Option<i64>,
+}
+
 /// How the caller's client may pay.
 #[derive(SimpleObject)]
 pub struct PortalPaymentSettings {
-    /// Available payment methods; `DEMO` is always there, last.
+    /// The payment methods that work now, in the order the pay page offers them.
     pub methods: Vec<PaymentChannel>,
+    /// Methods the business offers whose gateway is not answering: shown as temporarily
+    /// unavailable until it is back (see `gatewayProblems`).
+    pub unavailable_methods: Vec<PaymentChannel>,
+    /// Staff only (empty for clients): the gateways that are down, since when and why.
+    pub gateway_problems: Vec<GatewayProblem>,
     /// Whether less than the full amount due may be paid.
     pub allow_partial: bool,
     /// The smallest partial payment, when partial payments are allowed and have a minimum.

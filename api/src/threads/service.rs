@@ -220,6 +220,14 @@ impl Store {
             None,
         )
         .await?;
+        crate::core::partner_events::emit(
+            &mut tx,
+            &scope.tenant_id,
+            "message.posted",
+            "thread",
+            &thread_id,
+        )
+        .await?;
         if scope.role.is_contact() {
             let client =
                 crate::parties::service::client_name(&mut tx, scope, &rows::text(&t, "client_id")?)

@@ -62,6 +62,11 @@ fn forms() -> Router {
             post(portal::payment_settings),
         )
         .route("/{tenant}/forms/stripe", post(portal::stripe))
+        .route("/{tenant}/forms/passimpay", post(portal::passimpay))
+        .route(
+            "/{tenant}/forms/gateway-remove",
+            post(portal::remove_gateway),
+        )
         .route("/{tenant}/forms/access", post(portal::access))
         .route("/{tenant}/forms/security", post(portal::security))
         .route("/{tenant}/forms/tokens/new", post(settings::create_token))

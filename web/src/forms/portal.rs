@@ -316,6 +316,50 @@ pub(super) async fn stripe(
     .await
 }
 
+/// The business's PassimPay platform id and secret key (owner and admin), stored encrypted.
+pub(super) async fn passimpay(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back("mutation($p: String!, $s: String!) { setPassimpayCredentials(platformId: $p, secretKey: $s) }", json!({ "p": field(&f, "platform_id"), "s": field(&f, "secret_key") }), &page(&tenant), "passimpay", "")
+    .await
+}
+
+/// Turns Stripe or PassimPay off by removing its keys (owner and admin).
+pub(super) async fn remove_gateway(
+    Extension(exec): Extension<Executor>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = fields(&body);
+    let method = match field(&f, "method").as_str() {
+        "STRIPE" => "STRIPE",
+        _ => "CRYPTO",
+    };
+    Caller {
+        exec: &exec,
+        headers: &headers,
+        tenant: &tenant,
+    }
+    .then_back(
+        "mutation($m: PaymentChannel!) { removeGatewayCredentials(method: $m) }",
+        json!({ "m": method }),
+        &page(&tenant),
+        "gateway_removed",
+        "",
+    )
+    .await
+}
+
 /// Time zone and the daily invitation limit (owner and admin), then back to Settings.
 pub(super) async fn access(
     Extension(exec): Extension<Executor>,

@@ -2,8 +2,10 @@
 //! checks that every `t("…")` in the portal's source has a Greek entry.
 
 mod greek;
+mod greek_gateways;
 
 use greek::GREEK;
+use greek_gateways::GREEK_GATEWAYS;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -232,6 +234,15 @@ const API_GREEK: &[(&str, &str)] = &[
     ),
     ("that host name is the deployment's own", "αυτό το όνομα κεντρικού υπολογιστή ανήκει στην εγκατάσταση"),
     ("enter a number of days such as 30", "γράψτε έναν αριθμό ημερών, π.χ. 30"),
+    ("a PassimPay platform id is a number, as shown in PassimPay's platform settings", "το αναγνωριστικό πλατφόρμας της PassimPay είναι αριθμός, όπως φαίνεται στις ρυθμίσεις της πλατφόρμας"),
+    ("paste the platform's secret key from PassimPay (8 to 255 characters, no spaces)", "επικολλήστε το μυστικό κλειδί της πλατφόρμας από την PassimPay (8 έως 255 χαρακτήρες, χωρίς κενά)"),
+    ("only Stripe and PassimPay have credentials", "κλειδιά έχουν μόνο η Stripe και η PassimPay"),
+    ("crypto payments through PassimPay are not configured for this business", "οι πληρωμές με κρυπτονομίσματα μέσω PassimPay δεν έχουν ρυθμιστεί για αυτή την επιχείρηση"),
+    ("the crypto payment page could not be opened; try again shortly or choose another method", "η σελίδα πληρωμής με κρυπτονόμισμα δεν άνοιξε· δοκιμάστε ξανά σε λίγο ή επιλέξτε άλλον τρόπο"),
+    ("the crypto payment page could not be opened; try again or choose another method", "η σελίδα πληρωμής με κρυπτονόμισμα δεν άνοιξε· δοκιμάστε ξανά ή επιλέξτε άλλον τρόπο"),
+    ("the crypto payment expired or was cancelled", "η πληρωμή με κρυπτονόμισμα έληξε ή ακυρώθηκε"),
+    ("no payment was confirmed within three days", "καμία πληρωμή δεν επιβεβαιώθηκε μέσα σε τρεις ημέρες"),
+    ("this payment method is temporarily unavailable; choose another method or try again later", "αυτός ο τρόπος πληρωμής είναι προσωρινά μη διαθέσιμος· επιλέξτε άλλον ή δοκιμάστε αργότερα"),
 ];
 
 /// Month abbreviations, January first.
@@ -247,7 +258,11 @@ pub fn months(l: Locale) -> [&'static str; 12] {
 }
 
 pub(crate) fn greek(en: &str) -> Option<&'static str> {
-    GREEK.iter().find(|(k, _)| *k == en).map(|(_, v)| *v)
+    GREEK
+        .iter()
+        .chain(GREEK_GATEWAYS)
+        .find(|(k, _)| *k == en)
+        .map(|(_, v)| *v)
 }
 
 #[cfg(test)]
@@ -279,7 +294,11 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "no Greek for: {missing:?}");
-        let mut keys: Vec<_> = GREEK.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<_> = GREEK
+            .iter()
+            .chain(GREEK_GATEWAYS)
+            .map(|(k, _)| *k)
+            .collect();
         let n = keys.len();
         keys.sort();
         keys.dedup();

@@ -30,6 +30,9 @@ pub struct PayData {
 #[serde(rename_all = "camelCase")]
 pub struct PaySettings {
     pub methods: Vec<String>,
+    /// Offered, but their gateway is not answering right now.
+    #[serde(default)]
+    pub unavailable_methods: Vec<String>,
     pub allow_partial: bool,
     pub min_partial: Option<Money>,
 }
@@ -64,7 +67,7 @@ fn minor_money(minor: i64, currency: &str) -> Money {
 /// `?choose=1` lists every open invoice to choose from. It all works without JavaScript.
 #[component]
 pub fn Pay(tenant: String, q: Qs) -> Element {
-    let res = use_query::<PayData>(&tenant, query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods allowPartial minPartial { ...M } } dashboard { currencies { currency creditAvailable { ...M } } } }"), json!({}))?;
+    let res = use_query::<PayData>(&tenant, query!("{ invoices(first: 100, filter: { status: [ISSUED, PARTIALLY_PAID] }, orderBy: { field: DUE_DATE, direction: ASC }) { nodes { id number reference status overdue issueDate dueDate total { ...M } balance { ...M } client { id name } } } paymentSettings { methods unavailableMethods allowPartial minPartial { ...M } } dashboard { currencies { currency creditAvailable { ...M } } } }"), json!({}))?;
     let l = locale();
     let asked = q.all("invoice");
     let flash = use_flash(&q);
@@ -234,6 +237,16 @@ pub fn Pay(tenant: String, q: Qs) -> Element {
                             }
                         }
                     }
+                    for m in settings.unavailable_methods.iter() {
+                        div { class: "check method unavailable", key: "{m}",
+                            input { r#type: "radio", name: "method", id: "m-{m}", value: "{m}", disabled: true,
+                                aria_describedby: "m-{m}-why" }
+                            label { r#for: "m-{m}",
+                                strong { {method_label(m, l)} }
+                                span { class: "muted", id: "m-{m}-why", " — " {l.t("temporarily unavailable: choose another method or try again later")} }
+                            }
+                        }
+                    }
                 }
                 button { r#type: "submit", class: "primary", id: "pay-submit", "{pay_label}" }
             }
@@ -278,6 +291,7 @@ pub fn method_label(m: &str, l: Locale) -> &'static str {
     match m {
         "STRIPE" => l.t("Card (Stripe)"),
         "BANK_TRANSFER" => l.t("Bank transfer"),
+        "CRYPTO" => l.t("Cryptocurrency (PassimPay)"),
         _ => l.t("Demo gateway"),
     }
 }
@@ -286,6 +300,7 @@ fn method_hint(m: &str, l: Locale) -> &'static str {
     match m {
         "STRIPE" => l.t("pay by card on Stripe's secure page"),
         "BANK_TRANSFER" => l.t("we show the account and the reference to quote"),
+        "CRYPTO" => l.t("Bitcoin, Ethereum, Litecoin, Ripple or USDT: you choose the coin on PassimPay's page; the amount stays in the invoice's currency"),
         _ => l.t("a test page: no money moves"),
     }
 }
@@ -415,6 +430,9 @@ pub fn PayReturn(tenant: String, attempt: String, q: Qs) -> Element {
                 }
                 a { class: "button", href: "/{tenant}/pay?{again}", {l.t("Choose another method")} }
             }
+        }
+        if status == "processing" && a.method == "crypto" {
+            p { class: "muted", {l.t("A crypto payment is confirmed once the network has confirmed the transaction, which can take a few minutes.")} }
         }
         if status == "processing" || status == "awaiting_transfer" {
             p { class: "muted", {l.t("This page updates by itself.")} " "

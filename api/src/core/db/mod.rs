@@ -53,6 +53,8 @@ pub struct Store {
     clock: Clock,
     /// Uploaded files (logos), beside the rows that name them.
     files: Option<crate::core::storage::Files>,
+    /// Woken when a committed transaction queued partner webhook deliveries.
+    webhooks_wake: Arc<tokio::sync::Notify>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -137,6 +139,7 @@ impl Store {
             sites: Arc::new(crate::core::sites::Sites::new("", None)),
             clock: Clock::system(),
             files: None,
+            webhooks_wake: Arc::new(tokio::sync::Notify::new()),
         };
         if backend == Backend::Postgres {
             store.warn_if_rls_bypassed().await;
@@ -157,6 +160,11 @@ impl Store {
     }
 
     /// The store reading time from `clock` (tests share theirs to move time).
+    /// What wakes the partner webhook sender (notified when a commit queued deliveries).
+    pub fn webhooks_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.webhooks_wake.clone()
+    }
+
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
         self
@@ -239,11 +247,17 @@ impl Store {
     /// A transaction for the mail worker, which claims mail across tenants (on PostgreSQL the
     /// outbox policy admits `app.worker = 'outbox'`).
     pub(crate) async fn worker_tx(&self) -> AppResult<Tx> {
+        self.worker_tx_as("outbox").await
+    }
+
+    /// A transaction for a worker that works rows of every tenant: on PostgreSQL, the policies
+    /// of its tables admit `app.worker = worker` (`gateways`, `webhooks`, …).
+    pub(crate) async fn worker_tx_as(&self, worker: &'static str) -> AppResult<Tx> {
         let mut tx = self.write("").await?;
         if self.backend == Backend::Postgres {
-            tx.execute(sqlx::query(
-                "SELECT set_config('app.worker', 'outbox', true)",
-            ))
+            tx.execute(
+                sqlx::query("SELECT set_config('app.worker', $1, true)").bind(worker.to_owned()),
+            )
             .await?;
         }
         Ok(tx)
@@ -263,6 +277,8 @@ impl Store {
             inner,
             statements: self.statements.clone(),
             clock: self.clock.clone(),
+            webhooks_wake: self.webhooks_wake.clone(),
+            queued_webhooks: false,
         };
         if self.backend == Backend::Postgres {
             tx.execute(
@@ -280,6 +296,9 @@ pub(crate) struct Tx {
     inner: Transaction<'static, Any>,
     statements: Arc<AtomicU64>,
     clock: Clock,
+    webhooks_wake: Arc<tokio::sync::Notify>,
+    /// Whether this transaction queued partner webhook deliveries (the sender is woken on commit).
+    queued_webhooks: bool,
 }
 
 pub(crate) type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
@@ -320,7 +339,16 @@ impl Tx {
     }
 
     pub async fn commit(self) -> AppResult<()> {
-        Ok(self.inner.commit().await?)
+        self.inner.commit().await?;
+        if self.queued_webhooks {
+            self.webhooks_wake.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Notes that this transaction queued partner webhook deliveries.
+    pub(crate) fn queued_webhooks(&mut self) {
+        self.queued_webhooks = true;
     }
 }
 

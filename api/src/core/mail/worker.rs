@@ -19,6 +19,7 @@ pub const POLICY: Policy = Policy {
     max_backoff: Duration::from_secs(900),
     give_up_after: Duration::from_secs(3 * 24 * 3600),
     poll: Duration::from_secs(2),
+    schedule: &[],
 };
 
 /// The outbox as a queue: each item is one email.

@@ -4,10 +4,12 @@
 //! one exactly-once pipeline ([`crate::payments::apply`]).
 //!
 //! Adding a gateway: a file here with a unit struct implementing [`Gateway`], a line in
-//! [`REGISTRY`], and a [`Channel`] variant (with its GraphQL `PaymentChannel` value).
+//! [`REGISTRY`], and a [`Channel`] variant (with its GraphQL `PaymentChannel` value). Its calls
+//! report to `payments::health` (`health::observe`), which hides a gateway that is down.
 
 pub mod bank_transfer;
 pub mod demo;
+pub mod passimpay;
 pub mod passimpay_client;
 pub mod stripe;
 pub mod stripe_client;
@@ -49,6 +51,11 @@ pub enum WebhookError {
     Unavailable(String),
 }
 
+/// A gateway answered with this HTTP status (kept so health can tell a 5xx outage from a refusal).
+#[derive(Debug, thiserror::Error)]
+#[error("the gateway answered HTTP {0}: {1}")]
+pub struct HttpStatus(pub u16, pub String);
+
 /// The headers of a webhook, by lower-case name.
 pub type Headers<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
@@ -88,6 +95,16 @@ pub trait Gateway: Send + Sync {
         Box::pin(async { Err(WebhookError::NotFound("this gateway has no webhooks")) })
     }
 
+    /// Asks the gateway whether it is answering, with this business's credentials (the health
+    /// probe of a gateway that is down): any answer but an outage is a success.
+    fn probe<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _tenant_id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Refunds `amount` of the attempt's payment at the gateway (the key makes a retry
     /// harmless). A gateway that moves no money itself (bank transfer) refunds nothing here: the
     /// ledger records the refund.
@@ -104,10 +121,14 @@ pub trait Gateway: Send + Sync {
 }
 
 /// Every gateway, in the order the pay page offers them.
-pub static REGISTRY: [&dyn Gateway; 3] =
-    [&stripe::Stripe, &bank_transfer::BankTransfer, &demo::Demo];
+pub static REGISTRY: [&dyn Gateway; 4] = [
+    &stripe::Stripe,
+    &passimpay::Passimpay,
+    &bank_transfer::BankTransfer,
+    &demo::Demo,
+];
 
-/// The gateway of a provider name (`stripe`, `bank_transfer`, `demo`).
+/// The gateway of a provider name (`stripe`, `passimpay`, `bank_transfer`, `demo`).
 pub fn by_provider(provider: &str) -> Option<&'static dyn Gateway> {
     REGISTRY.iter().copied().find(|g| g.provider() == provider)
 }
@@ -123,17 +144,31 @@ pub fn for_channel(channel: Channel) -> &'static dyn Gateway {
 
 /// The channels this business's clients can pay through now, in the registry's order.
 pub async fn available(state: &AppState, tenant_id: &str) -> Vec<Channel> {
-    let mut out = Vec::new();
+    offered(state, tenant_id).await.0
+}
+
+/// The channels this business offers, split into those that work now and those whose gateway is
+/// down (see `payments::health`), each in the registry's order.
+pub async fn offered(state: &AppState, tenant_id: &str) -> (Vec<Channel>, Vec<Channel>) {
+    let down = match state.store.gateways_down(tenant_id).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading gateway health failed");
+            Vec::new()
+        }
+    };
+    let (mut up, mut out) = (Vec::new(), Vec::new());
     for g in REGISTRY {
         match g.available(state, tenant_id).await {
-            Ok(true) => out.push(g.channel()),
+            Ok(true) if down.iter().any(|d| d.provider == g.provider()) => out.push(g.channel()),
+            Ok(true) => up.push(g.channel()),
             Ok(false) => {}
             Err(e) => {
                 tracing::warn!(provider = g.provider(), error = ?e, "checking a gateway failed")
             }
         }
     }
-    out
+    (up, out)
 }
 
 #[cfg(test)]
@@ -142,7 +177,12 @@ mod tests {
 
     #[test]
     fn every_channel_has_one_gateway_and_names_are_unique() {
-        for c in [Channel::Stripe, Channel::BankTransfer, Channel::Demo] {
+        for c in [
+            Channel::Stripe,
+            Channel::Crypto,
+            Channel::BankTransfer,
+            Channel::Demo,
+        ] {
             assert_eq!(REGISTRY.iter().filter(|g| g.channel() == c).count(), 1);
             assert_eq!(for_channel(c).channel(), c);
         }

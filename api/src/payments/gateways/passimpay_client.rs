@@ -126,9 +126,25 @@ impl PassimpayClient {
         let status = resp.status();
         let v: Value = resp.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
-            anyhow::bail!("PassimPay answered {status}: {v}");
+            return Err(super::HttpStatus(status.as_u16(), v.to_string()).into());
         }
         Ok(v)
+    }
+
+    /// Whether PassimPay answers at all (any answer to a status request for an order that does
+    /// not exist; an outage is an error).
+    pub async fn probe(&self) -> anyhow::Result<()> {
+        match self
+            .post(
+                "/v2/orderstatus",
+                json!({ "platformId": self.platform_id, "orderId": "portico-probe" }),
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if !crate::payments::health::is_outage(&e) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Creates the order `order_id` (an attempt's id) for `amount`; returns the hosted page.

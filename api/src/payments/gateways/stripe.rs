@@ -67,10 +67,11 @@ impl Gateway for Stripe {
             let base = state.store.tenant_url(&scope.tenant_slug).await;
             let return_url = format!("{base}/pay/return/{}", attempt.id.to_global().0);
             let description = format!("Payment {} to {}", attempt.reference, scope.tenant_slug);
-            match client
+            let created = client
                 .create_session(attempt, &description, &return_url)
-                .await
-            {
+                .await;
+            crate::payments::health::observe(state, &scope.tenant_id, "stripe", &created).await;
+            match created {
                 Ok((session_id, url)) => Ok(Opened {
                     gateway_ref: Some(session_id),
                     redirect_url: Some(url),
@@ -119,6 +120,19 @@ impl Gateway for Stripe {
         })
     }
 
+    fn probe<'a>(
+        &'a self,
+        state: &'a AppState,
+        tenant_id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            match client_for(state, tenant_id).await? {
+                Some(client) => client.probe().await,
+                None => Ok(()),
+            }
+        })
+    }
+
     fn refund<'a>(
         &'a self,
         state: &'a AppState,
@@ -131,7 +145,9 @@ impl Gateway for Stripe {
             let client = client_for(state, &scope.tenant_id)
                 .await?
                 .ok_or_else(|| AppError::Conflict("Stripe is not configured".into()))?;
-            if let Err(e) = client.refund(attempt, amount, idempotency_key).await {
+            let refunded = client.refund(attempt, amount, idempotency_key).await;
+            crate::payments::health::observe(state, &scope.tenant_id, "stripe", &refunded).await;
+            if let Err(e) = refunded {
                 tracing::error!(error = %e, "Stripe refund failed");
                 return Err(AppError::Conflict(
                     "Stripe did not accept the refund; nothing was recorded".into(),

@@ -14,6 +14,16 @@ pub enum WebhookRefusal {
     Unparseable,
 }
 
+/// Whether a Stripe error means Stripe is not answering (a connection failure, a timeout, a
+/// 5xx), rather than refusing this request.
+pub fn is_outage(e: &stripe::StripeError) -> bool {
+    match e {
+        stripe::StripeError::Stripe(_, status) => *status >= 500,
+        stripe::StripeError::ClientError(_) | stripe::StripeError::Timeout => true,
+        stripe::StripeError::JSONDeserialize(_) | stripe::StripeError::ConfigError(_) => false,
+    }
+}
+
 /// Stripe, for one tenant's credentials.
 pub struct StripeClient {
     pub api_base: String,
@@ -84,6 +94,26 @@ impl StripeClient {
             .url
             .ok_or_else(|| anyhow::anyhow!("Stripe returned no Checkout URL"))?;
         Ok((session.id.to_string(), url))
+    }
+
+    /// Whether Stripe answers (the balance, read with the business's key): any HTTP answer below
+    /// 500 is a success; a timeout, a refused connection or a 5xx is an outage.
+    pub async fn probe(&self) -> anyhow::Result<()> {
+        let resp = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?
+            .get(format!(
+                "{}/v1/balance",
+                self.api_base.trim_end_matches('/')
+            ))
+            .bearer_auth(&self.secret_key)
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        if status >= 500 {
+            return Err(super::HttpStatus(status, "Stripe's balance".into()).into());
+        }
+        Ok(())
     }
 
     /// Verifies the signature on the raw body and parses the event.

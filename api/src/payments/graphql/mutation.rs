@@ -41,6 +41,7 @@ impl PaymentsMutation {
         let channel = match input.method {
             PaymentChannel::Stripe => crate::payments::Channel::Stripe,
             PaymentChannel::BankTransfer => crate::payments::Channel::BankTransfer,
+            PaymentChannel::Crypto => crate::payments::Channel::Crypto,
             PaymentChannel::Demo => crate::payments::Channel::Demo,
         };
         let started = crate::payments::start(
@@ -172,6 +173,79 @@ impl PaymentsMutation {
             .set_gateway_credentials(s, "stripe", creds)
             .await?;
         Ok(true)
+    }
+
+    /// Stores the business's PassimPay platform id and secret key, encrypted at rest (owner and
+    /// admin), which turns crypto payments on. PassimPay's notification URL for the platform is
+    /// this portal's address followed by `/webhooks/passimpay/{business}`. Needs
+    /// `PORTICO_SECRET_KEY` on the server.
+    async fn set_passimpay_credentials(
+        &self,
+        ctx: &Context<'_>,
+        platform_id: String,
+        secret_key: String,
+    ) -> Result<bool> {
+        let s = scope(ctx)?;
+        s.require_admin()?;
+        let platform_id = platform_id.trim();
+        let valid_id = !platform_id.is_empty()
+            && platform_id.len() <= 18
+            && platform_id.bytes().all(|b| b.is_ascii_digit())
+            && platform_id.parse::<i64>().is_ok_and(|n| n > 0);
+        if !valid_id {
+            return Err(AppError::bad_input(
+                "platformId",
+                "a PassimPay platform id is a number, as shown in PassimPay's platform settings",
+            )
+            .into());
+        }
+        let secret_key = secret_key.trim().to_owned();
+        if secret_key.len() < 8
+            || secret_key.len() > 255
+            || secret_key.chars().any(char::is_whitespace)
+        {
+            return Err(AppError::bad_input(
+                "secretKey",
+                "paste the platform's secret key from PassimPay (8 to 255 characters, no spaces)",
+            )
+            .into());
+        }
+        let Some(sealer) = shared(ctx).secrets.as_ref() else {
+            return Err(AppError::Conflict(
+                "the server has no PORTICO_SECRET_KEY to encrypt credentials with".into(),
+            )
+            .into());
+        };
+        let creds = crate::payments::GatewayCredentials {
+            secret_key_enc: sealer.seal(&secret_key).map_err(AppError::Internal)?,
+            webhook_secret_enc: sealer.seal(platform_id).map_err(AppError::Internal)?,
+        };
+        store(ctx)
+            .set_gateway_credentials(s, crate::payments::gateways::passimpay::PROVIDER, creds)
+            .await?;
+        Ok(true)
+    }
+
+    /// Turns a gateway off by deleting the business's credentials for it (owner and admin).
+    /// Payments already started through it still complete. Returns whether there were any.
+    async fn remove_gateway_credentials(
+        &self,
+        ctx: &Context<'_>,
+        method: PaymentChannel,
+    ) -> Result<bool> {
+        let s = scope(ctx)?;
+        let provider = match method {
+            PaymentChannel::Stripe => "stripe",
+            PaymentChannel::Crypto => crate::payments::gateways::passimpay::PROVIDER,
+            PaymentChannel::BankTransfer | PaymentChannel::Demo => {
+                return Err(AppError::bad_input(
+                    "method",
+                    "only Stripe and PassimPay have credentials",
+                )
+                .into())
+            }
+        };
+        Ok(store(ctx).remove_gateway_credentials(s, provider).await?)
     }
 
     /// Records a payment received outside Portico and allocates it.

@@ -32,7 +32,8 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
     let known = !v("number").is_empty()
         || !v("who").is_empty()
         || !v("amount").is_empty()
-        || !v("ip").is_empty();
+        || !v("ip").is_empty()
+        || !v("gateway").is_empty();
     if !known {
         return n.message.clone();
     }
@@ -94,6 +95,14 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
             l.t("The email “{}” to {} could not be sent for 3 days and was given up. Check the mail server and let them know another way."),
             &[v("subject"), v("recipient")],
         ),
+        "gateway.down" => fill(
+            l.t("{} is not answering: clients cannot pay through it until it is back. The pay page shows it as temporarily unavailable."),
+            &[v("gateway")],
+        ),
+        "gateway.up" => fill(
+            l.t("{} is working again: clients can pay through it."),
+            &[v("gateway")],
+        ),
         _ => n.message.clone(),
     }
 }
@@ -125,6 +134,8 @@ pub(crate) fn notification_kind(kind: &str, l: crate::i18n::Locale) -> &'static 
         "credit.used" => l.t("Credit used"),
         "auth.failures" => l.t("Failed sign-ins"),
         "mail.failed" => l.t("Email not sent"),
+        "gateway.down" => l.t("Payment method unavailable"),
+        "gateway.up" => l.t("Payment method back"),
         _ => l.t("Notice"),
     }
 }

@@ -1,0 +1,26 @@
+//! The Greek of the interface texts of crypto payments, gateway health and partner webhooks,
+//! keyed by their English (the rest is in `greek.rs`).
+
+pub(super) const GREEK_GATEWAYS: &[(&str, &str)] = &[
+    ("Cryptocurrency (PassimPay)", "Κρυπτονομίσματα (PassimPay)"),
+    ("Bitcoin, Ethereum, Litecoin, Ripple or USDT: you choose the coin on PassimPay's page; the amount stays in the invoice's currency", "Bitcoin, Ethereum, Litecoin, Ripple ή USDT: επιλέγετε το νόμισμα στη σελίδα της PassimPay· το ποσό μένει στο νόμισμα του τιμολογίου"),
+    ("temporarily unavailable: choose another method or try again later", "προσωρινά μη διαθέσιμος: επιλέξτε άλλον τρόπο ή δοκιμάστε αργότερα"),
+    ("A crypto payment is confirmed once the network has confirmed the transaction, which can take a few minutes.", "Μια πληρωμή με κρυπτονόμισμα επιβεβαιώνεται όταν το δίκτυο επιβεβαιώσει τη συναλλαγή, κάτι που μπορεί να πάρει λίγα λεπτά."),
+    ("PassimPay keys saved: crypto payments are on.", "Τα κλειδιά της PassimPay αποθηκεύτηκαν: οι πληρωμές με κρυπτονομίσματα είναι ενεργές."),
+    ("Keys removed: that method is off.", "Τα κλειδιά αφαιρέθηκαν: αυτός ο τρόπος πληρωμής είναι ανενεργός."),
+    ("not answering since", "δεν απαντά από"),
+    ("Clients see it as temporarily unavailable until it answers again.", "Οι πελάτες τον βλέπουν ως προσωρινά μη διαθέσιμο μέχρι να απαντήσει ξανά."),
+    ("Last error", "Τελευταίο σφάλμα"),
+    ("Next check", "Επόμενος έλεγχος"),
+    ("Turn card payments off", "Απενεργοποίηση πληρωμών με κάρτα"),
+    ("Crypto payments through PassimPay are on.", "Οι πληρωμές με κρυπτονομίσματα μέσω PassimPay είναι ενεργές."),
+    ("Crypto payments (Bitcoin, Ethereum, Litecoin, Ripple, USDT) are off until you add your PassimPay platform.", "Οι πληρωμές με κρυπτονομίσματα (Bitcoin, Ethereum, Litecoin, Ripple, USDT) είναι ανενεργές μέχρι να προσθέσετε την πλατφόρμα σας στην PassimPay."),
+    ("Platform id", "Αναγνωριστικό πλατφόρμας"),
+    ("In PassimPay's platform settings, set the notification URL to this portal's address followed by", "Στις ρυθμίσεις της πλατφόρμας στην PassimPay, ορίστε ως διεύθυνση ειδοποιήσεων τη διεύθυνση αυτής της πύλης και στη συνέχεια"),
+    ("Save the PassimPay keys", "Αποθήκευση κλειδιών PassimPay"),
+    ("Turn crypto payments off", "Απενεργοποίηση πληρωμών με κρυπτονομίσματα"),
+    ("{} is not answering: clients cannot pay through it until it is back. The pay page shows it as temporarily unavailable.", "Η υπηρεσία {} δεν απαντά: οι πελάτες δεν μπορούν να πληρώσουν μέσω αυτής μέχρι να επανέλθει. Η σελίδα πληρωμής τη δείχνει ως προσωρινά μη διαθέσιμη."),
+    ("{} is working again: clients can pay through it.", "Η υπηρεσία {} λειτουργεί ξανά: οι πελάτες μπορούν να πληρώσουν μέσω αυτής."),
+    ("Payment method unavailable", "Τρόπος πληρωμής μη διαθέσιμος"),
+    ("Payment method back", "Ο τρόπος πληρωμής επανήλθε"),
+];
