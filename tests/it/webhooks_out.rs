@@ -482,3 +482,132 @@ mod deliveries {
     );
     on_both!(two_instances, two_instances_deliver_each_event_once, |_| {});
 }
+
+/// The Webhooks page: an admin adds an endpoint with two event types; its secret comes back in an
+/// HttpOnly cookie for that page only and is shown once; the endpoint is listed with its events,
+/// a test event lands in its delivery log, and it can be turned off and removed.
+async fn the_webhooks_page_manages_endpoints(mut app: TestApp) {
+    use portico::core::scope::Role;
+    app.stop_workers();
+    let sender = portico::webhooks_out::deliver::runner(app.app.shared(), app.app.renderer());
+    let (url, rx) = receiver().await;
+    let (t, owner) = app.tenant("alpha").await;
+    app.app
+        .store
+        .create_staff_user(
+            &t,
+            &portico::domain::Email::parse("ada@alpha.example").expect("email"),
+            "Ada",
+            Role::Admin,
+        )
+        .await
+        .expect("staff");
+    let cookie = app.sign_in("alpha", "ada@alpha.example").await;
+    let origin = app.app.config.origin();
+    let headers = [
+        ("cookie", cookie.as_str()),
+        ("origin", origin.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let form = format!(
+        "url={}&description=ERP&event=invoice.paid&event=payment.succeeded",
+        crate::common::enc(&url)
+    );
+    let made = app
+        .request("POST", "/alpha/forms/webhooks", &headers, &form)
+        .await;
+    let to = made.header("location").unwrap_or_default();
+    assert!(
+        to.starts_with("/alpha/staff/webhooks?done=webhook-created"),
+        "{to}"
+    );
+    let set = made
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portico_new_token=whsec_"))
+        .expect("the secret's cookie")
+        .to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("Path=/alpha/staff/webhooks"),
+        "{set}"
+    );
+    let secret = set
+        .trim_start_matches("portico_new_token=")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!to.contains(&secret), "the secret is not in the address");
+    let shown = app
+        .request(
+            "GET",
+            &to,
+            &[("cookie", &format!("{cookie}; portico_new_token={secret}"))],
+            "",
+        )
+        .await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains(&secret), "shown once");
+    assert!(
+        shown.body.contains("invoice.paid, payment.succeeded"),
+        "its events are listed"
+    );
+    let listed = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { id url description eventTypes } }",
+            json!({}),
+        )
+        .await;
+    let e = &listed["webhookEndpoints"][0];
+    assert_eq!(e["url"], url.as_str());
+    assert_eq!(e["description"], "ERP");
+    assert_eq!(
+        e["eventTypes"],
+        json!(["invoice.paid", "payment.succeeded"])
+    );
+    let id = e["id"].as_str().expect("id").to_owned();
+    let enc_id = crate::common::enc(&id);
+    let test = app
+        .request(
+            "POST",
+            &format!("/alpha/forms/webhooks/{enc_id}/test"),
+            &headers,
+            "",
+        )
+        .await;
+    assert!(test
+        .header("location")
+        .is_some_and(|l| l.contains("done=webhook-test")));
+    assert_eq!(sender.tick().await.expect("tick").done, 1);
+    assert_eq!(got(&rx).len(), 1);
+    let page = app
+        .request("GET", "/alpha/staff/webhooks", &[("cookie", &cookie)], "")
+        .await;
+    assert!(
+        page.body.contains("webhook.test"),
+        "the delivery log shows it"
+    );
+    for action in ["disable", "delete"] {
+        let r = app
+            .request(
+                "POST",
+                &format!("/alpha/forms/webhooks/{enc_id}/{action}"),
+                &headers,
+                "",
+            )
+            .await;
+        assert!(
+            r.header("location").is_some_and(|l| !l.contains("error=")),
+            "{action}"
+        );
+    }
+    let left = app
+        .ok(&owner, "{ webhookEndpoints { id } }", json!({}))
+        .await;
+    assert_eq!(left["webhookEndpoints"], json!([]));
+}
+
+crate::both_backends!(the_webhooks_page_manages_endpoints);

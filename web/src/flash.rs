@@ -69,6 +69,17 @@ pub fn done_text(code: &str, subject: &str, l: Locale) -> String {
         "stripe" => l.t("Stripe keys saved: card payments are on."),
         "passimpay" => l.t("PassimPay keys saved: crypto payments are on."),
         "gateway_removed" => l.t("Keys removed: that method is off."),
+        "webhook-created" => {
+            l.t("Endpoint {} added. Copy its signing secret now: it is not shown again.")
+        }
+        "webhook-test" => l.t("Test event queued: it appears in the delivery log in a moment."),
+        "webhook-rotated" => {
+            l.t("New signing secret made; the old one keeps signing for 24 hours.")
+        }
+        "webhook-enabled" => l.t("Endpoint turned on."),
+        "webhook-disabled" => l.t("Endpoint turned off: nothing is sent to it."),
+        "webhook-deleted" => l.t("Endpoint removed."),
+        "webhook-resent" => l.t("Delivery queued again."),
         "client" => l.t("Client {} added."),
         "estimate-sent" => l.t("Estimate {} sent."),
         "estimate-saved" => l.t("Estimate {} saved."),

@@ -78,6 +78,7 @@ pub fn count(n: i64, noun: &str, l: Locale) -> String {
         ("estimate", "estimates", "προσφορά", "προσφορές"),
         ("credit note", "credit notes", "πιστωτικό", "πιστωτικά"),
         ("message", "messages", "μήνυμα", "μηνύματα"),
+        ("try", "tries", "προσπάθεια", "προσπάθειες"),
     ];
     let (one, other, el_one, el_other) = NOUNS
         .iter()

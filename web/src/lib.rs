@@ -107,6 +107,8 @@ pub enum Route {
             StaffPortal { tenant: String, q: Qs },
             #[route("/staff/notifications")]
             StaffNotifications { tenant: String },
+            #[route("/staff/webhooks?:..q")]
+            StaffWebhooks { tenant: String, q: Qs },
             #[route("/:..rest")]
             TenantNotFound { tenant: String, rest: Vec<String> },
         #[end_layout]

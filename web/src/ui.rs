@@ -125,6 +125,7 @@ fn ShellBody(tenant: String, shell: ShellData) -> Element {
             ("/messages", "Messages", ""),
             ("/staff/notifications", "Notifications", ""),
             ("/staff/portal", "Client portal", "admin"),
+            ("/staff/webhooks", "Webhooks", "admin"),
             ("/settings", "Settings", ""),
         ]
     } else {

@@ -14,6 +14,7 @@ mod estimates;
 mod invoices;
 mod portal;
 mod settings;
+mod webhooks;
 
 use crate::server::{Call, Executor};
 use crate::{decode, encode};
@@ -63,6 +64,15 @@ fn forms() -> Router {
         )
         .route("/{tenant}/forms/stripe", post(portal::stripe))
         .route("/{tenant}/forms/passimpay", post(portal::passimpay))
+        .route("/{tenant}/forms/webhooks", post(webhooks::create))
+        .route(
+            "/{tenant}/forms/webhooks/{id}/{action}",
+            post(webhooks::act),
+        )
+        .route(
+            "/{tenant}/forms/webhook-deliveries/{id}/resend",
+            post(webhooks::resend),
+        )
         .route(
             "/{tenant}/forms/gateway-remove",
             post(portal::remove_gateway),

@@ -243,6 +243,15 @@ const API_GREEK: &[(&str, &str)] = &[
     ("the crypto payment expired or was cancelled", "η πληρωμή με κρυπτονόμισμα έληξε ή ακυρώθηκε"),
     ("no payment was confirmed within three days", "καμία πληρωμή δεν επιβεβαιώθηκε μέσα σε τρεις ημέρες"),
     ("this payment method is temporarily unavailable; choose another method or try again later", "αυτός ο τρόπος πληρωμής είναι προσωρινά μη διαθέσιμος· επιλέξτε άλλον ή δοκιμάστε αργότερα"),
+    ("it answered 410 Gone", "απάντησε 410 Gone"),
+    ("its deliveries failed for 5 days", "οι αποστολές του αποτύγχαναν επί 5 ημέρες"),
+    ("a webhook URL is at most 2000 characters", "μια διεύθυνση webhook έχει έως 2000 χαρακτήρες"),
+    ("enter a full URL such as https://erp.example.com/hooks/portico", "γράψτε πλήρη διεύθυνση, π.χ. https://erp.example.com/hooks/portico"),
+    ("a webhook URL may not carry a user name or password", "μια διεύθυνση webhook δεν μπορεί να περιέχει όνομα χρήστη ή κωδικό"),
+    ("a webhook URL must start with https://", "μια διεύθυνση webhook πρέπει να αρχίζει με https://"),
+    ("a webhook URL may not point to a private or local network address", "μια διεύθυνση webhook δεν μπορεί να δείχνει σε ιδιωτική ή τοπική διεύθυνση δικτύου"),
+    ("a business has at most 20 webhook endpoints", "μια επιχείρηση έχει έως 20 σημεία λήψης webhook"),
+    ("the server has no PORTICO_SECRET_KEY to encrypt webhook secrets with", "ο διακομιστής δεν έχει PORTICO_SECRET_KEY για την κρυπτογράφηση των μυστικών των webhook"),
 ];
 
 /// Month abbreviations, January first.

@@ -33,7 +33,8 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
         || !v("who").is_empty()
         || !v("amount").is_empty()
         || !v("ip").is_empty()
-        || !v("gateway").is_empty();
+        || !v("gateway").is_empty()
+        || !v("url").is_empty();
     if !known {
         return n.message.clone();
     }
@@ -99,6 +100,10 @@ pub fn notification_text(n: &Notification, l: crate::i18n::Locale) -> String {
             l.t("{} is not answering: clients cannot pay through it until it is back. The pay page shows it as temporarily unavailable."),
             &[v("gateway")],
         ),
+        "webhook.disabled" => fill(
+            l.t("The webhook endpoint {} was turned off: {}."),
+            &[v("url"), crate::i18n::message(&v("reason"), l)],
+        ),
         "gateway.up" => fill(
             l.t("{} is working again: clients can pay through it."),
             &[v("gateway")],
@@ -136,6 +141,7 @@ pub(crate) fn notification_kind(kind: &str, l: crate::i18n::Locale) -> &'static 
         "mail.failed" => l.t("Email not sent"),
         "gateway.down" => l.t("Payment method unavailable"),
         "gateway.up" => l.t("Payment method back"),
+        "webhook.disabled" => l.t("Webhook endpoint off"),
         _ => l.t("Notice"),
     }
 }
