@@ -73,15 +73,23 @@ impl Portal {
         let base = format!("http://localhost:{port}");
         let smtp_url = smtp.url();
         let b = base.clone();
+        // Crypto payments through a local PassimPay, so the pay page offers them.
+        let passimpay = common::passimpay::FakePassimpay::start(4242, "platform-secret").await;
+        let passimpay_url = passimpay.url();
         let app = TestApp::start_with(Kind::Sqlite, move |c| {
             c.base_url = b;
             c.smtp_url = Some(smtp_url);
             c.public_signup = true;
+            c.passimpay_api_base = passimpay_url;
         })
         .await?;
         portico::cli::demo::seed_if_empty(&app.app.store)
             .await
             .expect("demo data");
+        portico::cli::demo::seed_webhooks(&app.app, &base)
+            .await
+            .expect("demo webhooks");
+        std::mem::forget(passimpay);
         let router = app.router.clone();
         tokio::spawn(async move {
             axum::serve(
@@ -98,6 +106,12 @@ impl Portal {
             .expect("tenant")
             .expect("acme exists");
         let owner_token = app.token(&tenant.id, Role::Owner, None).await;
+        app.ok(
+            &owner_token,
+            "mutation { setPassimpayCredentials(platformId: \"4242\", secretKey: \"platform-secret\") }",
+            json!({}),
+        )
+        .await;
         let clients = app
             .ok(
                 &owner_token,
@@ -692,6 +706,7 @@ async fn pages(portal: &Portal) -> (Pages, Pages) {
             "Save draft",
         ),
         ("portal", "/staff/portal".to_owned(), "Sections clients see"),
+        ("webhooks", "/staff/webhooks".to_owned(), "Add an endpoint"),
         ("estimates", "/estimates".to_owned(), "New estimate"),
         (
             "estimate-new",

@@ -57,6 +57,8 @@ enum Command {
     Bench(portico::cli::bench::BenchArgs),
     /// Fire signed Stripe webhooks and measure throughput and webhook → subscriber latency.
     BenchWebhooks(portico::cli::bench_webhooks::BenchWebhooksArgs),
+    /// Measure partner webhook deliveries and PassimPay callbacks (see README, Tests and benchmarks).
+    BenchPartnerWebhooks(portico::cli::bench_partner::BenchPartnerArgs),
     /// Export one tenant's whole invoice list as CSV and XLSX: time, size and peak memory.
     BenchExports(portico::cli::bench_exports::BenchExportsArgs),
     /// Draw invoices and long statements as PDFs: documents per second and peak memory.
@@ -155,7 +157,9 @@ async fn main() -> anyhow::Result<()> {
             data_dir,
             no_serve,
         } => {
-            let mut config = Config::from_env()?.with_overrides(listen, data_dir);
+            let mut config = Config::from_env()?
+                .with_overrides(listen, data_dir)
+                .with_demo_secret_key()?;
             // The demo is for trying payments out: its gateway is on.
             config.demo_gateway = true;
             // Partner webhooks may go to a receiver on this machine, unless the variable says no.
@@ -179,6 +183,9 @@ async fn main() -> anyhow::Result<()> {
                 _ => app.config.base_url.clone(),
             };
             let summary = portico::cli::demo::seed_if_empty(&app.store).await?;
+            if summary.seeded {
+                portico::cli::demo::seed_webhooks(&app, &base).await?;
+            }
             println!(
                 "{}",
                 portico::cli::demo::welcome(&app.store, &summary, &base).await?
@@ -319,6 +326,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => portico::cli::bench::run(args).await?,
         Command::BenchWebhooks(args) => portico::cli::bench_webhooks::run(args).await?,
+        Command::BenchPartnerWebhooks(args) => portico::cli::bench_partner::run(args).await?,
         Command::BenchExports(args) => portico::cli::bench_exports::run(args).await?,
         Command::BenchPdf(args) => portico::cli::bench_pdf::run(args)?,
         Command::Soak(args) => portico::cli::soak::run(args).await?,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_exports;
+pub mod bench_partner;
 pub mod bench_pdf;
 pub mod bench_webhooks;
 pub mod bulk;

@@ -116,6 +116,34 @@ impl Config {
 }
 
 impl Config {
+    /// For `portico demo` without `PORTICO_SECRET_KEY`: a key kept in the data folder
+    /// (`secret.key`, made at the first run, readable by its owner only), so the demo can store
+    /// gateway keys and webhook secrets. A real deployment sets `PORTICO_SECRET_KEY`.
+    pub fn with_demo_secret_key(mut self) -> anyhow::Result<Self> {
+        if self.secret_key.is_some() {
+            return Ok(self);
+        }
+        let path = self.data_dir.join("secret.key");
+        let key = match std::fs::read_to_string(&path) {
+            Ok(k) if k.trim().len() == 64 => k.trim().to_owned(),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                let key: String = (0..32)
+                    .map(|_| format!("{:02x}", rand::random::<u8>()))
+                    .collect();
+                std::fs::write(&path, &key)?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+                }
+                key
+            }
+        };
+        self.secret_key = Some(key);
+        Ok(self)
+    }
+
     /// Defaults for a test or benchmark on a given database (no Redis, no SMTP).
     pub fn for_database(database_url: String, data_dir: PathBuf) -> Config {
         Config {

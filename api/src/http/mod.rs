@@ -57,6 +57,7 @@ pub fn router(state: HttpState) -> Router {
                 .with_state(state.shared.clone()),
         )
         .merge(crate::payments::routes::routes().with_state(state.shared.clone()))
+        .merge(crate::webhooks_out::demo_receiver::routes().with_state(state.shared.clone()))
         .merge(crate::documents::routes::routes().with_state(state.shared.clone()))
         .merge(crate::documents::downloads::routes().with_state(state.shared.clone()))
         .merge(crate::tenancy::brand_routes::routes().with_state(state.shared.clone()))

@@ -5,6 +5,7 @@
 //! addresses (`target`), retrying on a fixed schedule, with a delivery log per endpoint.
 
 pub mod deliver;
+pub mod demo_receiver;
 pub mod endpoints;
 pub mod graphql;
 pub mod signature;

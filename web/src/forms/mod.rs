@@ -39,7 +39,7 @@ pub fn routes() -> Router {
 }
 
 fn forms() -> Router {
-    Router::new()
+    webhooks::routes(Router::new())
         .route("/{tenant}/forms/pay", post(pay))
         .route("/{tenant}/forms/credit", post(credit))
         .route(
@@ -64,15 +64,6 @@ fn forms() -> Router {
         )
         .route("/{tenant}/forms/stripe", post(portal::stripe))
         .route("/{tenant}/forms/passimpay", post(portal::passimpay))
-        .route("/{tenant}/forms/webhooks", post(webhooks::create))
-        .route(
-            "/{tenant}/forms/webhooks/{id}/{action}",
-            post(webhooks::act),
-        )
-        .route(
-            "/{tenant}/forms/webhook-deliveries/{id}/resend",
-            post(webhooks::resend),
-        )
         .route(
             "/{tenant}/forms/gateway-remove",
             post(portal::remove_gateway),

@@ -5,6 +5,15 @@
 
 use super::*;
 
+pub(super) fn routes(r: Router) -> Router {
+    r.route("/{tenant}/forms/webhooks", post(create))
+        .route("/{tenant}/forms/webhooks/{id}/{action}", post(act))
+        .route(
+            "/{tenant}/forms/webhook-deliveries/{id}/resend",
+            post(resend),
+        )
+}
+
 fn page(tenant: &str) -> String {
     format!("/{tenant}/staff/webhooks")
 }
