@@ -361,6 +361,26 @@ async fn partners_receive_signed_ordered_deliveries(mut app: TestApp) {
     .await;
     invoice(&app, &owner, &c.client_gid, "9", true).await;
     assert_eq!(sender.tick().await.expect("tick").done, 1);
+
+    // Failing for 5 days turns it off too.
+    rx.lock().expect("lock").plan.extend([500, 500, 500]);
+    invoice(&app, &owner, &c.client_gid, "11", true).await;
+    assert_eq!(sender.tick().await.expect("tick").retried, 1);
+    clock.advance(Duration::from_secs(5 * 24 * 3600 + 60));
+    invoice(&app, &owner, &c.client_gid, "12", true).await;
+    sender.tick().await.expect("tick");
+    let e = app
+        .ok(
+            &owner,
+            "{ webhookEndpoints { enabled disabledReason deliveries(first: 2) { status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(e["webhookEndpoints"][0]["enabled"], false, "{e}");
+    assert_eq!(
+        e["webhookEndpoints"][0]["disabledReason"],
+        "its deliveries failed for 5 days"
+    );
 }
 
 async fn private_addresses_are_refused_after_resolution(mut app: TestApp) {
