@@ -11,12 +11,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use portico_domain::{Currency, DocumentNumber, LineInput, Money};
 use tokio::sync::Mutex;
 
 use crate::app::App;
-use crate::cli::bench_webhooks::{err, stripe_tenant, tokio_tungstenite_request, StripeTenant};
+use crate::cli::bench_webhooks::{err, payment_subscriber, stripe_tenant, StripeTenant};
 use crate::core::config::Config;
 use crate::invoicing::{NewInvoice, NewLine};
 use crate::payments::gateways::passimpay_client::sign;
@@ -41,9 +40,9 @@ const PLATFORM_SECRET: &str = "bench-platform-secret";
 
 type Times = Arc<Mutex<HashMap<String, Instant>>>;
 
-fn percentiles(
-    sent: &HashMap<String, Instant>,
-    got: &HashMap<String, Instant>,
+fn percentiles<K: std::hash::Hash + Eq>(
+    sent: &HashMap<K, Instant>,
+    got: &HashMap<K, Instant>,
 ) -> (usize, f64, f64) {
     let mut lat: Vec<Duration> = sent
         .iter()
@@ -254,34 +253,12 @@ pub async fn run(args: BenchPartnerArgs) -> anyhow::Result<()> {
         .map_err(err)?
         .token;
     let addr = crate::cli::serve_on_loopback(&app).await?;
-    let seen: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let (mut ws, _) = tokio_tungstenite::connect_async(tokio_tungstenite_request(addr)?).await?;
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        serde_json::json!({ "type": "connection_init", "payload": { "token": owner } }).to_string(),
-    ))
-    .await?;
-    let _ack = ws.next().await;
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { paymentEvents { amount { minor } } }" } }).to_string(),
-    ))
-    .await?;
-    let sink = seen.clone();
-    let reader = tokio::spawn(async move {
-        while let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) = ws.next().await {
-            let v: serde_json::Value = serde_json::from_str(&t).unwrap_or_default();
-            if let Some(minor) = v
-                .pointer("/payload/data/paymentEvents/amount/minor")
-                .and_then(|m| m.as_i64())
-            {
-                sink.lock().await.insert(minor.to_string(), Instant::now());
-            }
-        }
-    });
+    let (seen, reader) = payment_subscriber(addr, &owner).await?;
     // Let the subscription register (outside the measured window).
     tokio::time::sleep(Duration::from_millis(300)).await;
     let url = format!("http://{addr}/webhooks/passimpay/bench");
     let http = reqwest::Client::new();
-    let sent: Times = Arc::default();
+    let sent: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
     let queue = Arc::new(Mutex::new(orders));
     let started = Instant::now();
     for _ in 0..args.concurrency.max(1) {
@@ -295,7 +272,7 @@ pub async fn run(args: BenchPartnerArgs) -> anyhow::Result<()> {
                     "amount": "0", "txhash": format!("tx-{order}"), "addressFrom": "a", "addressTo": "b",
                     "confirmations": 3, "destinationTag": null })
                 .to_string();
-                sent.lock().await.insert(minor.to_string(), Instant::now());
+                sent.lock().await.insert(minor, Instant::now());
                 let resp = http
                     .post(&url)
                     .header("content-type", "application/json")

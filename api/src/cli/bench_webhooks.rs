@@ -91,32 +91,7 @@ pub async fn run(args: BenchWebhooksArgs) -> anyhow::Result<()> {
     let addr = crate::cli::serve_on_loopback(&app).await?;
 
     // The subscriber: records when each payment event arrives, keyed by amount.
-    let received: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
-    let req = tokio_tungstenite_request(addr)?;
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        serde_json::json!({ "type": "connection_init", "payload": { "token": owner } }).to_string(),
-    ))
-    .await?;
-    let _ack = ws.next().await;
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { paymentEvents { amount { minor } } }" } }).to_string(),
-    ))
-    .await?;
-    let sink = received.clone();
-    let reader = tokio::spawn(async move {
-        while let Some(Ok(msg)) = ws.next().await {
-            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                let v: serde_json::Value = serde_json::from_str(&t).unwrap_or_default();
-                if let Some(minor) = v
-                    .pointer("/payload/data/paymentEvents/amount/minor")
-                    .and_then(|m| m.as_i64())
-                {
-                    sink.lock().await.insert(minor, Instant::now());
-                }
-            }
-        }
-    });
+    let (received, reader) = payment_subscriber(addr, &owner).await?;
     // Give the subscription time to register before measuring (outside the measured window).
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -325,6 +300,43 @@ pub(crate) async fn invoice_and_attempt(
         .map_err(err)?
         .id
         .into_string())
+}
+
+/// A GraphQL subscriber to `paymentEvents` over a real WebSocket, as `token`: when each payment
+/// arrived, keyed by its amount in minor units.
+pub(crate) async fn payment_subscriber(
+    addr: std::net::SocketAddr,
+    token: &str,
+) -> anyhow::Result<(
+    Arc<Mutex<HashMap<i64, Instant>>>,
+    tokio::task::JoinHandle<()>,
+)> {
+    let received: Arc<Mutex<HashMap<i64, Instant>>> = Arc::default();
+    let (mut ws, _) = tokio_tungstenite::connect_async(tokio_tungstenite_request(addr)?).await?;
+    ws.send(tokio_tungstenite::tungstenite::Message::text(
+        serde_json::json!({ "type": "connection_init", "payload": { "token": token } }).to_string(),
+    ))
+    .await?;
+    let _ack = ws.next().await;
+    ws.send(tokio_tungstenite::tungstenite::Message::text(
+        serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { paymentEvents { amount { minor } } }" } }).to_string(),
+    ))
+    .await?;
+    let sink = received.clone();
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(msg)) = ws.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                let v: serde_json::Value = serde_json::from_str(&t).unwrap_or_default();
+                if let Some(minor) = v
+                    .pointer("/payload/data/paymentEvents/amount/minor")
+                    .and_then(|m| m.as_i64())
+                {
+                    sink.lock().await.insert(minor, Instant::now());
+                }
+            }
+        }
+    });
+    Ok((received, reader))
 }
 
 pub(crate) fn tokio_tungstenite_request(

@@ -120,6 +120,31 @@ pub trait Gateway: Send + Sync {
     }
 }
 
+/// Records that a gateway's hosted page could not be opened for an attempt: the attempt fails
+/// with `reason` (through the exactly-once pipeline, under Portico's own event id `{kind}-{id}`),
+/// and the payer may try again or choose another method.
+pub async fn opening_failed(
+    state: &AppState,
+    tenant_id: &str,
+    attempt: &PaymentAttempt,
+    kind: &str,
+    reason: &str,
+) -> AppResult<()> {
+    let event = GatewayEvent {
+        provider: "portico".into(),
+        event_id: format!("{kind}-{}", attempt.id),
+        event_type: kind.replace('-', "."),
+        attempt_id: Some(attempt.id.to_string()),
+        gateway_ref: None,
+        gateway_payment_ref: None,
+        kind: crate::payments::EventKind::Failed {
+            reason: reason.to_owned(),
+        },
+    };
+    crate::payments::apply(state, tenant_id, &event).await?;
+    Ok(())
+}
+
 /// Every gateway, in the order the pay page offers them.
 pub static REGISTRY: [&dyn Gateway; 4] = [
     &stripe::Stripe,

@@ -149,18 +149,14 @@ impl Gateway for Passimpay {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, attempt = %attempt.id, "creating a PassimPay order failed");
-                    let event = GatewayEvent {
-                        provider: "portico".into(),
-                        event_id: format!("passimpay-order-failed-{}", attempt.id),
-                        event_type: "passimpay.create_failed".into(),
-                        attempt_id: Some(attempt.id.to_string()),
-                        gateway_ref: None,
-                        gateway_payment_ref: None,
-                        kind: EventKind::Failed {
-                            reason: "the crypto payment page could not be opened; try again or choose another method".into(),
-                        },
-                    };
-                    crate::payments::apply(state, &scope.tenant_id, &event).await?;
+                    super::opening_failed(
+                        state,
+                        &scope.tenant_id,
+                        attempt,
+                        "passimpay-order-failed",
+                        "the crypto payment page could not be opened; try again or choose another method",
+                    )
+                    .await?;
                     Err(AppError::Conflict(
                         "the crypto payment page could not be opened; try again shortly or choose another method".into(),
                     ))

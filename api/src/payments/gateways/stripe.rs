@@ -79,18 +79,14 @@ impl Gateway for Stripe {
                 }),
                 Err(e) => {
                     tracing::error!(error = %e, attempt = %attempt.id, "creating a Stripe Checkout Session failed");
-                    let event = GatewayEvent {
-                        provider: "portico".into(),
-                        event_id: format!("checkout-failed-{}", attempt.id),
-                        event_type: "checkout.create_failed".into(),
-                        attempt_id: Some(attempt.id.to_string()),
-                        gateway_ref: None,
-                        gateway_payment_ref: None,
-                        kind: EventKind::Failed {
-                            reason: "the card payment page could not be opened; try again or pay by bank transfer".into(),
-                        },
-                    };
-                    crate::payments::apply(state, &scope.tenant_id, &event).await?;
+                    super::opening_failed(
+                        state,
+                        &scope.tenant_id,
+                        attempt,
+                        "checkout-failed",
+                        "the card payment page could not be opened; try again or pay by bank transfer",
+                    )
+                    .await?;
                     Err(AppError::Conflict(
                         "the card payment page could not be opened; try again shortly".into(),
                     ))
