@@ -198,7 +198,9 @@ async fn post(app: &TestApp, token: &str, subject: &str, body: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
 }
 
-async fn opening_a_thread_marks_it_read_and_others_messages_count_again(app: TestApp) {
+async fn opening_a_thread_marks_it_read_and_others_messages_count_again(mut app: TestApp) {
+    // The background queues' polling would count too.
+    app.stop_workers();
     let (t, owner, c) = setup(&app).await;
     let inv = invoice(&app, &owner, &c.client_gid, "100", true).await;
     post(&app, &c.admin_token, &inv, "Is this the final amount?").await;
@@ -451,7 +453,9 @@ async fn monthly_figures_sum_invoiced_and_paid_per_month_in_one_currency(app: Te
 
 const BALANCES: &str = "{ clientBalances { clientId name email currency due { minor currency } overdue { minor } credit { minor } } }";
 
-async fn client_balances_sum_per_client_and_currency_for_staff_only(app: TestApp) {
+async fn client_balances_sum_per_client_and_currency_for_staff_only(mut app: TestApp) {
+    // The background queues' polling would count too.
+    app.stop_workers();
     let (t, owner, a) = setup(&app).await;
     let b = party(&app, &t, &owner, "Atlas", "GBP").await;
     let c = party(&app, &t, &owner, "Zephyr", "USD").await;

@@ -13,6 +13,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use tokio::sync::Notify;
 
 use crate::core::clock::Clock;
@@ -92,6 +93,9 @@ pub struct Policy {
     /// A fixed schedule of retry delays instead of doubling: the n-th failure waits
     /// `schedule[n-1]`, and the failure after the last is given up (whatever the age).
     pub schedule: &'static [Duration],
+    /// How many claimed items run at once (a queue whose claim never hands out two items that
+    /// must go in order may run several).
+    pub parallel: usize,
 }
 
 impl Policy {
@@ -135,6 +139,12 @@ impl Tick {
     }
 }
 
+enum Outcome {
+    Done,
+    Retried,
+    GivenUp,
+}
+
 /// Works one queue as one worker.
 pub struct Runner<Q: Queue> {
     queue: Q,
@@ -165,38 +175,54 @@ impl<Q: Queue> Runner<Q> {
                 now - ms(self.policy.lease),
             )
             .await?;
+        let outcomes: Vec<Outcome> = futures_util::stream::iter(items)
+            .map(|item| self.work(item))
+            .buffer_unordered(self.policy.parallel.max(1))
+            .collect()
+            .await;
         let mut tick = Tick::default();
-        for item in items {
-            let outcome = self.queue.run(&item).await;
-            let recorded = match outcome {
-                Ok(()) => {
-                    tick.done += 1;
-                    self.queue.done(&self.worker, &item).await
-                }
-                Err(e) => {
-                    let attempts = item.attempts() + 1;
-                    let now = self.clock.now_ms();
-                    if self.policy.gives_up(item.queued_at(), now, attempts) {
-                        tracing::error!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "given up");
-                        tick.given_up += 1;
-                        self.queue.give_up(&self.worker, &item, &e).await
-                    } else {
-                        if self.queue.expected(&e) {
-                            tracing::debug!(queue = self.queue.name(), id = item.id(), attempts, outcome = %e, "not yet; will look again");
-                        } else {
-                            tracing::warn!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "failed; will retry");
-                        }
-                        tick.retried += 1;
-                        let at = now + ms(self.policy.retry_delay(attempts));
-                        self.queue.retry(&self.worker, &item, &e, at).await
-                    }
-                }
-            };
-            if let Err(e) = recorded {
-                tracing::error!(queue = self.queue.name(), id = item.id(), error = %e, "recording a job's result failed");
+        for o in outcomes {
+            match o {
+                Outcome::Done => tick.done += 1,
+                Outcome::Retried => tick.retried += 1,
+                Outcome::GivenUp => tick.given_up += 1,
             }
         }
         Ok(tick)
+    }
+
+    /// Runs one claimed item and records how it went.
+    async fn work(&self, item: Q::Item) -> Outcome {
+        let outcome = self.queue.run(&item).await;
+        let (result, recorded) = match outcome {
+            Ok(()) => (Outcome::Done, self.queue.done(&self.worker, &item).await),
+            Err(e) => {
+                let attempts = item.attempts() + 1;
+                let now = self.clock.now_ms();
+                if self.policy.gives_up(item.queued_at(), now, attempts) {
+                    tracing::error!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "given up");
+                    (
+                        Outcome::GivenUp,
+                        self.queue.give_up(&self.worker, &item, &e).await,
+                    )
+                } else {
+                    if self.queue.expected(&e) {
+                        tracing::debug!(queue = self.queue.name(), id = item.id(), attempts, outcome = %e, "not yet; will look again");
+                    } else {
+                        tracing::warn!(queue = self.queue.name(), id = item.id(), attempts, error = %e, "failed; will retry");
+                    }
+                    let at = now + ms(self.policy.retry_delay(attempts));
+                    (
+                        Outcome::Retried,
+                        self.queue.retry(&self.worker, &item, &e, at).await,
+                    )
+                }
+            }
+        };
+        if let Err(e) = recorded {
+            tracing::error!(queue = self.queue.name(), id = item.id(), error = %e, "recording a job's result failed");
+        }
+        result
     }
 
     /// Runs until the task is dropped: a full batch is followed at once by the next, otherwise
@@ -247,6 +273,7 @@ mod tests {
         give_up_after: Duration::from_secs(3 * 24 * 3600),
         poll: Duration::from_secs(2),
         schedule: &[],
+        parallel: 1,
     };
 
     #[test]

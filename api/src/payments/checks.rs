@@ -24,6 +24,7 @@ pub const POLICY: Policy = Policy {
     give_up_after: Duration::from_secs(3 * 24 * 3600),
     poll: Duration::from_secs(5),
     schedule: &[],
+    parallel: 2,
 };
 
 /// What a check says while the order is neither paid nor failed.

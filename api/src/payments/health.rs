@@ -29,6 +29,7 @@ pub const POLICY: Policy = Policy {
     give_up_after: Duration::from_secs(100 * 365 * 24 * 3600),
     poll: Duration::from_secs(10),
     schedule: &[],
+    parallel: 4,
 };
 
 /// Whether an error from a gateway call is an outage of the gateway (as opposed to a refusal of

@@ -11,6 +11,8 @@
 //! then given up. An endpoint whose deliveries have failed for 5 days is turned off, and staff
 //! are told each time one is.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -45,6 +47,7 @@ pub const POLICY: Policy = Policy {
     give_up_after: Duration::from_secs(7 * 24 * 3600),
     poll: Duration::from_secs(5),
     schedule: SCHEDULE,
+    parallel: 8,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -80,8 +83,13 @@ impl Job for Item {
 pub struct Sender {
     pub state: AppState,
     pub render: Arc<dyn Render>,
-    http: reqwest::Client,
+    /// A client per (host, checked address), kept so connections and the loaded certificates
+    /// are reused.
+    clients: std::sync::Mutex<HashMap<(String, SocketAddr), reqwest::Client>>,
 }
+
+/// Clients kept at most (then the cache starts again).
+const CLIENTS: usize = 256;
 
 /// The sender (its clock is the store's).
 pub fn runner(state: AppState, render: Arc<dyn Render>) -> Runner<Sender> {
@@ -89,7 +97,7 @@ pub fn runner(state: AppState, render: Arc<dyn Render>) -> Runner<Sender> {
     let sender = Sender {
         state,
         render,
-        http: reqwest::Client::new(),
+        clients: std::sync::Mutex::default(),
     };
     Runner::new(sender, POLICY, clock)
 }
@@ -102,6 +110,27 @@ struct Tried {
 }
 
 impl Sender {
+    /// The client that sends to `host` at the checked `addr` only (pinned: no second lookup), with
+    /// no redirects.
+    fn client(&self, host: &str, addr: SocketAddr) -> Result<reqwest::Client, String> {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = clients.get(&(host.to_owned(), addr)) {
+            return Ok(c.clone());
+        }
+        let c = reqwest::Client::builder()
+            .resolve(host, addr)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(TIMEOUT)
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| e.to_string())?;
+        if clients.len() >= CLIENTS {
+            clients.clear();
+        }
+        clients.insert((host.to_owned(), addr), c.clone());
+        Ok(c)
+    }
+
     /// The payload of a delivery, fixed at its first try.
     async fn payload(&self, d: &Item) -> Result<String, String> {
         if let Some(p) = &d.payload {
@@ -167,16 +196,9 @@ impl Sender {
         else {
             return fail("the endpoint's secret is unreadable".into(), started);
         };
-        // Pinned to the checked address (no second lookup), no redirects.
-        let client = match reqwest::Client::builder()
-            .resolve(&host, addr)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-        {
+        let client = match self.client(&host, addr) {
             Ok(c) => c,
-            Err(_) => self.http.clone(),
+            Err(e) => return fail(e, started),
         };
         let sent = client
             .post(parsed)

@@ -20,6 +20,7 @@ pub const POLICY: Policy = Policy {
     give_up_after: Duration::from_secs(3 * 24 * 3600),
     poll: Duration::from_secs(2),
     schedule: &[],
+    parallel: 1,
 };
 
 /// The outbox as a queue: each item is one email.

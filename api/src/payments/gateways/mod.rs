@@ -51,6 +51,18 @@ pub enum WebhookError {
     Unavailable(String),
 }
 
+/// The HTTP client gateways share: its connections are kept, and the system's certificates are
+/// loaded once (building a client per call costs tens of milliseconds).
+pub fn http() -> &'static reqwest::Client {
+    static CLIENT: std::sync::LazyLock<reqwest::Client> = std::sync::LazyLock::new(|| {
+        reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .build()
+            .unwrap_or_default()
+    });
+    &CLIENT
+}
+
 /// A gateway answered with this HTTP status (kept so health can tell a 5xx outage from a refusal).
 #[derive(Debug, thiserror::Error)]
 #[error("the gateway answered HTTP {0}: {1}")]

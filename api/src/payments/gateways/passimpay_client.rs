@@ -114,10 +114,9 @@ impl PassimpayClient {
     async fn post(&self, path: &str, body: Value) -> anyhow::Result<Value> {
         let bytes = serde_json::to_vec(&body)?;
         let signature = sign(self.platform_id, &self.secret, &bytes);
-        let resp = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()?
+        let resp = super::http()
             .post(format!("{}{path}", self.api_base.trim_end_matches('/')))
+            .timeout(TIMEOUT)
             .header("content-type", "application/json")
             .header("x-signature", signature)
             .body(bytes)

@@ -99,13 +99,12 @@ impl StripeClient {
     /// Whether Stripe answers (the balance, read with the business's key): any HTTP answer below
     /// 500 is a success; a timeout, a refused connection or a 5xx is an outage.
     pub async fn probe(&self) -> anyhow::Result<()> {
-        let resp = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .build()?
+        let resp = super::http()
             .get(format!(
                 "{}/v1/balance",
                 self.api_base.trim_end_matches('/')
             ))
+            .timeout(std::time::Duration::from_secs(15))
             .bearer_auth(&self.secret_key)
             .send()
             .await?;

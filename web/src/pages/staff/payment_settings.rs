@@ -107,7 +107,7 @@ pub fn PaymentsPanel(tenant: String) -> Element {
                 button { r#type: "submit", {l.t("Save the Stripe keys")} }
             }
             if stripe {
-                form { method: "post", action: "/{tenant}/forms/gateway-remove", class: "inline",
+                form { method: "post", action: "/{tenant}/forms/gateway-remove", class: "inline gateway-off",
                     input { r#type: "hidden", name: "method", value: "STRIPE" }
                     button { r#type: "submit", class: "danger", {l.t("Turn card payments off")} }
                 }
@@ -126,7 +126,7 @@ pub fn PaymentsPanel(tenant: String) -> Element {
                 button { r#type: "submit", {l.t("Save the PassimPay keys")} }
             }
             if crypto {
-                form { method: "post", action: "/{tenant}/forms/gateway-remove", class: "inline",
+                form { method: "post", action: "/{tenant}/forms/gateway-remove", class: "inline gateway-off",
                     input { r#type: "hidden", name: "method", value: "CRYPTO" }
                     button { r#type: "submit", class: "danger", {l.t("Turn crypto payments off")} }
                 }
