@@ -17,6 +17,8 @@ struct Fake {
     sessions: HashMap<String, String>,
     requests: Vec<(HeaderMap, String)>,
     fail_next: bool,
+    /// While above zero, Checkout Sessions answer 503 (an outage), one fewer each time.
+    down_for: usize,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -54,6 +56,14 @@ async fn create_session(
 ) -> axum::response::Response {
     let mut fake = fake.lock().expect("lock");
     fake.requests.push((headers.clone(), body.clone()));
+    if fake.down_for > 0 {
+        fake.down_for -= 1;
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "error": { "type": "api_error", "message": "maintenance" } })),
+        )
+            .into_response();
+    }
     if fake.fail_next {
         fake.fail_next = false;
         return (
@@ -329,4 +339,72 @@ async fn postgres_checkout() {
         return;
     };
     a_card_payment_opens_a_checkout_session_with_an_idempotency_key(app, fake).await;
+}
+
+/// Stripe answering 503 three times in a row takes card payments off the pay page (staff are
+/// told); a probe that reaches Stripe again brings them back. A 4xx refusal is not an outage.
+async fn a_stripe_outage_hides_card_payments_until_a_probe_succeeds(
+    mut app: TestApp,
+    fake: Shared,
+) {
+    app.stop_workers();
+    let (t, owner) = app.tenant("alpha").await;
+    app.ok(
+        &owner,
+        "mutation { setStripeCredentials(secretKey: \"sk_test_123\", webhookSecret: \"whsec_x\") }",
+        json!({}),
+    )
+    .await;
+    let c = party(&app, &t, &owner, "Helios", "EUR").await;
+    let start = "mutation($i: StartPaymentInput!) { startPayment(input: $i) { id } }";
+    let settings = "{ paymentSettings { methods unavailableMethods } }";
+    fake.lock().expect("lock").down_for = 3;
+    for _ in 0..3 {
+        let inv = invoice(&app, &owner, &c.client_gid, "10", true).await;
+        let body = app
+            .gql(
+                &c.payer_token,
+                start,
+                json!({ "i": { "invoiceIds": [inv], "method": "STRIPE" } }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "CONFLICT",
+            "{body}"
+        );
+    }
+    let s = app.ok(&c.payer_token, settings, json!({})).await;
+    assert_eq!(
+        s["paymentSettings"]["unavailableMethods"],
+        json!(["STRIPE"]),
+        "{s}"
+    );
+    let n = app
+        .ok(&owner, "{ notifications { kind } }", json!({}))
+        .await;
+    assert!(
+        n["notifications"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["kind"] == "gateway.down")),
+        "{n}"
+    );
+    // Stripe answers again (its balance endpoint says 404 here: an answer, so it is up).
+    let probes = portico::payments::health::runner(app.app.shared());
+    app.app.clock().advance(std::time::Duration::from_secs(61));
+    assert_eq!(probes.tick().await.expect("tick").done, 1);
+    let s = app.ok(&c.payer_token, settings, json!({})).await;
+    assert_eq!(s["paymentSettings"]["unavailableMethods"], json!([]), "{s}");
+    assert!(s["paymentSettings"]["methods"]
+        .as_array()
+        .is_some_and(|m| m.contains(&json!("STRIPE"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_outage_on_both_backends() {
+    for kind in [crate::common::Kind::Sqlite, crate::common::Kind::Postgres] {
+        let (url, fake) = fake_stripe().await;
+        if let Some(app) = TestApp::start_with(kind, |c| c.stripe_api_base = url).await {
+            a_stripe_outage_hides_card_payments_until_a_probe_succeeds(app, fake).await;
+        }
+    }
 }
