@@ -80,6 +80,9 @@ use serde_json::{json, Value};
 struct Receiver {
     got: Vec<(HeaderMap, String)>,
     plan: VecDeque<u16>,
+    /// Answers 500 once to the first delivery about this object (deliveries run in parallel, so
+    /// a plan by arrival order would not say which one fails).
+    fail_object: Option<String>,
 }
 
 type Shared = Arc<Mutex<Receiver>>;
@@ -94,7 +97,15 @@ async fn receiver() -> (String, Shared) {
                  headers: HeaderMap,
                  body: String| async move {
                     let mut r = s.lock().expect("lock");
+                    let about = serde_json::from_str::<Value>(&body).unwrap_or_default()["data"]
+                        ["id"]
+                        .as_str()
+                        .map(str::to_owned);
                     r.got.push((headers, body));
+                    if about.is_some() && r.fail_object == about {
+                        r.fail_object = None;
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
                     let status = r.plan.pop_front().unwrap_or(200);
                     axum::http::StatusCode::from_u16(status).unwrap_or_default()
                 },
@@ -246,8 +257,8 @@ async fn partners_receive_signed_ordered_deliveries(mut app: TestApp) {
 
     // Per object, in order: while the first event of an invoice is being retried, its next
     // waits.
-    rx.lock().expect("lock").plan.push_back(500);
     let second = invoice(&app, &owner, &c.client_gid, "40", true).await;
+    rx.lock().expect("lock").fail_object = Some(second.clone());
     app.ok(
         &owner,
         "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }",
